@@ -1,0 +1,12 @@
+//! Arabic text handling: one normalization shared by rules, items and queries, tokens with offsets
+//! back into the original text, and numbers written in digits or words.
+//!
+//! Everything here is pure and allocation-light because it runs on every item the daemon sees.
+
+mod normalize;
+mod numbers;
+mod tokenize;
+
+pub use normalize::{normalize, normalize_char, Normalized};
+pub use numbers::{number_at, NumberWord};
+pub use tokenize::{tokens, Token};

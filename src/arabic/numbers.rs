@@ -1,0 +1,163 @@
+//! Numbers as news writes them: digits («27»), words («ثلاثة», «عشرين»), compounds
+//! («خمسة وعشرين»), and vague quantities («عشرات», «مئات») that stand for a lower bound.
+
+/// A number read at some token position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberWord {
+    pub value: u32,
+    /// How many tokens the number spans.
+    pub len: usize,
+    /// A lower bound such as «عشرات» (tens) rather than an exact count.
+    pub approximate: bool,
+}
+
+/// Units and teens in normalized spelling, masculine and feminine, with and without the article
+/// and with the accusative/genitive endings news uses.
+const UNITS: &[(&str, u32)] = &[
+    ("واحد", 1),
+    ("واحده", 1),
+    ("اثنان", 2),
+    ("اثنين", 2),
+    ("اثنتان", 2),
+    ("اثنتين", 2),
+    ("ثلاث", 3),
+    ("ثلاثه", 3),
+    ("اربع", 4),
+    ("اربعه", 4),
+    ("خمس", 5),
+    ("خمسه", 5),
+    ("ست", 6),
+    ("سته", 6),
+    ("سبع", 7),
+    ("سبعه", 7),
+    ("ثماني", 8),
+    ("ثمانيه", 8),
+    ("ثمان", 8),
+    ("تسع", 9),
+    ("تسعه", 9),
+    ("عشر", 10),
+    ("عشره", 10),
+];
+
+const TENS: &[(&str, u32)] = &[
+    ("عشرون", 20),
+    ("عشرين", 20),
+    ("ثلاثون", 30),
+    ("ثلاثين", 30),
+    ("اربعون", 40),
+    ("اربعين", 40),
+    ("خمسون", 50),
+    ("خمسين", 50),
+    ("ستون", 60),
+    ("ستين", 60),
+    ("سبعون", 70),
+    ("سبعين", 70),
+    ("ثمانون", 80),
+    ("ثمانين", 80),
+    ("تسعون", 90),
+    ("تسعين", 90),
+];
+
+const BIG: &[(&str, u32)] = &[
+    ("مئه", 100),
+    ("مائه", 100),
+    ("مئتين", 200),
+    ("مئتان", 200),
+    ("مائتين", 200),
+    ("مائتان", 200),
+    ("الف", 1000),
+    ("الفين", 2000),
+    ("الفان", 2000),
+];
+
+const VAGUE: &[(&str, u32)] = &[
+    ("عشرات", 20),
+    ("العشرات", 20),
+    ("مئات", 200),
+    ("المئات", 200),
+    ("الاف", 2000),
+    ("الالاف", 2000),
+];
+
+fn strip_article(w: &str) -> &str {
+    w.strip_prefix("ال").unwrap_or(w)
+}
+
+fn lookup(table: &[(&str, u32)], w: &str) -> Option<u32> {
+    table.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
+}
+
+fn word_value(w: &str) -> Option<u32> {
+    let w = strip_article(w);
+    lookup(UNITS, w)
+        .or_else(|| lookup(TENS, w))
+        .or_else(|| lookup(BIG, w))
+}
+
+/// Reads the number starting at `words[0]`, if any. `words` are normalized tokens.
+pub fn number_at(words: &[&str]) -> Option<NumberWord> {
+    let first = *words.first()?;
+    // «و74 جريحا»: the conjunction sticks to digits too.
+    let first = match first.strip_prefix('و') {
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => rest,
+        _ => first,
+    };
+    if first.bytes().all(|b| b.is_ascii_digit()) {
+        let value = first.parse::<u32>().ok()?;
+        return Some(NumberWord {
+            value,
+            len: 1,
+            approximate: false,
+        });
+    }
+    if let Some(v) = lookup(VAGUE, first) {
+        return Some(NumberWord {
+            value: v,
+            len: 1,
+            approximate: true,
+        });
+    }
+    let mut value = word_value(first)?;
+    let mut len = 1;
+    // «ثلاثة عشر» (13), «خمسة وعشرون» (25), «مئة وعشرون» (120)
+    if value < 10 {
+        if let Some(&next) = words.get(1) {
+            if matches!(next, "عشر" | "عشره") {
+                return Some(NumberWord {
+                    value: value + 10,
+                    len: 2,
+                    approximate: false,
+                });
+            }
+        }
+    }
+    while let Some(&next) = words.get(len) {
+        let Some(rest) = next.strip_prefix('و') else {
+            break;
+        };
+        let Some(v) = word_value(rest) else { break };
+        value += v;
+        len += 1;
+    }
+    Some(NumberWord {
+        value,
+        len,
+        approximate: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_digits_words_and_compounds() {
+        assert_eq!(number_at(&["27", "قتيلا"]).unwrap().value, 27);
+        assert_eq!(number_at(&["ثلاثه", "جنود"]).unwrap().value, 3);
+        assert_eq!(number_at(&["خمسه", "وعشرين"]).unwrap().value, 25);
+        assert_eq!(number_at(&["ثلاثه", "عشر"]).unwrap().value, 13);
+        let dozens = number_at(&["عشرات"]).unwrap();
+        assert!(dozens.approximate);
+        assert_eq!(number_at(&["جنود"]), None);
+    }
+}

@@ -1,0 +1,59 @@
+/// A word of normalized text, as a byte span into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn text<'a>(&self, normalized: &'a str) -> &'a str {
+        &normalized[self.start..self.end]
+    }
+}
+
+/// Splits normalized text into words: maximal runs of letters and digits. Punctuation, spaces and
+/// line breaks separate words and are not part of any.
+pub fn tokens(normalized: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(normalized.len() / 6);
+    let mut start = None;
+    for (i, c) in normalized.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push(Token { start: s, end: i });
+        }
+    }
+    if let Some(s) = start {
+        out.push(Token {
+            start: s,
+            end: normalized.len(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn splits_on_punctuation() {
+        let t = "هجوم، في «باماكو»: 27";
+        let words: Vec<_> = tokens(t).iter().map(|k| k.text(t)).collect();
+        assert_eq!(words, ["هجوم", "في", "باماكو", "27"]);
+    }
+
+    proptest! {
+        #[test]
+        fn spans_are_valid(s in "\\PC{0,64}") {
+            let n = crate::arabic::normalize(&s).text;
+            let mut last = 0;
+            for t in tokens(&n) {
+                prop_assert!(t.start >= last && t.start < t.end && t.end <= n.len());
+                prop_assert!(n.is_char_boundary(t.start) && n.is_char_boundary(t.end));
+                last = t.end;
+            }
+        }
+    }
+}

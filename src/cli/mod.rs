@@ -1,0 +1,166 @@
+//! Command-line interface: one file per subcommand, each an `Args` struct whose doc comments are
+//! the help, and a `run` function.
+
+mod alerts;
+mod check_config;
+mod classify;
+mod eval;
+mod feeds;
+mod migrate;
+mod query;
+mod rules;
+mod run;
+mod show;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sahel_watch::config::{Config, ConfigError};
+use sahel_watch::detect::PackError;
+
+/// Watches Arabic-language news feeds for security events in the Sahel and emails alerts.
+#[derive(Debug, Parser)]
+#[command(name = "sahel-watch", version, propagate_version = true)]
+pub struct Cli {
+    /// Configuration file (default: the configuration bundled in the binary).
+    #[arg(long, global = true, env = "SAHEL_WATCH_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (database and alert maildir); overrides `data_dir` of the configuration.
+    #[arg(long, global = true, env = "SAHEL_WATCH_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Log format on standard error.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon: poll feeds, store items, send alerts.
+    Run(run::Args),
+    /// List stored items.
+    Query(query::Args),
+    /// Show one stored item with its analysis and why.
+    Show(show::Args),
+    /// Feed health, checks and export.
+    Feeds(feeds::Args),
+    /// Outbox of alerts: pending, sent and failed.
+    Alerts(alerts::Args),
+    /// Analyse a text (title on the first line) and explain the result.
+    Classify(classify::Args),
+    /// Score the detector on a labelled corpus (JSON Lines).
+    Eval(eval::Args),
+    /// Rule pack tools.
+    Rules(rules::Args),
+    /// Apply database migrations and exit.
+    Migrate(migrate::Args),
+    /// Validate the configuration and print it (secrets redacted).
+    CheckConfig(check_config::Args),
+}
+
+/// Exit statuses, as scripts see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Failure = 1,
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// What a subcommand needs from the global options.
+pub struct Globals {
+    config: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+}
+
+impl Globals {
+    /// Loads and validates the configuration, applying `--data-dir`.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        let mut c = Config::load(self.config.as_deref())?;
+        if let Some(d) = &self.data_dir {
+            c.data_dir = d.clone();
+        }
+        Ok(c)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Exit::Usage } else { Exit::Ok }.into();
+        }
+    };
+    sahel_watch::daemon::init_logging(matches!(cli.log_format, LogFormat::Json));
+    let globals = Globals {
+        config: cli.config,
+        data_dir: cli.data_dir,
+    };
+    let result = match cli.command {
+        Command::Run(a) => run::run(&globals, a),
+        Command::Query(a) => query::run(&globals, a),
+        Command::Show(a) => show::run(&globals, a),
+        Command::Feeds(a) => feeds::run(&globals, a),
+        Command::Alerts(a) => alerts::run(&globals, a),
+        Command::Classify(a) => classify::run(&globals, a),
+        Command::Eval(a) => eval::run(&globals, a),
+        Command::Rules(a) => rules::run(a),
+        Command::Migrate(a) => migrate::run(&globals, a),
+        Command::CheckConfig(a) => check_config::run(&globals, a),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("sahel-watch: error: {e:#}");
+            exit_for(&e).into()
+        }
+    }
+}
+
+/// Configuration and rule-pack errors are the user's to fix: status 2. Anything else: 1.
+fn exit_for(e: &anyhow::Error) -> Exit {
+    let usage = e.chain().any(|c| {
+        c.downcast_ref::<ConfigError>().is_some()
+            || c.downcast_ref::<PackError>().is_some()
+            || c.downcast_ref::<UsageError>().is_some()
+    });
+    if usage {
+        Exit::Usage
+    } else {
+        Exit::Failure
+    }
+}
+
+/// A bad argument value found after parsing (a malformed `--since`, say).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Reads a file, or standard input for `-`.
+pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading standard input")?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    }
+}

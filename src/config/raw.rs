@@ -1,0 +1,495 @@
+//! The configuration file as written, and its validation into [`Config`].
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    parse_duration, read_opml, Config, ConfigError, FeedConfig, Recipient, SmtpConfig,
+    SmtpSecurity,
+};
+use crate::detect::{EventKind, RulePack};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "default_data_dir")]
+    data_dir: Spanned<String>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    feeds_opml: Vec<Spanned<String>>,
+    #[serde(default = "default_interval")]
+    default_interval: Spanned<String>,
+    #[serde(default)]
+    user_agent: Option<String>,
+    #[serde(default)]
+    feeds: Vec<RawFeed>,
+    #[serde(default)]
+    smtp: Option<RawSmtp>,
+    #[serde(default)]
+    recipients: Vec<RawRecipient>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+fn default_data_dir() -> Spanned<String> {
+    Spanned::new(0..0, "./data".into())
+}
+
+fn default_interval() -> Spanned<String> {
+    Spanned::new(0..0, "15m".into())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    url: Spanned<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    interval: Option<Spanned<String>>,
+    #[serde(default)]
+    encoding: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    url: Spanned<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password_file: Option<Spanned<String>>,
+    /// Name of an environment variable holding the password (an alternative to the file).
+    #[serde(default)]
+    password_env: Option<Spanned<String>>,
+    from: Spanned<String>,
+    /// Plain SMTP to a host other than loopback sends the password and alerts in clear.
+    #[serde(default)]
+    allow_plain: bool,
+    #[serde(default = "default_smtp_timeout")]
+    timeout: Spanned<String>,
+}
+
+fn default_smtp_timeout() -> Spanned<String> {
+    Spanned::new(0..0, "30s".into())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecipient {
+    email: Spanned<String>,
+    #[serde(default)]
+    events: Vec<Spanned<String>>,
+    #[serde(default)]
+    countries: Vec<Spanned<String>>,
+}
+
+/// Bounds on everything the daemon reads, holds or sends. The `Default` is the one place the
+/// defaults are written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLimits {
+    /// Largest response body read, after decompression (bytes).
+    pub max_body_bytes: u64,
+    /// Most entries taken from one feed document.
+    pub max_entries_per_feed: usize,
+    /// Longest title or text kept per item (characters).
+    pub max_text_chars: usize,
+    /// Feeds fetched at the same time.
+    pub concurrency: usize,
+    /// Feeds of the same host fetched at the same time.
+    pub per_host_concurrency: usize,
+    /// Whole fetch, connection included.
+    #[serde(with = "humantime_serde_compat")]
+    pub fetch_timeout: Duration,
+    #[serde(with = "humantime_serde_compat")]
+    pub connect_timeout: Duration,
+    /// Shortest interval a feed may ask for.
+    #[serde(with = "humantime_serde_compat")]
+    pub min_interval: Duration,
+    /// Longest wait between retries of a failing feed.
+    #[serde(with = "humantime_serde_compat")]
+    pub max_backoff: Duration,
+    /// Redirects followed per fetch.
+    pub max_redirects: usize,
+    /// Outbox rows sent per round.
+    pub outbox_batch: usize,
+    /// Attempts before an alert is given up as failed (still listed, can be retried by hand).
+    pub alert_max_attempts: u32,
+    /// Items waiting between fetching and storing.
+    pub queue: usize,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        RawLimits {
+            max_body_bytes: 8 * 1024 * 1024,
+            max_entries_per_feed: 500,
+            max_text_chars: 100_000,
+            concurrency: 16,
+            per_host_concurrency: 2,
+            fetch_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            min_interval: Duration::from_secs(60),
+            max_backoff: Duration::from_secs(6 * 3600),
+            max_redirects: 5,
+            outbox_batch: 50,
+            alert_max_attempts: 20,
+            queue: 256,
+        }
+    }
+}
+
+/// Durations in limits are written like the rest of the file ("30s", "6h").
+mod humantime_serde_compat {
+    use serde::{Deserialize, Deserializer};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse_duration(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn line_of(src: &str, span: &Range<usize>) -> usize {
+    src[..span.start.min(src.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, ConfigError> {
+    let raw: RawConfig = toml::from_str(src).map_err(|e| ConfigError::Syntax {
+        path: origin.to_owned(),
+        line: e.span().map(|s| line_of(src, &s)).unwrap_or(0),
+        message: e.message().trim().to_owned(),
+    })?;
+    let invalid = |span: &Range<usize>, key: &str, message: String| ConfigError::Invalid {
+        path: origin.to_owned(),
+        line: line_of(src, span),
+        key: key.to_owned(),
+        message,
+    };
+    let resolve = |p: &str| {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_owned()
+        } else {
+            base.join(p)
+        }
+    };
+    let limits = raw.limits;
+    if limits.concurrency == 0 || limits.per_host_concurrency == 0 || limits.queue == 0 {
+        return Err(invalid(
+            &(0..0),
+            "limits",
+            "concurrency, per_host_concurrency and queue must be at least 1".into(),
+        ));
+    }
+    let default_interval = parse_duration(raw.default_interval.get_ref())
+        .map_err(|m| invalid(&raw.default_interval.span(), "default_interval", m))?;
+
+    let mut feeds = Vec::new();
+    for (i, f) in raw.feeds.iter().enumerate() {
+        let url = parse_feed_url(f.url.get_ref())
+            .map_err(|m| invalid(&f.url.span(), &format!("feeds[{i}].url"), m))?;
+        let interval = match &f.interval {
+            Some(s) => parse_duration(s.get_ref())
+                .map_err(|m| invalid(&s.span(), &format!("feeds[{i}].interval"), m))?,
+            None => default_interval,
+        };
+        if interval < limits.min_interval {
+            let span = f.interval.as_ref().map(|s| s.span()).unwrap_or(f.url.span());
+            return Err(invalid(
+                &span,
+                &format!("feeds[{i}].interval"),
+                format!(
+                    "shorter than limits.min_interval ({})",
+                    humantime::format_duration(limits.min_interval)
+                ),
+            ));
+        }
+        let encoding = match &f.encoding {
+            Some(e) => Some(
+                encoding_rs::Encoding::for_label(e.get_ref().as_bytes()).ok_or_else(|| {
+                    invalid(
+                        &e.span(),
+                        &format!("feeds[{i}].encoding"),
+                        format!("unknown charset {:?}", e.get_ref()),
+                    )
+                })?,
+            ),
+            None => None,
+        };
+        feeds.push(FeedConfig {
+            url,
+            name: f.name.clone(),
+            interval,
+            encoding,
+        });
+    }
+    for (i, o) in raw.feeds_opml.iter().enumerate() {
+        let path = resolve(o.get_ref());
+        let listed = read_opml(&path).map_err(|source| ConfigError::Opml {
+            path: format!("{origin}:{} (feeds_opml[{i}])", line_of(src, &o.span())),
+            opml: path.clone(),
+            source,
+        })?;
+        for f in listed {
+            let url = parse_feed_url(&f.url).map_err(|m| {
+                invalid(
+                    &o.span(),
+                    &format!("feeds_opml[{i}]"),
+                    format!("{}: {m}", path.display()),
+                )
+            })?;
+            if !feeds.iter().any(|k: &FeedConfig| k.url == url) {
+                feeds.push(FeedConfig {
+                    url,
+                    name: f.title,
+                    interval: default_interval,
+                    encoding: None,
+                });
+            }
+        }
+    }
+
+    let smtp = match raw.smtp {
+        None => None,
+        Some(s) => Some(build_smtp(s, &invalid, &resolve)?),
+    };
+
+    let mut recipients = Vec::new();
+    for (i, r) in raw.recipients.iter().enumerate() {
+        let email = r
+            .email
+            .get_ref()
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| invalid(&r.email.span(), &format!("recipients[{i}].email"), e.to_string()))?;
+        let mut events = Vec::new();
+        for (j, e) in r.events.iter().enumerate() {
+            events.push(EventKind::parse(e.get_ref()).ok_or_else(|| {
+                invalid(
+                    &e.span(),
+                    &format!("recipients[{i}].events[{j}]"),
+                    format!(
+                        "unknown event {:?} (known: attack, kidnapping, border_closure)",
+                        e.get_ref()
+                    ),
+                )
+            })?);
+        }
+        let mut countries = Vec::new();
+        for (j, c) in r.countries.iter().enumerate() {
+            let code = c.get_ref().to_ascii_uppercase();
+            if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(invalid(
+                    &c.span(),
+                    &format!("recipients[{i}].countries[{j}]"),
+                    format!("{:?} is not an ISO 3166 alpha-2 code such as \"ML\"", c.get_ref()),
+                ));
+            }
+            countries.push(code);
+        }
+        recipients.push(Recipient {
+            email,
+            events,
+            countries,
+        });
+    }
+
+    let rules = if raw.rules.is_empty() {
+        RulePack::bundled()
+    } else {
+        if raw.rules.len() > 1 {
+            return Err(invalid(
+                &raw.rules[1].span(),
+                "rules",
+                "one rule pack file is supported; merge the others into it".into(),
+            ));
+        }
+        let path = resolve(raw.rules[0].get_ref());
+        RulePack::from_file(&path).map_err(|source| ConfigError::Rules {
+            path: origin.to_owned(),
+            source,
+        })?
+    };
+
+    Ok(Config {
+        source: origin.to_owned(),
+        data_dir: Path::new(raw.data_dir.get_ref()).to_owned(),
+        feeds,
+        smtp,
+        recipients,
+        limits,
+        user_agent: raw.user_agent.unwrap_or_else(|| {
+            format!(
+                "sahel-watch/{} (+https://github.com/sahel-watch/sahel-watch)",
+                env!("CARGO_PKG_VERSION")
+            )
+        }),
+        rules: Arc::new(rules),
+    })
+}
+
+/// A feed URL must be absolute http(s) with a host.
+pub(super) fn parse_feed_url(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s.trim()).map_err(|e| format!("{s:?} is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{s:?}: only http and https feeds are fetched"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{s:?} has no host"));
+    }
+    Ok(url)
+}
+
+fn build_smtp(
+    s: RawSmtp,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+    resolve: &impl Fn(&str) -> std::path::PathBuf,
+) -> Result<SmtpConfig, ConfigError> {
+    let span = s.url.span();
+    let url = url::Url::parse(s.url.get_ref())
+        .map_err(|e| invalid(&span, "smtp.url", format!("not a URL ({e})")))?;
+    let (security, default_port) = match url.scheme() {
+        "smtp" => (SmtpSecurity::Plain, 25),
+        "smtp+starttls" => (SmtpSecurity::StartTls, 587),
+        "smtps" => (SmtpSecurity::Tls, 465),
+        other => {
+            return Err(invalid(
+                &span,
+                "smtp.url",
+                format!("unknown scheme {other:?} (use smtp://, smtp+starttls:// or smtps://)"),
+            ))
+        }
+    };
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| invalid(&span, "smtp.url", "no host".into()))?
+        .trim_matches(|c| c == '[' || c == ']')
+        .to_owned();
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if security == SmtpSecurity::Plain && !loopback && !s.allow_plain {
+        return Err(invalid(
+            &span,
+            "smtp.url",
+            "plain smtp:// is only used for loopback; use smtp+starttls:// or smtps://, or set allow_plain = true".into(),
+        ));
+    }
+    let password = match (&s.password_file, &s.password_env) {
+        (Some(_), Some(e)) => {
+            return Err(invalid(
+                &e.span(),
+                "smtp.password_env",
+                "give password_file or password_env, not both".into(),
+            ))
+        }
+        (Some(f), None) => {
+            let path = resolve(f.get_ref());
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                invalid(
+                    &f.span(),
+                    "smtp.password_file",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            Some(text.trim_end_matches(['\r', '\n']).to_owned())
+        }
+        (None, Some(e)) => Some(std::env::var(e.get_ref()).map_err(|_| {
+            invalid(
+                &e.span(),
+                "smtp.password_env",
+                format!("environment variable {} is not set", e.get_ref()),
+            )
+        })?),
+        (None, None) => None,
+    };
+    if password.is_some() && s.username.is_none() {
+        return Err(invalid(&span, "smtp.username", "a password needs a username".into()));
+    }
+    let from = s
+        .from
+        .get_ref()
+        .parse::<lettre::message::Mailbox>()
+        .map_err(|e| invalid(&s.from.span(), "smtp.from", e.to_string()))?;
+    let timeout = parse_duration(s.timeout.get_ref())
+        .map_err(|m| invalid(&s.timeout.span(), "smtp.timeout", m))?;
+    Ok(SmtpConfig {
+        host,
+        port: url.port().unwrap_or(default_port),
+        security,
+        username: s.username,
+        password,
+        from,
+        timeout,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_config_loads() {
+        let c = Config::load(None).unwrap();
+        assert!(c.feeds.len() >= 10);
+        assert!(c.smtp.is_none());
+        assert_eq!(c.limits, RawLimits::default());
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let src = "data_dir = \"x\"\n\n[[feeds]]\nurl = \"http://a.example/rss\"\ncolour = \"red\"\n";
+        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.starts_with("c.toml:5:"), "{e}");
+        assert!(e.contains("colour"), "{e}");
+        let src = "[[feeds]]\nurl = \"http://a.example/rss\"\n[[feeds]]\nurl = \"not a url\"\n";
+        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.starts_with("c.toml:4:") && e.contains("feeds[1].url"), "{e}");
+        let src = "[[feeds]]\nurl = \"http://a.example/rss\"\ninterval = \"soon\"\n";
+        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("c.toml:3") && e.contains("feeds[0].interval"), "{e}");
+        let src = "[smtp]\nurl = \"smtp://mail.example.org\"\nfrom = \"a@b.c\"\n";
+        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
+        assert!(e.contains("c.toml:2") && e.contains("smtp.url"), "{e}");
+    }
+
+    #[test]
+    fn shipped_file_shows_the_code_defaults() {
+        // The commented `# key = value` lines under [limits] in the shipped file must be the
+        // defaults of RawLimits, so that the documentation cannot drift from the code.
+        let mut in_limits = false;
+        let mut shown = String::new();
+        for line in super::super::BUNDLED_CONFIG.lines() {
+            let t = line.trim();
+            if t.starts_with("[limits]") || t.starts_with("# [limits]") {
+                in_limits = true;
+                continue;
+            }
+            if in_limits && (t.starts_with('[') || t.starts_with("# [")) {
+                break;
+            }
+            if in_limits {
+                if let Some(kv) = t.strip_prefix("# ").filter(|kv| kv.contains(" = ")) {
+                    shown.push_str(kv);
+                    shown.push('\n');
+                }
+            }
+        }
+        let parsed: RawLimits = toml::from_str(&shown).unwrap();
+        assert_eq!(parsed, RawLimits::default());
+        assert!(shown.lines().count() >= 10, "{shown}");
+    }
+}

@@ -1,0 +1,419 @@
+//! The analysis of one text: which Sahel places and actors it names (after disambiguation), which
+//! events it reports, the toll, a relevance score, and every rule that fired.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::figures;
+use super::matcher::{self, Hit};
+use super::pack::{Ambiguity, EntityKind, EventKind, RulePack, Scope, Target};
+use crate::arabic::{normalize, tokens, Token};
+
+/// The toll a text reports; `None` where it says nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub killed: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wounded: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kidnapped: Option<u32>,
+}
+
+/// One rule that fired, with the span of the original text (title, a line break, then the body)
+/// it matched, so that a user can see why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub rule: String,
+    pub term: String,
+    pub matched: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What the detector concluded about a text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub relevant: bool,
+    pub score: f64,
+    pub events: Vec<EventKind>,
+    /// ISO 3166 alpha-2 codes of the Sahel countries the text is about.
+    pub countries: Vec<String>,
+    /// Gazetteer ids of the places and actors named.
+    pub entities: Vec<String>,
+    pub figures: Figures,
+    pub explanation: Vec<Explanation>,
+}
+
+/// How much mention a country needs to be one the text is about: a headline mention alone, a
+/// mention in the lead and one more, or four in the body.
+const COUNTRY_SALIENCE: u32 = 4;
+/// Sentences (the headline counts as the first) that make up the lead.
+const LEAD_SENTENCES: u32 = 3;
+
+/// Characters that end a sentence; events and context must be found within one.
+fn is_sentence_break(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n')
+}
+
+/// The context forms of a word: itself, without a leading conjunction, without the article.
+fn forms(w: &str) -> [&str; 3] {
+    let no_conj = w
+        .strip_prefix('و')
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(w);
+    let no_article = no_conj
+        .strip_prefix("ال")
+        .or_else(|| no_conj.strip_prefix("بال"))
+        .or_else(|| no_conj.strip_prefix("لل"))
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(no_conj);
+    [w, no_conj, no_article]
+}
+
+fn any_in(set: &HashSet<String>, w: Option<&str>) -> bool {
+    w.is_some_and(|w| forms(w).iter().any(|f| set.contains(*f)))
+}
+
+struct Doc<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    sentence: Vec<u32>,
+    title_tokens: usize,
+}
+
+impl Doc<'_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        self.tokens.get(i).map(|t| t.text(self.text))
+    }
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        self.sentence[a] == self.sentence[b]
+    }
+    fn starts_sentence(&self, i: usize) -> bool {
+        i == 0 || self.sentence[i] != self.sentence[i - 1]
+    }
+    fn in_title(&self, i: usize) -> bool {
+        i < self.title_tokens
+    }
+}
+
+fn distance(a: &Hit, b: &Hit) -> usize {
+    if a.last < b.first {
+        b.first - a.last
+    } else if b.last < a.first {
+        a.first - b.last
+    } else {
+        0
+    }
+}
+
+/// Analyses a title and body against a rule pack.
+pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
+    let original = format!("{title}\n{text}");
+    let norm = normalize(&original);
+    let title_norm_len = normalize(title).text.len();
+    let toks = tokens(&norm.text);
+    let mut sentence = Vec::with_capacity(toks.len());
+    let mut sid = 0u32;
+    for (i, t) in toks.iter().enumerate() {
+        if i > 0 && norm.text[toks[i - 1].end..t.start].chars().any(is_sentence_break) {
+            sid += 1;
+        }
+        sentence.push(sid);
+    }
+    let doc = Doc {
+        text: &norm.text,
+        title_tokens: toks.partition_point(|t| t.start < title_norm_len),
+        tokens: toks,
+        sentence,
+    };
+    let hits = matcher::find(pack, doc.text, &doc.tokens);
+    let mut explanation = Vec::new();
+    let mut explain = |rule: String, hit: &Hit| {
+        let (s, e) = norm.original_span(hit.start, hit.end);
+        explanation.push(Explanation {
+            rule,
+            term: pack.patterns[hit.pattern].term.clone(),
+            matched: original[s..e].to_owned(),
+            start: s,
+            end: e,
+        });
+    };
+
+    // 1. Gazetteer matches, longest first where they overlap («بحيرة تشاد» over «تشاد»).
+    let mut entity_hits: Vec<(Hit, usize)> = hits
+        .iter()
+        .filter_map(|h| match pack.patterns[h.pattern].target {
+            Target::Entity(e) => Some((*h, e)),
+            _ => None,
+        })
+        .collect();
+    entity_hits.sort_by_key(|(h, _)| (h.start, std::cmp::Reverse(h.end)));
+    let mut kept: Vec<(Hit, usize)> = Vec::with_capacity(entity_hits.len());
+    for (h, e) in entity_hits {
+        let covered = kept.iter().any(|(k, _)| {
+            k.start <= h.start && h.end <= k.end && (k.end - k.start) > (h.end - h.start)
+        });
+        let duplicate = kept
+            .iter()
+            .any(|(k, ke)| k.start == h.start && k.end == h.end && *ke == e);
+        if !covered && !duplicate {
+            kept.push((h, e));
+        }
+    }
+
+    // 2. Disambiguation: ambiguous aliases («مالي» financial or Malian) need context.
+    let ambiguous = |h: &Hit| pack.ambiguity.get(&pack.patterns[h.pattern].term);
+    let sure_countries: HashSet<&str> = kept
+        .iter()
+        .filter(|(h, _)| ambiguous(h).is_none())
+        .filter_map(|(_, e)| pack.entities[*e].country.as_deref())
+        .collect();
+    let sure_in_scope = kept.iter().any(|(h, e)| {
+        ambiguous(h).is_none()
+            && matches!(pack.entities[*e].scope, Scope::Core | Scope::Border)
+            && pack.entities[*e].country.is_some()
+    });
+    let country_neighbour = |h: &Hit| {
+        kept.iter().any(|(k, ke)| {
+            pack.entities[*ke].kind == EntityKind::Country
+                && ambiguous(k).is_none()
+                && (k.last + 1 == h.first || h.last + 1 == k.first)
+        })
+    };
+    let mut accepted: Vec<(Hit, usize)> = Vec::with_capacity(kept.len());
+    for (h, e) in &kept {
+        let Some(rule) = ambiguous(h) else {
+            accepted.push((*h, *e));
+            continue;
+        };
+        let verdict = disambiguate(rule, h, &doc, || {
+            country_neighbour(h)
+                || match pack.entities[*e].country.as_deref() {
+                    Some(c) => sure_countries.contains(c),
+                    // An actor with no country («المرابطون») is confirmed by any Sahel place.
+                    None => sure_in_scope,
+                }
+        });
+        let id = &pack.entities[*e].id;
+        match verdict {
+            Some(reason) => {
+                explain(format!("disambiguation:{id}:{reason}"), h);
+                accepted.push((*h, *e));
+            }
+            None => explain(format!("disambiguation:{id}:rejected"), h),
+        }
+    }
+
+    // 3. Countries in scope: core countries and border regions always, neighbours as a whole only
+    //    when something else puts the text in the Sahel.
+    // Places, and forces tied to one country (FAMa), place a text; armed groups do not.
+    let geo = |e: usize| match pack.entities[e].kind {
+        EntityKind::Group => false,
+        EntityKind::Force => pack.entities[e].country.is_some(),
+        _ => true,
+    };
+    let in_scope = accepted
+        .iter()
+        .any(|(_, e)| geo(*e) && matches!(pack.entities[*e].scope, Scope::Core | Scope::Border));
+    let counts = |e: usize| match pack.entities[e].scope {
+        Scope::Core | Scope::Border => true,
+        Scope::Neighbour => in_scope,
+        Scope::Outside => false,
+    };
+    // A country is what the text is about when the headline or the lead names it, or the body
+    // keeps coming back to it; a passing mention in a list or a background paragraph is not.
+    let mut salience: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut entities = BTreeSet::new();
+    for (h, e) in &accepted {
+        let ent = &pack.entities[*e];
+        explain(format!("entity:{}", ent.id), h);
+        if counts(*e) {
+            entities.insert(ent.id.clone());
+            if geo(*e) {
+                if let Some(c) = &ent.country {
+                    let weight = if doc.in_title(h.first) {
+                        COUNTRY_SALIENCE
+                    } else if doc.sentence[h.first] <= LEAD_SENTENCES {
+                        2
+                    } else {
+                        1
+                    };
+                    *salience.entry(c.as_str()).or_default() += weight;
+                }
+            }
+        }
+    }
+    let countries: BTreeSet<String> = salience
+        .into_iter()
+        .filter(|(_, s)| *s >= COUNTRY_SALIENCE)
+        .map(|(c, _)| c.to_owned())
+        .collect();
+    let anchors: Vec<&Hit> = accepted
+        .iter()
+        .filter(|(_, e)| counts(*e))
+        .map(|(h, _)| h)
+        .collect();
+    let outside: Vec<&Hit> = accepted
+        .iter()
+        .filter(|(_, e)| geo(*e) && !counts(*e))
+        .map(|(h, _)| h)
+        .collect();
+    let nearest = |h: &Hit, set: &[&Hit]| {
+        set.iter()
+            .filter(|a| doc.same_sentence(a.first, h.first))
+            .map(|a| distance(a, h))
+            .min()
+    };
+
+    // 4. Events: a trigger counts when an in-scope place or actor is near it in its sentence,
+    //    nearer than any place outside the Sahel, and no exclusion or negation applies.
+    let by_target = |want: fn(Target) -> Option<usize>, rule: usize| {
+        hits.iter()
+            .filter(move |h| want(pack.patterns[h.pattern].target) == Some(rule))
+    };
+    let mut events = Vec::new();
+    let mut score = 0.0;
+    for (r, rule) in pack.events.iter().enumerate() {
+        let title_negated = by_target(
+            |t| match t {
+                Target::TitleNegation(r) => Some(r),
+                _ => None,
+            },
+            r,
+        )
+        .any(|h| doc.in_title(h.first));
+        let mut fired = 0usize;
+        let mut strong = false;
+        for th in by_target(
+            |t| match t {
+                Target::Trigger(r) => Some(r),
+                _ => None,
+            },
+            r,
+        ) {
+            let near = |want: fn(Target) -> Option<usize>, max: usize| {
+                by_target(want, r)
+                    .any(|o| doc.same_sentence(o.first, th.first) && distance(o, th) <= max)
+            };
+            if title_negated
+                || near(
+                    |t| match t {
+                        Target::Exclusion(r) => Some(r),
+                        _ => None,
+                    },
+                    1,
+                )
+                || near(
+                    |t| match t {
+                        Target::Negation(r) => Some(r),
+                        _ => None,
+                    },
+                    8,
+                )
+                || (rule.has_requirements
+                    && !near(
+                        |t| match t {
+                            Target::Requirement(r) => Some(r),
+                            _ => None,
+                        },
+                        3,
+                    ))
+            {
+                continue;
+            }
+            let Some(d_in) = nearest(th, &anchors) else {
+                continue;
+            };
+            let in_title = doc.in_title(th.first);
+            if d_in > pack.window && !in_title {
+                continue;
+            }
+            if nearest(th, &outside).is_some_and(|d_out| d_out < d_in) {
+                continue;
+            }
+            fired += 1;
+            strong |= in_title || doc.sentence[th.first] <= LEAD_SENTENCES;
+            explain(format!("event:{}", rule.kind), th);
+        }
+        if fired >= 2 || strong {
+            if !events.contains(&rule.kind) {
+                events.push(rule.kind);
+                score += rule.weight;
+            }
+        }
+    }
+
+    // 5. Security context near an in-scope place or actor, and off-topic signals.
+    let mut security = BTreeSet::new();
+    let mut offtopic = BTreeSet::new();
+    for h in &hits {
+        match pack.patterns[h.pattern].target {
+            Target::Security => {
+                let near = nearest(h, &anchors).is_some_and(|d| d <= pack.window)
+                    || (doc.in_title(h.first) && in_scope);
+                if near && security.insert(pack.patterns[h.pattern].term.clone()) {
+                    explain("security".into(), h);
+                }
+            }
+            Target::Offtopic => {
+                if offtopic.insert(pack.patterns[h.pattern].term.clone()) {
+                    explain("offtopic".into(), h);
+                }
+            }
+            _ => {}
+        }
+    }
+    score += (security.len().min(4) as f64) * pack.security_weight;
+    score += (offtopic.len().min(2) as f64) * pack.offtopic_weight;
+    if anchors.iter().any(|a| doc.in_title(a.first)) {
+        score += 1.0;
+    }
+    let relevant = in_scope && score >= pack.threshold;
+
+    let words: Vec<&str> = doc.tokens.iter().map(|t| t.text(doc.text)).collect();
+    let [killed, wounded, kidnapped] = figures::read(&words);
+    explanation.sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
+    explanation.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
+    Analysis {
+        relevant,
+        score,
+        events: if relevant { events } else { Vec::new() },
+        countries: countries.into_iter().collect(),
+        entities: entities.into_iter().collect(),
+        figures: Figures {
+            killed,
+            wounded,
+            kidnapped,
+        },
+        explanation,
+    }
+}
+
+/// Decides an ambiguous match: `Some(reason)` when it stands for the entity.
+fn disambiguate(
+    rule: &Ambiguity,
+    h: &Hit,
+    doc: &Doc<'_>,
+    confirmed_elsewhere: impl FnOnce() -> bool,
+) -> Option<&'static str> {
+    let prev = h.first.checked_sub(1).and_then(|i| doc.word(i));
+    let next = doc.word(h.last + 1);
+    if any_in(&rule.reject_before, prev) || any_in(&rule.reject_after, next) {
+        return None;
+    }
+    if any_in(&rule.confirm_before, prev) || any_in(&rule.confirm_after, next) {
+        return Some("context");
+    }
+    if rule.confirm_after_preposition && h.preposition {
+        return Some("preposition");
+    }
+    if rule.confirm_at_start && doc.starts_sentence(h.first) {
+        return Some("sentence-start");
+    }
+    if rule.confirm_by_entities && confirmed_elsewhere() {
+        return Some("confirmed-by-other-mentions");
+    }
+    rule.accept_unless_rejected.then_some("not-rejected")
+}

@@ -1,0 +1,14 @@
+//! Detection: a readable, editable rule pack (gazetteer, armed groups, event triggers, context
+//! words) compiled into one multi-pattern automaton, and the analysis of a text against it.
+//!
+//! Pure: text in, [`Analysis`] out, no I/O beyond loading the pack.
+
+mod analyze;
+mod eval;
+mod figures;
+mod matcher;
+mod pack;
+
+pub use analyze::{analyze, Analysis, Explanation, Figures};
+pub use eval::{evaluate, EvalReport, LabelledItem, Scores};
+pub use pack::{Entity, EntityKind, EventKind, PackError, RulePack, Scope, BUNDLED_PACK};

@@ -1,0 +1,617 @@
+//! The rule pack: raw TOML (what users edit) compiled into the matcher (what the detector runs).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::arabic::normalize;
+
+/// The bundled rule pack, used when the configuration names none.
+pub const BUNDLED_PACK: &str = include_str!("../../config/rules/sahel.toml");
+
+/// Why a rule pack was refused: always names the file, and the line and key where they are known.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("cannot read rule pack {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}:{line}: key `{key}`: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        key: String,
+        message: String,
+    },
+    #[error("{path}: cannot build the matcher: {source}")]
+    Automaton {
+        path: String,
+        #[source]
+        source: aho_corasick::BuildError,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Attack,
+    Kidnapping,
+    BorderClosure,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 3] = [
+        EventKind::Attack,
+        EventKind::Kidnapping,
+        EventKind::BorderClosure,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Attack => "attack",
+            EventKind::Kidnapping => "kidnapping",
+            EventKind::BorderClosure => "border_closure",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Country,
+    Region,
+    City,
+    Group,
+    Force,
+}
+
+/// How a gazetteer entry bears on relevance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// A core Sahel country, or a place or actor of the Sahel: its mention puts a text in scope.
+    Core,
+    /// A Sahel-facing border region of a neighbour (southern Algeria, Fezzan, Borno...): in scope.
+    Border,
+    /// A neighbour country as a whole: counts only when the text is in scope through something else.
+    Neighbour,
+    /// A place outside the Sahel, kept so that an event there is not credited to the Sahel.
+    Outside,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw form, as written in TOML.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    pack: RawMeta,
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default)]
+    entities: Vec<Spanned<RawEntity>>,
+    #[serde(default)]
+    ambiguity: Vec<Spanned<RawAmbiguity>>,
+    #[serde(default)]
+    events: Vec<Spanned<RawEvent>>,
+    #[serde(default)]
+    security: RawTerms,
+    #[serde(default)]
+    offtopic: RawTerms,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    name: String,
+    version: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSettings {
+    window: usize,
+    relevance_threshold: f64,
+}
+
+impl Default for RawSettings {
+    fn default() -> Self {
+        RawSettings {
+            window: 12,
+            relevance_threshold: 3.0,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntity {
+    id: String,
+    kind: EntityKind,
+    #[serde(default)]
+    country: Option<String>,
+    scope: Scope,
+    names: Vec<String>,
+    #[serde(default)]
+    adjectives: Vec<String>,
+    #[serde(default)]
+    lat: Option<f64>,
+    #[serde(default)]
+    lon: Option<f64>,
+    #[serde(default)]
+    name_en: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAmbiguity {
+    /// The alias or adjective stem (as written in an entity) whose matches need context.
+    alias: String,
+    #[serde(default)]
+    confirm_before: Vec<String>,
+    #[serde(default)]
+    confirm_after: Vec<String>,
+    #[serde(default)]
+    reject_before: Vec<String>,
+    #[serde(default)]
+    reject_after: Vec<String>,
+    #[serde(default)]
+    confirm_at_start: bool,
+    #[serde(default)]
+    confirm_after_preposition: bool,
+    #[serde(default)]
+    confirm_by_entities: bool,
+    /// Accept the match unless a reject rule applies (for names that are rarely anything else).
+    #[serde(default)]
+    accept_unless_rejected: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    kind: EventKind,
+    triggers: Vec<String>,
+    #[serde(default)]
+    requires_near: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    negations: Vec<String>,
+    #[serde(default)]
+    title_negations: Vec<String>,
+    #[serde(default)]
+    weight: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerms {
+    #[serde(default)]
+    weight: Option<f64>,
+    #[serde(default)]
+    terms: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled form.
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub kind: EntityKind,
+    pub country: Option<String>,
+    pub scope: Scope,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// How the letters before a match may look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prefix {
+    /// The alias carried the article: the match must carry it too (ال, بال, لل, وال...).
+    Article,
+    /// Proclitics only, no article (وباماكو, لمالي).
+    NoArticle,
+    /// Proclitics with or without the article (adjectives: المالي, الماليين).
+    Any,
+    /// Proclitics, article, and one verbal prefix (triggers: يختطف, وهاجم).
+    Verbal,
+}
+
+/// How the letters after a match may look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Suffix {
+    None,
+    /// Gender and number endings of a nisba adjective (ـه ـون ـين ـان).
+    Adjective,
+    /// Any short inflectional ending (ات ون ين ها هم وا...).
+    Inflection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Entity(usize),
+    Trigger(usize),
+    Requirement(usize),
+    Exclusion(usize),
+    Negation(usize),
+    TitleNegation(usize),
+    Security,
+    Offtopic,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    pub target: Target,
+    pub prefix: Prefix,
+    pub suffix: Suffix,
+    /// The term as written in the pack (normalized), for explanations and ambiguity lookup.
+    pub term: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ambiguity {
+    pub confirm_before: HashSet<String>,
+    pub confirm_after: HashSet<String>,
+    pub reject_before: HashSet<String>,
+    pub reject_after: HashSet<String>,
+    pub confirm_at_start: bool,
+    pub confirm_after_preposition: bool,
+    pub confirm_by_entities: bool,
+    pub accept_unless_rejected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EventRule {
+    pub kind: EventKind,
+    pub weight: f64,
+    pub has_requirements: bool,
+}
+
+/// A validated, compiled rule pack.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    pub name: String,
+    pub version: u32,
+    pub source: String,
+    pub entities: Vec<Entity>,
+    pub(crate) events: Vec<EventRule>,
+    pub(crate) patterns: Vec<Pattern>,
+    pub(crate) automaton: AhoCorasick,
+    pub(crate) ambiguity: HashMap<String, Ambiguity>,
+    pub(crate) window: usize,
+    pub(crate) threshold: f64,
+    pub(crate) security_weight: f64,
+    pub(crate) offtopic_weight: f64,
+}
+
+/// Countries the pack may name: the Sahel and its neighbours, plus the outside ones it knows.
+fn valid_country(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+impl RulePack {
+    /// Loads and compiles a rule pack from a file.
+    pub fn from_file(path: &Path) -> Result<RulePack, PackError> {
+        let src = std::fs::read_to_string(path).map_err(|source| PackError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        RulePack::from_toml(&src, &path.display().to_string())
+    }
+
+    /// The pack bundled in the binary.
+    pub fn bundled() -> RulePack {
+        RulePack::from_toml(BUNDLED_PACK, "<bundled>/rules/sahel.toml")
+            .expect("the bundled rule pack is valid (checked by tests)")
+    }
+
+    /// Compiles a pack from TOML text; `origin` names it in errors.
+    pub fn from_toml(src: &str, origin: &str) -> Result<RulePack, PackError> {
+        let raw: RawPack = toml::from_str(src).map_err(|e| PackError::Syntax {
+            path: origin.to_owned(),
+            line: e.span().map(|s| line_of(src, s.start)).unwrap_or(0),
+            message: e.message().to_owned(),
+        })?;
+        let invalid = |span: std::ops::Range<usize>, key: String, message: String| {
+            PackError::Invalid {
+                path: origin.to_owned(),
+                line: line_of(src, span.start),
+                key,
+                message,
+            }
+        };
+        let mut builder = Builder::default();
+        let mut ids = HashSet::new();
+        let mut entities = Vec::with_capacity(raw.entities.len());
+        for (i, spanned) in raw.entities.iter().enumerate() {
+            let span = spanned.span();
+            let e = spanned.get_ref();
+            if !ids.insert(e.id.clone()) {
+                return Err(invalid(
+                    span,
+                    format!("entities[{i}].id"),
+                    format!("duplicate entity id {:?}", e.id),
+                ));
+            }
+            if let Some(c) = &e.country {
+                if !valid_country(c) {
+                    return Err(invalid(
+                        span,
+                        format!("entities[{i}].country"),
+                        format!("{c:?} is not an ISO 3166 alpha-2 code"),
+                    ));
+                }
+            }
+            if e.names.is_empty() {
+                return Err(invalid(
+                    span,
+                    format!("entities[{i}].names"),
+                    "an entity needs at least one name".into(),
+                ));
+            }
+            if let (Some(lat), Some(lon)) = (e.lat, e.lon) {
+                if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                    return Err(invalid(
+                        span,
+                        format!("entities[{i}].lat"),
+                        "coordinates out of range".into(),
+                    ));
+                }
+            }
+            let idx = entities.len();
+            for (j, name) in e.names.iter().enumerate() {
+                builder
+                    .name(name, Target::Entity(idx))
+                    .map_err(|m| invalid(span.clone(), format!("entities[{i}].names[{j}]"), m))?;
+            }
+            for (j, adj) in e.adjectives.iter().enumerate() {
+                builder
+                    .term(adj, Target::Entity(idx), Prefix::Any, Suffix::Adjective)
+                    .map_err(|m| {
+                        invalid(span.clone(), format!("entities[{i}].adjectives[{j}]"), m)
+                    })?;
+            }
+            entities.push(Entity {
+                id: e.id.clone(),
+                kind: e.kind,
+                country: e.country.clone(),
+                scope: e.scope,
+                name: e.names[0].clone(),
+                name_en: e.name_en.clone(),
+                lat: e.lat,
+                lon: e.lon,
+            });
+        }
+
+        let mut ambiguity = HashMap::new();
+        for (i, spanned) in raw.ambiguity.iter().enumerate() {
+            let a = spanned.get_ref();
+            let alias = norm_term(&a.alias);
+            if !builder.terms.contains(&alias) {
+                return Err(invalid(
+                    spanned.span(),
+                    format!("ambiguity[{i}].alias"),
+                    format!("{:?} is not a name or adjective of any entity", a.alias),
+                ));
+            }
+            let set = |v: &[String]| v.iter().map(|s| norm_term(s)).collect::<HashSet<_>>();
+            ambiguity.insert(
+                alias,
+                Ambiguity {
+                    confirm_before: set(&a.confirm_before),
+                    confirm_after: set(&a.confirm_after),
+                    reject_before: set(&a.reject_before),
+                    reject_after: set(&a.reject_after),
+                    confirm_at_start: a.confirm_at_start,
+                    confirm_after_preposition: a.confirm_after_preposition,
+                    confirm_by_entities: a.confirm_by_entities,
+                    accept_unless_rejected: a.accept_unless_rejected,
+                },
+            );
+        }
+
+        let mut events = Vec::new();
+        for (i, spanned) in raw.events.iter().enumerate() {
+            let ev = spanned.get_ref();
+            let span = spanned.span();
+            if ev.triggers.is_empty() {
+                return Err(invalid(
+                    span,
+                    format!("events[{i}].triggers"),
+                    "an event rule needs at least one trigger".into(),
+                ));
+            }
+            let groups: [(&str, &[String], Target); 5] = [
+                ("triggers", &ev.triggers, Target::Trigger(i)),
+                ("requires_near", &ev.requires_near, Target::Requirement(i)),
+                ("exclude", &ev.exclude, Target::Exclusion(i)),
+                ("negations", &ev.negations, Target::Negation(i)),
+                (
+                    "title_negations",
+                    &ev.title_negations,
+                    Target::TitleNegation(i),
+                ),
+            ];
+            for (key, terms, target) in groups {
+                for (j, t) in terms.iter().enumerate() {
+                    builder
+                        .term(t, target, Prefix::Verbal, Suffix::Inflection)
+                        .map_err(|m| invalid(span.clone(), format!("events[{i}].{key}[{j}]"), m))?;
+                }
+            }
+            events.push(EventRule {
+                kind: ev.kind,
+                weight: ev.weight.unwrap_or(4.0),
+                has_requirements: !ev.requires_near.is_empty(),
+            });
+        }
+        for (key, terms, target) in [
+            ("security", &raw.security.terms, Target::Security),
+            ("offtopic", &raw.offtopic.terms, Target::Offtopic),
+        ] {
+            for (j, t) in terms.iter().enumerate() {
+                builder
+                    .term(t, target, Prefix::Verbal, Suffix::Inflection)
+                    .map_err(|m| PackError::Invalid {
+                        path: origin.to_owned(),
+                        line: 0,
+                        key: format!("{key}.terms[{j}]"),
+                        message: m,
+                    })?;
+            }
+        }
+
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(builder.needles.iter())
+            .map_err(|source| PackError::Automaton {
+                path: origin.to_owned(),
+                source,
+            })?;
+        Ok(RulePack {
+            name: raw.pack.name,
+            version: raw.pack.version,
+            source: origin.to_owned(),
+            entities,
+            events,
+            patterns: builder.patterns,
+            automaton,
+            ambiguity,
+            window: raw.settings.window.max(1),
+            threshold: raw.settings.relevance_threshold,
+            security_weight: raw.security.weight.unwrap_or(1.0),
+            offtopic_weight: raw.offtopic.weight.unwrap_or(-2.0),
+        })
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.id == id)
+    }
+
+    /// How many patterns the automaton holds (for `rules check`).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+}
+
+/// Normalizes a term from the pack the way text is normalized, with single spaces between words.
+pub(crate) fn norm_term(t: &str) -> String {
+    normalize(t)
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Default)]
+struct Builder {
+    needles: Vec<String>,
+    patterns: Vec<Pattern>,
+    terms: HashSet<String>,
+}
+
+impl Builder {
+    /// A gazetteer name: an alias written with the article must be matched with it (so «النيجر»
+    /// never matches inside «نيجيريا»), one without it must be matched without it (so «دوري»,
+    /// a Burkinabe town, does not match «الدوري», a football league). Multi-word names are also
+    /// matched run together («بوركينافاسو», «بوكوحرام»).
+    fn name(&mut self, alias: &str, target: Target) -> Result<(), String> {
+        let term = norm_term(alias);
+        if term.is_empty() {
+            return Err("empty after normalization".into());
+        }
+        let (core, prefix) = match term.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 2 => (rest.to_owned(), Prefix::Article),
+            _ => (term.clone(), Prefix::NoArticle),
+        };
+        self.push(&core, &term, target, prefix, Suffix::None);
+        if core.contains(' ') {
+            let joined = core.replace(' ', "");
+            self.push(&joined, &term, target, prefix, Suffix::None);
+        }
+        self.terms.insert(term);
+        Ok(())
+    }
+
+    fn term(
+        &mut self,
+        t: &str,
+        target: Target,
+        prefix: Prefix,
+        suffix: Suffix,
+    ) -> Result<(), String> {
+        let term = norm_term(t);
+        if term.chars().count() < 2 {
+            return Err(format!("{t:?} is too short to match safely"));
+        }
+        // A term written with the article matches with the same clitics as one without.
+        let core = match term.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 3 && prefix != Prefix::Any => rest.to_owned(),
+            _ => term.clone(),
+        };
+        self.push(&core, &term, target, prefix, suffix);
+        self.terms.insert(term);
+        Ok(())
+    }
+
+    fn push(&mut self, needle: &str, term: &str, target: Target, prefix: Prefix, suffix: Suffix) {
+        self.needles.push(needle.to_owned());
+        self.patterns.push(Pattern {
+            target,
+            prefix,
+            suffix,
+            term: term.to_owned(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_pack_compiles() {
+        let p = RulePack::bundled();
+        assert!(p.entities.len() >= 150, "{} entities", p.entities.len());
+    }
+
+    #[test]
+    fn errors_name_line_and_key() {
+        let src = "[pack]\nname = \"x\"\nversion = 1\n\n[[entities]]\nid = \"a\"\nkind = \"city\"\nscope = \"core\"\ncountry = \"mali\"\nnames = [\"باماكو\"]\n";
+        let err = RulePack::from_toml(src, "x.toml").unwrap_err().to_string();
+        assert!(err.contains("x.toml:5"), "{err}");
+        assert!(err.contains("entities[0].country"), "{err}");
+        let err = RulePack::from_toml("[pack]\nname = \"x\"\nversion = 1\ncolour = 1\n", "y.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("y.toml:4"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+}
