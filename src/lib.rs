@@ -5,3 +5,9 @@
 pub mod arabic;
 pub mod detect;
 pub mod config;
+pub mod store;
+pub mod fetch;
+pub mod feed;
+pub mod dedup;
+pub mod alert;
+pub mod daemon;

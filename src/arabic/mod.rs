@@ -5,8 +5,10 @@
 
 mod normalize;
 mod numbers;
+mod stem;
 mod tokenize;
 
 pub use normalize::{normalize, normalize_char, Normalized};
 pub use numbers::{number_at, NumberWord};
+pub use stem::{index_terms, query_terms, stem};
 pub use tokenize::{tokens, Token};

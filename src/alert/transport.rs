@@ -1,0 +1,170 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::Rendered;
+use crate::config::{Config, SmtpConfig, SmtpSecurity};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("invalid address {address:?}: {source}")]
+    Address {
+        address: String,
+        #[source]
+        source: lettre::address::AddressError,
+    },
+    #[error("cannot build the message: {0}")]
+    Message(#[from] lettre::error::Error),
+    #[error("SMTP: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("maildir {path}: {source}")]
+    Maildir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Where alerts go.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp {
+        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    /// A maildir (tmp/, new/, cur/) with one `.eml` file per alert.
+    Maildir { root: PathBuf, from: Mailbox },
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Transport::Smtp { from, .. } => write!(f, "Smtp(from {from})"),
+            Transport::Maildir { root, .. } => write!(f, "Maildir({})", root.display()),
+        }
+    }
+}
+
+fn smtp_mailer(s: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, TransportError> {
+    let builder = match s.security {
+        SmtpSecurity::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+        SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?,
+        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)?,
+    };
+    let mut builder = builder.port(s.port).timeout(Some(s.timeout));
+    if let (Some(user), Some(pass)) = (&s.username, &s.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+    }
+    Ok(builder.build())
+}
+
+impl Transport {
+    /// SMTP when configured, otherwise the maildir under the data directory.
+    pub fn from_config(config: &Config) -> Result<Transport, TransportError> {
+        match &config.smtp {
+            Some(s) => Ok(Transport::Smtp {
+                mailer: smtp_mailer(s)?,
+                from: s.from.clone(),
+            }),
+            None => Ok(Transport::Maildir {
+                root: config.maildir_path(),
+                from: "sahel-watch <sahel-watch@localhost>"
+                    .parse()
+                    .expect("a valid literal address"),
+            }),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Transport::Smtp { .. } => "SMTP".into(),
+            Transport::Maildir { root, .. } => format!("maildir {}", root.display()),
+        }
+    }
+
+    fn from(&self) -> &Mailbox {
+        match self {
+            Transport::Smtp { from, .. } | Transport::Maildir { from, .. } => from,
+        }
+    }
+
+    /// Builds the multipart message (plain text + HTML) with a fixed Message-ID.
+    pub fn message(
+        &self,
+        to: &str,
+        message_id: &str,
+        r: &Rendered,
+    ) -> Result<Message, TransportError> {
+        let to: Mailbox = to.parse().map_err(|source| TransportError::Address {
+            address: to.to_owned(),
+            source,
+        })?;
+        Ok(Message::builder()
+            .from(self.from().clone())
+            .to(to)
+            .subject(r.subject.clone())
+            .message_id(Some(message_id.to_owned()))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(r.text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(r.html.clone()),
+                    ),
+            )?)
+    }
+
+    /// Delivers one message. Returns only once the server accepted it (or the file is on disk),
+    /// so the caller may then mark it sent. `key` names the maildir file: a resend of the same
+    /// alert replaces the file rather than adding a second one.
+    pub async fn send(&self, message: &Message, key: &str) -> Result<(), TransportError> {
+        match self {
+            Transport::Smtp { mailer, .. } => {
+                mailer.send(message.clone()).await?;
+                Ok(())
+            }
+            Transport::Maildir { root, .. } => {
+                let bytes = message.formatted();
+                let root = root.clone();
+                let name = format!("{key}.eml");
+                tokio::task::spawn_blocking(move || write_maildir(&root, &name, &bytes))
+                    .await
+                    .expect("maildir writer does not panic")
+            }
+        }
+    }
+}
+
+/// Writes a message the maildir way: into tmp/, flushed to disk, then renamed into new/.
+fn write_maildir(root: &Path, name: &str, bytes: &[u8]) -> Result<(), TransportError> {
+    let err = |path: &Path| {
+        let path = path.to_owned();
+        move |source| TransportError::Maildir { path, source }
+    };
+    for sub in ["tmp", "new", "cur"] {
+        let d = root.join(sub);
+        crate::store::create_private_dir(&d).map_err(err(&d))?;
+    }
+    let tmp = root.join("tmp").join(name);
+    let new = root.join("new").join(name);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&tmp).map_err(err(&tmp))?;
+    f.write_all(bytes).map_err(err(&tmp))?;
+    f.sync_all().map_err(err(&tmp))?;
+    std::fs::rename(&tmp, &new).map_err(err(&new))?;
+    Ok(())
+}

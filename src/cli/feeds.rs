@@ -1,0 +1,138 @@
+use std::path::PathBuf;
+
+use sahel_watch::config::{write_opml, OpmlFeed};
+use sahel_watch::detect::analyze;
+use sahel_watch::feed::parse_feed;
+use sahel_watch::fetch::{charset_from_content_type, decode_feed, FetchOutcome, Fetcher, Validators};
+use sahel_watch::store::Store;
+
+use super::{Exit, Globals, UsageError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Print as JSON (one object a line).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Each feed's status, last fetch, error and item count (the default).
+    List,
+    /// Fetch and parse one feed now and say what was found (nothing is stored).
+    Check {
+        /// Feed URL.
+        url: String,
+    },
+    /// Write the configured feeds as OPML.
+    Export {
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn time(t: Option<i64>) -> String {
+    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
+    let config = g.config()?;
+    match a.command.unwrap_or(Command::List) {
+        Command::List => {
+            let store = Store::open(&config.data_dir)?;
+            let feeds = store.feed_health()?;
+            if a.json {
+                for f in &feeds {
+                    println!("{}", serde_json::to_string(f)?);
+                }
+                return Ok(Exit::Ok);
+            }
+            for f in &feeds {
+                println!(
+                    "{:>4} {:<8} items {:>5} ({} relevant)  last ok {}  failures {}{}",
+                    f.id,
+                    if f.active { f.status.as_str() } else { "inactive" },
+                    f.items,
+                    f.relevant_items,
+                    time(f.last_success_at),
+                    f.consecutive_failures,
+                    if f.status == "gone" {
+                        String::new()
+                    } else {
+                        format!("  next {}", time(Some(f.next_poll_at)))
+                    }
+                );
+                println!("     {}", f.name.as_deref().or(f.title.as_deref()).map(|n| format!("{n} — {}", f.url)).unwrap_or_else(|| f.url.clone()));
+                if let Some(e) = &f.last_error {
+                    println!("     error: {e}");
+                }
+            }
+            if feeds.is_empty() {
+                eprintln!("no feeds stored yet: run `sahel-watch run --once` first");
+            }
+            Ok(Exit::Ok)
+        }
+        Command::Check { url } => {
+            let url = url::Url::parse(&url)
+                .map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let fetcher = Fetcher::new(&config.limits, &config.user_agent)?;
+            let outcome = rt.block_on(fetcher.fetch(&url, &Validators::default()));
+            let fetched = match outcome {
+                Ok(FetchOutcome::Fetched(f)) => f,
+                Ok(FetchOutcome::NotModified { .. }) => {
+                    println!("{url}: 304 Not Modified without validators: the server is misbehaving");
+                    return Ok(Exit::Failure);
+                }
+                Err(e) => {
+                    println!("{url}: fetch failed: {e}");
+                    return Ok(Exit::Failure);
+                }
+            };
+            println!("{url}: HTTP {} , {} bytes, content type {}", fetched.status, fetched.body.len(), fetched.content_type.as_deref().unwrap_or("-"));
+            if let Some(m) = &fetched.moved_to {
+                println!("  moved permanently to {m}: update the configuration");
+            }
+            let header = fetched.content_type.as_deref().and_then(charset_from_content_type);
+            let (text, enc) = decode_feed(&fetched.body, header, None);
+            println!("  charset: {}", enc.name());
+            match parse_feed(text.as_bytes(), config.limits.max_entries_per_feed, config.limits.max_text_chars) {
+                Ok(p) => {
+                    println!("  title: {}", p.title.as_deref().unwrap_or("-"));
+                    println!("  entries: {}{}", p.entries.len(), if p.dropped > 0 { format!(" (+{} over the limit)", p.dropped) } else { String::new() });
+                    let relevant = p.entries.iter().filter(|e| analyze(&config.rules, &e.title, &e.text).relevant).count();
+                    println!("  relevant now: {relevant}");
+                    for e in p.entries.iter().take(5) {
+                        println!("  - {}", e.title.chars().take(100).collect::<String>());
+                    }
+                    Ok(Exit::Ok)
+                }
+                Err(e) => {
+                    println!("  not a feed: {e}");
+                    Ok(Exit::Failure)
+                }
+            }
+        }
+        Command::Export { out } => {
+            let feeds: Vec<OpmlFeed> = config
+                .feeds
+                .iter()
+                .map(|f| OpmlFeed {
+                    url: f.url.to_string(),
+                    title: f.name.clone(),
+                })
+                .collect();
+            let xml = write_opml(&feeds);
+            match out {
+                Some(p) => std::fs::write(&p, xml)?,
+                None => print!("{xml}"),
+            }
+            Ok(Exit::Ok)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use anyhow::Context as _;
+use sahel_watch::daemon::{run_forever, run_once, shutdown_signal, Context};
+
+use super::{Exit, Globals};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Poll every feed once, store, deliver due alerts, and exit: 0 when every feed was
+    /// fetched, 1 when any failed (after finishing the others).
+    #[arg(long)]
+    once: bool,
+}
+
+pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
+    let config = g.config()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("sahel-watch")
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let ctx = Context::new(config).context("starting sahel-watch")?;
+        if a.once {
+            let r = run_once(ctx).await?;
+            eprintln!(
+                "polled {} feeds ({} failed): {} new items, {} updated; alerts: {} queued, {} sent, {} failed",
+                r.feeds,
+                r.failed.len(),
+                r.inserted,
+                r.updated,
+                r.alerts_queued,
+                r.alerts_sent,
+                r.alerts_failed
+            );
+            for (url, e) in &r.failed {
+                eprintln!("  failed: {url}: {e}");
+            }
+            Ok(if r.failed.is_empty() && r.alerts_failed == 0 {
+                Exit::Ok
+            } else {
+                Exit::Failure
+            })
+        } else {
+            run_forever(ctx, shutdown_signal()).await?;
+            Ok(Exit::Ok)
+        }
+    })
+}

@@ -1,0 +1,231 @@
+use std::time::Duration;
+
+use tracing::{info, warn};
+
+use super::{Context, DaemonError};
+use crate::alert::recipients_for;
+use crate::arabic::index_terms;
+use crate::dedup::{content_hash, identity};
+use crate::detect::analyze;
+use crate::feed::{parse_feed, ParsedFeed};
+use crate::fetch::{
+    charset_from_content_type, decode_feed, next_after_failure, next_after_success, FetchOutcome,
+    PollHints, Validators,
+};
+use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PreparedItem};
+
+/// What one refresh of one feed did.
+#[derive(Debug, Clone, Default)]
+pub struct RefreshReport {
+    pub feed_id: i64,
+    pub ok: bool,
+    pub entries: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub alerts: usize,
+    pub error: Option<String>,
+}
+
+/// The whole pipeline for one feed: fetch with validators → decode and parse the capped body →
+/// analyse and identify each entry → store items and their alerts in one transaction → record
+/// the feed's state and next poll. Errors are recorded against the feed, never propagated: one
+/// broken feed does not stop the others. Only a database failure is returned.
+pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, DaemonError> {
+    let cfg = &ctx.config;
+    let interval = cfg
+        .feeds
+        .iter()
+        .find(|f| f.url.as_str() == feed.url)
+        .map(|f| f.interval)
+        .unwrap_or(Duration::from_secs(900));
+    let forced = cfg
+        .feeds
+        .iter()
+        .find(|f| f.url.as_str() == feed.url)
+        .and_then(|f| f.encoding);
+    let mut report = RefreshReport {
+        feed_id: feed.id,
+        ..Default::default()
+    };
+    let url = match url::Url::parse(&feed.url) {
+        Ok(u) => u,
+        Err(e) => {
+            let error = format!("{}: stored URL is invalid: {e}", feed.url);
+            return fail(ctx, feed, interval, None, None, error, report).await;
+        }
+    };
+    let validators = Validators {
+        etag: feed.etag.clone(),
+        last_modified: feed.last_modified.clone(),
+    };
+
+    // 1. Fetch.
+    let fetched = match ctx.fetcher.fetch(&url, &validators).await {
+        Ok(FetchOutcome::NotModified { moved_to }) => {
+            if let Some(to) = moved_to {
+                move_feed(ctx, feed, to.to_string()).await?;
+            }
+            let next = next_after_success(interval, PollHints::default(), fastrand::f64());
+            let t = now();
+            let id = feed.id;
+            ctx.with_store(move |s| s.record_fetch(id, &FetchRecord::NotModified, t, t + secs(next)))
+                .await?;
+            report.ok = true;
+            return Ok(report);
+        }
+        Ok(FetchOutcome::Fetched(f)) => f,
+        Err(e) => {
+            let status = e.http_status();
+            let error = format!("{}: {e}", feed.url);
+            return fail(ctx, feed, interval, status, e.retry_after(), error, report).await;
+        }
+    };
+    if let Some(to) = &fetched.moved_to {
+        move_feed(ctx, feed, to.to_string()).await?;
+    }
+
+    // 2. Decode and parse (CPU work, off the async threads).
+    let header_charset = fetched.content_type.as_deref().and_then(charset_from_content_type);
+    let limits = cfg.limits.clone();
+    let body = fetched.body;
+    let parsed: Result<ParsedFeed, String> = tokio::task::spawn_blocking(move || {
+        let (text, _) = decode_feed(&body, header_charset, forced);
+        parse_feed(text.as_bytes(), limits.max_entries_per_feed, limits.max_text_chars)
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            let error = format!("{}: {e}", feed.url);
+            return fail(ctx, feed, interval, Some(fetched.status), None, error, report).await;
+        }
+    };
+    if parsed.dropped > 0 {
+        warn!(feed_url = %feed.url, dropped = parsed.dropped, "feed has more entries than limits.max_entries_per_feed");
+    }
+
+    // 3. Analyse, identify and route each entry.
+    let config = ctx.config.clone();
+    let feed_url = fetched.final_url.clone();
+    let entries = parsed.entries;
+    report.entries = entries.len();
+    let prepared: Vec<PreparedItem> = tokio::task::spawn_blocking(move || {
+        entries
+            .into_iter()
+            .map(|e| {
+                let hash = content_hash(&e.title, &e.text);
+                let id = identity(&feed_url, &e, &hash);
+                let analysis = analyze(&config.rules, &e.title, &e.text);
+                let alert_to = recipients_for(&config, &analysis);
+                PreparedItem {
+                    fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),
+                    identity: id.key,
+                    guid: e.guid,
+                    url: e.link,
+                    canonical_url: id.canonical_url,
+                    title: e.title,
+                    text: e.text,
+                    published_at: e.published.map(|d| d.timestamp()),
+                    content_hash: hash,
+                    analysis,
+                    alert_to,
+                }
+            })
+            .collect()
+    })
+    .await?;
+
+    // 4. Store items and alerts; 5. record the feed's state.
+    let hints = PollHints {
+        ttl: parsed.ttl_minutes.map(|m| Duration::from_secs(u64::from(m) * 60)),
+        max_age: fetched.max_age,
+    };
+    let next = next_after_success(interval.max(cfg.limits.min_interval), hints, fastrand::f64());
+    let record = FetchRecord::Fetched {
+        http_status: fetched.status,
+        etag: fetched.validators.etag,
+        last_modified: fetched.validators.last_modified,
+        title: parsed.title,
+    };
+    let id = feed.id;
+    let outcomes = ctx
+        .with_store(move |s| {
+            let t = now();
+            let out = s.ingest(id, &prepared, t)?;
+            s.record_fetch(id, &record, t, t + secs(next))?;
+            Ok(out)
+        })
+        .await?;
+    for o in &outcomes {
+        match o {
+            IngestOutcome::Inserted { .. } => report.inserted += 1,
+            IngestOutcome::Updated { .. } => report.updated += 1,
+            IngestOutcome::Unchanged { .. } => {}
+        }
+        report.alerts += o.alerts();
+    }
+    report.ok = true;
+    info!(
+        feed_url = %feed.url,
+        entries = report.entries,
+        new = report.inserted,
+        updated = report.updated,
+        alerts = report.alerts,
+        "feed refreshed"
+    );
+    Ok(report)
+}
+
+fn secs(d: Duration) -> i64 {
+    d.as_secs().min(i64::MAX as u64) as i64
+}
+
+async fn move_feed(ctx: &Context, feed: &FeedRow, to: String) -> Result<(), DaemonError> {
+    let id = feed.id;
+    let to2 = to.clone();
+    let moved = ctx.with_store(move |s| s.move_feed(id, &to2)).await?;
+    if moved {
+        info!(feed_url = %feed.url, new_url = %to, "feed moved permanently; stored URL updated");
+    }
+    Ok(())
+}
+
+/// Records a failure against the feed with backoff (410 Gone stops polling).
+async fn fail(
+    ctx: &Context,
+    feed: &FeedRow,
+    interval: Duration,
+    status: Option<u16>,
+    retry_after: Option<Duration>,
+    error: String,
+    mut report: RefreshReport,
+) -> Result<RefreshReport, DaemonError> {
+    warn!(feed_url = %feed.url, error = %error, "feed refresh failed");
+    let failures = feed.consecutive_failures + 1;
+    let delay = next_after_failure(
+        interval,
+        failures,
+        ctx.config.limits.max_backoff,
+        retry_after,
+        fastrand::f64(),
+    );
+    let record = match status {
+        Some(410) => FetchRecord::Gone {
+            http_status: 410,
+            error: format!("{error} (the feed is gone and is no longer polled)"),
+        },
+        _ => FetchRecord::Failed {
+            http_status: status,
+            error: error.clone(),
+        },
+    };
+    let id = feed.id;
+    ctx.with_store(move |s| {
+        let t = now();
+        s.record_fetch(id, &record, t, t + secs(delay))
+    })
+    .await?;
+    report.error = Some(error);
+    Ok(report)
+}

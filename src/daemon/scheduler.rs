@@ -1,0 +1,161 @@
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::{watch, Notify, Semaphore};
+use tokio::task::JoinSet;
+use tracing::{error, info};
+
+use super::{deliver_due, refresh, Context, DaemonError, RefreshReport};
+use crate::store::{now, FeedRow};
+
+/// How long in-flight fetches and sends get to finish after a stop is asked for.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(3);
+/// How often the mailer looks at the outbox when nothing wakes it.
+const MAILER_TICK: Duration = Duration::from_secs(5);
+
+/// What `run --once` did.
+#[derive(Debug, Clone, Default)]
+pub struct OnceReport {
+    pub feeds: usize,
+    pub failed: Vec<(String, String)>,
+    pub inserted: usize,
+    pub updated: usize,
+    pub alerts_queued: usize,
+    pub alerts_sent: usize,
+    pub alerts_failed: usize,
+}
+
+async fn sync_feeds(ctx: &Context) -> Result<Vec<FeedRow>, DaemonError> {
+    let configured: Vec<(String, Option<String>)> = ctx
+        .config
+        .feeds
+        .iter()
+        .map(|f| (f.url.to_string(), f.name.clone()))
+        .collect();
+    let feeds = ctx.with_store(move |s| s.sync_feeds(&configured)).await?;
+    Ok(feeds.into_iter().filter(|f| f.status != "gone").collect())
+}
+
+/// Polls every configured feed once (whatever their schedule), stores everything, delivers the
+/// alerts that are due, and reports.
+pub async fn run_once(ctx: Arc<Context>) -> Result<OnceReport, DaemonError> {
+    let feeds = sync_feeds(&ctx).await?;
+    let mut report = OnceReport {
+        feeds: feeds.len(),
+        ..Default::default()
+    };
+    let results: Vec<(FeedRow, Result<RefreshReport, DaemonError>)> =
+        futures_util::stream::iter(feeds)
+            .map(|f| {
+                let ctx = ctx.clone();
+                async move {
+                    let r = refresh(&ctx, &f).await;
+                    (f, r)
+                }
+            })
+            .buffer_unordered(ctx.config.limits.concurrency)
+            .collect()
+            .await;
+    for (feed, r) in results {
+        let r = r?;
+        report.inserted += r.inserted;
+        report.updated += r.updated;
+        report.alerts_queued += r.alerts;
+        if let Some(e) = r.error {
+            report.failed.push((feed.url, e));
+        }
+    }
+    let d = deliver_due(&ctx).await?;
+    report.alerts_sent = d.sent;
+    report.alerts_failed = d.failed;
+    Ok(report)
+}
+
+/// Runs until `shutdown` resolves: polls due feeds with bounded concurrency, wakes the mailer
+/// when alerts are queued, then drains in-flight work within a deadline.
+pub async fn run_forever(
+    ctx: Arc<Context>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), DaemonError> {
+    sync_feeds(&ctx).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let wake_mailer = Arc::new(Notify::new());
+    let mailer = tokio::spawn(mailer_loop(ctx.clone(), wake_mailer.clone(), stop_rx));
+    let permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
+    let mut inflight: HashSet<i64> = HashSet::new();
+    let mut tasks: JoinSet<(i64, Result<RefreshReport, DaemonError>)> = JoinSet::new();
+    tokio::pin!(shutdown);
+    info!(feeds = ctx.config.feeds.len(), transport = %ctx.transport.describe(), "sahel-watch running");
+    loop {
+        let feeds = ctx.with_store(|s| s.active_feeds()).await?;
+        let t = now();
+        let mut next_due = i64::MAX;
+        for f in feeds.into_iter().filter(|f| f.status != "gone") {
+            if inflight.contains(&f.id) {
+                continue;
+            }
+            if f.next_poll_at > t {
+                next_due = next_due.min(f.next_poll_at);
+                continue;
+            }
+            inflight.insert(f.id);
+            let ctx = ctx.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _p = permits.acquire_owned().await.expect("never closed");
+                let id = f.id;
+                (id, refresh(&ctx, &f).await)
+            });
+        }
+        let wait = Duration::from_secs((next_due.saturating_sub(now())).clamp(1, 60) as u64);
+        tokio::select! {
+            _ = &mut shutdown => break,
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                match done {
+                    Ok((id, r)) => {
+                        inflight.remove(&id);
+                        match r {
+                            Ok(r) if r.alerts > 0 => wake_mailer.notify_one(),
+                            Ok(_) => {}
+                            Err(e) => error!(error = %e, "refresh could not be recorded"),
+                        }
+                    }
+                    Err(e) => error!(error = %e, "refresh task failed"),
+                }
+            }
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+    info!(in_flight = tasks.len(), "draining");
+    let drained = tokio::time::timeout(DRAIN_DEADLINE, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        info!(aborted = tasks.len(), "drain deadline reached; abandoning unfinished fetches");
+        tasks.abort_all();
+    }
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(DRAIN_DEADLINE, mailer).await;
+    info!("stopped");
+    Ok(())
+}
+
+async fn mailer_loop(ctx: Arc<Context>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = deliver_due(&ctx).await {
+            error!(error = %e, "outbox pass failed");
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(MAILER_TICK) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}

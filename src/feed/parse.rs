@@ -1,0 +1,122 @@
+use chrono::{DateTime, Utc};
+
+use super::html::{decode_entities, html_to_text};
+
+/// One entry of a feed, as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The GUID / Atom id the publisher gave, if any (feed-rs invents one when there is none:
+    /// that one is not kept, since it changes with the headline or on every parse).
+    pub guid: Option<String>,
+    pub link: Option<String>,
+    pub title: String,
+    pub text: String,
+    pub published: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    /// RSS `<ttl>` in minutes.
+    pub ttl_minutes: Option<u32>,
+    pub entries: Vec<Entry>,
+    /// How many entries were dropped by the entry limit.
+    pub dropped: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("not a feed: {0}")]
+    Parse(#[source] feed_rs::parser::ParseFeedError),
+    #[error("the document is empty")]
+    Empty,
+}
+
+/// Parses a feed document (UTF-8, or with an encoding the document declares) into entries,
+/// keeping at most `max_entries` and `max_text` characters of each title and text.
+pub fn parse_feed(bytes: &[u8], max_entries: usize, max_text: usize) -> Result<ParsedFeed, FeedError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(FeedError::Empty);
+    }
+    let feed = feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        // feed-rs invents an id for entries without one (a hash of link and title, or a random
+        // one); an empty id marks them instead, and `dedup` falls back to the URL or content.
+        .id_generator(|_, _, _| String::new())
+        .build()
+        .parse(bytes)
+        .map_err(FeedError::Parse)?;
+    let total = feed.entries.len();
+    let mut entries = Vec::with_capacity(total.min(max_entries));
+    for e in feed.entries.into_iter().take(max_entries) {
+        let guid = Some(e.id.trim().to_owned()).filter(|id| !id.is_empty());
+        let link = e
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .or(e.links.first())
+            .map(|l| l.href.trim().to_owned())
+            .filter(|h| !h.is_empty());
+        let title = e
+            .title
+            .as_ref()
+            .map(|t| html_to_text(&decode_entities(&t.content), max_text.min(2_000)))
+            .unwrap_or_default();
+        let summary = e
+            .summary
+            .as_ref()
+            .map(|t| html_to_text(&t.content, max_text))
+            .unwrap_or_default();
+        let content = e
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .map(|b| html_to_text(b, max_text))
+            .unwrap_or_default();
+        let text = if content.chars().count() > summary.chars().count() {
+            content
+        } else {
+            summary
+        };
+        if title.is_empty() && text.is_empty() {
+            continue;
+        }
+        entries.push(Entry {
+            guid,
+            link,
+            title,
+            text,
+            published: e.published.or(e.updated),
+        });
+    }
+    Ok(ParsedFeed {
+        title: feed.title.map(|t| html_to_text(&t.content, 500)).filter(|t| !t.is_empty()),
+        ttl_minutes: feed.ttl,
+        entries,
+        dropped: total.saturating_sub(max_entries),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rss_with_and_without_guid() {
+        let rss = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>T</title><ttl>30</ttl>
+<item><title>هجوم &amp; كمين</title><link>https://a.example/1</link><guid>g-1</guid>
+<description>&lt;p&gt;نص &lt;b&gt;الخبر&lt;/b&gt;&lt;/p&gt;</description></item>
+<item><title>بلا معرف</title><link>https://a.example/2</link></item>
+</channel></rss>"#;
+        let f = parse_feed(rss.as_bytes(), 10, 1000).unwrap();
+        assert_eq!(f.ttl_minutes, Some(30));
+        assert_eq!(f.entries.len(), 2);
+        assert_eq!(f.entries[0].guid.as_deref(), Some("g-1"));
+        assert_eq!(f.entries[0].title, "هجوم & كمين");
+        assert_eq!(f.entries[0].text, "نص الخبر");
+        assert_eq!(f.entries[1].guid, None);
+        let f = parse_feed(rss.as_bytes(), 1, 1000).unwrap();
+        assert_eq!((f.entries.len(), f.dropped), (1, 1));
+    }
+}

@@ -1,0 +1,254 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{redirect, StatusCode};
+use tokio::sync::Semaphore;
+use url::Url;
+
+use crate::config::Limits;
+
+/// Validators from the previous successful fetch.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A fetched body and what the response said about it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+    pub validators: Validators,
+    /// Where the document finally came from.
+    pub final_url: Url,
+    /// Set when every redirect on the way was permanent (301/308): the feed has moved.
+    pub moved_to: Option<Url>,
+    /// `Cache-Control: max-age`.
+    pub max_age: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub enum FetchOutcome {
+    Fetched(Fetched),
+    NotModified { moved_to: Option<Url> },
+}
+
+/// Why a fetch failed, in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("HTTP {status}{}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    #[error("body larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("more than {0} redirects")]
+    TooManyRedirects(usize),
+    #[error("redirect to {0}: only http and https are followed")]
+    BadRedirect(String),
+    #[error("redirect without a usable Location header")]
+    BrokenRedirect,
+    #[error("request failed: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+impl FetchError {
+    /// The server's Retry-After, for the scheduler.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            FetchError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    /// Short kind for metrics and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::Timeout(_) => "timeout",
+            FetchError::Status { .. } => "http_status",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::TooManyRedirects(_)
+            | FetchError::BadRedirect(_)
+            | FetchError::BrokenRedirect => "redirect",
+            FetchError::Http(e) if e.is_connect() => "connect",
+            FetchError::Http(_) => "http",
+        }
+    }
+}
+
+/// The HTTP side of polling: one client (connections reused), a per-host limit.
+pub struct Fetcher {
+    client: reqwest::Client,
+    limits: Limits,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+/// Parses `Retry-After`: seconds, or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0) as u64;
+    Some(Duration::from_secs(secs))
+}
+
+fn max_age(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(header::CACHE_CONTROL)?.to_str().ok()?;
+    v.split(',').find_map(|d| {
+        let d = d.trim();
+        let secs = d.strip_prefix("max-age=")?.trim_matches('"').parse().ok()?;
+        Some(Duration::from_secs(secs))
+    })
+}
+
+fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && s.len() <= 1024)
+}
+
+impl Fetcher {
+    pub fn new(limits: &Limits, user_agent: &str) -> Result<Fetcher, FetchError> {
+        let client = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(limits.connect_timeout)
+            .timeout(limits.fetch_timeout)
+            .redirect(redirect::Policy::none())
+            .pool_max_idle_per_host(limits.per_host_concurrency)
+            .build()
+            .map_err(FetchError::Http)?;
+        Ok(Fetcher {
+            client,
+            limits: limits.clone(),
+            hosts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn host_permit(&self, url: &Url) -> Arc<Semaphore> {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.limits.per_host_concurrency)))
+            .clone()
+    }
+
+    /// Fetches `url` with conditional GET, following redirects by hand, within the time limit.
+    pub async fn fetch(&self, url: &Url, v: &Validators) -> Result<FetchOutcome, FetchError> {
+        let limit = self.limits.fetch_timeout;
+        match tokio::time::timeout(limit, self.fetch_inner(url, v)).await {
+            Ok(r) => r,
+            Err(_) => Err(FetchError::Timeout(limit)),
+        }
+    }
+
+    async fn fetch_inner(&self, url: &Url, v: &Validators) -> Result<FetchOutcome, FetchError> {
+        let mut current = url.clone();
+        let mut all_permanent = true;
+        for _ in 0..=self.limits.max_redirects {
+            let sem = self.host_permit(&current);
+            let _permit = sem.acquire().await.expect("semaphores are never closed");
+            let mut req = self
+                .client
+                .get(current.clone())
+                .header(
+                    header::ACCEPT,
+                    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+                );
+            if let Some(e) = &v.etag {
+                if let Ok(h) = HeaderValue::from_str(e) {
+                    req = req.header(header::IF_NONE_MATCH, h);
+                }
+            }
+            if let Some(lm) = &v.last_modified {
+                if let Ok(h) = HeaderValue::from_str(lm) {
+                    req = req.header(header::IF_MODIFIED_SINCE, h);
+                }
+            }
+            let mut resp = req.send().await.map_err(|e| {
+                if e.is_timeout() {
+                    FetchError::Timeout(self.limits.fetch_timeout)
+                } else {
+                    FetchError::Http(e)
+                }
+            })?;
+            let status = resp.status();
+            let moved_to = || (all_permanent && current != *url).then(|| current.clone());
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let loc = resp
+                    .headers()
+                    .get(header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| current.join(l).ok())
+                    .ok_or(FetchError::BrokenRedirect)?;
+                if !matches!(loc.scheme(), "http" | "https") {
+                    return Err(FetchError::BadRedirect(loc.to_string()));
+                }
+                all_permanent &= matches!(
+                    status,
+                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+                );
+                current = loc;
+                continue;
+            }
+            if status == StatusCode::NOT_MODIFIED {
+                return Ok(FetchOutcome::NotModified {
+                    moved_to: moved_to(),
+                });
+            }
+            if !status.is_success() {
+                return Err(FetchError::Status {
+                    status: status.as_u16(),
+                    retry_after: retry_after(resp.headers()),
+                });
+            }
+            let cap = self.limits.max_body_bytes;
+            if resp.content_length().is_some_and(|n| n > cap) {
+                return Err(FetchError::TooLarge { limit: cap });
+            }
+            let headers = resp.headers().clone();
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| {
+                if e.is_timeout() {
+                    FetchError::Timeout(self.limits.fetch_timeout)
+                } else {
+                    FetchError::Http(e)
+                }
+            })? {
+                if body.len() as u64 + chunk.len() as u64 > cap {
+                    return Err(FetchError::TooLarge { limit: cap });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            return Ok(FetchOutcome::Fetched(Fetched {
+                status: status.as_u16(),
+                body,
+                content_type: header_string(&headers, header::CONTENT_TYPE),
+                validators: Validators {
+                    etag: header_string(&headers, header::ETAG),
+                    last_modified: header_string(&headers, header::LAST_MODIFIED),
+                },
+                moved_to: moved_to(),
+                final_url: current,
+                max_age: max_age(&headers),
+            }));
+        }
+        Err(FetchError::TooManyRedirects(self.limits.max_redirects))
+    }
+}

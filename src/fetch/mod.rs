@@ -1,0 +1,11 @@
+//! Fetching feeds politely: conditional GET, bounded bodies, timeouts, redirects followed by
+//! hand (so that a permanent one can update the stored URL), per-host concurrency, charsets,
+//! and the schedule of the next poll.
+
+mod charset;
+mod client;
+mod schedule;
+
+pub use charset::{charset_from_content_type, decode_feed};
+pub use client::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
+pub use schedule::{next_after_failure, next_after_success, PollHints};

@@ -1,0 +1,36 @@
+//! Schema migrations: numbered SQL files embedded in the binary, applied in order inside one
+//! transaction, with the schema version in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// The migrations, in order. Shipped files are never edited: a change is a new file.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../migrations/0001_init.sql"))];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the schema up to [`SCHEMA_VERSION`]; returns how many migrations were applied.
+/// A database written by a newer binary is refused rather than guessed at.
+pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let tx = conn.transaction()?;
+    let mut applied = 0;
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration {
+            name,
+            source,
+        })?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        applied += 1;
+    }
+    tx.commit()?;
+    Ok(applied)
+}

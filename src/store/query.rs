@@ -1,0 +1,198 @@
+use rusqlite::{params_from_iter, types::Value, OptionalExtension};
+
+use super::{Store, StoreError};
+use crate::detect::Analysis;
+
+/// Which items to list. Every field narrows the result; the default lists the newest relevant
+/// items.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    /// Publication (else fetch) time bounds, Unix seconds.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// Any of these event kinds.
+    pub events: Vec<String>,
+    /// Any of these ISO codes.
+    pub countries: Vec<String>,
+    /// Feed URL, or a fragment of its name, title or URL.
+    pub feed: Option<String>,
+    /// Full-text query: each inner list holds the alternatives for one word; all words must match.
+    pub text: Vec<Vec<String>>,
+    /// Include items judged not relevant.
+    pub all: bool,
+    pub limit: usize,
+}
+
+/// An item as listed by `query`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ItemRow {
+    pub id: i64,
+    pub feed: String,
+    pub url: Option<String>,
+    pub title: String,
+    /// Publication time, Unix seconds (fetch time when the feed gave none).
+    pub published: i64,
+    pub relevant: bool,
+    pub score: f64,
+    pub events: Vec<String>,
+    pub countries: Vec<String>,
+}
+
+/// An item with everything `show` prints.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ItemDetail {
+    #[serde(flatten)]
+    pub row: ItemRow,
+    pub feed_url: String,
+    pub guid: Option<String>,
+    pub identity: String,
+    pub text: String,
+    pub fetched_at: i64,
+    pub updated_at: i64,
+    pub analysis: Analysis,
+}
+
+/// An FTS5 query from word alternatives, every term quoted so that nothing the user typed is
+/// read as query syntax.
+fn fts_expression(words: &[Vec<String>]) -> String {
+    words
+        .iter()
+        .map(|alts| {
+            let quoted: Vec<String> = alts
+                .iter()
+                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                .collect();
+            format!("({})", quoted.join(" OR "))
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+const ROW_COLUMNS: &str = "i.id, coalesce(f.name, f.title, f.url), i.url, i.title,
+    coalesce(i.published_at, i.fetched_at), i.relevant, i.score, i.events, i.countries";
+
+fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ItemRow, String, String)> {
+    Ok((
+        ItemRow {
+            id: r.get(0)?,
+            feed: r.get(1)?,
+            url: r.get(2)?,
+            title: r.get(3)?,
+            published: r.get(4)?,
+            relevant: r.get(5)?,
+            score: r.get(6)?,
+            events: Vec::new(),
+            countries: Vec::new(),
+        },
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+fn finish(parts: (ItemRow, String, String)) -> Result<ItemRow, StoreError> {
+    let (mut row, events, countries) = parts;
+    row.events = serde_json::from_str(&events)?;
+    row.countries = serde_json::from_str(&countries)?;
+    Ok(row)
+}
+
+impl Store {
+    /// Lists items matching `f`, newest first. Every value is a bound parameter.
+    pub fn query(&self, f: &ItemFilter) -> Result<Vec<ItemRow>, StoreError> {
+        let mut sql = format!(
+            "SELECT {ROW_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE 1 = 1"
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if !f.all {
+            sql.push_str(" AND i.relevant = 1");
+        }
+        if let Some(s) = f.since {
+            sql.push_str(" AND coalesce(i.published_at, i.fetched_at) >= ?");
+            args.push(s.into());
+        }
+        if let Some(u) = f.until {
+            sql.push_str(" AND coalesce(i.published_at, i.fetched_at) < ?");
+            args.push(u.into());
+        }
+        if !f.events.is_empty() {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.events) WHERE value IN (");
+            sql.push_str(&vec!["?"; f.events.len()].join(","));
+            sql.push_str("))");
+            args.extend(f.events.iter().cloned().map(Value::from));
+        }
+        if !f.countries.is_empty() {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.countries) WHERE value IN (");
+            sql.push_str(&vec!["?"; f.countries.len()].join(","));
+            sql.push_str("))");
+            args.extend(f.countries.iter().cloned().map(Value::from));
+        }
+        if let Some(feed) = &f.feed {
+            sql.push_str(
+                " AND (f.url = ? OR instr(lower(coalesce(f.name, '') || ' ' || coalesce(f.title, '') || ' ' || f.url), lower(?)) > 0)",
+            );
+            args.push(feed.clone().into());
+            args.push(feed.clone().into());
+        }
+        if !f.text.is_empty() {
+            sql.push_str(" AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
+            args.push(fts_expression(&f.text).into());
+        }
+        sql.push_str(" ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?");
+        args.push((f.limit.max(1) as i64).into());
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st
+            .query_map(params_from_iter(args), item_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(finish).collect()
+    }
+
+    /// One item with its analysis.
+    pub fn item(&self, id: i64) -> Result<ItemDetail, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {ROW_COLUMNS}, f.url, i.guid, i.identity, i.text, i.fetched_at,
+                        i.updated_at, i.analysis
+                     FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"
+                ),
+                [id],
+                |r| {
+                    Ok((
+                        item_row(r)?,
+                        r.get::<_, String>(9)?,
+                        r.get::<_, Option<String>>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, String>(12)?,
+                        r.get::<_, i64>(13)?,
+                        r.get::<_, i64>(14)?,
+                        r.get::<_, String>(15)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((row, feed_url, guid, identity, text, fetched_at, updated_at, analysis)) = found
+        else {
+            return Err(StoreError::NoSuchItem(id));
+        };
+        Ok(ItemDetail {
+            row: finish(row)?,
+            feed_url,
+            guid,
+            identity,
+            text,
+            fetched_at,
+            updated_at,
+            analysis: serde_json::from_str(&analysis)?,
+        })
+    }
+
+    /// Counts for a quick summary: items, relevant items.
+    pub fn counts(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(relevant), 0) FROM items",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+}
