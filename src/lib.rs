@@ -2,12 +2,12 @@
 //! email alerts. The modules follow the pipeline: fetch → feed → arabic → detect → dedup → store
 //! → alert, with `daemon` wiring them and `config` describing them.
 
-pub mod arabic;
-pub mod detect;
-pub mod config;
-pub mod store;
-pub mod fetch;
-pub mod feed;
-pub mod dedup;
 pub mod alert;
+pub mod arabic;
+pub mod config;
 pub mod daemon;
+pub mod dedup;
+pub mod detect;
+pub mod feed;
+pub mod fetch;
+pub mod store;

@@ -92,7 +92,7 @@ fn event_en(k: EventKind) -> &'static str {
     }
 }
 
-fn country_name<'a>(rules: &'a RulePack, code: &str, english: bool) -> String {
+fn country_name(rules: &RulePack, code: &str, english: bool) -> String {
     let e = rules
         .entities
         .iter()
@@ -143,7 +143,11 @@ pub fn render(rules: &RulePack, row: &AlertRow) -> Rendered {
             .collect::<Vec<_>>()
             .join(" / "),
     );
-    let countries_ar: Vec<String> = a.countries.iter().map(|c| country_name(rules, c, false)).collect();
+    let countries_ar: Vec<String> = a
+        .countries
+        .iter()
+        .map(|c| country_name(rules, c, false))
+        .collect();
     if !countries_ar.is_empty() {
         subject.push_str(" — ");
         subject.push_str(&countries_ar.join("، "));
@@ -158,7 +162,12 @@ pub fn render(rules: &RulePack, row: &AlertRow) -> Rendered {
     }
     let subject = sanitize_line(&subject, 200);
 
-    let what = a.events.iter().map(|e| event_en(*e)).collect::<Vec<_>>().join(", ");
+    let what = a
+        .events
+        .iter()
+        .map(|e| event_en(*e))
+        .collect::<Vec<_>>()
+        .join(", ");
     let where_en = {
         let mut w: Vec<String> = places
             .iter()
@@ -186,7 +195,11 @@ pub fn render(rules: &RulePack, row: &AlertRow) -> Rendered {
             t.join(", ")
         }
     };
-    let groups_en = if groups.is_empty() { "none named".to_owned() } else { groups.join(", ") };
+    let groups_en = if groups.is_empty() {
+        "none named".to_owned()
+    } else {
+        groups.join(", ")
+    };
 
     let mut text = String::new();
     let _ = writeln!(text, "What:    {what}");
@@ -205,13 +218,21 @@ pub fn render(rules: &RulePack, row: &AlertRow) -> Rendered {
     if let Some(l) = &link {
         let _ = writeln!(text, "\n{l}");
     }
-    let _ = writeln!(text, "\n-- \nsahel-watch alert #{} (item {})", row.id, row.item_id);
+    let _ = writeln!(
+        text,
+        "\n-- \nsahel-watch alert #{} (item {})",
+        row.id, row.item_id
+    );
 
     let mut html = String::new();
     html.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
     html.push_str(&escape(&subject));
-    html.push_str("</title></head>\n<body style=\"font-family:sans-serif;max-width:720px;margin:auto\">\n");
-    html.push_str("<table dir=\"ltr\" lang=\"en\" style=\"border-collapse:collapse;margin-bottom:1em\">\n");
+    html.push_str(
+        "</title></head>\n<body style=\"font-family:sans-serif;max-width:720px;margin:auto\">\n",
+    );
+    html.push_str(
+        "<table dir=\"ltr\" lang=\"en\" style=\"border-collapse:collapse;margin-bottom:1em\">\n",
+    );
     for (k, v) in [
         ("What", what.as_str()),
         ("Where", where_en.as_str()),
@@ -244,7 +265,11 @@ pub fn render(rules: &RulePack, row: &AlertRow) -> Rendered {
         "<p dir=\"ltr\" lang=\"en\" style=\"color:#666;font-size:0.8em\">sahel-watch alert #{} (item {})</p>\n</body></html>",
         row.id, row.item_id
     );
-    Rendered { subject, text, html }
+    Rendered {
+        subject,
+        text,
+        html,
+    }
 }
 
 #[cfg(test)]
@@ -267,7 +292,11 @@ mod tests {
             feed_name: "<b>Feed</b>".into(),
             published_at: Some(0),
             fetched_at: 0,
-            analysis: analyze(&rules, title, "مقتل 27 شخصا في هجوم مسلح على قرية قرب باماكو في مالي."),
+            analysis: analyze(
+                &rules,
+                title,
+                "مقتل 27 شخصا في هجوم مسلح على قرية قرب باماكو في مالي.",
+            ),
         }
     }
 
@@ -275,7 +304,11 @@ mod tests {
     fn subject_and_rtl_body() {
         let rules = RulePack::bundled();
         let r = render(&rules, &row("هجوم مسلح في باماكو", "https://a.example/1"));
-        assert!(r.subject.starts_with("[sahel-watch] هجوم — مالي: 27 قتيلا"), "{}", r.subject);
+        assert!(
+            r.subject.starts_with("[sahel-watch] هجوم — مالي: 27 قتيلا"),
+            "{}",
+            r.subject
+        );
         assert!(r.html.contains("dir=\"rtl\" lang=\"ar\""));
         assert!(r.html.contains("&lt;b&gt;Feed&lt;/b&gt;"));
     }
@@ -285,7 +318,10 @@ mod tests {
         let rules = RulePack::bundled();
         let r = render(
             &rules,
-            &row("هجوم في باماكو\r\nBcc: x@evil\u{202E}<script>", "javascript:alert(1)"),
+            &row(
+                "هجوم في باماكو\r\nBcc: x@evil\u{202E}<script>",
+                "javascript:alert(1)",
+            ),
         );
         assert!(!r.subject.contains(['\r', '\n', '\u{202E}']));
         assert!(!r.html.contains("<script>") && !r.html.contains("javascript:"));

@@ -75,7 +75,7 @@ pub fn normalize_char(c: char, out: &mut String) {
         Out::Drop => {}
     };
     if needs_compat(c) {
-        decompose_compatible(c, |d| push(d));
+        decompose_compatible(c, &mut push);
     } else {
         push(c);
     }

@@ -7,14 +7,21 @@ pub fn run(g: &Globals, _a: Args) -> anyhow::Result<Exit> {
     let c = g.config()?;
     println!("configuration: {}", c.source);
     println!("data_dir: {}", c.data_dir.display());
-    println!("rules: {} ({} entities)", c.rules.source, c.rules.entities.len());
+    println!(
+        "rules: {} ({} entities)",
+        c.rules.source,
+        c.rules.entities.len()
+    );
     println!("feeds: {}", c.feeds.len());
     for f in &c.feeds {
         println!(
             "  {} every {}{}",
             f.url,
             humantime::format_duration(f.interval),
-            f.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+            f.name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
         );
     }
     match &c.smtp {
@@ -24,7 +31,11 @@ pub fn run(g: &Globals, _a: Args) -> anyhow::Result<Exit> {
             s.host,
             s.port,
             s.username.as_deref().unwrap_or("-"),
-            if s.password.is_some() { "<redacted>" } else { "-" },
+            if s.password.is_some() {
+                "<redacted>"
+            } else {
+                "-"
+            },
             s.from
         ),
         None => println!("smtp: none (alerts go to {})", c.maildir_path().display()),

@@ -3,7 +3,9 @@ use std::path::PathBuf;
 use sahel_watch::config::{write_opml, OpmlFeed};
 use sahel_watch::detect::analyze;
 use sahel_watch::feed::parse_feed;
-use sahel_watch::fetch::{charset_from_content_type, decode_feed, FetchOutcome, Fetcher, Validators};
+use sahel_watch::fetch::{
+    charset_from_content_type, decode_feed, FetchOutcome, Fetcher, Validators,
+};
 use sahel_watch::store::Store;
 
 use super::{Exit, Globals, UsageError};
@@ -56,7 +58,11 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 println!(
                     "{:>4} {:<8} items {:>5} ({} relevant)  last ok {}  failures {}{}",
                     f.id,
-                    if f.active { f.status.as_str() } else { "inactive" },
+                    if f.active {
+                        f.status.as_str()
+                    } else {
+                        "inactive"
+                    },
                     f.items,
                     f.relevant_items,
                     time(f.last_success_at),
@@ -67,7 +73,14 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                         format!("  next {}", time(Some(f.next_poll_at)))
                     }
                 );
-                println!("     {}", f.name.as_deref().or(f.title.as_deref()).map(|n| format!("{n} — {}", f.url)).unwrap_or_else(|| f.url.clone()));
+                println!(
+                    "     {}",
+                    f.name
+                        .as_deref()
+                        .or(f.title.as_deref())
+                        .map(|n| format!("{n} — {}", f.url))
+                        .unwrap_or_else(|| f.url.clone())
+                );
                 if let Some(e) = &f.last_error {
                     println!("     error: {e}");
                 }
@@ -80,13 +93,17 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         Command::Check { url } => {
             let url = url::Url::parse(&url)
                 .map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             let fetcher = Fetcher::new(&config.limits, &config.user_agent)?;
             let outcome = rt.block_on(fetcher.fetch(&url, &Validators::default()));
             let fetched = match outcome {
                 Ok(FetchOutcome::Fetched(f)) => f,
                 Ok(FetchOutcome::NotModified { .. }) => {
-                    println!("{url}: 304 Not Modified without validators: the server is misbehaving");
+                    println!(
+                        "{url}: 304 Not Modified without validators: the server is misbehaving"
+                    );
                     return Ok(Exit::Failure);
                 }
                 Err(e) => {
@@ -94,18 +111,42 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     return Ok(Exit::Failure);
                 }
             };
-            println!("{url}: HTTP {} , {} bytes, content type {}", fetched.status, fetched.body.len(), fetched.content_type.as_deref().unwrap_or("-"));
+            println!(
+                "{url}: HTTP {} , {} bytes, content type {}",
+                fetched.status,
+                fetched.body.len(),
+                fetched.content_type.as_deref().unwrap_or("-")
+            );
             if let Some(m) = &fetched.moved_to {
                 println!("  moved permanently to {m}: update the configuration");
             }
-            let header = fetched.content_type.as_deref().and_then(charset_from_content_type);
+            let header = fetched
+                .content_type
+                .as_deref()
+                .and_then(charset_from_content_type);
             let (text, enc) = decode_feed(&fetched.body, header, None);
             println!("  charset: {}", enc.name());
-            match parse_feed(text.as_bytes(), config.limits.max_entries_per_feed, config.limits.max_text_chars) {
+            match parse_feed(
+                text.as_bytes(),
+                config.limits.max_entries_per_feed,
+                config.limits.max_text_chars,
+            ) {
                 Ok(p) => {
                     println!("  title: {}", p.title.as_deref().unwrap_or("-"));
-                    println!("  entries: {}{}", p.entries.len(), if p.dropped > 0 { format!(" (+{} over the limit)", p.dropped) } else { String::new() });
-                    let relevant = p.entries.iter().filter(|e| analyze(&config.rules, &e.title, &e.text).relevant).count();
+                    println!(
+                        "  entries: {}{}",
+                        p.entries.len(),
+                        if p.dropped > 0 {
+                            format!(" (+{} over the limit)", p.dropped)
+                        } else {
+                            String::new()
+                        }
+                    );
+                    let relevant = p
+                        .entries
+                        .iter()
+                        .filter(|e| analyze(&config.rules, &e.title, &e.text).relevant)
+                        .count();
                     println!("  relevant now: {relevant}");
                     for e in p.entries.iter().take(5) {
                         println!("  - {}", e.title.chars().take(100).collect::<String>());

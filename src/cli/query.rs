@@ -51,7 +51,11 @@ pub fn parse_time(s: &str, now: i64) -> Result<i64, UsageError> {
         return Ok(t.timestamp());
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp());
+        return Ok(d
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+            .timestamp());
     }
     if let Ok(d) = humantime::parse_duration(s) {
         return Ok(now.saturating_sub(d.as_secs().min(i64::MAX as u64) as i64));
@@ -87,7 +91,9 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     };
     for e in &a.events {
         let k = EventKind::parse(e).ok_or_else(|| {
-            UsageError(format!("unknown event {e:?} (attack, kidnapping, border_closure)"))
+            UsageError(format!(
+                "unknown event {e:?} (attack, kidnapping, border_closure)"
+            ))
         })?;
         filter.events.push(k.as_str().to_owned());
     }
@@ -109,7 +115,10 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             }
         }
         Format::Csv => {
-            writeln!(out, "id,published,feed,url,title,relevant,score,events,countries")?;
+            writeln!(
+                out,
+                "id,published,feed,url,title,relevant,score,events,countries"
+            )?;
             for r in &rows {
                 writeln!(
                     out,

@@ -29,7 +29,10 @@ pub fn print_analysis(a: &Analysis) {
     );
     println!("why:");
     for e in &a.explanation {
-        println!("  {:<40} {:<24} «{}» @{}..{}", e.rule, e.term, e.matched, e.start, e.end);
+        println!(
+            "  {:<40} {:<24} «{}» @{}..{}",
+            e.rule, e.term, e.matched, e.start, e.end
+        );
     }
 }
 

@@ -57,7 +57,7 @@ pub enum ConfigError {
         path: String,
         opml: PathBuf,
         #[source]
-        source: OpmlError,
+        source: Box<OpmlError>,
     },
 }
 

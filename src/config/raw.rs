@@ -9,8 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    parse_duration, read_opml, Config, ConfigError, FeedConfig, Recipient, SmtpConfig,
-    SmtpSecurity,
+    parse_duration, read_opml, Config, ConfigError, FeedConfig, Recipient, SmtpConfig, SmtpSecurity,
 };
 use crate::detect::{EventKind, RulePack};
 
@@ -206,7 +205,11 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             None => default_interval,
         };
         if interval < limits.min_interval {
-            let span = f.interval.as_ref().map(|s| s.span()).unwrap_or(f.url.span());
+            let span = f
+                .interval
+                .as_ref()
+                .map(|s| s.span())
+                .unwrap_or(f.url.span());
             return Err(invalid(
                 &span,
                 &format!("feeds[{i}].interval"),
@@ -240,7 +243,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         let listed = read_opml(&path).map_err(|source| ConfigError::Opml {
             path: format!("{origin}:{} (feeds_opml[{i}])", line_of(src, &o.span())),
             opml: path.clone(),
-            source,
+            source: Box::new(source),
         })?;
         for f in listed {
             let url = parse_feed_url(&f.url).map_err(|m| {
@@ -272,7 +275,13 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             .email
             .get_ref()
             .parse::<lettre::message::Mailbox>()
-            .map_err(|e| invalid(&r.email.span(), &format!("recipients[{i}].email"), e.to_string()))?;
+            .map_err(|e| {
+                invalid(
+                    &r.email.span(),
+                    &format!("recipients[{i}].email"),
+                    e.to_string(),
+                )
+            })?;
         let mut events = Vec::new();
         for (j, e) in r.events.iter().enumerate() {
             events.push(EventKind::parse(e.get_ref()).ok_or_else(|| {
@@ -293,7 +302,10 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
                 return Err(invalid(
                     &c.span(),
                     &format!("recipients[{i}].countries[{j}]"),
-                    format!("{:?} is not an ISO 3166 alpha-2 code such as \"ML\"", c.get_ref()),
+                    format!(
+                        "{:?} is not an ISO 3166 alpha-2 code such as \"ML\"",
+                        c.get_ref()
+                    ),
                 ));
             }
             countries.push(code);
@@ -417,7 +429,11 @@ fn build_smtp(
         (None, None) => None,
     };
     if password.is_some() && s.username.is_none() {
-        return Err(invalid(&span, "smtp.username", "a password needs a username".into()));
+        return Err(invalid(
+            &span,
+            "smtp.username",
+            "a password needs a username".into(),
+        ));
     }
     let from = s
         .from
@@ -451,18 +467,33 @@ mod tests {
 
     #[test]
     fn errors_name_file_line_and_key() {
-        let src = "data_dir = \"x\"\n\n[[feeds]]\nurl = \"http://a.example/rss\"\ncolour = \"red\"\n";
-        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
+        let src =
+            "data_dir = \"x\"\n\n[[feeds]]\nurl = \"http://a.example/rss\"\ncolour = \"red\"\n";
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("c.toml:5:"), "{e}");
         assert!(e.contains("colour"), "{e}");
         let src = "[[feeds]]\nurl = \"http://a.example/rss\"\n[[feeds]]\nurl = \"not a url\"\n";
-        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
-        assert!(e.starts_with("c.toml:4:") && e.contains("feeds[1].url"), "{e}");
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml:4:") && e.contains("feeds[1].url"),
+            "{e}"
+        );
         let src = "[[feeds]]\nurl = \"http://a.example/rss\"\ninterval = \"soon\"\n";
-        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
-        assert!(e.contains("c.toml:3") && e.contains("feeds[0].interval"), "{e}");
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.toml:3") && e.contains("feeds[0].interval"),
+            "{e}"
+        );
         let src = "[smtp]\nurl = \"smtp://mail.example.org\"\nfrom = \"a@b.c\"\n";
-        let e = build(src, "c.toml", Path::new(".")).unwrap_err().to_string();
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("c.toml:2") && e.contains("smtp.url"), "{e}");
     }
 

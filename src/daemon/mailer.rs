@@ -35,15 +35,23 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
         for row in rows {
             let rendered = render(&ctx.config.rules, &row);
             let key = format!("sw-{:08}", row.id);
-            let sent = match ctx.transport.message(&row.recipient, &row.message_id, &rendered) {
-                Ok(m) => tokio::time::timeout(Duration::from_secs(120), ctx.transport.send(&m, &key))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(crate::alert::TransportError::Maildir {
-                            path: Default::default(),
-                            source: std::io::Error::new(std::io::ErrorKind::TimedOut, "delivery timed out"),
+            let sent = match ctx
+                .transport
+                .message(&row.recipient, &row.message_id, &rendered)
+            {
+                Ok(m) => {
+                    tokio::time::timeout(Duration::from_secs(120), ctx.transport.send(&m, &key))
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(crate::alert::TransportError::Maildir {
+                                path: Default::default(),
+                                source: std::io::Error::new(
+                                    std::io::ErrorKind::TimedOut,
+                                    "delivery timed out",
+                                ),
+                            })
                         })
-                    }),
+                }
                 Err(e) => Err(e),
             };
             let id = row.id;

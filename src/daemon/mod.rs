@@ -45,7 +45,8 @@ impl Context {
     /// Opens the database (applying migrations) and builds the HTTP client and mail transport.
     pub fn new(config: Config) -> Result<Arc<Context>, DaemonError> {
         let store = Store::open(&config.data_dir)?;
-        let fetcher = Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
+        let fetcher =
+            Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
         let transport = Transport::from_config(&config).map_err(DaemonError::Transport)?;
         Ok(Arc::new(Context {
             config: Arc::new(config),

@@ -68,8 +68,10 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
             let next = next_after_success(interval, PollHints::default(), fastrand::f64());
             let t = now();
             let id = feed.id;
-            ctx.with_store(move |s| s.record_fetch(id, &FetchRecord::NotModified, t, t + secs(next)))
-                .await?;
+            ctx.with_store(move |s| {
+                s.record_fetch(id, &FetchRecord::NotModified, t, t + secs(next))
+            })
+            .await?;
             report.ok = true;
             return Ok(report);
         }
@@ -85,20 +87,36 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     }
 
     // 2. Decode and parse (CPU work, off the async threads).
-    let header_charset = fetched.content_type.as_deref().and_then(charset_from_content_type);
+    let header_charset = fetched
+        .content_type
+        .as_deref()
+        .and_then(charset_from_content_type);
     let limits = cfg.limits.clone();
     let body = fetched.body;
     let parsed: Result<ParsedFeed, String> = tokio::task::spawn_blocking(move || {
         let (text, _) = decode_feed(&body, header_charset, forced);
-        parse_feed(text.as_bytes(), limits.max_entries_per_feed, limits.max_text_chars)
-            .map_err(|e| e.to_string())
+        parse_feed(
+            text.as_bytes(),
+            limits.max_entries_per_feed,
+            limits.max_text_chars,
+        )
+        .map_err(|e| e.to_string())
     })
     .await?;
     let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
             let error = format!("{}: {e}", feed.url);
-            return fail(ctx, feed, interval, Some(fetched.status), None, error, report).await;
+            return fail(
+                ctx,
+                feed,
+                interval,
+                Some(fetched.status),
+                None,
+                error,
+                report,
+            )
+            .await;
         }
     };
     if parsed.dropped > 0 {
@@ -138,10 +156,16 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
 
     // 4. Store items and alerts; 5. record the feed's state.
     let hints = PollHints {
-        ttl: parsed.ttl_minutes.map(|m| Duration::from_secs(u64::from(m) * 60)),
+        ttl: parsed
+            .ttl_minutes
+            .map(|m| Duration::from_secs(u64::from(m) * 60)),
         max_age: fetched.max_age,
     };
-    let next = next_after_success(interval.max(cfg.limits.min_interval), hints, fastrand::f64());
+    let next = next_after_success(
+        interval.max(cfg.limits.min_interval),
+        hints,
+        fastrand::f64(),
+    );
     let record = FetchRecord::Fetched {
         http_status: fetched.status,
         etag: fetched.validators.etag,

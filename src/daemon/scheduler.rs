@@ -135,7 +135,10 @@ pub async fn run_forever(
     })
     .await;
     if drained.is_err() {
-        info!(aborted = tasks.len(), "drain deadline reached; abandoning unfinished fetches");
+        info!(
+            aborted = tasks.len(),
+            "drain deadline reached; abandoning unfinished fetches"
+        );
         tasks.abort_all();
     }
     let _ = stop_tx.send(true);

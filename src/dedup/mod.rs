@@ -79,16 +79,26 @@ mod tests {
     fn ladder() {
         let feed = url::Url::parse("https://News.example/rss").unwrap();
         let h = content_hash("t", "x");
-        assert_eq!(identity(&feed, &entry(Some("42"), None), &h).key, "guid:news.example:42");
         assert_eq!(
-            identity(&feed, &entry(Some("https://a.example/x?utm_source=rss"), None), &h).key,
+            identity(&feed, &entry(Some("42"), None), &h).key,
+            "guid:news.example:42"
+        );
+        assert_eq!(
+            identity(
+                &feed,
+                &entry(Some("https://a.example/x?utm_source=rss"), None),
+                &h
+            )
+            .key,
             "url:https://a.example/x"
         );
         assert_eq!(
             identity(&feed, &entry(None, Some("https://a.example/y#c")), &h).key,
             "url:https://a.example/y"
         );
-        assert!(identity(&feed, &entry(None, None), &h).key.starts_with("hash:"));
+        assert!(identity(&feed, &entry(None, None), &h)
+            .key
+            .starts_with("hash:"));
         assert_eq!(content_hash("مالِي", "نص"), content_hash("مالي", " نص "));
     }
 }

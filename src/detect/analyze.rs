@@ -101,10 +101,8 @@ impl Doc<'_> {
 fn distance(a: &Hit, b: &Hit) -> usize {
     if a.last < b.first {
         b.first - a.last
-    } else if b.last < a.first {
-        a.first - b.last
     } else {
-        0
+        a.first.saturating_sub(b.last)
     }
 }
 
@@ -117,7 +115,11 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     let mut sentence = Vec::with_capacity(toks.len());
     let mut sid = 0u32;
     for (i, t) in toks.iter().enumerate() {
-        if i > 0 && norm.text[toks[i - 1].end..t.start].chars().any(is_sentence_break) {
+        if i > 0
+            && norm.text[toks[i - 1].end..t.start]
+                .chars()
+                .any(is_sentence_break)
+        {
             sid += 1;
         }
         sentence.push(sid);
@@ -245,11 +247,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             }
         }
     }
-    let countries: BTreeSet<String> = salience
-        .into_iter()
-        .filter(|(_, s)| *s >= COUNTRY_SALIENCE)
-        .map(|(c, _)| c.to_owned())
-        .collect();
+
     let anchors: Vec<&Hit> = accepted
         .iter()
         .filter(|(_, e)| counts(*e))
@@ -275,6 +273,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     };
     let mut events = Vec::new();
     let mut score = 0.0;
+    let mut event_triggers: Vec<Hit> = Vec::new();
     for (r, rule) in pack.events.iter().enumerate() {
         let title_negated = by_target(
             |t| match t {
@@ -284,7 +283,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             r,
         )
         .any(|h| doc.in_title(h.first));
-        let mut fired = 0usize;
+        let mut fired_sentences: BTreeSet<u32> = BTreeSet::new();
         let mut strong = false;
         for th in by_target(
             |t| match t {
@@ -333,17 +332,35 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             if nearest(th, &outside).is_some_and(|d_out| d_out < d_in) {
                 continue;
             }
-            fired += 1;
+            fired_sentences.insert(doc.sentence[th.first]);
             strong |= in_title || doc.sentence[th.first] <= LEAD_SENTENCES;
+            event_triggers.push(*th);
             explain(format!("event:{}", rule.kind), th);
         }
-        if fired >= 2 || strong {
-            if !events.contains(&rule.kind) {
-                events.push(rule.kind);
-                score += rule.weight;
+        // Reported when it is in the headline or lead, or comes back in a second sentence:
+        // one passing mention deep in a text is background, not news.
+        if (fired_sentences.len() >= 2 || strong) && !events.contains(&rule.kind) {
+            events.push(rule.kind);
+            score += rule.weight;
+        }
+    }
+
+    // A country named next to an event trigger that counts is where it happened.
+    for (h, e) in &accepted {
+        let near_event = event_triggers
+            .iter()
+            .any(|t| doc.same_sentence(t.first, h.first) && distance(t, h) <= pack.window);
+        if counts(*e) && geo(*e) && near_event {
+            if let Some(c) = &pack.entities[*e].country {
+                *salience.entry(c.as_str()).or_default() += COUNTRY_SALIENCE;
             }
         }
     }
+    let countries: BTreeSet<String> = salience
+        .into_iter()
+        .filter(|(_, s)| *s >= COUNTRY_SALIENCE)
+        .map(|(c, _)| c.to_owned())
+        .collect();
 
     // 5. Security context near an in-scope place or actor, and off-topic signals.
     let mut security = BTreeSet::new();
@@ -357,10 +374,8 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
                     explain("security".into(), h);
                 }
             }
-            Target::Offtopic => {
-                if offtopic.insert(pack.patterns[h.pattern].term.clone()) {
-                    explain("offtopic".into(), h);
-                }
+            Target::Offtopic if offtopic.insert(pack.patterns[h.pattern].term.clone()) => {
+                explain("offtopic".into(), h);
             }
             _ => {}
         }

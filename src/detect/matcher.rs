@@ -78,7 +78,9 @@ pub(crate) fn find(pack: &RulePack, text: &str, tokens: &[Token]) -> Vec<Hit> {
         let pattern: &Pattern = &pack.patterns[m.pattern().as_usize()];
         // The token holding the match start, and the one holding its end.
         let first = tokens.partition_point(|t| t.end <= m.start());
-        let Some(ft) = tokens.get(first) else { continue };
+        let Some(ft) = tokens.get(first) else {
+            continue;
+        };
         if ft.start > m.start() {
             continue; // match starts on punctuation or space
         }

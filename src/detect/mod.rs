@@ -8,6 +8,8 @@ mod eval;
 mod figures;
 mod matcher;
 mod pack;
+#[cfg(test)]
+mod tests;
 
 pub use analyze::{analyze, Analysis, Explanation, Figures};
 pub use eval::{evaluate, EvalReport, LabelledItem, Scores};

@@ -313,7 +313,11 @@ fn valid_country(code: &str) -> bool {
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    src[..offset.min(src.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 impl RulePack {
@@ -339,14 +343,13 @@ impl RulePack {
             line: e.span().map(|s| line_of(src, s.start)).unwrap_or(0),
             message: e.message().to_owned(),
         })?;
-        let invalid = |span: std::ops::Range<usize>, key: String, message: String| {
-            PackError::Invalid {
+        let invalid =
+            |span: std::ops::Range<usize>, key: String, message: String| PackError::Invalid {
                 path: origin.to_owned(),
                 line: line_of(src, span.start),
                 key,
                 message,
-            }
-        };
+            };
         let mut builder = Builder::default();
         let mut ids = HashSet::new();
         let mut entities = Vec::with_capacity(raw.entities.len());

@@ -2,11 +2,30 @@
 //! breaks, entities decoded, scripts and styles skipped). Linear, no DOM, no allocation per tag.
 
 /// Elements whose content is never text.
-const SKIP: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "iframe"];
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "iframe",
+];
 /// Elements that end a line.
 const BLOCK: &[&str] = &[
-    "p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
-    "article", "figcaption", "hr", "ul", "ol", "table",
+    "p",
+    "br",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "figcaption",
+    "hr",
+    "ul",
+    "ol",
+    "table",
 ];
 
 fn entity(name: &str) -> Option<char> {

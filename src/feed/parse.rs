@@ -34,7 +34,11 @@ pub enum FeedError {
 
 /// Parses a feed document (UTF-8, or with an encoding the document declares) into entries,
 /// keeping at most `max_entries` and `max_text` characters of each title and text.
-pub fn parse_feed(bytes: &[u8], max_entries: usize, max_text: usize) -> Result<ParsedFeed, FeedError> {
+pub fn parse_feed(
+    bytes: &[u8],
+    max_entries: usize,
+    max_text: usize,
+) -> Result<ParsedFeed, FeedError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FeedError::Empty);
     }
@@ -90,7 +94,10 @@ pub fn parse_feed(bytes: &[u8], max_entries: usize, max_text: usize) -> Result<P
         });
     }
     Ok(ParsedFeed {
-        title: feed.title.map(|t| html_to_text(&t.content, 500)).filter(|t| !t.is_empty()),
+        title: feed
+            .title
+            .map(|t| html_to_text(&t.content, 500))
+            .filter(|t| !t.is_empty()),
         ttl_minutes: feed.ttl,
         entries,
         dropped: total.saturating_sub(max_entries),

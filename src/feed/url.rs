@@ -5,9 +5,24 @@ fn is_tracking(key: &str) -> bool {
     k.starts_with("utm_")
         || matches!(
             k.as_str(),
-            "fbclid" | "gclid" | "dclid" | "msclkid" | "mc_cid" | "mc_eid" | "ocid" | "igshid"
-                | "at_medium" | "at_campaign" | "at_custom1" | "at_custom2" | "at_custom3"
-                | "at_custom4" | "cmpid" | "ncid" | "ref_src" | "xtor"
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "ocid"
+                | "igshid"
+                | "at_medium"
+                | "at_campaign"
+                | "at_custom1"
+                | "at_custom2"
+                | "at_custom3"
+                | "at_custom4"
+                | "cmpid"
+                | "ncid"
+                | "ref_src"
+                | "xtor"
         )
 }
 

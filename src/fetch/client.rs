@@ -33,7 +33,7 @@ pub struct Fetched {
 
 #[derive(Debug, Clone)]
 pub enum FetchOutcome {
-    Fetched(Fetched),
+    Fetched(Box<Fetched>),
     NotModified { moved_to: Option<Url> },
 }
 
@@ -236,7 +236,7 @@ impl Fetcher {
                 }
                 body.extend_from_slice(&chunk);
             }
-            return Ok(FetchOutcome::Fetched(Fetched {
+            return Ok(FetchOutcome::Fetched(Box::new(Fetched {
                 status: status.as_u16(),
                 body,
                 content_type: header_string(&headers, header::CONTENT_TYPE),
@@ -247,7 +247,7 @@ impl Fetcher {
                 moved_to: moved_to(),
                 final_url: current,
                 max_age: max_age(&headers),
-            }));
+            })));
         }
         Err(FetchError::TooManyRedirects(self.limits.max_redirects))
     }

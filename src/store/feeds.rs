@@ -75,7 +75,10 @@ impl Store {
     /// Makes the stored feed list match the configuration: new feeds are added (due now), known
     /// ones are reactivated and renamed, the others are deactivated (kept with their items).
     /// Returns the active feeds.
-    pub fn sync_feeds(&mut self, configured: &[(String, Option<String>)]) -> Result<Vec<FeedRow>, StoreError> {
+    pub fn sync_feeds(
+        &mut self,
+        configured: &[(String, Option<String>)],
+    ) -> Result<Vec<FeedRow>, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute("UPDATE feeds SET active = 0", [])?;
         for (url, name) in configured {
@@ -128,7 +131,15 @@ impl Store {
                     last_success_at = ?6, next_poll_at = ?7, consecutive_failures = 0,
                     last_error = NULL
                  WHERE id = ?1",
-                params![feed_id, http_status, etag, last_modified, title, now, next_poll_at],
+                params![
+                    feed_id,
+                    http_status,
+                    etag,
+                    last_modified,
+                    title,
+                    now,
+                    next_poll_at
+                ],
             )?,
             FetchRecord::NotModified => self.conn.execute(
                 "UPDATE feeds SET status = 'ok', last_http_status = 304, last_fetch_at = ?2,
@@ -165,8 +176,10 @@ impl Store {
         if taken {
             return Ok(false);
         }
-        self.conn
-            .execute("UPDATE feeds SET url = ?2 WHERE id = ?1", params![feed_id, new_url])?;
+        self.conn.execute(
+            "UPDATE feeds SET url = ?2 WHERE id = ?1",
+            params![feed_id, new_url],
+        )?;
         Ok(true)
     }
 

@@ -52,7 +52,12 @@ fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
     )
 }
 
-fn enqueue(tx: &Transaction<'_>, item_id: i64, to: &[String], now: i64) -> Result<usize, StoreError> {
+fn enqueue(
+    tx: &Transaction<'_>,
+    item_id: i64,
+    to: &[String],
+    now: i64,
+) -> Result<usize, StoreError> {
     let mut st = tx.prepare_cached(
         "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at)
          VALUES (?1, ?2, 'new', ?3, ?4, ?4)

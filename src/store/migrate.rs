@@ -6,7 +6,10 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The migrations, in order. Shipped files are never edited: a change is a new file.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_init.sql",
+    include_str!("../../migrations/0001_init.sql"),
+)];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -24,10 +27,8 @@ pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
     let tx = conn.transaction()?;
     let mut applied = 0;
     for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration {
-            name,
-            source,
-        })?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration { name, source })?;
         tx.pragma_update(None, "user_version", (i + 1) as u32)?;
         applied += 1;
     }

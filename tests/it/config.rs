@@ -1,0 +1,74 @@
+//! Bad configuration is refused at start, naming file, line and key, with exit status 2.
+
+use crate::support::{stderr, Env};
+
+#[test]
+fn unknown_key_exits_2_naming_file_line_and_key() {
+    let env = Env::new();
+    let path =
+        env.write_config("\n[[feeds]]\nurl = \"http://127.0.0.1:9/rss\"\nrefresh = \"5m\"\n");
+    let out = env.run(&["run", "--once"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{}:5", path.display())), "{err}");
+    assert!(err.contains("refresh"), "{err}");
+}
+
+#[test]
+fn malformed_feed_url_exits_2_naming_file_line_and_key() {
+    let env = Env::new();
+    let path = env.write_config(
+        "[[feeds]]\nurl = \"http://127.0.0.1:9/ok\"\n[[feeds]]\nurl = \"ht!tp:/broken\"\n",
+    );
+    let out = env.run(&["check-config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:5", path.display())) && err.contains("feeds[1].url"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_rule_pack_exits_2_naming_its_file_and_line() {
+    let env = Env::new();
+    let rules = env.dir.path().join("rules.toml");
+    std::fs::write(&rules, "[pack]\nname = \"x\"\nversion = 1\n\n[[entities]]\nid = \"a\"\nkind = \"town\"\nscope = \"core\"\nnames = [\"x\"]\n").unwrap();
+    env.write_config(&format!("rules = [{:?}]\n", rules.display().to_string()));
+    let out = env.run(&["check-config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("rules.toml:7") && err.contains("town"),
+        "{err}"
+    );
+}
+
+#[test]
+fn opml_feeds_are_polled_too() {
+    let env = Env::new();
+    let opml = env.dir.path().join("feeds.opml");
+    std::fs::write(&opml, "<?xml version=\"1.0\"?><opml version=\"2.0\"><body><outline text=\"g\"><outline text=\"A\" xmlUrl=\"http://127.0.0.1:9/a.xml\"/></outline></body></opml>").unwrap();
+    env.write_config("feeds_opml = [\"feeds.opml\"]\n");
+    let out = env.run(&["check-config"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("http://127.0.0.1:9/a.xml"));
+}
+
+#[test]
+fn bundled_defaults_need_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sahel-watch"))
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args(["check-config"])
+        .env_remove("SAHEL_WATCH_CONFIG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("<bundled>") && text.contains(&dir.path().display().to_string()),
+        "{text}"
+    );
+}

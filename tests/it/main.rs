@@ -1,0 +1,10 @@
+//! Integration tests: the real binary against a real SQLite file, a real HTTP server on
+//! 127.0.0.1 serving feeds built from real articles, and a real SMTP server on 127.0.0.1.
+
+mod support;
+
+mod cli;
+mod config;
+mod pipeline;
+mod signals;
+mod smtp;

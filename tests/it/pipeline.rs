@@ -1,0 +1,279 @@
+//! `run --once` end to end: feeds in, items stored once, one alert per alert-worthy item.
+
+use std::collections::HashSet;
+
+use crate::support::http::{HttpServer, Route};
+use crate::support::{alert_worthy, atom, fixture, mail, rss, stderr, Env};
+
+/// Serves the fixtures as four feeds: RSS, Atom, and two windows-1256 feeds (charset in the
+/// prolog; charset only in the Content-Type header).
+fn serve_fixtures(server: &HttpServer) -> (Vec<String>, Vec<crate::support::Article>) {
+    let articles = fixture("articles.jsonl");
+    let stream = fixture("stream-sample.jsonl");
+    let (a1, a2) = articles.split_at(articles.len() / 2);
+    let (s1, s2) = stream.split_at(stream.len() / 2);
+    let base = server.base.clone();
+    let w1256 = |doc: &str| encoding_rs::WINDOWS_1256.encode(doc).0.into_owned();
+    let urls = vec![
+        server.route(
+            "/rss.xml",
+            Route::ok("application/rss+xml", rss(a1, &base, Some("UTF-8"))),
+        ),
+        server.route(
+            "/atom.xml",
+            Route::ok("application/atom+xml", atom(a2, &base)),
+        ),
+        server.route(
+            "/prolog-1256.xml",
+            Route::ok("text/xml", w1256(&rss(s1, &base, Some("windows-1256")))),
+        ),
+        server.route(
+            "/header-1256.xml",
+            Route::ok(
+                "application/rss+xml; charset=windows-1256",
+                w1256(&rss(s2, &base, None)),
+            ),
+        ),
+    ];
+    let all = articles.iter().chain(stream.iter()).cloned().collect();
+    (urls, all)
+}
+
+fn feeds_config(urls: &[String]) -> String {
+    urls.iter()
+        .map(|u| format!("[[feeds]]\nurl = {u:?}\ninterval = \"5m\"\n"))
+        .collect()
+}
+
+#[test]
+fn once_stores_each_item_once_and_writes_one_alert_per_alert_worthy_item() {
+    let server = HttpServer::start();
+    let (urls, articles) = serve_fixtures(&server);
+    let env = Env::new();
+    env.write_config(&feeds_config(&urls));
+
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "run --once failed: {}", stderr(&out));
+
+    let items = env.items();
+    assert_eq!(
+        items.len(),
+        articles.len(),
+        "every article stored exactly once"
+    );
+    // Arabic survived both windows-1256 feeds: every stored title is a fixture title.
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let titles: HashSet<String> = articles.iter().map(|a| squash(&a.title)).collect();
+    for it in &items {
+        let t = it["title"].as_str().unwrap();
+        assert!(
+            titles.contains(t),
+            "stored title not in fixtures (charset?): {t}"
+        );
+        for key in [
+            "id",
+            "feed",
+            "url",
+            "title",
+            "published",
+            "relevant",
+            "events",
+            "countries",
+        ] {
+            assert!(it.get(key).is_some(), "query json lacks {key}: {it}");
+        }
+    }
+
+    let worthy: Vec<_> = articles.iter().filter(|a| alert_worthy(a)).collect();
+    assert!(
+        worthy.len() >= 8,
+        "fixtures hold alert-worthy items ({})",
+        worthy.len()
+    );
+    let stored_worthy = items
+        .iter()
+        .filter(|i| i["relevant"] == true && !i["events"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(stored_worthy, worthy.len());
+    let files = env.maildir_files();
+    assert_eq!(
+        files.len(),
+        worthy.len(),
+        "one .eml per alert-worthy item, none for others"
+    );
+    let seed = articles.iter().find(|a| a.id == "seed-0001").unwrap();
+    let mails: Vec<_> = files.iter().map(|f| mail::read(f)).collect();
+    let seed_title = squash(&seed.title);
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.html.contains("dir=\"rtl\" lang=\"ar\"")
+                && m.subject.starts_with("[sahel-watch] ")),
+        "alerts are RTL HTML with a decoded subject"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i["title"] == seed_title.as_str() && i["relevant"] == true),
+        "the seed article is relevant"
+    );
+    let ids: HashSet<&str> = mails.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(ids.len(), mails.len(), "Message-IDs are unique");
+
+    // A second run stores nothing new and sends nothing.
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(env.items().len(), items.len());
+    assert_eq!(env.maildir_files(), files);
+}
+
+#[test]
+fn relevant_listing_filters_and_full_text_search() {
+    let server = HttpServer::start();
+    let (urls, _) = serve_fixtures(&server);
+    let env = Env::new();
+    env.write_config(&feeds_config(&urls));
+    assert!(env.run(&["run", "--once"]).status.success());
+
+    let q = |args: &[&str]| {
+        let mut all = vec![
+            "query", "--since", "36500d", "--format", "json", "--limit", "1000",
+        ];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let relevant = q(&[]);
+    assert!(!relevant.is_empty() && relevant.iter().all(|i| i["relevant"] == true));
+    let ng = q(&["--country", "NG"]);
+    assert!(!ng.is_empty());
+    assert!(ng
+        .iter()
+        .all(|i| i["countries"].as_array().unwrap().iter().any(|c| c == "NG")));
+    let kidnap = q(&["--event", "kidnapping"]);
+    assert!(kidnap.iter().all(|i| i["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e == "kidnapping")));
+    // A query without clitics finds text written with them, in any hamza spelling.
+    let hits = q(&["--all", "--text", "الجزائر"]);
+    assert!(!hits.is_empty());
+    let hits_plain = q(&["--all", "--text", "الجزاير"]);
+    assert_eq!(hits.len(), hits_plain.len());
+    // An unknown event is a usage error.
+    let out = env.run(&["query", "--event", "riot"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn broken_feeds_are_recorded_and_the_others_processed() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let good = server.route(
+        "/good.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..5], &server.base, None),
+        ),
+    );
+    let e500 = server.route("/500.xml", Route::status(500, "boom"));
+    let bad = server.route(
+        "/bad.xml",
+        Route::ok("application/rss+xml", "<rss><channel><item><title>x</tit"),
+    );
+    let env = Env::new();
+    env.write_config(&feeds_config(&[good.clone(), e500.clone(), bad.clone()]));
+
+    let out = env.run(&["run", "--once"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failed feed makes --once exit 1: {}",
+        stderr(&out)
+    );
+    assert_eq!(env.items().len(), 5, "the good feed was processed");
+
+    let out = env.run(&["feeds", "--json"]);
+    assert!(out.status.success());
+    let feeds: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by_url = |u: &str| feeds.iter().find(|f| f["url"] == u).unwrap().clone();
+    assert_eq!(by_url(&good)["status"], "ok");
+    let f500 = by_url(&e500);
+    assert_eq!(f500["status"], "failing");
+    assert!(
+        f500["last_error"].as_str().unwrap().contains("HTTP 500"),
+        "{f500}"
+    );
+    assert!(f500["last_error"].as_str().unwrap().contains(&e500));
+    let fbad = by_url(&bad);
+    assert_eq!(fbad["status"], "failing");
+    assert!(
+        fbad["last_error"].as_str().unwrap().contains("not a feed"),
+        "{fbad}"
+    );
+    // The human listing says the same.
+    let text = String::from_utf8(env.run(&["feeds"]).stdout).unwrap();
+    assert!(
+        text.contains("error:") && text.contains("HTTP 500"),
+        "{text}"
+    );
+}
+
+#[test]
+fn conditional_get_uses_validators() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let url = server.route(
+        "/etag.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..3], &server.base, None),
+        )
+        .with_etag("\"v1\""),
+    );
+    let env = Env::new();
+    env.write_config(&feeds_config(&[url]));
+    assert!(env.run(&["run", "--once"]).status.success());
+    assert!(env.run(&["run", "--once"]).status.success());
+    assert_eq!(
+        server.not_modified(),
+        1,
+        "the second poll sent If-None-Match and got 304"
+    );
+    assert_eq!(env.items().len(), 3);
+}
+
+#[test]
+fn an_edited_item_updates_its_row() {
+    let server = HttpServer::start();
+    let mut articles = fixture("articles.jsonl");
+    articles.truncate(2);
+    let url = server.route(
+        "/edit.xml",
+        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
+    );
+    let env = Env::new();
+    env.write_config(&feeds_config(&[url]));
+    assert!(env.run(&["run", "--once"]).status.success());
+    articles[0].title = format!("{} (محدث)", articles[0].title);
+    server.route(
+        "/edit.xml",
+        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
+    );
+    assert!(env.run(&["run", "--once"]).status.success());
+    let items = env.items();
+    assert_eq!(items.len(), 2);
+    assert!(items
+        .iter()
+        .any(|i| i["title"].as_str().unwrap().ends_with("(محدث)")));
+}

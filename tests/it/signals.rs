@@ -1,0 +1,71 @@
+//! The long-running daemon stops promptly and cleanly on SIGTERM.
+
+use std::time::{Duration, Instant};
+
+use crate::support::http::{HttpServer, Route};
+use crate::support::{fixture, rss, Env};
+
+fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn sigterm_stops_within_5_seconds_even_during_a_slow_fetch() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let fast = server.route(
+        "/fast.xml",
+        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
+    );
+    let slow = server.route(
+        "/slow.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..1], &server.base, None),
+        )
+        .delayed(Duration::from_secs(30)),
+    );
+    let env = Env::new();
+    env.write_config(&format!(
+        "[[feeds]]\nurl = {fast:?}\n[[feeds]]\nurl = {slow:?}\n"
+    ));
+    let mut child = env.command().arg("run").spawn().unwrap();
+    let db = env.data_dir().join("sahel-watch.db");
+    wait_for("items stored", Duration::from_secs(30), || {
+        db.exists()
+            && rusqlite::Connection::open(&db)
+                .and_then(|c| c.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)))
+                .is_ok_and(|n| n as usize == articles.len())
+    });
+    wait_for("the slow fetch to start", Duration::from_secs(10), || {
+        server.hits("/slow.xml") > 0
+    });
+
+    let started = Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "still running 5 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, articles.len());
+}
