@@ -70,13 +70,14 @@ const BIG: &[(&str, u32)] = &[
     ("الفان", 2000),
 ];
 
+/// Vague quantities, read conservatively as ACLED does: «عشرات» (tens) is 10, «مئات» 100.
 const VAGUE: &[(&str, u32)] = &[
-    ("عشرات", 20),
-    ("العشرات", 20),
-    ("مئات", 200),
-    ("المئات", 200),
-    ("الاف", 2000),
-    ("الالاف", 2000),
+    ("عشرات", 10),
+    ("العشرات", 10),
+    ("مئات", 100),
+    ("المئات", 100),
+    ("الاف", 1000),
+    ("الالاف", 1000),
 ];
 
 fn strip_article(w: &str) -> &str {
@@ -97,11 +98,12 @@ fn word_value(w: &str) -> Option<u32> {
 /// Reads the number starting at `words[0]`, if any. `words` are normalized tokens.
 pub fn number_at(words: &[&str]) -> Option<NumberWord> {
     let first = *words.first()?;
-    // «و74 جريحا»: the conjunction sticks to digits too.
-    let first = match first.strip_prefix('و') {
-        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) => rest,
-        _ => first,
-    };
+    // «و74 جريحا», «الـ15», «بـ5»: clitics stick to digits too.
+    let digits = |r: &str| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit());
+    let first = ["وال", "بال", "ال", "و", "ب", "ل"]
+        .iter()
+        .find_map(|p| first.strip_prefix(p).filter(|r| digits(r)))
+        .unwrap_or(first);
     if first.bytes().all(|b| b.is_ascii_digit()) {
         let value = first.parse::<u32>().ok()?;
         return Some(NumberWord {
@@ -158,6 +160,9 @@ mod tests {
         assert_eq!(number_at(&["ثلاثه", "عشر"]).unwrap().value, 13);
         let dozens = number_at(&["عشرات"]).unwrap();
         assert!(dozens.approximate);
+        assert_eq!(dozens.value, 10);
+        assert_eq!(number_at(&["ال15"]).unwrap().value, 15);
+        assert_eq!(number_at(&["و74"]).unwrap().value, 74);
         assert_eq!(number_at(&["جنود"]), None);
     }
 }
