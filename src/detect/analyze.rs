@@ -208,6 +208,38 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         }
     }
 
+    // A region named relative to "the country" («شمال شرق البلاد») is resolved against the
+    // country the text is about: the first country its headline names, else its most named.
+    let country_of = |e: usize| {
+        let ent = &pack.entities[e];
+        (ent.kind == EntityKind::Country)
+            .then_some(ent.country.as_deref())
+            .flatten()
+    };
+    let principal = accepted
+        .iter()
+        .filter(|(h, _)| doc.in_title(h.first))
+        .find_map(|(_, e)| country_of(*e))
+        .or_else(|| {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for (_, e) in &accepted {
+                if let Some(c) = country_of(*e) {
+                    *counts.entry(c).or_default() += 1;
+                }
+            }
+            counts.into_iter().max_by_key(|(_, n)| *n).map(|(c, _)| c)
+        })
+        .map(str::to_owned);
+    for h in &hits {
+        if let Target::Relative(r) = pack.patterns[h.pattern].target {
+            let (country, entity) = &pack.relatives[r];
+            if principal.as_deref() == Some(country.as_str()) {
+                explain(format!("relative:{country}"), h);
+                accepted.push((*h, *entity));
+            }
+        }
+    }
+
     // 3. Countries in scope: core countries and border regions always, neighbours as a whole only
     //    when something else puts the text in the Sahel.
     // Places, and forces tied to one country (FAMa), place a text; armed groups do not.
@@ -222,7 +254,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     let counts = |e: usize| match pack.entities[e].scope {
         Scope::Core | Scope::Border => true,
         Scope::Neighbour => in_scope,
-        Scope::Outside => false,
+        Scope::Outside | Scope::Foreign => false,
     };
     // A country is what the text is about when the headline or the lead names it, or the body
     // keeps coming back to it; a passing mention in a list or a background paragraph is not.
@@ -385,7 +417,31 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     if anchors.iter().any(|a| doc.in_title(a.first)) {
         score += 1.0;
     }
-    let relevant = in_scope && score >= pack.threshold;
+    // Focus: a text that names places outside the Sahel more often than Sahel places (a headline
+    // mention counts thrice) is about elsewhere, whatever it says of the Sahel in passing.
+    let focus = |scope: Scope| -> usize {
+        accepted
+            .iter()
+            .filter(|(_, e)| geo(*e) && pack.entities[*e].scope == scope)
+            .map(|(h, _)| if doc.in_title(h.first) { 3 } else { 1 })
+            .sum()
+    };
+    let sahel_focus = focus(Scope::Core) + focus(Scope::Border);
+    let elsewhere = focus(Scope::Outside) > sahel_focus;
+    if elsewhere && in_scope {
+        explanation.push(Explanation {
+            rule: "focus:elsewhere".into(),
+            term: format!(
+                "{} Sahel mentions against {}",
+                sahel_focus,
+                focus(Scope::Outside)
+            ),
+            matched: String::new(),
+            start: 0,
+            end: 0,
+        });
+    }
+    let relevant = in_scope && !elsewhere && score >= pack.threshold;
 
     let words: Vec<&str> = doc.tokens.iter().map(|t| t.text(doc.text)).collect();
     let [killed, wounded, kidnapped] = figures::read(&words);

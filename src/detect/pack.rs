@@ -95,8 +95,12 @@ pub enum Scope {
     Border,
     /// A neighbour country as a whole: counts only when the text is in scope through something else.
     Neighbour,
-    /// A place outside the Sahel, kept so that an event there is not credited to the Sahel.
+    /// A place outside the Sahel where the news also happens (Tunisia, Cameroon, Yemen...): an
+    /// event nearer to it is not ours, and a text that names it more than the Sahel is about it.
     Outside,
+    /// A third country that is mostly an actor in Sahel news (France, the United States,
+    /// Russia...): an event nearer to it is not ours, but naming it does not move the text's focus.
+    Foreign,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,6 +122,19 @@ struct RawPack {
     security: RawTerms,
     #[serde(default)]
     offtopic: RawTerms,
+    #[serde(default)]
+    relative: Vec<Spanned<RawRelative>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelative {
+    /// Phrases naming a part of "the country" («شمال شرق البلاد»).
+    names: Vec<String>,
+    /// The country the text must be about for the phrase to mean `entity`.
+    country: String,
+    /// The gazetteer entity the phrase then stands for.
+    entity: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,6 +275,8 @@ pub(crate) enum Target {
     Exclusion(usize),
     Negation(usize),
     TitleNegation(usize),
+    /// A region named relative to the text's country («شمال شرق البلاد»).
+    Relative(usize),
     Security,
     Offtopic,
 }
@@ -301,6 +320,8 @@ pub struct RulePack {
     pub(crate) patterns: Vec<Pattern>,
     pub(crate) automaton: AhoCorasick,
     pub(crate) ambiguity: HashMap<String, Ambiguity>,
+    /// For each relative-region rule: the country it applies to and the entity it stands for.
+    pub(crate) relatives: Vec<(String, usize)>,
     pub(crate) window: usize,
     pub(crate) threshold: f64,
     pub(crate) security_weight: f64,
@@ -491,6 +512,32 @@ impl RulePack {
             }
         }
 
+        let mut relatives = Vec::new();
+        for (i, spanned) in raw.relative.iter().enumerate() {
+            let r = spanned.get_ref();
+            let span = spanned.span();
+            let Some(entity) = entities.iter().position(|e| e.id == r.entity) else {
+                return Err(invalid(
+                    span,
+                    format!("relative[{i}].entity"),
+                    format!("no entity with id {:?}", r.entity),
+                ));
+            };
+            if !valid_country(&r.country) {
+                return Err(invalid(
+                    span,
+                    format!("relative[{i}].country"),
+                    format!("{:?} is not an ISO 3166 alpha-2 code", r.country),
+                ));
+            }
+            for (j, name) in r.names.iter().enumerate() {
+                builder
+                    .name(name, Target::Relative(i))
+                    .map_err(|m| invalid(span.clone(), format!("relative[{i}].names[{j}]"), m))?;
+            }
+            relatives.push((r.country.clone(), entity));
+        }
+
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(builder.needles.iter())
@@ -507,6 +554,7 @@ impl RulePack {
             patterns: builder.patterns,
             automaton,
             ambiguity,
+            relatives,
             window: raw.settings.window.max(1),
             threshold: raw.settings.relevance_threshold,
             security_weight: raw.security.weight.unwrap_or(1.0),
