@@ -11,4 +11,4 @@ mod tokenize;
 pub use normalize::{normalize, normalize_char, Normalized};
 pub use numbers::{number_at, NumberWord};
 pub use stem::{index_terms, query_terms, stem};
-pub use tokenize::{tokens, Token};
+pub use tokenize::{is_word_char, tokens, Token};

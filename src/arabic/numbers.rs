@@ -1,6 +1,9 @@
 //! Numbers as news writes them: digits («27»), words («ثلاثة», «عشرين»), compounds
 //! («خمسة وعشرين»), and vague quantities («عشرات», «مئات») that stand for a lower bound.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// A number read at some token position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NumberWord {
@@ -88,11 +91,22 @@ fn lookup(table: &[(&str, u32)], w: &str) -> Option<u32> {
     table.iter().find(|(k, _)| *k == w).map(|(_, v)| *v)
 }
 
+/// Every number word, exact ones and vague ones, for a single hash lookup per token (this runs
+/// on every word of every item).
+static WORDS: LazyLock<HashMap<&'static str, (u32, bool)>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for (k, v) in UNITS.iter().chain(TENS).chain(BIG) {
+        m.insert(*k, (*v, false));
+    }
+    for (k, v) in VAGUE {
+        m.insert(*k, (*v, true));
+    }
+    m
+});
+
 fn word_value(w: &str) -> Option<u32> {
     let w = strip_article(w);
-    lookup(UNITS, w)
-        .or_else(|| lookup(TENS, w))
-        .or_else(|| lookup(BIG, w))
+    WORDS.get(w).filter(|(_, vague)| !vague).map(|(v, _)| *v)
 }
 
 /// Reads the number starting at `words[0]`, if any. `words` are normalized tokens.
@@ -111,6 +125,12 @@ pub fn number_at(words: &[&str]) -> Option<NumberWord> {
             len: 1,
             approximate: false,
         });
+    }
+    if !first.starts_with(|c: char| c.is_ascii_digit())
+        && !WORDS.contains_key(first)
+        && !WORDS.contains_key(strip_article(first))
+    {
+        return None;
     }
     if let Some(v) = lookup(VAGUE, first) {
         return Some(NumberWord {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::figures;
+use super::figures::{self, Counted, Side};
 use super::matcher::{self, Hit};
 use super::pack::{Ambiguity, EntityKind, EventKind, RulePack, Scope, Target};
 use crate::arabic::{normalize, tokens, Token};
@@ -166,7 +166,11 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     }
 
     // 2. Disambiguation: ambiguous aliases («مالي» financial or Malian) need context.
-    let ambiguous = |h: &Hit| pack.ambiguity.get(&pack.patterns[h.pattern].term);
+    let ambiguous = |h: &Hit| {
+        pack.patterns[h.pattern]
+            .ambiguity
+            .map(|i| &pack.ambiguity[i])
+    };
     let sure_countries: HashSet<&str> = kept
         .iter()
         .filter(|(h, _)| ambiguous(h).is_none())
@@ -443,8 +447,45 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     }
     let relevant = in_scope && !elsewhere && score >= pack.threshold;
 
-    let words: Vec<&str> = doc.tokens.iter().map(|t| t.text(doc.text)).collect();
-    let [killed, wounded, kidnapped] = figures::read(&words);
+    // 6. Tolls, where the pack's toll words stand.
+    let marks: Vec<(usize, Counted, Side)> = hits
+        .iter()
+        .filter_map(|h| match pack.patterns[h.pattern].target {
+            Target::Toll(kind, side) => Some((h.first, kind, side)),
+            _ => None,
+        })
+        .collect();
+    let tolls = if marks.is_empty() {
+        Vec::new()
+    } else {
+        let words: Vec<&str> = doc.tokens.iter().map(|t| t.text(doc.text)).collect();
+        figures::read(&words, &marks)
+    };
+    let mut figure = |kind: Counted| {
+        let t = figures::largest(&tolls, kind)?;
+        let hit = Hit {
+            pattern: 0,
+            start: doc.tokens[t.first].start,
+            end: doc.tokens[t.last].end,
+            first: t.first,
+            last: t.last,
+            preposition: false,
+        };
+        let (s, e) = norm.original_span(hit.start, hit.end);
+        explanation.push(Explanation {
+            rule: format!("figure:{}", kind.as_str()),
+            term: t.value.to_string(),
+            matched: original[s..e].to_owned(),
+            start: s,
+            end: e,
+        });
+        Some(t.value)
+    };
+    let (killed, wounded, kidnapped) = (
+        figure(Counted::Killed),
+        figure(Counted::Wounded),
+        figure(Counted::Kidnapped),
+    );
     explanation.sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
     explanation.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
     Analysis {

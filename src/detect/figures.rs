@@ -1,107 +1,90 @@
-//! Tolls read from the text: killed, wounded and kidnapped, in digits or words.
+//! Tolls read from the text: killed, wounded and kidnapped, in digits or words. The words that
+//! say what a number counts come from the rule pack (`[figures]`) and are found by the same
+//! automaton scan as everything else, so numbers are only parsed where a toll can be.
+
+use serde::{Deserialize, Serialize};
 
 use crate::arabic::number_at;
 
-/// What a number counts, judged from the words around it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Counted {
+/// What a number counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
     Killed,
     Wounded,
     Kidnapped,
 }
 
-/// Words that, right after a number, say what it counts («27 قتيلا», «3 رهائن»).
-fn noun_after(word: &str) -> Option<Counted> {
-    let w = word
-        .strip_prefix('و')
-        .unwrap_or(word)
-        .trim_start_matches("ال");
-    if w.starts_with("قتيل") || w.starts_with("قتلي") || w == "جثه" || w == "جثث" {
-        Some(Counted::Killed)
-    } else if w.starts_with("جريح") || w.starts_with("جرحي") || w.starts_with("مصاب") {
-        Some(Counted::Wounded)
-    } else if w.starts_with("رهين")
-        || w.starts_with("رهائن")
-        || w.starts_with("مختطف")
-        || w.starts_with("مخطوف")
-    {
-        Some(Counted::Kidnapped)
-    } else {
-        None
+impl Counted {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counted::Killed => "killed",
+            Counted::Wounded => "wounded",
+            Counted::Kidnapped => "kidnapped",
+        }
     }
 }
 
-/// Verbs and nouns that, shortly before a number, say what it counts («مقتل 50 شخصا»).
-fn verb_before(word: &str) -> Option<Counted> {
-    let w = word.strip_prefix('و').unwrap_or(word);
-    let w = w.strip_prefix("ب").unwrap_or(w);
-    match w {
-        "مقتل" | "قتل" | "قتلت" | "قتلوا" | "يقتلون" | "مصرع" | "سقوط" | "حصيله" | "وفاه" => {
-            Some(Counted::Killed)
-        }
-        "اصابه" | "جرح" | "اصيب" | "واصابه" | "باصابه" => {
-            Some(Counted::Wounded)
-        }
-        "خطف" | "اختطاف" | "اختطف" | "اختطفوا" | "احتجاز" | "تحرير" | "انقاذ" => {
-            Some(Counted::Kidnapped)
-        }
-        _ => None,
-    }
+/// Where a toll word stands relative to its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// «27 قتيلا»: the word follows the number.
+    AfterNumber,
+    /// «مقتل 27 شخصا»: the word precedes the number (a few words may come between).
+    BeforeNumber,
 }
 
-/// Reads the largest figure of each kind from the words of a text.
-pub(crate) fn read(words: &[&str]) -> [Option<u32>; 3] {
-    let mut best = [None::<u32>; 3];
-    let mut note = |kind: Counted, v: u32| {
-        let slot = &mut best[kind as usize];
-        if v > 0 && v < 100_000 && slot.is_none_or(|old| v > old) {
-            *slot = Some(v);
-        }
-    };
-    let mut i = 0;
-    while i < words.len() {
-        let Some(n) = number_at(&words[i..]) else {
-            i += 1;
-            continue;
+/// A toll found: the value and the token range of number and word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Toll {
+    pub kind: Counted,
+    pub value: u32,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// How far after a toll verb the number may stand: «مقتل ما لا يقل عن 46 شخصا».
+const LOOKAHEAD: usize = 5;
+
+/// Reads tolls at the toll words found in a text. `words` are the text's tokens; `marks` the
+/// token index, kind and side of each toll word. Years are not tolls.
+pub(crate) fn read(words: &[&str], marks: &[(usize, Counted, Side)]) -> Vec<Toll> {
+    let mut out = Vec::new();
+    for &(i, kind, side) in marks {
+        let found = match side {
+            Side::AfterNumber => (1..=3)
+                .filter_map(|back| i.checked_sub(back))
+                .find_map(|j| {
+                    number_at(&words[j..i])
+                        .filter(|n| j + n.len == i)
+                        .map(|n| (j, n))
+                }),
+            Side::BeforeNumber => (i + 1..(i + 1 + LOOKAHEAD).min(words.len()))
+                .find_map(|j| number_at(&words[j..]).map(|n| (j, n))),
         };
-        let after = i + n.len;
-        // «21 قتيلا» / «عشرات القتلى» / «50 شخصا قتلوا»
-        if let Some(kind) = words.get(after).and_then(|w| noun_after(w)) {
-            note(kind, n.value);
-        } else if let Some(kind) = (1..=3)
-            .filter_map(|back| i.checked_sub(back))
-            .find_map(|j| verb_before(words[j]))
-        {
-            // «مقتل 50 شخصا», «مقتل ما لا يقل عن 46 شخصا»: skip years and dates.
-            let is_year = (1900..=2100).contains(&n.value);
-            if !is_year {
-                note(kind, n.value);
-            }
+        let Some((j, n)) = found else { continue };
+        let is_year = !n.approximate && (1900..=2100).contains(&n.value);
+        if n.value == 0 || n.value >= 100_000 || (is_year && side == Side::BeforeNumber) {
+            continue;
         }
-        i = after;
+        let (first, last) = match side {
+            Side::AfterNumber => (j, i),
+            Side::BeforeNumber => (i, j + n.len - 1),
+        };
+        out.push(Toll {
+            kind,
+            value: n.value,
+            first,
+            last,
+        });
     }
-    best
+    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words(s: &str) -> Vec<String> {
-        let n = crate::arabic::normalize(s).text;
-        crate::arabic::tokens(&n)
-            .iter()
-            .map(|t| t.text(&n).to_owned())
-            .collect()
-    }
-
-    #[test]
-    fn reads_tolls() {
-        let w = words("مقتل 50 شخصًا وإصابة ثلاثة في هجوم، وخطف أربعة رهائن");
-        let refs: Vec<&str> = w.iter().map(String::as_str).collect();
-        assert_eq!(read(&refs), [Some(50), Some(3), Some(4)]);
-        let w = words("سقط 14 قتيلا و74 جريحا");
-        let refs: Vec<&str> = w.iter().map(String::as_str).collect();
-        assert_eq!(read(&refs), [Some(14), Some(74), None]);
-    }
+/// The largest toll of each kind.
+pub(crate) fn largest(tolls: &[Toll], kind: Counted) -> Option<&Toll> {
+    tolls
+        .iter()
+        .filter(|t| t.kind == kind)
+        .max_by_key(|t| t.value)
 }

@@ -8,6 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::figures::{Counted, Side};
 use crate::arabic::normalize;
 
 /// The bundled rule pack, used when the configuration names none.
@@ -124,6 +125,27 @@ struct RawPack {
     offtopic: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
+    #[serde(default)]
+    figures: RawFigures,
+}
+
+/// Words that say what a number counts: `*_after` follow the number («27 قتيلا»), `*_before`
+/// precede it («مقتل 27 شخصا»).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFigures {
+    #[serde(default)]
+    killed_after: Vec<String>,
+    #[serde(default)]
+    killed_before: Vec<String>,
+    #[serde(default)]
+    wounded_after: Vec<String>,
+    #[serde(default)]
+    wounded_before: Vec<String>,
+    #[serde(default)]
+    kidnapped_after: Vec<String>,
+    #[serde(default)]
+    kidnapped_before: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -277,6 +299,8 @@ pub(crate) enum Target {
     TitleNegation(usize),
     /// A region named relative to the text's country («شمال شرق البلاد»).
     Relative(usize),
+    /// A word that says what a nearby number counts («قتيلا», «مقتل»).
+    Toll(Counted, Side),
     Security,
     Offtopic,
 }
@@ -286,8 +310,10 @@ pub(crate) struct Pattern {
     pub target: Target,
     pub prefix: Prefix,
     pub suffix: Suffix,
-    /// The term as written in the pack (normalized), for explanations and ambiguity lookup.
+    /// The term as written in the pack (normalized), for explanations.
     pub term: String,
+    /// Index into `RulePack::ambiguity` when matches of this term need context.
+    pub ambiguity: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -319,7 +345,7 @@ pub struct RulePack {
     pub(crate) events: Vec<EventRule>,
     pub(crate) patterns: Vec<Pattern>,
     pub(crate) automaton: AhoCorasick,
-    pub(crate) ambiguity: HashMap<String, Ambiguity>,
+    pub(crate) ambiguity: Vec<Ambiguity>,
     /// For each relative-region rule: the country it applies to and the entity it stands for.
     pub(crate) relatives: Vec<(String, usize)>,
     pub(crate) window: usize,
@@ -434,7 +460,8 @@ impl RulePack {
             });
         }
 
-        let mut ambiguity = HashMap::new();
+        let mut ambiguity = Vec::new();
+        let mut ambiguity_of: HashMap<String, usize> = HashMap::new();
         for (i, spanned) in raw.ambiguity.iter().enumerate() {
             let a = spanned.get_ref();
             let alias = norm_term(&a.alias);
@@ -446,19 +473,17 @@ impl RulePack {
                 ));
             }
             let set = |v: &[String]| v.iter().map(|s| norm_term(s)).collect::<HashSet<_>>();
-            ambiguity.insert(
-                alias,
-                Ambiguity {
-                    confirm_before: set(&a.confirm_before),
-                    confirm_after: set(&a.confirm_after),
-                    reject_before: set(&a.reject_before),
-                    reject_after: set(&a.reject_after),
-                    confirm_at_start: a.confirm_at_start,
-                    confirm_after_preposition: a.confirm_after_preposition,
-                    confirm_by_entities: a.confirm_by_entities,
-                    accept_unless_rejected: a.accept_unless_rejected,
-                },
-            );
+            ambiguity_of.insert(alias, ambiguity.len());
+            ambiguity.push(Ambiguity {
+                confirm_before: set(&a.confirm_before),
+                confirm_after: set(&a.confirm_after),
+                reject_before: set(&a.reject_before),
+                reject_after: set(&a.reject_after),
+                confirm_at_start: a.confirm_at_start,
+                confirm_after_preposition: a.confirm_after_preposition,
+                confirm_by_entities: a.confirm_by_entities,
+                accept_unless_rejected: a.accept_unless_rejected,
+            });
         }
 
         let mut events = Vec::new();
@@ -512,6 +537,52 @@ impl RulePack {
             }
         }
 
+        let f = &raw.figures;
+        let toll_words: [(&str, &[String], Target); 6] = [
+            (
+                "killed_after",
+                &f.killed_after,
+                Target::Toll(Counted::Killed, Side::AfterNumber),
+            ),
+            (
+                "killed_before",
+                &f.killed_before,
+                Target::Toll(Counted::Killed, Side::BeforeNumber),
+            ),
+            (
+                "wounded_after",
+                &f.wounded_after,
+                Target::Toll(Counted::Wounded, Side::AfterNumber),
+            ),
+            (
+                "wounded_before",
+                &f.wounded_before,
+                Target::Toll(Counted::Wounded, Side::BeforeNumber),
+            ),
+            (
+                "kidnapped_after",
+                &f.kidnapped_after,
+                Target::Toll(Counted::Kidnapped, Side::AfterNumber),
+            ),
+            (
+                "kidnapped_before",
+                &f.kidnapped_before,
+                Target::Toll(Counted::Kidnapped, Side::BeforeNumber),
+            ),
+        ];
+        for (key, terms, target) in toll_words {
+            for (j, t) in terms.iter().enumerate() {
+                builder
+                    .term(t, target, Prefix::Verbal, Suffix::Inflection)
+                    .map_err(|m| PackError::Invalid {
+                        path: origin.to_owned(),
+                        line: 0,
+                        key: format!("figures.{key}[{j}]"),
+                        message: m,
+                    })?;
+            }
+        }
+
         let mut relatives = Vec::new();
         for (i, spanned) in raw.relative.iter().enumerate() {
             let r = spanned.get_ref();
@@ -538,8 +609,13 @@ impl RulePack {
             relatives.push((r.country.clone(), entity));
         }
 
+        for p in &mut builder.patterns {
+            p.ambiguity = ambiguity_of.get(&p.term).copied();
+        }
+        // A full DFA: more memory (a few MB for this pack) for the fastest overlapping scan.
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(builder.needles.iter())
             .map_err(|source| PackError::Automaton {
                 path: origin.to_owned(),
@@ -639,6 +715,7 @@ impl Builder {
             prefix,
             suffix,
             term: term.to_owned(),
+            ambiguity: None,
         });
     }
 }
