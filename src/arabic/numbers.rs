@@ -74,6 +74,18 @@ const BIG: &[(&str, u32)] = &[
 ];
 
 /// Vague quantities, read conservatively as ACLED does: «عشرات» (tens) is 10, «مئات» 100.
+/// Dual nouns that are a count by themselves: «مقتل جنديين» is two soldiers.
+const DUALS: &[(&str, u32)] = &[
+    ("جنديين", 2),
+    ("جنديان", 2),
+    ("شخصين", 2),
+    ("شخصان", 2),
+    ("شرطيين", 2),
+    ("رجلين", 2),
+    ("طفلين", 2),
+    ("رهينتين", 2),
+];
+
 const VAGUE: &[(&str, u32)] = &[
     ("عشرات", 10),
     ("العشرات", 10),
@@ -95,7 +107,7 @@ fn lookup(table: &[(&str, u32)], w: &str) -> Option<u32> {
 /// on every word of every item).
 static WORDS: LazyLock<HashMap<&'static str, (u32, bool)>> = LazyLock::new(|| {
     let mut m = HashMap::new();
-    for (k, v) in UNITS.iter().chain(TENS).chain(BIG) {
+    for (k, v) in UNITS.iter().chain(TENS).chain(BIG).chain(DUALS) {
         m.insert(*k, (*v, false));
     }
     for (k, v) in VAGUE {
@@ -183,6 +195,7 @@ mod tests {
         assert_eq!(dozens.value, 10);
         assert_eq!(number_at(&["ال15"]).unwrap().value, 15);
         assert_eq!(number_at(&["و74"]).unwrap().value, 74);
+        assert_eq!(number_at(&["جنديين"]).unwrap().value, 2);
         assert_eq!(number_at(&["جنود"]), None);
     }
 }

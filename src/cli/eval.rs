@@ -12,6 +12,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write each item's prediction (id, relevant, score, events, countries, entities) as
+    /// JSON Lines to this file, for audits.
+    #[arg(long)]
+    predictions: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -33,6 +37,25 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         items.push(item);
     }
     let report = evaluate(&config.rules, &items);
+    if let Some(path) = &a.predictions {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        for it in &items {
+            let p = sahel_watch::detect::analyze(&config.rules, &it.title, &it.text);
+            let line = serde_json::json!({
+                "id": it.id,
+                "relevant": p.relevant,
+                "score": p.score,
+                "events": p.events,
+                "countries": p.countries,
+                "entities": p.entities,
+            });
+            writeln!(out, "{line}")?;
+        }
+        out.flush()?;
+    }
     match a.format {
         Format::Json => println!("{}", serde_json::to_string(&report)?),
         Format::Text => {

@@ -2,12 +2,13 @@
 //! the help, and a `run` function.
 
 mod alerts;
+mod backtest;
 mod check_config;
 mod classify;
 mod eval;
 mod feeds;
 mod migrate;
-mod query;
+pub mod query;
 mod rules;
 mod run;
 mod show;
@@ -60,6 +61,8 @@ enum Command {
     Eval(eval::Args),
     /// Rule pack tools.
     Rules(rules::Args),
+    /// Re-run the current rules over the stored archive and report what would change.
+    Backtest(backtest::Args),
     /// Apply database migrations and exit.
     Migrate(migrate::Args),
     /// Validate the configuration and print it (secrets redacted).
@@ -124,6 +127,7 @@ pub fn main() -> ExitCode {
         Command::Classify(a) => classify::run(&globals, a),
         Command::Eval(a) => eval::run(&globals, a),
         Command::Rules(a) => rules::run(a),
+        Command::Backtest(a) => backtest::run(&globals, a),
         Command::Migrate(a) => migrate::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
     };

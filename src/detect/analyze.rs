@@ -108,9 +108,15 @@ fn distance(a: &Hit, b: &Hit) -> usize {
 
 /// Analyses a title and body against a rule pack.
 pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
-    let original = format!("{title}\n{text}");
+    // The headline is one line: its line breaks become spaces so that the first line break of
+    // the normalized text is where the headline ends.
+    let original = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
     let norm = normalize(&original);
-    let title_norm_len = normalize(title).text.len();
+    let title_norm_len = if title.trim().is_empty() {
+        0
+    } else {
+        norm.text.find('\n').unwrap_or(norm.text.len())
+    };
     let toks = tokens(&norm.text);
     let mut sentence = Vec::with_capacity(toks.len());
     let mut sid = 0u32;
@@ -194,14 +200,22 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             accepted.push((*h, *e));
             continue;
         };
-        let verdict = disambiguate(rule, h, &doc, || {
-            country_neighbour(h)
-                || match pack.entities[*e].country.as_deref() {
-                    Some(c) => sure_countries.contains(c),
-                    // An actor with no country («المرابطون») is confirmed by any Sahel place.
-                    None => sure_in_scope,
-                }
-        });
+        let rejected_by_country = rule
+            .reject_if_countries
+            .iter()
+            .any(|c| sure_countries.contains(c.as_str()));
+        let verdict = (!rejected_by_country)
+            .then(|| {
+                disambiguate(rule, h, &doc, || {
+                    country_neighbour(h)
+                        || match pack.entities[*e].country.as_deref() {
+                            Some(c) => sure_countries.contains(c),
+                            // An actor with no country («المرابطون») is confirmed by any Sahel place.
+                            None => sure_in_scope,
+                        }
+                })
+            })
+            .flatten();
         let id = &pack.entities[*e].id;
         match verdict {
             Some(reason) => {

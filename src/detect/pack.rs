@@ -223,6 +223,9 @@ struct RawAmbiguity {
     /// Accept the match unless a reject rule applies (for names that are rarely anything else).
     #[serde(default)]
     accept_unless_rejected: bool,
+    /// Reject the match in a text that names one of these countries unambiguously.
+    #[serde(default)]
+    reject_if_countries: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -326,6 +329,7 @@ pub(crate) struct Ambiguity {
     pub confirm_after_preposition: bool,
     pub confirm_by_entities: bool,
     pub accept_unless_rejected: bool,
+    pub reject_if_countries: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -483,6 +487,7 @@ impl RulePack {
                 confirm_after_preposition: a.confirm_after_preposition,
                 confirm_by_entities: a.confirm_by_entities,
                 accept_unless_rejected: a.accept_unless_rejected,
+                reject_if_countries: a.reject_if_countries.clone(),
             });
         }
 
@@ -640,6 +645,12 @@ impl RulePack {
 
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.id == id)
+    }
+
+    /// Counts the pattern matches in `text` with no normalization, boundary checks or analysis:
+    /// the lower bound of what an analysis can cost (the benchmark compares against it).
+    pub fn raw_scan(&self, text: &str) -> usize {
+        self.automaton.find_overlapping_iter(text).count()
     }
 
     /// How many patterns the automaton holds (for `rules check`).

@@ -16,7 +16,7 @@ pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{AlertRow, OutboxEntry, OutboxStatus};
-pub use query::{ItemDetail, ItemFilter, ItemRow};
+pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

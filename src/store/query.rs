@@ -196,3 +196,63 @@ impl Store {
         )?)
     }
 }
+
+/// An item's text and stored analysis, for re-running the rules over the archive.
+#[derive(Debug, Clone)]
+pub struct StoredText {
+    pub id: i64,
+    pub title: String,
+    pub text: String,
+    pub analysis: Analysis,
+}
+
+impl Store {
+    /// Calls `f` for every item published (else fetched) at or after `since`, oldest first,
+    /// without loading the archive into memory.
+    pub fn for_each_text(
+        &self,
+        since: Option<i64>,
+        mut f: impl FnMut(StoredText),
+    ) -> Result<(), StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, title, text, analysis FROM items
+             WHERE coalesce(published_at, fetched_at) >= ?1 ORDER BY id",
+        )?;
+        let mut rows = st.query([since.unwrap_or(i64::MIN)])?;
+        while let Some(r) = rows.next()? {
+            let analysis: String = r.get(3)?;
+            f(StoredText {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                text: r.get(2)?,
+                analysis: serde_json::from_str(&analysis)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces the stored analysis of items (one transaction). Alerts are not touched: a
+    /// re-analysis never sends mail for old items.
+    pub fn update_analyses(&mut self, updates: &[(i64, Analysis)]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        {
+            let mut st = tx.prepare_cached(
+                "UPDATE items SET relevant = ?2, score = ?3, events = ?4, countries = ?5,
+                    analysis = ?6 WHERE id = ?1",
+            )?;
+            for (id, a) in updates {
+                n += st.execute(rusqlite::params![
+                    id,
+                    a.relevant,
+                    a.score,
+                    serde_json::to_string(&a.events)?,
+                    serde_json::to_string(&a.countries)?,
+                    serde_json::to_string(a)?
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+}

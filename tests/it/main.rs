@@ -6,5 +6,6 @@ mod support;
 mod cli;
 mod config;
 mod pipeline;
+mod rules;
 mod signals;
 mod smtp;

@@ -277,3 +277,49 @@ fn an_edited_item_updates_its_row() {
         .iter()
         .any(|i| i["title"].as_str().unwrap().ends_with("(محدث)")));
 }
+
+#[test]
+fn backtest_reports_and_applies_rule_changes_without_alerting() {
+    let server = HttpServer::start();
+    let (urls, _) = serve_fixtures(&server);
+    let env = Env::new();
+    env.write_config(&feeds_config(&urls));
+    assert!(env.run(&["run", "--once"]).status.success());
+    let relevant = env.items().iter().filter(|i| i["relevant"] == true).count();
+    let mails = env.maildir_files().len();
+    assert!(relevant > 0);
+
+    // Same rules: nothing changes.
+    let out = env.run(&["backtest"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 newly relevant, 0 no longer relevant"));
+
+    // A stricter pack: everything relevant would drop out.
+    let strict = sahel_watch::detect::BUNDLED_PACK
+        .replace("relevance_threshold = 3.0", "relevance_threshold = 1000.0");
+    let rules = env.dir.path().join("strict.toml");
+    std::fs::write(&rules, strict).unwrap();
+    let feeds = feeds_config(&urls);
+    env.write_config(&format!(
+        "rules = [{:?}]\n{feeds}",
+        rules.display().to_string()
+    ));
+    let out = env.run(&["backtest"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains(&format!("{relevant} no longer relevant")),
+        "{text}"
+    );
+    assert_eq!(
+        env.items().iter().filter(|i| i["relevant"] == true).count(),
+        relevant,
+        "dry run"
+    );
+    let out = env.run(&["backtest", "--apply"]);
+    assert!(out.status.success());
+    assert_eq!(
+        env.items().iter().filter(|i| i["relevant"] == true).count(),
+        0
+    );
+    assert_eq!(env.maildir_files().len(), mails, "backtest never alerts");
+}
