@@ -49,6 +49,9 @@ pub struct Analysis {
 /// How much mention a country needs to be one the text is about: a headline mention alone, a
 /// mention in the lead and one more, or four in the body.
 const COUNTRY_SALIENCE: u32 = 4;
+/// The most that security vocabulary can add to a score: context alone must not outweigh an
+/// off-topic text's other signals.
+const MAX_SECURITY_SCORE: f64 = 4.0;
 /// Sentences (the headline counts as the first) that make up the lead.
 const LEAD_SENTENCES: u32 = 3;
 
@@ -414,14 +417,20 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
 
     // 5. Security context near an in-scope place or actor, and off-topic signals.
     let mut security = BTreeSet::new();
+    let mut security_score = 0.0;
     let mut offtopic = BTreeSet::new();
     for h in &hits {
         match pack.patterns[h.pattern].target {
-            Target::Security => {
+            Target::Security(strong) => {
                 let near = nearest(h, &anchors).is_some_and(|d| d <= pack.window)
                     || (doc.in_title(h.first) && in_scope);
                 if near && security.insert(pack.patterns[h.pattern].term.clone()) {
-                    explain("security".into(), h);
+                    security_score += if strong {
+                        pack.security_weight
+                    } else {
+                        pack.weak_security_weight
+                    };
+                    explain(if strong { "security" } else { "security:weak" }.into(), h);
                 }
             }
             Target::Offtopic if offtopic.insert(pack.patterns[h.pattern].term.clone()) => {
@@ -430,7 +439,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             _ => {}
         }
     }
-    score += (security.len().min(4) as f64) * pack.security_weight;
+    score += security_score.min(MAX_SECURITY_SCORE);
     score += (offtopic.len().min(2) as f64) * pack.offtopic_weight;
     if anchors.iter().any(|a| doc.in_title(a.first)) {
         score += 1.0;

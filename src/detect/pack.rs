@@ -122,6 +122,8 @@ struct RawPack {
     #[serde(default)]
     security: RawTerms,
     #[serde(default)]
+    weak_security: RawTerms,
+    #[serde(default)]
     offtopic: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
@@ -304,7 +306,8 @@ pub(crate) enum Target {
     Relative(usize),
     /// A word that says what a nearby number counts («قتيلا», «مقتل»).
     Toll(Counted, Side),
-    Security,
+    /// Security vocabulary: strong (`[security]`) or weak (`[weak_security]`).
+    Security(bool),
     Offtopic,
 }
 
@@ -355,6 +358,7 @@ pub struct RulePack {
     pub(crate) window: usize,
     pub(crate) threshold: f64,
     pub(crate) security_weight: f64,
+    pub(crate) weak_security_weight: f64,
     pub(crate) offtopic_weight: f64,
 }
 
@@ -527,7 +531,12 @@ impl RulePack {
             });
         }
         for (key, terms, target) in [
-            ("security", &raw.security.terms, Target::Security),
+            ("security", &raw.security.terms, Target::Security(true)),
+            (
+                "weak_security",
+                &raw.weak_security.terms,
+                Target::Security(false),
+            ),
             ("offtopic", &raw.offtopic.terms, Target::Offtopic),
         ] {
             for (j, t) in terms.iter().enumerate() {
@@ -639,6 +648,7 @@ impl RulePack {
             window: raw.settings.window.max(1),
             threshold: raw.settings.relevance_threshold,
             security_weight: raw.security.weight.unwrap_or(1.0),
+            weak_security_weight: raw.weak_security.weight.unwrap_or(0.5),
             offtopic_weight: raw.offtopic.weight.unwrap_or(-2.0),
         })
     }
