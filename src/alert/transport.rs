@@ -20,6 +20,8 @@ pub enum TransportError {
     Message(#[from] lettre::error::Error),
     #[error("SMTP: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("delivery took longer than {0:?}")]
+    TimedOut(std::time::Duration),
     #[error("maildir {path}: {source}")]
     Maildir {
         path: PathBuf,
@@ -120,6 +122,27 @@ impl Transport {
                             .body(r.html.clone()),
                     ),
             )?)
+    }
+
+    /// Builds a plain-text message (operator notices).
+    pub fn plain_message(
+        &self,
+        to: &str,
+        message_id: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<Message, TransportError> {
+        let to: Mailbox = to.parse().map_err(|source| TransportError::Address {
+            address: to.to_owned(),
+            source,
+        })?;
+        Ok(Message::builder()
+            .from(self.from().clone())
+            .to(to)
+            .subject(subject)
+            .message_id(Some(message_id.to_owned()))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())?)
     }
 
     /// Delivers one message. Returns only once the server accepted it (or the file is on disk),

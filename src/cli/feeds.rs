@@ -4,7 +4,7 @@ use sahel_watch::config::{write_opml, OpmlFeed};
 use sahel_watch::detect::analyze;
 use sahel_watch::feed::parse_feed;
 use sahel_watch::fetch::{
-    charset_from_content_type, decode_feed, FetchOutcome, Fetcher, Validators,
+    charset_from_content_type, decode_feed, decompress, FetchOutcome, Fetcher, Validators,
 };
 use sahel_watch::store::Store;
 
@@ -124,7 +124,18 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 .content_type
                 .as_deref()
                 .and_then(charset_from_content_type);
-            let (text, enc) = decode_feed(&fetched.body, header, None);
+            let body = match decompress(
+                fetched.body,
+                fetched.content_encoding.as_deref(),
+                config.limits.max_decompressed_bytes,
+            ) {
+                Ok(b) => b,
+                Err(e) => {
+                    println!("  {e}");
+                    return Ok(Exit::Failure);
+                }
+            };
+            let (text, enc) = decode_feed(&body, header, None);
             println!("  charset: {}", enc.name());
             match parse_feed(
                 text.as_bytes(),

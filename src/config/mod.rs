@@ -123,6 +123,14 @@ impl Recipient {
     }
 }
 
+/// Who is told when a feed keeps failing or falls silent, and after how long.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operator {
+    pub email: lettre::message::Mailbox,
+    pub feed_failing_after: Duration,
+    pub feed_silent_after: Duration,
+}
+
 /// A validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -133,6 +141,7 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     pub recipients: Vec<Recipient>,
     pub limits: Limits,
+    pub operator: Option<Operator>,
     pub user_agent: String,
     pub rules: Arc<RulePack>,
 }

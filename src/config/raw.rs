@@ -9,7 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    parse_duration, read_opml, Config, ConfigError, FeedConfig, Recipient, SmtpConfig, SmtpSecurity,
+    parse_duration, read_opml, Config, ConfigError, FeedConfig, Operator, Recipient, SmtpConfig,
+    SmtpSecurity,
 };
 use crate::detect::{EventKind, RulePack};
 
@@ -34,6 +35,27 @@ struct RawConfig {
     recipients: Vec<RawRecipient>,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    operator: Option<RawOperator>,
+}
+
+/// Who hears about feeds that fail or fall silent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOperator {
+    email: Spanned<String>,
+    #[serde(default = "default_failing_after")]
+    feed_failing_after: Spanned<String>,
+    #[serde(default = "default_silent_after")]
+    feed_silent_after: Spanned<String>,
+}
+
+fn default_failing_after() -> Spanned<String> {
+    Spanned::new(0..0, "1d".into())
+}
+
+fn default_silent_after() -> Spanned<String> {
+    Spanned::new(0..0, "7d".into())
 }
 
 fn default_data_dir() -> Spanned<String> {
@@ -94,8 +116,12 @@ struct RawRecipient {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawLimits {
-    /// Largest response body read, after decompression (bytes).
+    /// Largest response body read, as sent (bytes).
     pub max_body_bytes: u64,
+    /// Largest body after undoing gzip, deflate or brotli (bytes): the guard against bombs.
+    pub max_decompressed_bytes: u64,
+    /// Slowest transfer accepted after a 5 s grace period (bytes per second; 0 disables).
+    pub min_transfer_rate: u64,
     /// Most entries taken from one feed document.
     pub max_entries_per_feed: usize,
     /// Longest title or text kept per item (characters).
@@ -129,6 +155,8 @@ impl Default for RawLimits {
     fn default() -> Self {
         RawLimits {
             max_body_bytes: 8 * 1024 * 1024,
+            max_decompressed_bytes: 32 * 1024 * 1024,
+            min_transfer_rate: 1024,
             max_entries_per_feed: 500,
             max_text_chars: 100_000,
             concurrency: 16,
@@ -317,6 +345,29 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         });
     }
 
+    let operator = match raw.operator {
+        None => None,
+        Some(o) => Some(Operator {
+            email: o
+                .email
+                .get_ref()
+                .parse()
+                .map_err(|e: lettre::address::AddressError| {
+                    invalid(&o.email.span(), "operator.email", e.to_string())
+                })?,
+            feed_failing_after: parse_duration(o.feed_failing_after.get_ref()).map_err(|m| {
+                invalid(
+                    &o.feed_failing_after.span(),
+                    "operator.feed_failing_after",
+                    m,
+                )
+            })?,
+            feed_silent_after: parse_duration(o.feed_silent_after.get_ref()).map_err(|m| {
+                invalid(&o.feed_silent_after.span(), "operator.feed_silent_after", m)
+            })?,
+        }),
+    };
+
     let rules = if raw.rules.is_empty() {
         RulePack::bundled()
     } else {
@@ -341,6 +392,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         smtp,
         recipients,
         limits,
+        operator,
         user_agent: raw.user_agent.unwrap_or_else(|| {
             format!(
                 "sahel-watch/{} (+https://github.com/sahel-watch/sahel-watch)",

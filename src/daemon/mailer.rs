@@ -3,8 +3,11 @@ use std::time::Duration;
 use tracing::{info, warn};
 
 use super::{Context, DaemonError};
-use crate::alert::render;
+use crate::alert::{render, TransportError};
 use crate::store::now;
+
+/// The longest one message may take to hand over.
+const SEND_DEADLINE: Duration = Duration::from_secs(120);
 
 /// What one pass over the outbox did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,7 +27,7 @@ fn retry_delay(attempts: u32) -> i64 {
 /// sent only after the transport accepted it; a failure is rescheduled with backoff, and after
 /// `limits.alert_max_attempts` marked failed (still listed by `alerts`, retried by hand).
 pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
-    let mut report = DeliveryReport::default();
+    let mut report = deliver_notices(ctx).await?;
     let batch = ctx.config.limits.outbox_batch.max(1);
     let max_attempts = ctx.config.limits.alert_max_attempts.max(1);
     loop {
@@ -74,4 +77,49 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
             }
         }
     }
+}
+
+/// Sends with an overall deadline, so a stuck server cannot hold the mailer.
+async fn send(ctx: &Context, m: &lettre::Message, key: &str) -> Result<(), TransportError> {
+    tokio::time::timeout(SEND_DEADLINE, ctx.transport.send(m, key))
+        .await
+        .unwrap_or(Err(TransportError::TimedOut(SEND_DEADLINE)))
+}
+
+/// Sends the due operator notices.
+async fn deliver_notices(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
+    let mut report = DeliveryReport::default();
+    let max_attempts = ctx.config.limits.alert_max_attempts.max(1);
+    let rows = ctx.with_store(|s| s.due_notices(now(), 100)).await?;
+    for n in rows {
+        let key = format!("sw-notice-{:08}", n.id);
+        let sent =
+            match ctx
+                .transport
+                .plain_message(&n.recipient, &n.message_id, &n.subject, &n.body)
+            {
+                Ok(m) => send(ctx, &m, &key).await,
+                Err(e) => Err(e),
+            };
+        let id = n.id;
+        match sent {
+            Ok(()) => {
+                ctx.with_store(move |s| s.mark_notice_sent(id, now()))
+                    .await?;
+                report.sent += 1;
+            }
+            Err(e) => {
+                let attempts = n.attempts + 1;
+                let error = e.to_string();
+                warn!(notice_id = id, error = %error, "operator notice delivery failed");
+                let retry_at = now() + retry_delay(attempts);
+                ctx.with_store(move |s| {
+                    s.mark_notice_failed(id, &error, retry_at, attempts >= max_attempts)
+                })
+                .await?;
+                report.failed += 1;
+            }
+        }
+    }
+    Ok(report)
 }

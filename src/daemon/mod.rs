@@ -2,6 +2,7 @@
 //! short function; `scheduler` decides which feeds are due and runs their refreshes with bounded
 //! concurrency; `mailer` drains the outbox; `signals` turns SIGTERM/SIGINT into a drain-and-stop.
 
+mod health;
 mod logging;
 mod mailer;
 mod refresh;
@@ -10,6 +11,7 @@ mod signals;
 
 use std::sync::{Arc, Mutex};
 
+pub use health::check_feed_health;
 pub use logging::init_logging;
 pub use mailer::{deliver_due, DeliveryReport};
 pub use refresh::{refresh, RefreshReport};

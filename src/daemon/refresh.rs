@@ -9,8 +9,8 @@ use crate::dedup::{content_hash, identity};
 use crate::detect::analyze;
 use crate::feed::{parse_feed, ParsedFeed};
 use crate::fetch::{
-    charset_from_content_type, decode_feed, next_after_failure, next_after_success, FetchOutcome,
-    PollHints, Validators,
+    charset_from_content_type, decode_feed, decompress, next_after_failure, next_after_success,
+    FetchOutcome, PollHints, Validators,
 };
 use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PreparedItem};
 
@@ -35,13 +35,13 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     let interval = cfg
         .feeds
         .iter()
-        .find(|f| f.url.as_str() == feed.url)
+        .find(|f| f.url.as_str() == feed.configured_url)
         .map(|f| f.interval)
         .unwrap_or(Duration::from_secs(900));
     let forced = cfg
         .feeds
         .iter()
-        .find(|f| f.url.as_str() == feed.url)
+        .find(|f| f.url.as_str() == feed.configured_url)
         .and_then(|f| f.encoding);
     let mut report = RefreshReport {
         feed_id: feed.id,
@@ -93,7 +93,10 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         .and_then(charset_from_content_type);
     let limits = cfg.limits.clone();
     let body = fetched.body;
+    let encoding = fetched.content_encoding;
     let parsed: Result<ParsedFeed, String> = tokio::task::spawn_blocking(move || {
+        let body = decompress(body, encoding.as_deref(), limits.max_decompressed_bytes)
+            .map_err(|e| e.to_string())?;
         let (text, _) = decode_feed(&body, header_charset, forced);
         parse_feed(
             text.as_bytes(),

@@ -8,11 +8,13 @@ use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 use tracing::{error, info};
 
-use super::{deliver_due, refresh, Context, DaemonError, RefreshReport};
+use super::{check_feed_health, deliver_due, refresh, Context, DaemonError, RefreshReport};
 use crate::store::{now, FeedRow};
 
 /// How long in-flight fetches and sends get to finish after a stop is asked for.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(3);
+/// How often feed health is checked for operator notices.
+const HEALTH_CHECK_EVERY: Duration = Duration::from_secs(600);
 /// How often the mailer looks at the outbox when nothing wakes it.
 const MAILER_TICK: Duration = Duration::from_secs(5);
 
@@ -47,18 +49,20 @@ pub async fn run_once(ctx: Arc<Context>) -> Result<OnceReport, DaemonError> {
         feeds: feeds.len(),
         ..Default::default()
     };
-    let results: Vec<(FeedRow, Result<RefreshReport, DaemonError>)> =
-        futures_util::stream::iter(feeds)
-            .map(|f| {
-                let ctx = ctx.clone();
-                async move {
-                    let r = refresh(&ctx, &f).await;
-                    (f, r)
-                }
-            })
-            .buffer_unordered(ctx.config.limits.concurrency)
-            .collect()
-            .await;
+    let permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
+    let results: Vec<(FeedRow, Result<RefreshReport, DaemonError>)> = feeds
+        .into_iter()
+        .map(|f| {
+            let ctx = ctx.clone();
+            let permits = permits.clone();
+            async move {
+                let r = limited_refresh(&ctx, &permits, &f).await;
+                (f, r)
+            }
+        })
+        .collect::<futures_util::stream::FuturesUnordered<_>>()
+        .collect()
+        .await;
     for (feed, r) in results {
         let r = r?;
         report.inserted += r.inserted;
@@ -68,6 +72,7 @@ pub async fn run_once(ctx: Arc<Context>) -> Result<OnceReport, DaemonError> {
             report.failed.push((feed.url, e));
         }
     }
+    check_feed_health(&ctx).await?;
     let d = deliver_due(&ctx).await?;
     report.alerts_sent = d.sent;
     report.alerts_failed = d.failed;
@@ -105,9 +110,8 @@ pub async fn run_forever(
             let ctx = ctx.clone();
             let permits = permits.clone();
             tasks.spawn(async move {
-                let _p = permits.acquire_owned().await.expect("never closed");
                 let id = f.id;
-                (id, refresh(&ctx, &f).await)
+                (id, limited_refresh(&ctx, &permits, &f).await)
             });
         }
         let wait = Duration::from_secs((next_due.saturating_sub(now())).clamp(1, 60) as u64);
@@ -147,8 +151,33 @@ pub async fn run_forever(
     Ok(())
 }
 
+/// Refreshes a feed once a place is free for its host and then a global one, in that order: a
+/// feed waiting for its slow host holds no global place.
+async fn limited_refresh(
+    ctx: &Context,
+    permits: &Semaphore,
+    feed: &FeedRow,
+) -> Result<RefreshReport, DaemonError> {
+    let host = url::Url::parse(&feed.url)
+        .ok()
+        .map(|u| ctx.fetcher.host_limit(&u));
+    let _host = match &host {
+        Some(h) => Some(h.acquire().await.expect("never closed")),
+        None => None,
+    };
+    let _global = permits.acquire().await.expect("never closed");
+    refresh(ctx, feed).await
+}
+
 async fn mailer_loop(ctx: Arc<Context>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    let mut last_health_check: Option<std::time::Instant> = None;
     loop {
+        if last_health_check.is_none_or(|t| t.elapsed() >= HEALTH_CHECK_EVERY) {
+            last_health_check = Some(std::time::Instant::now());
+            if let Err(e) = check_feed_health(&ctx).await {
+                error!(error = %e, "feed health check failed");
+            }
+        }
         if let Err(e) = deliver_due(&ctx).await {
             error!(error = %e, "outbox pass failed");
         }

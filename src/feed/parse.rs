@@ -32,6 +32,22 @@ pub enum FeedError {
     Empty,
 }
 
+/// The RSS 0.90 namespace, which feed-rs does not know.
+const RSS090_NS: &str = "http://my.netscape.com/rdf/simple/0.9/";
+/// RSS 1.0 has the same shape (rdf:RDF with channel and items) under this namespace.
+const RSS10_NS: &str = "http://purl.org/rss/1.0/";
+
+/// An RSS 0.90 document rewritten as RSS 1.0 (the elements are the same), so that feed-rs reads it.
+fn rss090_as_rss10(bytes: &[u8]) -> Option<Vec<u8>> {
+    let head = &bytes[..bytes.len().min(2048)];
+    let at = head.windows(RSS090_NS.len()).position(|w| w == RSS090_NS.as_bytes())?;
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..at]);
+    out.extend_from_slice(RSS10_NS.as_bytes());
+    out.extend_from_slice(&bytes[at + RSS090_NS.len()..]);
+    Some(out)
+}
+
 /// Parses a feed document (UTF-8, or with an encoding the document declares) into entries,
 /// keeping at most `max_entries` and `max_text` characters of each title and text.
 pub fn parse_feed(
@@ -42,6 +58,8 @@ pub fn parse_feed(
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FeedError::Empty);
     }
+    let rss090 = rss090_as_rss10(bytes);
+    let bytes = rss090.as_deref().unwrap_or(bytes);
     let feed = feed_rs::parser::Builder::new()
         .sanitize_content(false)
         // feed-rs invents an id for entries without one (a hash of link and title, or a random

@@ -1,12 +1,14 @@
 //! Which charset a feed is really in, and its text as UTF-8 for the parser.
 //!
 //! Order of evidence: a per-feed override, a byte-order mark, the HTTP `Content-Type` charset,
-//! the XML prolog. A declared single-byte Western charset on bytes that are valid UTF-8 with
-//! non-ASCII characters is taken to be a mislabel (common with CMS templates): UTF-8 wins.
+//! the XML prolog. Two mislabels are common enough to correct: a declared single-byte Western
+//! charset on bytes that are valid UTF-8 (CMS templates) is UTF-8; UTF-8 declared or assumed on
+//! bytes that are not UTF-8 is a legacy charset — windows-1256 when the bytes read as Arabic
+//! there, windows-1252 otherwise.
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, WINDOWS_1256};
 
 /// The charset named by a `Content-Type` header value, if any.
 pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
@@ -37,6 +39,37 @@ fn is_western_single_byte(e: &'static Encoding) -> bool {
     e == WINDOWS_1252 || e.name() == "ISO-8859-15"
 }
 
+/// The legacy charset of bytes that are not UTF-8: windows-1256 when most non-ASCII bytes are
+/// Arabic letters there, windows-1252 otherwise.
+fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+    let (text, _, _) = WINDOWS_1256.decode(bytes);
+    let (mut arabic, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) {
+            arabic += 1;
+        } else {
+            other += 1;
+        }
+    }
+    if arabic > other {
+        WINDOWS_1256
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// Whether bytes claimed (or assumed) to be UTF-8 are really something else: more than a few
+/// invalid sequences, not the odd stray byte.
+fn not_really_utf8(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_ok() {
+        return false;
+    }
+    let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+    let bad = text.chars().filter(|c| *c == '\u{FFFD}').count();
+    let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+    bad > 3 || bad * 20 > non_ascii
+}
+
 /// Decodes a feed body to UTF-8 text, returning the text and the charset used. The XML prolog's
 /// encoding declaration is rewritten so that the parser does not decode the text a second time.
 pub fn decode_feed(
@@ -58,10 +91,14 @@ pub fn decode_feed(
                 e
             }
         }
+        Some(e) if e == UTF_8 && forced.is_none() && bom.is_none() && not_really_utf8(bytes) => {
+            guess_legacy(bytes)
+        }
         Some(e) => e,
         // UTF-16 without a BOM or declaration shows as NULs between ASCII bytes.
         None if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] != 0 => UTF_16BE,
         None if bytes.len() >= 4 && bytes[0] != 0 && bytes[1] == 0 => UTF_16LE,
+        None if not_really_utf8(bytes) => guess_legacy(bytes),
         None => UTF_8,
     };
     let (text, _, _) = encoding.decode(bytes);

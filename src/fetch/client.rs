@@ -29,6 +29,8 @@ pub struct Fetched {
     pub moved_to: Option<Url>,
     /// `Cache-Control: max-age`.
     pub max_age: Option<Duration>,
+    /// `Content-Encoding` of `body`, still to be undone (see [`super::decompress`]).
+    pub content_encoding: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,8 +49,14 @@ pub enum FetchError {
         status: u16,
         retry_after: Option<Duration>,
     },
-    #[error("body larger than the limit of {limit} bytes")]
+    #[error("body larger than the limit of {limit} bytes (limits.max_body_bytes)")]
     TooLarge { limit: u64 },
+    #[error("body expands beyond the limit of {limit} bytes (limits.max_decompressed_bytes)")]
+    TooLargeDecompressed { limit: u64 },
+    #[error("transfer slower than {rate} bytes/s (limits.min_transfer_rate)")]
+    TooSlow { rate: u64 },
+    #[error("{0}")]
+    Decode(String),
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
     #[error("redirect to {0}: only http and https are followed")]
@@ -78,7 +86,9 @@ impl FetchError {
         match self {
             FetchError::Timeout(_) => "timeout",
             FetchError::Status { .. } => "http_status",
-            FetchError::TooLarge { .. } => "too_large",
+            FetchError::TooLarge { .. } | FetchError::TooLargeDecompressed { .. } => "too_large",
+            FetchError::TooSlow { .. } => "too_slow",
+            FetchError::Decode(_) => "decode",
             FetchError::TooManyRedirects(_)
             | FetchError::BadRedirect(_)
             | FetchError::BrokenRedirect => "redirect",
@@ -88,7 +98,8 @@ impl FetchError {
     }
 }
 
-/// The HTTP side of polling: one client (connections reused), a per-host limit.
+/// The HTTP side of polling: one client (connections reused), and a per-host limit that the
+/// scheduler takes before a global one, so that one slow host never holds the others' places.
 pub struct Fetcher {
     client: reqwest::Client,
     limits: Limits,
@@ -140,7 +151,8 @@ impl Fetcher {
         })
     }
 
-    fn host_permit(&self, url: &Url) -> Arc<Semaphore> {
+    /// The semaphore limiting concurrent fetches to `url`'s host.
+    pub fn host_limit(&self, url: &Url) -> Arc<Semaphore> {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
         hosts
@@ -162,15 +174,14 @@ impl Fetcher {
         let mut current = url.clone();
         let mut all_permanent = true;
         for _ in 0..=self.limits.max_redirects {
-            let sem = self.host_permit(&current);
-            let _permit = sem.acquire().await.expect("semaphores are never closed");
             let mut req = self
                 .client
                 .get(current.clone())
                 .header(
                     header::ACCEPT,
                     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-                );
+                )
+                .header(header::ACCEPT_ENCODING, "gzip, deflate, br");
             if let Some(e) = &v.etag {
                 if let Ok(h) = HeaderValue::from_str(e) {
                     req = req.header(header::IF_NONE_MATCH, h);
@@ -223,19 +234,7 @@ impl Fetcher {
                 return Err(FetchError::TooLarge { limit: cap });
             }
             let headers = resp.headers().clone();
-            let mut body = Vec::new();
-            while let Some(chunk) = resp.chunk().await.map_err(|e| {
-                if e.is_timeout() {
-                    FetchError::Timeout(self.limits.fetch_timeout)
-                } else {
-                    FetchError::Http(e)
-                }
-            })? {
-                if body.len() as u64 + chunk.len() as u64 > cap {
-                    return Err(FetchError::TooLarge { limit: cap });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = self.read_body(&mut resp).await?;
             return Ok(FetchOutcome::Fetched(Box::new(Fetched {
                 status: status.as_u16(),
                 body,
@@ -247,8 +246,48 @@ impl Fetcher {
                 moved_to: moved_to(),
                 final_url: current,
                 max_age: max_age(&headers),
+                content_encoding: header_string(&headers, header::CONTENT_ENCODING),
             })));
         }
         Err(FetchError::TooManyRedirects(self.limits.max_redirects))
+    }
+
+    /// Reads the (still encoded) body, at most `max_body_bytes`, refusing a transfer that stays
+    /// slower than `min_transfer_rate` after a grace period (a drip that would otherwise hold a
+    /// connection until the fetch timeout).
+    async fn read_body(&self, resp: &mut reqwest::Response) -> Result<Vec<u8>, FetchError> {
+        const GRACE: Duration = Duration::from_secs(5);
+        let cap = self.limits.max_body_bytes;
+        let rate = self.limits.min_transfer_rate;
+        let started = tokio::time::Instant::now();
+        let mut body = Vec::new();
+        loop {
+            // A silent server is judged at the end of the grace period, not at the fetch timeout.
+            let wait = GRACE.max(Duration::from_secs(1));
+            let chunk = match tokio::time::timeout(wait, resp.chunk()).await {
+                Ok(r) => r.map_err(|e| {
+                    if e.is_timeout() {
+                        FetchError::Timeout(self.limits.fetch_timeout)
+                    } else {
+                        FetchError::Http(e)
+                    }
+                })?,
+                Err(_) if rate > 0 => return Err(FetchError::TooSlow { rate }),
+                Err(_) => continue,
+            };
+            let Some(chunk) = chunk else { break };
+            if body.len() as u64 + chunk.len() as u64 > cap {
+                return Err(FetchError::TooLarge { limit: cap });
+            }
+            body.extend_from_slice(&chunk);
+            let elapsed = started.elapsed();
+            if rate > 0
+                && elapsed > GRACE
+                && (body.len() as f64) < rate as f64 * elapsed.as_secs_f64()
+            {
+                return Err(FetchError::TooSlow { rate });
+            }
+        }
+        Ok(body)
     }
 }

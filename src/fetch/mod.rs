@@ -4,8 +4,10 @@
 
 mod charset;
 mod client;
+mod decode;
 mod schedule;
 
 pub use charset::{charset_from_content_type, decode_feed};
 pub use client::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
+pub use decode::decompress;
 pub use schedule::{next_after_failure, next_after_success, PollHints};

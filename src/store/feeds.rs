@@ -7,6 +7,8 @@ use super::{Store, StoreError};
 pub struct FeedRow {
     pub id: i64,
     pub url: String,
+    /// The URL the configuration names (the feed may have moved since).
+    pub configured_url: String,
     pub name: Option<String>,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -65,11 +67,15 @@ fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedRow> {
         status: r.get(5)?,
         next_poll_at: r.get(6)?,
         consecutive_failures: r.get(7)?,
+        configured_url: match r.get::<_, Option<String>>(8)? {
+            Some(u) => u,
+            None => r.get(1)?,
+        },
     })
 }
 
-const FEED_COLUMNS: &str =
-    "id, url, name, etag, last_modified, status, next_poll_at, consecutive_failures";
+const FEED_COLUMNS: &str = "id, url, name, etag, last_modified, status, next_poll_at,
+    consecutive_failures, configured_url";
 
 impl Store {
     /// Makes the stored feed list match the configuration: new feeds are added (due now), known
@@ -82,11 +88,23 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute("UPDATE feeds SET active = 0", [])?;
         for (url, name) in configured {
-            tx.execute(
-                "INSERT INTO feeds (url, name, active) VALUES (?1, ?2, 1)
-                 ON CONFLICT(url) DO UPDATE SET name = excluded.name, active = 1",
+            // Known by its configured URL (it may have moved), else by its current URL.
+            let updated = tx.execute(
+                "UPDATE feeds SET name = ?2, active = 1 WHERE configured_url = ?1",
                 params![url, name],
             )?;
+            if updated == 0 {
+                let updated = tx.execute(
+                    "UPDATE feeds SET name = ?2, active = 1, configured_url = ?1 WHERE url = ?1",
+                    params![url, name],
+                )?;
+                if updated == 0 {
+                    tx.execute(
+                        "INSERT INTO feeds (url, configured_url, name, active) VALUES (?1, ?1, ?2, 1)",
+                        params![url, name],
+                    )?;
+                }
+            }
         }
         tx.commit()?;
         self.active_feeds()
@@ -129,7 +147,8 @@ impl Store {
                 "UPDATE feeds SET status = 'ok', last_http_status = ?2, etag = ?3,
                     last_modified = ?4, title = coalesce(?5, title), last_fetch_at = ?6,
                     last_success_at = ?6, next_poll_at = ?7, consecutive_failures = 0,
-                    last_error = NULL
+                    last_error = NULL, failing_since = NULL,
+                    health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
                  WHERE id = ?1",
                 params![
                     feed_id,
@@ -144,21 +163,22 @@ impl Store {
             FetchRecord::NotModified => self.conn.execute(
                 "UPDATE feeds SET status = 'ok', last_http_status = 304, last_fetch_at = ?2,
                     last_success_at = ?2, next_poll_at = ?3, consecutive_failures = 0,
-                    last_error = NULL
+                    last_error = NULL, failing_since = NULL,
+                    health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
                  WHERE id = ?1",
                 params![feed_id, now, next_poll_at],
             )?,
             FetchRecord::Gone { http_status, error } => self.conn.execute(
                 "UPDATE feeds SET status = 'gone', last_http_status = ?2, last_fetch_at = ?3,
                     next_poll_at = ?4, consecutive_failures = consecutive_failures + 1,
-                    last_error = ?5
+                    last_error = ?5, failing_since = coalesce(failing_since, ?3)
                  WHERE id = ?1",
                 params![feed_id, http_status, now, next_poll_at, error],
             )?,
             FetchRecord::Failed { http_status, error } => self.conn.execute(
                 "UPDATE feeds SET status = 'failing', last_http_status = ?2, last_fetch_at = ?3,
                     next_poll_at = ?4, consecutive_failures = consecutive_failures + 1,
-                    last_error = ?5
+                    last_error = ?5, failing_since = coalesce(failing_since, ?3)
                  WHERE id = ?1",
                 params![feed_id, http_status, now, next_poll_at, error],
             )?,

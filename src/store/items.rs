@@ -86,6 +86,17 @@ impl Store {
         for it in items {
             out.push(ingest_one(&tx, feed_id, it, now)?);
         }
+        if out
+            .iter()
+            .any(|o| matches!(o, IngestOutcome::Inserted { .. }))
+        {
+            tx.execute(
+                "UPDATE feeds SET last_item_at = ?2,
+                    health_notice = CASE WHEN health_notice = 'feed_silent' THEN NULL ELSE health_notice END
+                 WHERE id = ?1",
+                params![feed_id, now],
+            )?;
+        }
         tx.commit()?;
         Ok(out)
     }

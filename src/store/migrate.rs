@@ -6,10 +6,16 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The migrations, in order. Shipped files are never edited: a change is a new file.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_init.sql",
-    include_str!("../../migrations/0001_init.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_init.sql",
+        include_str!("../../migrations/0001_init.sql"),
+    ),
+    (
+        "0002_feed_health.sql",
+        include_str!("../../migrations/0002_feed_health.sql"),
+    ),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

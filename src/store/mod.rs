@@ -4,6 +4,7 @@
 mod feeds;
 mod items;
 mod migrate;
+mod notices;
 mod outbox;
 mod query;
 
@@ -15,6 +16,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
+pub use notices::{NoticeRow, UnhealthyFeed};
 pub use outbox::{AlertRow, OutboxEntry, OutboxStatus};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 

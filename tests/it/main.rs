@@ -3,6 +3,7 @@
 
 mod support;
 
+mod charsets;
 mod cli;
 mod config;
 mod pipeline;
