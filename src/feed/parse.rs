@@ -30,6 +30,62 @@ pub enum FeedError {
     Parse(#[source] feed_rs::parser::ParseFeedError),
     #[error("the document is empty")]
     Empty,
+    #[error("elements nested deeper than {0}: not a feed")]
+    TooDeep(usize),
+}
+
+/// Real feeds nest a dozen elements deep; a parser that builds trees recursively must not be
+/// handed a document nested thousands deep.
+const MAX_DEPTH: usize = 256;
+
+/// Whether tags open deeper than [`MAX_DEPTH`] (a byte scan: start tags up, end tags and
+/// self-closing tags down; comments, CDATA and declarations do not count).
+fn too_deep(bytes: &[u8]) -> Option<usize> {
+    let mut depth: usize = 0;
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + off;
+        // CDATA and comments may hold any markup (HTML with unclosed <br>): skip them whole.
+        for (open, close) in [
+            (&b"<![CDATA["[..], &b"]]>"[..]),
+            (&b"<!--"[..], &b"-->"[..]),
+        ] {
+            if bytes[at..].starts_with(open) {
+                let body = &bytes[at + open.len()..];
+                i = body
+                    .windows(close.len())
+                    .position(|w| w == close)
+                    .map_or(bytes.len(), |e| at + open.len() + e + close.len());
+                break;
+            }
+        }
+        if i > at {
+            if i >= bytes.len() {
+                break;
+            }
+            continue;
+        }
+        let next = bytes.get(at + 1).copied().unwrap_or(b' ');
+        let end = bytes[at..].iter().position(|&b| b == b'>').map(|e| at + e);
+        match next {
+            b'/' => depth = depth.saturating_sub(1),
+            b'!' | b'?' => {}
+            _ => {
+                let self_closing = end.is_some_and(|e| e > at && bytes[e - 1] == b'/');
+                if !self_closing {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some(MAX_DEPTH);
+                    }
+                }
+            }
+        }
+        i = end.map_or(bytes.len(), |e| e + 1);
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    None
 }
 
 /// The RSS 0.90 namespace, which feed-rs does not know.
@@ -40,7 +96,9 @@ const RSS10_NS: &str = "http://purl.org/rss/1.0/";
 /// An RSS 0.90 document rewritten as RSS 1.0 (the elements are the same), so that feed-rs reads it.
 fn rss090_as_rss10(bytes: &[u8]) -> Option<Vec<u8>> {
     let head = &bytes[..bytes.len().min(2048)];
-    let at = head.windows(RSS090_NS.len()).position(|w| w == RSS090_NS.as_bytes())?;
+    let at = head
+        .windows(RSS090_NS.len())
+        .position(|w| w == RSS090_NS.as_bytes())?;
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..at]);
     out.extend_from_slice(RSS10_NS.as_bytes());
@@ -57,6 +115,9 @@ pub fn parse_feed(
 ) -> Result<ParsedFeed, FeedError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FeedError::Empty);
+    }
+    if let Some(depth) = too_deep(bytes) {
+        return Err(FeedError::TooDeep(depth));
     }
     let rss090 = rss090_as_rss10(bytes);
     let bytes = rss090.as_deref().unwrap_or(bytes);
@@ -125,6 +186,22 @@ pub fn parse_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let doc = format!(
+            "<rss>{}{}</rss>",
+            "<a>".repeat(100_000),
+            "</a>".repeat(100_000)
+        );
+        assert!(matches!(
+            parse_feed(doc.as_bytes(), 10, 100),
+            Err(FeedError::TooDeep(_))
+        ));
+        let brs = "<br>".repeat(1000);
+        let ok = format!("<rss version=\"2.0\"><channel><title>t</title><item><title>x</title><description><![CDATA[{brs}]]></description></item></channel></rss>");
+        assert!(parse_feed(ok.as_bytes(), 10, 100).is_ok());
+    }
 
     #[test]
     fn reads_rss_with_and_without_guid() {

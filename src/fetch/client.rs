@@ -57,6 +57,8 @@ pub enum FetchError {
     TooSlow { rate: u64 },
     #[error("{0}")]
     Decode(String),
+    #[error("304 Not Modified to a request without validators")]
+    UnaskedNotModified,
     #[error("more than {0} redirects")]
     TooManyRedirects(usize),
     #[error("redirect to {0}: only http and https are followed")]
@@ -78,6 +80,7 @@ impl FetchError {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             FetchError::Status { status, .. } => Some(*status),
+            FetchError::UnaskedNotModified => Some(304),
             _ => None,
         }
     }
@@ -89,6 +92,7 @@ impl FetchError {
             FetchError::TooLarge { .. } | FetchError::TooLargeDecompressed { .. } => "too_large",
             FetchError::TooSlow { .. } => "too_slow",
             FetchError::Decode(_) => "decode",
+            FetchError::UnaskedNotModified => "http_status",
             FetchError::TooManyRedirects(_)
             | FetchError::BadRedirect(_)
             | FetchError::BrokenRedirect => "redirect",
@@ -219,6 +223,10 @@ impl Fetcher {
                 continue;
             }
             if status == StatusCode::NOT_MODIFIED {
+                if v.etag.is_none() && v.last_modified.is_none() {
+                    // Nothing was asked conditionally: a 304 here is a broken server.
+                    return Err(FetchError::UnaskedNotModified);
+                }
                 return Ok(FetchOutcome::NotModified {
                     moved_to: moved_to(),
                 });

@@ -23,14 +23,16 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// Brings the schema up to [`SCHEMA_VERSION`]; returns how many migrations were applied.
 /// A database written by a newer binary is refused rather than guessed at.
 pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
-    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // IMMEDIATE takes the write lock first, and the version is read under it: two processes
+    // starting together (the daemon and a CLI command) cannot both apply the same migration.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
             found: current,
             supported: SCHEMA_VERSION,
         });
     }
-    let tx = conn.transaction()?;
     let mut applied = 0;
     for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)

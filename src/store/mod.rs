@@ -95,9 +95,9 @@ impl Store {
             let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
         }
         conn.busy_timeout(Duration::from_secs(10))?;
+        set_wal(&conn)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
+            "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;",
         )?;
@@ -121,6 +121,32 @@ impl Store {
         self.conn.query_row("SELECT 1", [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// Puts the database in WAL mode (persistent in the file). Changing the journal mode needs the
+/// database to itself and does not wait on the busy handler, so a start beside another process
+/// retries for a while instead of failing.
+fn set_wal(conn: &Connection) -> Result<(), StoreError> {
+    let mut last = None;
+    for _ in 0..100 {
+        let mode: Result<String, _> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        match mode {
+            Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) => {
+                match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                    Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+                    Ok(_) => {}
+                    Err(e) => last = Some(e),
+                }
+            }
+            Err(e) => last = Some(e),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(last.map_or_else(
+        || StoreError::Sql(rusqlite::Error::InvalidQuery),
+        StoreError::Sql,
+    ))
 }
 
 /// Seconds since the Unix epoch.

@@ -6,6 +6,7 @@ mod support;
 mod charsets;
 mod cli;
 mod config;
+mod hostile;
 mod pipeline;
 mod rules;
 mod signals;

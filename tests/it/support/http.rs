@@ -8,11 +8,28 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+/// What a route sends after its headers.
+#[derive(Clone)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    /// `chunk` sent `times` times (large bodies without holding them in memory).
+    Repeat {
+        chunk: Vec<u8>,
+        times: usize,
+    },
+    /// One byte every `every`, for ever.
+    Drip {
+        every: Duration,
+    },
+    /// Not HTTP at all: these bytes, then the connection closes.
+    Raw(Vec<u8>),
+}
+
 #[derive(Clone)]
 pub struct Route {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    pub body: Body,
     /// Wait this long before answering.
     pub delay: Duration,
     /// Answer 304 when the request's If-None-Match equals this.
@@ -24,7 +41,7 @@ impl Route {
         Route {
             status: 200,
             headers: vec![("Content-Type".into(), content_type.into())],
-            body: body.into(),
+            body: Body::Bytes(body.into()),
             delay: Duration::ZERO,
             etag: None,
         }
@@ -33,10 +50,23 @@ impl Route {
         Route {
             status: code,
             headers: vec![("Content-Type".into(), "text/plain".into())],
-            body: body.as_bytes().to_vec(),
+            body: Body::Bytes(body.as_bytes().to_vec()),
             delay: Duration::ZERO,
             etag: None,
         }
+    }
+    pub fn redirect(code: u16, location: &str) -> Route {
+        let mut r = Route::status(code, "");
+        r.headers.push(("Location".into(), location.into()));
+        r
+    }
+    pub fn with_body(mut self, body: Body) -> Route {
+        self.body = body;
+        self
+    }
+    pub fn with_header(mut self, k: &str, v: &str) -> Route {
+        self.headers.push((k.into(), v.into()));
+        self
     }
     pub fn with_etag(mut self, etag: &str) -> Route {
         self.headers.push(("ETag".into(), etag.into()));
@@ -136,16 +166,36 @@ fn serve(
         )?;
         return Ok(());
     }
-    write!(
-        out,
-        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-        route.status,
-        route.body.len()
-    )?;
+    let length = match &route.body {
+        Body::Bytes(b) => Some(b.len()),
+        Body::Repeat { chunk, times } => Some(chunk.len() * times),
+        Body::Drip { .. } => None,
+        Body::Raw(raw) => {
+            out.write_all(raw)?;
+            return out.flush();
+        }
+    };
+    write!(out, "HTTP/1.1 {} X\r\nConnection: close\r\n", route.status)?;
+    if let Some(n) = length {
+        write!(out, "Content-Length: {n}\r\n")?;
+    }
     for (k, v) in &route.headers {
         write!(out, "{k}: {v}\r\n")?;
     }
     write!(out, "\r\n")?;
-    out.write_all(&route.body)?;
+    match &route.body {
+        Body::Bytes(b) => out.write_all(b)?,
+        Body::Repeat { chunk, times } => {
+            for _ in 0..*times {
+                out.write_all(chunk)?;
+            }
+        }
+        Body::Drip { every } => loop {
+            out.write_all(b"<")?;
+            out.flush()?;
+            thread::sleep(*every);
+        },
+        Body::Raw(_) => unreachable!("answered above"),
+    }
     out.flush()
 }

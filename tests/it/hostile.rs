@@ -1,0 +1,153 @@
+//! Hostile feeds: the daemon survives all of them at once, records each one's error in words,
+//! stays within its memory bound, and processes the well-behaved feeds beside them.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crate::support::http::{Body, HttpServer, Route};
+use crate::support::{fixture, rss, Env};
+
+/// The daemon's peak resident memory must stay under this while it reads them all.
+const MEMORY_BOUND_KB: u64 = 200 * 1024;
+
+fn gzip_bomb() -> Vec<u8> {
+    // One gzip member of 16 MiB of zeros, repeated: 1 GiB once decompressed, ~1 MB on the wire.
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![0u8; 16 << 20]).unwrap();
+    enc.finish().unwrap().repeat(64)
+}
+
+fn peak_rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn hostile_feeds_are_recorded_and_the_good_ones_processed() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let base = server.base.clone();
+    let xml = |body: &str| Route::ok("application/rss+xml", body.to_owned());
+    let item = |title: &str| {
+        format!("<rss version=\"2.0\"><channel><title>t</title><item><title>{title}</title><guid>g</guid><description>d</description></item></channel></rss>")
+    };
+    let hostile: Vec<(&str, Route, &str)> = vec![
+        ("/billion-laughs", xml(&format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">{}]><rss version=\"2.0\"><channel><title>&lol9;</title><item><title>&lol9;</title><guid>1</guid></item></channel></rss>",
+            (1..10).map(|i| format!("<!ENTITY lol{i} \"{}\">", format!("&lol{};", if i == 1 { String::new() } else { (i - 1).to_string() }).repeat(10))).collect::<String>()
+        )), ""),
+        ("/xxe", xml("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><rss version=\"2.0\"><channel><title>t</title><item><title>&x;</title><guid>1</guid></item></channel></rss>"), ""),
+        ("/gzip-bomb", xml("").with_header("Content-Encoding", "gzip").with_body(Body::Bytes(gzip_bomb())), "max_decompressed_bytes"),
+        ("/huge", xml("").with_body(Body::Repeat { chunk: vec![b' '; 1 << 20], times: 200 }), "max_body_bytes"),
+        ("/drip", xml("").with_body(Body::Drip { every: Duration::from_millis(700) }), "min_transfer_rate"),
+        ("/loop", Route::redirect(302, "/loop"), "redirects"),
+        ("/scheme", Route::redirect(301, "ftp://127.0.0.1/feed.xml"), "only http and https"),
+        ("/bad-utf8", Route::ok("application/rss+xml; charset=utf-8", [b"<rss version=\"2.0\"><channel><title>".as_slice(), &[0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1], b"</title></channel></rss>"].concat()), ""),
+        ("/html", Route::ok("text/html", "<!DOCTYPE html><html><head><title>Not a feed</title></head><body><p>hello</p></body></html>"), "not a feed"),
+        ("/empty", Route::ok("application/rss+xml", ""), "empty"),
+        ("/304", Route::status(304, ""), "without validators"),
+        ("/500", Route::status(500, "internal error"), "HTTP 500"),
+        ("/429", Route::status(429, "slow down").with_header("Retry-After", "3600"), "HTTP 429"),
+        ("/long-title", xml(&item(&"ع".repeat(1 << 20))), ""),
+        ("/many", xml(&format!(
+            "<rss version=\"2.0\"><channel><title>t</title>{}</channel></rss>",
+            (0..100_000).map(|i| format!("<item><title>خبر {i}</title><guid>{i}</guid></item>")).collect::<String>()
+        )), ""),
+        ("/deep", xml(&format!("<rss>{}{}</rss>", "<a>".repeat(100_000), "</a>".repeat(100_000))), "nested"),
+        ("/not-http", Route::ok("", "").with_body(Body::Raw(b"SSH-2.0-OpenSSH\r\n\x00\x01garbage".to_vec())), "request failed"),
+    ];
+    let mut config =
+        String::from("[limits]\nper_host_concurrency = 4\nfetch_timeout = \"20s\"\n\n");
+    let good1 = server.route("/good1.xml", xml(&rss(&articles[..10], &base, None)));
+    let good2 = server.route("/good2.xml", xml(&rss(&articles[10..20], &base, None)));
+    for u in [&good1, &good2] {
+        config.push_str(&format!("[[feeds]]\nurl = {u:?}\n"));
+    }
+    let mut urls = Vec::new();
+    for (path, route, _) in &hostile {
+        let u = server.route(path, route.clone());
+        config.push_str(&format!("[[feeds]]\nurl = {u:?}\n"));
+        urls.push(u);
+    }
+    assert!(hostile.len() >= 15);
+    let env = Env::new();
+    env.write_config(&config);
+    let mut child = env.command().arg("run").spawn().unwrap();
+    let pid = child.id();
+
+    // Wait until every feed has been fetched once.
+    let started = Instant::now();
+    let feeds = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the daemon died: {status}");
+        }
+        let out = env.run(&["feeds", "--json"]);
+        let feeds: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        if feeds.len() == hostile.len() + 2 && feeds.iter().all(|f| !f["last_fetch_at"].is_null()) {
+            break feeds;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "not every feed was fetched: {feeds:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let peak = peak_rss_kb(pid);
+    assert!(child.try_wait().unwrap().is_none(), "the daemon died");
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    eprintln!("daemon peak RSS over the hostile feeds: {peak} kB");
+    assert!(peak > 0 && peak < MEMORY_BOUND_KB, "peak RSS {peak} kB");
+
+    let by_url = |u: &str| {
+        feeds
+            .iter()
+            .find(|f| f["url"] == u)
+            .unwrap_or_else(|| panic!("{u} not listed"))
+    };
+    for g in [&good1, &good2] {
+        assert_eq!(by_url(g)["status"], "ok");
+        assert_eq!(by_url(g)["items"], 10);
+    }
+    for ((path, _, want), url) in hostile.iter().zip(&urls) {
+        let f = by_url(url);
+        let err = f["last_error"].as_str().unwrap_or("");
+        if want.is_empty() {
+            // Survivable documents: stored (bounded) or refused in words, never a crash.
+            assert!(f["status"] == "ok" || !err.is_empty(), "{path}: {f}");
+        } else {
+            assert_eq!(f["status"], "failing", "{path}: {f}");
+            assert!(
+                err.contains(want) && err.contains(url.as_str()),
+                "{path}: {err:?} lacks {want:?}"
+            );
+        }
+    }
+    // Bounded: the 100,000-entry feed kept at most limits.max_entries_per_feed, the long title
+    // was cut, the entity bombs were not expanded.
+    assert!(by_url(&urls[14])["items"].as_i64().unwrap() <= 500);
+    let items = env.items();
+    assert!(items
+        .iter()
+        .all(|i| i["title"].as_str().unwrap().chars().count() <= 2_000));
+    assert!(items
+        .iter()
+        .all(|i| !i["title"].as_str().unwrap().contains("lollol")));
+    assert!(items
+        .iter()
+        .all(|i| !i["title"].as_str().unwrap().contains("root:")));
+    // 429 with Retry-After is not polled again before the hour is over.
+    let f429 = by_url(&urls[12]);
+    let next = f429["next_poll_at"].as_i64().unwrap();
+    let fetched = f429["last_fetch_at"].as_i64().unwrap();
+    assert!(next - fetched >= 3600, "429 Retry-After honoured: {f429}");
+}
