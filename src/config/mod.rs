@@ -144,6 +144,8 @@ pub struct Config {
     pub operator: Option<Operator>,
     pub user_agent: String,
     pub rules: Arc<RulePack>,
+    /// Position in `feeds` by URL: a refresh looks its feed up among thousands.
+    feed_index: std::collections::HashMap<String, usize>,
 }
 
 impl Config {
@@ -165,6 +167,11 @@ impl Config {
     /// Parses configuration text; relative paths in it are taken from `base`.
     pub fn from_toml(src: &str, origin: &str, base: &Path) -> Result<Config, ConfigError> {
         raw::build(src, origin, base)
+    }
+
+    /// The configured feed with this URL (as configured, before any redirect).
+    pub fn feed(&self, url: &str) -> Option<&FeedConfig> {
+        self.feed_index.get(url).map(|&i| &self.feeds[i])
     }
 
     pub fn database_path(&self) -> PathBuf {

@@ -388,7 +388,6 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
     Ok(Config {
         source: origin.to_owned(),
         data_dir: Path::new(raw.data_dir.get_ref()).to_owned(),
-        feeds,
         smtp,
         recipients,
         limits,
@@ -400,6 +399,12 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             )
         }),
         rules: Arc::new(rules),
+        feed_index: feeds
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.url.to_string(), i))
+            .collect(),
+        feeds,
     })
 }
 

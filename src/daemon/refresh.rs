@@ -5,14 +5,18 @@ use tracing::{info, warn};
 use super::{Context, DaemonError};
 use crate::alert::recipients_for;
 use crate::arabic::index_terms;
-use crate::dedup::{content_hash, identity};
+use crate::config::Config;
+use crate::dedup::{content_hash, identity, Identity};
 use crate::detect::analyze;
-use crate::feed::{parse_feed, ParsedFeed};
+use crate::feed::{parse_feed, Entry, ParsedFeed};
 use crate::fetch::{
     charset_from_content_type, decode_feed, decompress, next_after_failure, next_after_success,
     FetchOutcome, PollHints, Validators,
 };
 use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PreparedItem};
+
+/// An entry with its content hash and identity.
+type Keyed = (Entry, String, Identity);
 
 /// What one refresh of one feed did.
 #[derive(Debug, Clone, Default)]
@@ -32,17 +36,9 @@ pub struct RefreshReport {
 /// broken feed does not stop the others. Only a database failure is returned.
 pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, DaemonError> {
     let cfg = &ctx.config;
-    let interval = cfg
-        .feeds
-        .iter()
-        .find(|f| f.url.as_str() == feed.configured_url)
-        .map(|f| f.interval)
-        .unwrap_or(Duration::from_secs(900));
-    let forced = cfg
-        .feeds
-        .iter()
-        .find(|f| f.url.as_str() == feed.configured_url)
-        .and_then(|f| f.encoding);
+    let settings = cfg.feed(&feed.configured_url);
+    let interval = settings.map_or(Duration::from_secs(900), |f| f.interval);
+    let forced = settings.and_then(|f| f.encoding);
     let mut report = RefreshReport {
         feed_id: feed.id,
         ..Default::default()
@@ -94,19 +90,29 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     let limits = cfg.limits.clone();
     let body = fetched.body;
     let encoding = fetched.content_encoding;
-    let parsed: Result<ParsedFeed, String> = tokio::task::spawn_blocking(move || {
+    let feed_url = fetched.final_url.clone();
+    let parsed: Result<(ParsedFeed, Vec<Keyed>), String> = tokio::task::spawn_blocking(move || {
         let body = decompress(body, encoding.as_deref(), limits.max_decompressed_bytes)
             .map_err(|e| e.to_string())?;
         let (text, _) = decode_feed(&body, header_charset, forced);
-        parse_feed(
+        let mut parsed = parse_feed(
             text.as_bytes(),
             limits.max_entries_per_feed,
             limits.max_text_chars,
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        let keyed = std::mem::take(&mut parsed.entries)
+            .into_iter()
+            .map(|e| {
+                let hash = content_hash(&e.title, &e.text);
+                let id = identity(&feed_url, &e, &hash);
+                (e, hash, id)
+            })
+            .collect();
+        Ok((parsed, keyed))
     })
     .await?;
-    let parsed = match parsed {
+    let (parsed, keyed) = match parsed {
         Ok(p) => p,
         Err(e) => {
             let error = format!("{}: {e}", feed.url);
@@ -126,38 +132,10 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         warn!(feed_url = %feed.url, dropped = parsed.dropped, "feed has more entries than limits.max_entries_per_feed");
     }
 
-    // 3. Analyse, identify and route each entry.
-    let config = ctx.config.clone();
-    let feed_url = fetched.final_url.clone();
-    let entries = parsed.entries;
-    report.entries = entries.len();
-    let prepared: Vec<PreparedItem> = tokio::task::spawn_blocking(move || {
-        entries
-            .into_iter()
-            .map(|e| {
-                let hash = content_hash(&e.title, &e.text);
-                let id = identity(&feed_url, &e, &hash);
-                let analysis = analyze(&config.rules, &e.title, &e.text);
-                let alert_to = recipients_for(&config, &analysis);
-                PreparedItem {
-                    fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),
-                    identity: id.key,
-                    guid: e.guid,
-                    url: e.link,
-                    canonical_url: id.canonical_url,
-                    title: e.title,
-                    text: e.text,
-                    published_at: e.published.map(|d| d.timestamp()),
-                    content_hash: hash,
-                    analysis,
-                    alert_to,
-                }
-            })
-            .collect()
-    })
-    .await?;
-
-    // 4. Store items and alerts; 5. record the feed's state.
+    // 3. Analyse and route what is new or edited; 4. store items and alerts in one transaction;
+    // 5. record the feed's state. One trip to the store: items it already holds unchanged are
+    // neither analysed nor written.
+    report.entries = keyed.len();
     let hints = PollHints {
         ttl: parsed
             .ttl_minutes
@@ -176,12 +154,22 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         title: parsed.title,
     };
     let id = feed.id;
+    let config = ctx.config.clone();
     let outcomes = ctx
         .with_store(move |s| {
+            let keys: Vec<(String, Option<String>)> = keyed
+                .iter()
+                .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
+                .collect();
+            let known = s.known_hashes(&keys)?;
+            let prepared: Vec<PreparedItem> = keyed
+                .into_iter()
+                .zip(known)
+                .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
+                .map(|((e, hash, k), _)| prepare(&config, e, hash, k))
+                .collect();
             let t = now();
-            let out = s.ingest(id, &prepared, t)?;
-            s.record_fetch(id, &record, t, t + secs(next))?;
-            Ok(out)
+            s.ingest_and_record(id, &prepared, t, Some((&record, t + secs(next))))
         })
         .await?;
     for o in &outcomes {
@@ -202,6 +190,25 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         "feed refreshed"
     );
     Ok(report)
+}
+
+/// Analyses an entry and decides who to alert.
+fn prepare(config: &Config, e: Entry, hash: String, id: Identity) -> PreparedItem {
+    let analysis = analyze(&config.rules, &e.title, &e.text);
+    let alert_to = recipients_for(config, &analysis);
+    PreparedItem {
+        fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),
+        identity: id.key,
+        guid: e.guid,
+        url: e.link,
+        canonical_url: id.canonical_url,
+        title: e.title,
+        text: e.text,
+        published_at: e.published.map(|d| d.timestamp()),
+        content_hash: hash,
+        analysis,
+        alert_to,
+    }
 }
 
 fn secs(d: Duration) -> i64 {

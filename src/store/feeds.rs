@@ -137,53 +137,7 @@ impl Store {
         now: i64,
         next_poll_at: i64,
     ) -> Result<(), StoreError> {
-        match record {
-            FetchRecord::Fetched {
-                http_status,
-                etag,
-                last_modified,
-                title,
-            } => self.conn.execute(
-                "UPDATE feeds SET status = 'ok', last_http_status = ?2, etag = ?3,
-                    last_modified = ?4, title = coalesce(?5, title), last_fetch_at = ?6,
-                    last_success_at = ?6, next_poll_at = ?7, consecutive_failures = 0,
-                    last_error = NULL, failing_since = NULL,
-                    health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
-                 WHERE id = ?1",
-                params![
-                    feed_id,
-                    http_status,
-                    etag,
-                    last_modified,
-                    title,
-                    now,
-                    next_poll_at
-                ],
-            )?,
-            FetchRecord::NotModified => self.conn.execute(
-                "UPDATE feeds SET status = 'ok', last_http_status = 304, last_fetch_at = ?2,
-                    last_success_at = ?2, next_poll_at = ?3, consecutive_failures = 0,
-                    last_error = NULL, failing_since = NULL,
-                    health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
-                 WHERE id = ?1",
-                params![feed_id, now, next_poll_at],
-            )?,
-            FetchRecord::Gone { http_status, error } => self.conn.execute(
-                "UPDATE feeds SET status = 'gone', last_http_status = ?2, last_fetch_at = ?3,
-                    next_poll_at = ?4, consecutive_failures = consecutive_failures + 1,
-                    last_error = ?5, failing_since = coalesce(failing_since, ?3)
-                 WHERE id = ?1",
-                params![feed_id, http_status, now, next_poll_at, error],
-            )?,
-            FetchRecord::Failed { http_status, error } => self.conn.execute(
-                "UPDATE feeds SET status = 'failing', last_http_status = ?2, last_fetch_at = ?3,
-                    next_poll_at = ?4, consecutive_failures = consecutive_failures + 1,
-                    last_error = ?5, failing_since = coalesce(failing_since, ?3)
-                 WHERE id = ?1",
-                params![feed_id, http_status, now, next_poll_at, error],
-            )?,
-        };
-        Ok(())
+        record_fetch_in(&self.conn, feed_id, record, now, next_poll_at)
     }
 
     /// A permanent redirect moves the feed to its new URL (unless that URL is a feed already).
@@ -235,4 +189,61 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+/// Records the outcome of a poll on a connection or inside a transaction.
+pub(super) fn record_fetch_in(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    record: &FetchRecord,
+    now: i64,
+    next_poll_at: i64,
+) -> Result<(), StoreError> {
+    match record {
+        FetchRecord::Fetched {
+            http_status,
+            etag,
+            last_modified,
+            title,
+        } => conn.execute(
+            "UPDATE feeds SET status = 'ok', last_http_status = ?2, etag = ?3,
+                last_modified = ?4, title = coalesce(?5, title), last_fetch_at = ?6,
+                last_success_at = ?6, next_poll_at = ?7, consecutive_failures = 0,
+                last_error = NULL, failing_since = NULL,
+                health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
+             WHERE id = ?1",
+            params![
+                feed_id,
+                http_status,
+                etag,
+                last_modified,
+                title,
+                now,
+                next_poll_at
+            ],
+        )?,
+        FetchRecord::NotModified => conn.execute(
+            "UPDATE feeds SET status = 'ok', last_http_status = 304, last_fetch_at = ?2,
+                last_success_at = ?2, next_poll_at = ?3, consecutive_failures = 0,
+                last_error = NULL, failing_since = NULL,
+                health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
+             WHERE id = ?1",
+            params![feed_id, now, next_poll_at],
+        )?,
+        FetchRecord::Gone { http_status, error } => conn.execute(
+            "UPDATE feeds SET status = 'gone', last_http_status = ?2, last_fetch_at = ?3,
+                next_poll_at = ?4, consecutive_failures = consecutive_failures + 1,
+                last_error = ?5, failing_since = coalesce(failing_since, ?3)
+             WHERE id = ?1",
+            params![feed_id, http_status, now, next_poll_at, error],
+        )?,
+        FetchRecord::Failed { http_status, error } => conn.execute(
+            "UPDATE feeds SET status = 'failing', last_http_status = ?2, last_fetch_at = ?3,
+                next_poll_at = ?4, consecutive_failures = consecutive_failures + 1,
+                last_error = ?5, failing_since = coalesce(failing_since, ?3)
+             WHERE id = ?1",
+            params![feed_id, http_status, now, next_poll_at, error],
+        )?,
+    };
+    Ok(())
 }

@@ -72,6 +72,23 @@ fn enqueue(
 }
 
 impl Store {
+    /// The content hash stored for each (identity, canonical URL), `None` for items not seen:
+    /// lets a refresh skip analysing what it already holds unchanged.
+    pub fn known_hashes(
+        &self,
+        keys: &[(String, Option<String>)],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT content_hash FROM items WHERE identity = ?1
+             UNION ALL
+             SELECT content_hash FROM items WHERE canonical_url = ?2
+             LIMIT 1",
+        )?;
+        keys.iter()
+            .map(|(id, url)| Ok(st.query_row(params![id, url], |r| r.get(0)).optional()?))
+            .collect()
+    }
+
     /// Stores the items of one fetch in one transaction: new items are inserted, edited ones
     /// updated in place, known ones left alone; the outbox rows of alert-worthy items are written
     /// in the same transaction (DESIGN.md contracts 1 and 3).
@@ -81,7 +98,22 @@ impl Store {
         items: &[PreparedItem],
         now: i64,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
+        self.ingest_and_record(feed_id, items, now, None)
+    }
+
+    /// [`Store::ingest`], and the fetch's record and next poll written in the same transaction:
+    /// a feed's state never says it was read without its items being there.
+    pub fn ingest_and_record(
+        &mut self,
+        feed_id: i64,
+        items: &[PreparedItem],
+        now: i64,
+        record: Option<(&super::FetchRecord, i64)>,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
         let tx = self.conn.transaction()?;
+        if let Some((record, next_poll_at)) = record {
+            super::feeds::record_fetch_in(&tx, feed_id, record, now, next_poll_at)?;
+        }
         let mut out = Vec::with_capacity(items.len());
         for it in items {
             out.push(ingest_one(&tx, feed_id, it, now)?);

@@ -86,7 +86,14 @@ impl Store {
                 recipient,
                 subject,
                 body,
-                format!("<sw.notice.{}.{}.{now}@sahel-watch>", feed.id, feed.kind),
+                // Fixed when queued (a resend is the same message); random so that two
+                // episodes within one second differ.
+                format!(
+                    "<sw.notice.{}.{}.{now}.{:016x}@sahel-watch>",
+                    feed.id,
+                    feed.kind,
+                    fastrand::u64(..)
+                ),
                 now
             ],
         )?;

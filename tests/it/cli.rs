@@ -83,7 +83,10 @@ fn show_and_migrate_and_a_newer_database() {
     env.write_config("");
     let out = env.run(&["migrate"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 1"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!(
+        "schema version {}",
+        sahel_watch::store::SCHEMA_VERSION
+    )));
     let out = env.run(&["show", "42"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no item with id 42"));

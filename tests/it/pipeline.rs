@@ -323,3 +323,74 @@ fn backtest_reports_and_applies_rule_changes_without_alerting() {
     );
     assert_eq!(env.maildir_files().len(), mails, "backtest never alerts");
 }
+
+#[test]
+fn a_failing_feed_gives_one_operator_notice_per_episode() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let url = server.route("/flaky.xml", Route::status(503, "down"));
+    let env = Env::new();
+    env.write_config(&format!(
+        "[operator]\nemail = \"ops@test.invalid\"\nfeed_failing_after = \"0s\"\n\n[[feeds]]\nurl = {url:?}\n"
+    ));
+    let notices = |env: &Env| {
+        env.maildir_files()
+            .into_iter()
+            .map(|f| mail::read(&f))
+            .filter(|m| m.subject.contains("feed failing"))
+            .count()
+    };
+    assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
+    assert_eq!(notices(&env), 1, "the operator is told");
+    assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
+    assert_eq!(notices(&env), 1, "once per episode");
+    // Recovery ends the episode; a new failure starts another.
+    server.route(
+        "/flaky.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..1], &server.base, None),
+        ),
+    );
+    assert!(env.run(&["run", "--once"]).status.success());
+    server.route("/flaky.xml", Route::status(503, "down again"));
+    assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
+    assert_eq!(notices(&env), 2);
+}
+
+#[test]
+fn a_permanent_redirect_moves_the_feed_and_keeps_it() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let new = server.route(
+        "/new.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..3], &server.base, None),
+        ),
+    );
+    let old = server.route("/old.xml", Route::redirect(301, "/new.xml"));
+    let env = Env::new();
+    env.write_config(&feeds_config(std::slice::from_ref(&old)));
+    assert!(env.run(&["run", "--once"]).status.success());
+    assert!(env.run(&["run", "--once"]).status.success());
+    let out = env.run(&["feeds", "--json"]);
+    let feeds: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        feeds.len(),
+        1,
+        "the moved feed is not added again: {feeds:?}"
+    );
+    assert_eq!(feeds[0]["url"], new.as_str());
+    assert_eq!(feeds[0]["active"], true);
+    assert_eq!(
+        server.hits("/old.xml"),
+        1,
+        "the old URL is not polled after the move"
+    );
+    assert_eq!(env.items().len(), 3);
+}
