@@ -28,4 +28,4 @@ cargo fmt --check
 echo "==> cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "==> cargo test"
-cargo test --all-targets
+cargo test --lib --bins --tests --benches

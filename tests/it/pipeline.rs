@@ -394,3 +394,25 @@ fn a_permanent_redirect_moves_the_feed_and_keeps_it() {
     );
     assert_eq!(env.items().len(), 3);
 }
+
+#[test]
+fn a_gone_feed_is_reported_and_no_longer_polled() {
+    let server = HttpServer::start();
+    let url = server.route("/gone.xml", Route::status(410, "gone"));
+    let env = Env::new();
+    env.write_config(&feeds_config(std::slice::from_ref(&url)));
+    assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
+    let out = String::from_utf8(env.run(&["feeds", "--json"]).stdout).unwrap();
+    let feed: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(feed["status"], "gone");
+    assert!(feed["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("no longer polled"));
+    assert!(env.run(&["run", "--once"]).status.success());
+    assert_eq!(
+        server.hits("/gone.xml"),
+        1,
+        "a gone feed is not polled again"
+    );
+}
