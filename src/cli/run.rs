@@ -41,7 +41,15 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 Exit::Failure
             })
         } else {
-            run_forever(ctx, shutdown_signal()).await?;
+            let (path, data_dir) = (g.config.clone(), g.data_dir.clone());
+            let reload = Box::new(move || {
+                let mut c = sahel_watch::config::Config::load(path.as_deref())?;
+                if let Some(d) = &data_dir {
+                    c.data_dir = d.clone();
+                }
+                Ok(c)
+            });
+            run_forever(ctx, shutdown_signal(), reload).await?;
             Ok(Exit::Ok)
         }
     })

@@ -15,7 +15,7 @@ pub use health::check_feed_health;
 pub use logging::init_logging;
 pub use mailer::{deliver_due, DeliveryReport};
 pub use refresh::{refresh, RefreshReport};
-pub use scheduler::{run_forever, run_once, OnceReport};
+pub use scheduler::{run_forever, run_once, OnceReport, Reloader};
 pub use signals::shutdown_signal;
 
 use crate::alert::{Transport, TransportError};
@@ -31,6 +31,8 @@ pub enum DaemonError {
     Http(#[source] FetchError),
     #[error("cannot set up alert delivery: {0}")]
     Transport(#[source] TransportError),
+    #[error("configuration refused: {0}")]
+    Config(#[source] crate::config::ConfigError),
     #[error("a worker task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
 }
@@ -53,6 +55,28 @@ impl Context {
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: Arc::new(Mutex::new(store)),
+            fetcher,
+            transport,
+        }))
+    }
+
+    /// A context for a reloaded configuration, sharing this one's database. The data directory
+    /// cannot change while running (the database is open): a new one is ignored with a warning.
+    pub fn reloaded(&self, mut config: Config) -> Result<Arc<Context>, DaemonError> {
+        if config.data_dir != self.config.data_dir {
+            tracing::warn!(
+                old = %self.config.data_dir.display(),
+                new = %config.data_dir.display(),
+                "data_dir changes only at restart"
+            );
+            config.data_dir = self.config.data_dir.clone();
+        }
+        let fetcher =
+            Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
+        let transport = Transport::from_config(&config).map_err(DaemonError::Transport)?;
+        Ok(Arc::new(Context {
+            config: Arc::new(config),
+            store: self.store.clone(),
             fetcher,
             transport,
         }))

@@ -9,6 +9,7 @@ use tokio::task::JoinSet;
 use tracing::{error, info};
 
 use super::{check_feed_health, deliver_due, refresh, Context, DaemonError, RefreshReport};
+use crate::config::{Config, ConfigError};
 use crate::store::{now, FeedRow};
 
 /// How long in-flight fetches and sends get to finish after a stop is asked for.
@@ -79,17 +80,24 @@ pub async fn run_once(ctx: Arc<Context>) -> Result<OnceReport, DaemonError> {
     Ok(report)
 }
 
+/// Loads the configuration again (on SIGHUP): the same file the daemon started with.
+pub type Reloader = Box<dyn Fn() -> Result<Config, ConfigError> + Send + Sync>;
+
 /// Runs until `shutdown` resolves: polls due feeds with bounded concurrency, wakes the mailer
-/// when alerts are queued, then drains in-flight work within a deadline.
+/// when alerts are queued, reloads configuration and rules on SIGHUP (a bad new file is refused
+/// and logged, the running one stays), then drains in-flight work within a deadline.
 pub async fn run_forever(
     ctx: Arc<Context>,
     shutdown: impl Future<Output = ()>,
+    reload: Reloader,
 ) -> Result<(), DaemonError> {
+    let mut ctx = ctx;
     sync_feeds(&ctx).await?;
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let (ctx_tx, ctx_rx) = watch::channel(Some(ctx.clone()));
     let wake_mailer = Arc::new(Notify::new());
-    let mailer = tokio::spawn(mailer_loop(ctx.clone(), wake_mailer.clone(), stop_rx));
-    let permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
+    let mailer = tokio::spawn(mailer_loop(ctx.clone(), wake_mailer.clone(), ctx_rx));
+    let mut hangup = super::signals::hangup();
+    let mut permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
     let mut inflight: HashSet<i64> = HashSet::new();
     let mut tasks: JoinSet<(i64, Result<RefreshReport, DaemonError>)> = JoinSet::new();
     tokio::pin!(shutdown);
@@ -131,6 +139,18 @@ pub async fn run_forever(
                 }
             }
             _ = tokio::time::sleep(wait) => {}
+            _ = hangup.recv() => {
+                match reload().map_err(DaemonError::Config).and_then(|c| ctx.reloaded(c)) {
+                    Ok(new) => {
+                        ctx = new;
+                        sync_feeds(&ctx).await?;
+                        permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
+                        let _ = ctx_tx.send(Some(ctx.clone()));
+                        info!(feeds = ctx.config.feeds.len(), rules = %ctx.config.rules.source, "configuration reloaded");
+                    }
+                    Err(e) => error!(error = %e, "reload refused; the running configuration stays"),
+                }
+            }
         }
     }
     info!(in_flight = tasks.len(), "draining");
@@ -145,7 +165,7 @@ pub async fn run_forever(
         );
         tasks.abort_all();
     }
-    let _ = stop_tx.send(true);
+    let _ = ctx_tx.send(None);
     let _ = tokio::time::timeout(DRAIN_DEADLINE, mailer).await;
     info!("stopped");
     Ok(())
@@ -169,7 +189,12 @@ async fn limited_refresh(
     refresh(ctx, feed).await
 }
 
-async fn mailer_loop(ctx: Arc<Context>, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+/// Drains the outbox; `current` brings a reloaded context, or `None` to stop.
+async fn mailer_loop(
+    mut ctx: Arc<Context>,
+    wake: Arc<Notify>,
+    mut current: watch::Receiver<Option<Arc<Context>>>,
+) {
     let mut last_health_check: Option<std::time::Instant> = None;
     loop {
         if last_health_check.is_none_or(|t| t.elapsed() >= HEALTH_CHECK_EVERY) {
@@ -184,10 +209,13 @@ async fn mailer_loop(ctx: Arc<Context>, wake: Arc<Notify>, mut stop: watch::Rece
         tokio::select! {
             _ = wake.notified() => {}
             _ = tokio::time::sleep(MAILER_TICK) => {}
-            _ = stop.changed() => return,
-        }
-        if *stop.borrow() {
-            return;
+            changed = current.changed() => {
+                let next = current.borrow().clone();
+                match (changed, next) {
+                    (Ok(()), Some(c)) => ctx = c,
+                    _ => return,
+                }
+            }
         }
     }
 }

@@ -15,3 +15,11 @@ pub async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
+
+/// SIGHUP, as a stream of reload requests. Installing it also keeps SIGHUP from ending the
+/// process (its default action).
+#[cfg(unix)]
+pub(crate) fn hangup() -> tokio::signal::unix::Signal {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .expect("installing a SIGHUP handler")
+}

@@ -69,3 +69,58 @@ fn sigterm_stops_within_5_seconds_even_during_a_slow_fetch() {
         .unwrap();
     assert_eq!(n as usize, articles.len());
 }
+
+#[test]
+fn sighup_reloads_the_configuration_and_refuses_a_broken_one() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let a = server.route(
+        "/a.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..3], &server.base, None),
+        ),
+    );
+    let b = server.route(
+        "/b.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[3..8], &server.base, None),
+        ),
+    );
+    let env = Env::new();
+    env.write_config(&format!("[[feeds]]\nurl = {a:?}\n"));
+    let mut child = env.command().arg("run").spawn().unwrap();
+    let count = |env: &Env| {
+        let db = env.data_dir().join("sahel-watch.db");
+        rusqlite::Connection::open(db)
+            .and_then(|c| c.query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0)
+    };
+    wait_for("feed a", Duration::from_secs(30), || count(&env) == 3);
+    let hup = |pid: u32| {
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(pid as i32, libc::SIGHUP) };
+    };
+
+    // A broken file is refused; the daemon goes on with the old one.
+    std::fs::write(env.config_path(), "data_dir = 3\n").unwrap();
+    hup(child.id());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "a bad reload must not stop the daemon"
+    );
+
+    // A good file adds feed b, polled right away.
+    env.write_config(&format!("[[feeds]]\nurl = {a:?}\n[[feeds]]\nurl = {b:?}\n"));
+    hup(child.id());
+    wait_for("feed b after reload", Duration::from_secs(30), || {
+        count(&env) == 8
+    });
+    assert!(child.try_wait().unwrap().is_none());
+
+    // SAFETY: as above.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    assert!(child.wait().unwrap().success());
+}
