@@ -67,6 +67,13 @@ enum Command {
     Migrate(migrate::Args),
     /// Validate the configuration and print it (secrets redacted).
     CheckConfig(check_config::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
 }
 
 /// Exit statuses, as scripts see them.
@@ -130,6 +137,23 @@ pub fn main() -> ExitCode {
         Command::Backtest(a) => backtest::run(&globals, a),
         Command::Migrate(a) => migrate::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "sahel-watch",
+                &mut std::io::stdout(),
+            );
+            Ok(Exit::Ok)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map(|_| Exit::Ok)
+                .map_err(anyhow::Error::from)
+        }
     };
     match result {
         Ok(code) => code.into(),

@@ -142,6 +142,8 @@ pub struct Config {
     pub recipients: Vec<Recipient>,
     pub limits: Limits,
     pub operator: Option<Operator>,
+    /// Where `/metrics` and `/healthz` are served; `None`: off.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     pub user_agent: String,
     pub rules: Arc<RulePack>,
     /// Position in `feeds` by URL: a refresh looks its feed up among thousands.

@@ -37,6 +37,24 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     operator: Option<RawOperator>,
+    #[serde(default)]
+    metrics: RawMetrics,
+}
+
+/// Where Prometheus metrics and the health check are served.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawMetrics {
+    /// `host:port`; an empty string turns the listener off.
+    listen: Spanned<String>,
+}
+
+impl Default for RawMetrics {
+    fn default() -> Self {
+        RawMetrics {
+            listen: Spanned::new(0..0, "127.0.0.1:9617".into()),
+        }
+    }
 }
 
 /// Who hears about feeds that fail or fall silent.
@@ -368,6 +386,17 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         }),
     };
 
+    let metrics_listen = match raw.metrics.listen.get_ref().trim() {
+        "" => None,
+        a => Some(a.parse::<std::net::SocketAddr>().map_err(|e| {
+            invalid(
+                &raw.metrics.listen.span(),
+                "metrics.listen",
+                format!("{a:?} is not host:port ({e}); use \"\" to turn metrics off"),
+            )
+        })?),
+    };
+
     let rules = if raw.rules.is_empty() {
         RulePack::bundled()
     } else {
@@ -392,6 +421,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         recipients,
         limits,
         operator,
+        metrics_listen,
         user_agent: raw.user_agent.unwrap_or_else(|| {
             format!(
                 "sahel-watch/{} (+https://github.com/sahel-watch/sahel-watch)",

@@ -63,6 +63,9 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
                     ctx.with_store(move |s| s.mark_sent(id, now())).await?;
                     info!(alert_id = id, item_id = row.item_id, recipient = %row.recipient, subject = %rendered.subject, "alert sent via {}", ctx.transport.describe());
                     report.sent += 1;
+                    ctx.metrics
+                        .alerts_sent
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 Err(e) => {
                     let attempts = row.attempts + 1;
@@ -73,6 +76,9 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
                     ctx.with_store(move |s| s.mark_attempt_failed(id, &error, retry_at, give_up))
                         .await?;
                     report.failed += 1;
+                    ctx.metrics
+                        .alerts_failed
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             }
         }

@@ -5,6 +5,8 @@
 mod health;
 mod logging;
 mod mailer;
+mod metrics;
+mod notify;
 mod refresh;
 mod scheduler;
 mod signals;
@@ -14,6 +16,8 @@ use std::sync::{Arc, Mutex};
 pub use health::check_feed_health;
 pub use logging::init_logging;
 pub use mailer::{deliver_due, DeliveryReport};
+pub use metrics::Metrics;
+pub use notify::notify;
 pub use refresh::{refresh, RefreshReport};
 pub use scheduler::{run_forever, run_once, OnceReport, Reloader};
 pub use signals::shutdown_signal;
@@ -43,6 +47,7 @@ pub struct Context {
     pub store: Arc<Mutex<Store>>,
     pub fetcher: Fetcher,
     pub transport: Transport,
+    pub metrics: Arc<Metrics>,
 }
 
 impl Context {
@@ -57,6 +62,7 @@ impl Context {
             store: Arc::new(Mutex::new(store)),
             fetcher,
             transport,
+            metrics: Arc::default(),
         }))
     }
 
@@ -79,6 +85,7 @@ impl Context {
             store: self.store.clone(),
             fetcher,
             transport,
+            metrics: self.metrics.clone(),
         }))
     }
 

@@ -2,7 +2,9 @@ use std::time::Duration;
 
 use tracing::{info, warn};
 
-use super::{Context, DaemonError};
+use std::sync::atomic::Ordering::Relaxed;
+
+use super::{Context, DaemonError, Metrics};
 use crate::alert::recipients_for;
 use crate::arabic::index_terms;
 use crate::config::Config;
@@ -56,7 +58,11 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     };
 
     // 1. Fetch.
-    let fetched = match ctx.fetcher.fetch(&url, &validators).await {
+    ctx.metrics.polls.fetch_add(1, Relaxed);
+    let started = std::time::Instant::now();
+    let outcome = ctx.fetcher.fetch(&url, &validators).await;
+    ctx.metrics.fetch_seconds.observe(started.elapsed());
+    let fetched = match outcome {
         Ok(FetchOutcome::NotModified { moved_to }) => {
             if let Some(to) = moved_to {
                 move_feed(ctx, feed, to.to_string()).await?;
@@ -73,6 +79,7 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         }
         Ok(FetchOutcome::Fetched(f)) => f,
         Err(e) => {
+            ctx.metrics.fetch_error(e.kind());
             let status = e.http_status();
             let error = format!("{}: {e}", feed.url);
             return fail(ctx, feed, interval, status, e.retry_after(), error, report).await;
@@ -115,6 +122,7 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     let (parsed, keyed) = match parsed {
         Ok(p) => p,
         Err(e) => {
+            ctx.metrics.fetch_error("parse");
             let error = format!("{}: {e}", feed.url);
             return fail(
                 ctx,
@@ -155,6 +163,7 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     };
     let id = feed.id;
     let config = ctx.config.clone();
+    let metrics = ctx.metrics.clone();
     let outcomes = ctx
         .with_store(move |s| {
             let keys: Vec<(String, Option<String>)> = keyed
@@ -166,10 +175,19 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
                 .into_iter()
                 .zip(known)
                 .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
-                .map(|((e, hash, k), _)| prepare(&config, e, hash, k))
+                .map(|((e, hash, k), _)| prepare(&config, &metrics, e, hash, k))
                 .collect();
             let t = now();
-            s.ingest_and_record(id, &prepared, t, Some((&record, t + secs(next))))
+            let out = s.ingest_and_record(id, &prepared, t, Some((&record, t + secs(next))))?;
+            for (o, p) in out.iter().zip(&prepared) {
+                if matches!(o, IngestOutcome::Inserted { .. }) {
+                    metrics.items_ingested.fetch_add(1, Relaxed);
+                    if p.analysis.relevant {
+                        metrics.items_relevant.fetch_add(1, Relaxed);
+                    }
+                }
+            }
+            Ok(out)
         })
         .await?;
     for o in &outcomes {
@@ -193,8 +211,16 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
 }
 
 /// Analyses an entry and decides who to alert.
-fn prepare(config: &Config, e: Entry, hash: String, id: Identity) -> PreparedItem {
+fn prepare(
+    config: &Config,
+    metrics: &Metrics,
+    e: Entry,
+    hash: String,
+    id: Identity,
+) -> PreparedItem {
+    let started = std::time::Instant::now();
     let analysis = analyze(&config.rules, &e.title, &e.text);
+    metrics.analysis_seconds.observe(started.elapsed());
     let alert_to = recipients_for(config, &analysis);
     PreparedItem {
         fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),

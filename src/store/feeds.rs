@@ -157,6 +157,15 @@ impl Store {
         Ok(true)
     }
 
+    /// Active feeds, and how many of them are failing.
+    pub fn feed_counts(&self) -> Result<(i64, i64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(status = 'failing'), 0) FROM feeds WHERE active = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// Every feed with its health and item counts, active ones first.
     pub fn feed_health(&self) -> Result<Vec<FeedHealth>, StoreError> {
         let mut st = self.conn.prepare_cached(

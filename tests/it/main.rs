@@ -11,3 +11,4 @@ mod pipeline;
 mod rules;
 mod signals;
 mod smtp;
+mod systemd;

@@ -94,6 +94,16 @@ pub fn atom(articles: &[Article], base: &str) -> String {
     s
 }
 
+/// A running daemon that is killed if the test fails before stopping it.
+pub struct Daemon(pub std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A scratch data directory and configuration for one test.
 pub struct Env {
     pub dir: tempfile::TempDir,

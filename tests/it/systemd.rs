@@ -1,0 +1,296 @@
+//! Running under systemd: the notify protocol, reload keeping the outbox, and metrics.
+
+use std::os::unix::net::UnixDatagram;
+use std::time::{Duration, Instant};
+
+use crate::support::http::{HttpServer, Route};
+use crate::support::{alert_worthy, fixture, rss, Env};
+
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(pid as i32, sig) };
+}
+
+/// Reads notifications until a line starts with `want`, keeping everything read in `seen`.
+fn expect(sock: &UnixDatagram, want: &str, seen: &mut Vec<String>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        if let Ok(n) = sock.recv(&mut buf) {
+            let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let hit = msg.lines().any(|l| l.starts_with(want));
+            seen.push(msg);
+            if hit {
+                return;
+            }
+        }
+    }
+    panic!("no {want:?} among {seen:?}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn notify_protocol_ready_watchdog_reload_stopping() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let url = server.route(
+        "/a.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..2], &server.base, None),
+        ),
+    );
+    let env = Env::new();
+    env.write_config(&format!(
+        "[metrics]\nlisten = \"\"\n[[feeds]]\nurl = {url:?}\n"
+    ));
+    let sock_path = env.dir.path().join("notify.sock");
+    let sock = UnixDatagram::bind(&sock_path).unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut child = crate::support::Daemon(
+        env.command()
+            .arg("run")
+            .env("NOTIFY_SOCKET", &sock_path)
+            .env("WATCHDOG_USEC", "1000000")
+            .spawn()
+            .unwrap(),
+    );
+    let mut seen = Vec::new();
+    expect(&sock, "READY=1", &mut seen);
+    expect(&sock, "WATCHDOG=1", &mut seen);
+    expect(&sock, "STATUS=polling 1 feeds", &mut seen);
+    signal(child.0.id(), libc::SIGHUP);
+    expect(&sock, "RELOADING=1", &mut seen);
+    expect(&sock, "READY=1", &mut seen);
+    signal(child.0.id(), libc::SIGTERM);
+    expect(&sock, "STOPPING=1", &mut seen);
+    assert!(child.0.wait().unwrap().success());
+}
+
+#[test]
+fn a_reloaded_rule_changes_the_next_items_and_keeps_the_outbox() {
+    let server = HttpServer::start();
+    let worthy: Vec<_> = fixture("stream-sample.jsonl")
+        .into_iter()
+        .filter(alert_worthy)
+        .collect();
+    assert!(worthy.len() >= 4);
+    let a = server.route(
+        "/a.xml",
+        Route::ok("application/rss+xml", rss(&worthy[..2], &server.base, None)),
+    );
+    let env = Env::new();
+    // An SMTP port nobody listens on: alerts stay in the outbox.
+    let dead = free_port();
+    let smtp = format!("[smtp]\nurl = \"smtp://127.0.0.1:{dead}\"\nfrom = \"a@test.invalid\"\n[metrics]\nlisten = \"\"\n");
+    env.write_config(&format!("{smtp}[[feeds]]\nurl = {a:?}\n"));
+    let mut child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());
+    let db = env.data_dir().join("sahel-watch.db");
+    let query = |sql: &str| {
+        rusqlite::Connection::open(&db)
+            .and_then(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(-1)
+    };
+    let wait = |what: &str, f: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !f() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "timed out: {what}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait("first alerts queued", &|| {
+        query("SELECT count(*) FROM outbox") == 2
+    });
+
+    // New rules: nothing is relevant any more. Reload, then a second feed arrives.
+    let strict = sahel_watch::detect::BUNDLED_PACK
+        .replace("relevance_threshold = 3.0", "relevance_threshold = 1000.0");
+    let rules = env.dir.path().join("strict.toml");
+    std::fs::write(&rules, strict).unwrap();
+    let b = server.route(
+        "/b.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&worthy[2..4], &server.base, None),
+        ),
+    );
+    env.write_config(&format!(
+        "rules = [{:?}]\n{smtp}[[feeds]]\nurl = {a:?}\n[[feeds]]\nurl = {b:?}\n",
+        rules.display().to_string()
+    ));
+    signal(child.0.id(), libc::SIGHUP);
+    wait("second feed stored", &|| {
+        query("SELECT count(*) FROM items") == 4
+    });
+    assert_eq!(
+        query("SELECT count(*) FROM items WHERE relevant = 1"),
+        2,
+        "new items judged by the new rules"
+    );
+    assert_eq!(
+        query("SELECT count(*) FROM outbox"),
+        2,
+        "outbox rows kept across the reload"
+    );
+    signal(child.0.id(), libc::SIGTERM);
+    assert!(child.0.wait().unwrap().success());
+}
+
+/// A strict reading of the Prometheus text format: HELP/TYPE comments, then samples
+/// `name{label="v",...} value` whose names belong to a declared family.
+fn check_exposition(text: &str) -> Result<usize, String> {
+    let mut families = std::collections::HashMap::new();
+    let mut samples = 0;
+    for (n, line) in text.lines().enumerate() {
+        let err = |m: &str| Err(format!("line {}: {m}: {line}", n + 1));
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let mut p = rest.split_whitespace();
+            let (Some(name), Some(kind), None) = (p.next(), p.next(), p.next()) else {
+                return err("bad TYPE");
+            };
+            if !["counter", "gauge", "histogram", "summary", "untyped"].contains(&kind) {
+                return err("unknown type");
+            }
+            families.insert(name.to_owned(), kind.to_owned());
+        } else if line.starts_with("# HELP ") || line.is_empty() {
+        } else if line.starts_with('#') {
+            return err("stray comment");
+        } else {
+            let (series, value) = line
+                .rsplit_once(' ')
+                .ok_or("no value")
+                .map_err(|e| format!("line {}: {e}", n + 1))?;
+            if value.parse::<f64>().is_err() && !["+Inf", "-Inf", "NaN"].contains(&value) {
+                return err("bad value");
+            }
+            let name = series.split('{').next().unwrap();
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            {
+                return err("bad name");
+            }
+            if let Some(labels) = series.strip_prefix(name) {
+                let well_formed = labels.is_empty()
+                    || (labels.starts_with('{') && labels.ends_with('}') && labels.contains("=\""));
+                if !well_formed {
+                    return err("bad labels");
+                }
+            }
+            let family = ["_bucket", "_sum", "_count"]
+                .iter()
+                .find_map(|s| {
+                    name.strip_suffix(s)
+                        .filter(|f| families.get(*f).is_some_and(|k| k == "histogram"))
+                })
+                .unwrap_or(name);
+            if !families.contains_key(family) {
+                return err("sample without TYPE");
+            }
+            samples += 1;
+        }
+    }
+    Ok(samples)
+}
+
+#[test]
+fn metrics_and_health_are_served() {
+    let server = HttpServer::start();
+    let articles = fixture("articles.jsonl");
+    let url = server.route(
+        "/a.xml",
+        Route::ok(
+            "application/rss+xml",
+            rss(&articles[..5], &server.base, None),
+        ),
+    );
+    let bad = server.route("/bad.xml", Route::status(500, "x"));
+    let port = free_port();
+    let env = Env::new();
+    env.write_config(&format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n[[feeds]]\nurl = {url:?}\n[[feeds]]\nurl = {bad:?}\n"));
+    let mut child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());
+    let get = |path: &str| -> Option<String> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        Some(out)
+    };
+    let start = Instant::now();
+    let metrics = loop {
+        if let Some(m) = get("/metrics") {
+            if m.contains("sahel_watch_items_ingested_total 5")
+                && m.contains("kind=\"http_status\"")
+            {
+                break m;
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "metrics never showed the polls"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(get("/healthz").unwrap().starts_with("HTTP/1.1 200"));
+    let body = metrics.split("\r\n\r\n").nth(1).unwrap();
+    for name in [
+        "sahel_watch_polls_total",
+        "sahel_watch_items_relevant_total",
+        "sahel_watch_alerts_sent_total",
+        "sahel_watch_outbox_depth",
+        "sahel_watch_fetch_seconds_bucket",
+        "sahel_watch_analysis_seconds_count",
+    ] {
+        assert!(body.contains(name), "{name} missing");
+    }
+    let samples = check_exposition(body).unwrap_or_else(|e| panic!("{e}\n{body}"));
+    assert!(samples > 20);
+    // Debian's promtool, where scripts/test.sh installed it.
+    if let Ok(promtool) = std::env::var("SAHEL_WATCH_TEST_PROMTOOL") {
+        let p = std::process::Command::new(promtool)
+            .args(["check", "metrics"])
+            .stdin(std::process::Stdio::piped())
+            .output_with(body);
+        assert!(
+            p.status.success(),
+            "promtool: {}",
+            String::from_utf8_lossy(&p.stderr)
+        );
+    }
+    signal(child.0.id(), libc::SIGTERM);
+    assert!(child.0.wait().unwrap().success());
+}
+
+trait OutputWith {
+    fn output_with(&mut self, stdin: &str) -> std::process::Output;
+}
+
+impl OutputWith for std::process::Command {
+    fn output_with(&mut self, stdin: &str) -> std::process::Output {
+        use std::io::Write;
+        let mut child = self
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
