@@ -189,12 +189,24 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
         };
         let ctx = ctx.read().await.clone();
         tokio::spawn(async move {
-            let mut buf = [0u8; 1024];
-            let n = match tokio::time::timeout(Duration::from_secs(5), sock.read(&mut buf)).await {
-                Ok(Ok(n)) => n,
-                _ => return,
+            // Read the request head (it may come in pieces), at most 4 KiB, for 5 s at most.
+            let mut buf = Vec::with_capacity(1024);
+            let read_head = async {
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 4096 {
+                    match sock.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
             };
-            let req = String::from_utf8_lossy(&buf[..n]);
+            if tokio::time::timeout(Duration::from_secs(5), read_head)
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let req = String::from_utf8_lossy(&buf);
             let path = req.split_whitespace().nth(1).unwrap_or("/");
             let (status, ctype, body) = match path {
                 "/metrics" => {
@@ -221,6 +233,7 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
                 body.len()
             );
             let _ = sock.write_all(resp.as_bytes()).await;
+            let _ = sock.shutdown().await;
         });
     }
 }
