@@ -93,13 +93,13 @@ impl Transport {
         }
     }
 
-    /// Builds the multipart message (plain text + HTML) with a fixed Message-ID.
-    pub fn message(
+    /// The headers every message shares: from, to, subject, and a Message-ID fixed by the caller.
+    fn builder(
         &self,
         to: &str,
         message_id: &str,
-        r: &Rendered,
-    ) -> Result<Message, TransportError> {
+        subject: &str,
+    ) -> Result<lettre::message::MessageBuilder, TransportError> {
         let to: Mailbox = to.parse().map_err(|source| TransportError::Address {
             address: to.to_owned(),
             source,
@@ -107,21 +107,30 @@ impl Transport {
         Ok(Message::builder()
             .from(self.from().clone())
             .to(to)
-            .subject(r.subject.clone())
-            .message_id(Some(message_id.to_owned()))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(r.text.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(r.html.clone()),
-                    ),
-            )?)
+            .subject(subject)
+            .message_id(Some(message_id.to_owned())))
+    }
+
+    /// Builds the multipart message (plain text + HTML) with a fixed Message-ID.
+    pub fn message(
+        &self,
+        to: &str,
+        message_id: &str,
+        r: &Rendered,
+    ) -> Result<Message, TransportError> {
+        Ok(self.builder(to, message_id, &r.subject)?.multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(r.text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(r.html.clone()),
+                ),
+        )?)
     }
 
     /// Builds a plain-text message (operator notices).
@@ -132,15 +141,8 @@ impl Transport {
         subject: &str,
         body: &str,
     ) -> Result<Message, TransportError> {
-        let to: Mailbox = to.parse().map_err(|source| TransportError::Address {
-            address: to.to_owned(),
-            source,
-        })?;
-        Ok(Message::builder()
-            .from(self.from().clone())
-            .to(to)
-            .subject(subject)
-            .message_id(Some(message_id.to_owned()))
+        Ok(self
+            .builder(to, message_id, subject)?
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?)
     }

@@ -530,68 +530,60 @@ impl RulePack {
                 has_requirements: !ev.requires_near.is_empty(),
             });
         }
-        for (key, terms, target) in [
-            ("security", &raw.security.terms, Target::Security(true)),
+        // Vocabulary matched like triggers: security and off-topic terms, toll words.
+        let f = &raw.figures;
+        let toll = |c, s| Target::Toll(c, s);
+        let vocabulary: [(&str, &[String], Target); 9] = [
             (
-                "weak_security",
+                "security.terms",
+                &raw.security.terms,
+                Target::Security(true),
+            ),
+            (
+                "weak_security.terms",
                 &raw.weak_security.terms,
                 Target::Security(false),
             ),
-            ("offtopic", &raw.offtopic.terms, Target::Offtopic),
-        ] {
-            for (j, t) in terms.iter().enumerate() {
-                builder
-                    .term(t, target, Prefix::Verbal, Suffix::Inflection)
-                    .map_err(|m| PackError::Invalid {
-                        path: origin.to_owned(),
-                        line: 0,
-                        key: format!("{key}.terms[{j}]"),
-                        message: m,
-                    })?;
-            }
-        }
-
-        let f = &raw.figures;
-        let toll_words: [(&str, &[String], Target); 6] = [
+            ("offtopic.terms", &raw.offtopic.terms, Target::Offtopic),
             (
-                "killed_after",
+                "figures.killed_after",
                 &f.killed_after,
-                Target::Toll(Counted::Killed, Side::AfterNumber),
+                toll(Counted::Killed, Side::AfterNumber),
             ),
             (
-                "killed_before",
+                "figures.killed_before",
                 &f.killed_before,
-                Target::Toll(Counted::Killed, Side::BeforeNumber),
+                toll(Counted::Killed, Side::BeforeNumber),
             ),
             (
-                "wounded_after",
+                "figures.wounded_after",
                 &f.wounded_after,
-                Target::Toll(Counted::Wounded, Side::AfterNumber),
+                toll(Counted::Wounded, Side::AfterNumber),
             ),
             (
-                "wounded_before",
+                "figures.wounded_before",
                 &f.wounded_before,
-                Target::Toll(Counted::Wounded, Side::BeforeNumber),
+                toll(Counted::Wounded, Side::BeforeNumber),
             ),
             (
-                "kidnapped_after",
+                "figures.kidnapped_after",
                 &f.kidnapped_after,
-                Target::Toll(Counted::Kidnapped, Side::AfterNumber),
+                toll(Counted::Kidnapped, Side::AfterNumber),
             ),
             (
-                "kidnapped_before",
+                "figures.kidnapped_before",
                 &f.kidnapped_before,
-                Target::Toll(Counted::Kidnapped, Side::BeforeNumber),
+                toll(Counted::Kidnapped, Side::BeforeNumber),
             ),
         ];
-        for (key, terms, target) in toll_words {
+        for (key, terms, target) in vocabulary {
             for (j, t) in terms.iter().enumerate() {
                 builder
                     .term(t, target, Prefix::Verbal, Suffix::Inflection)
                     .map_err(|m| PackError::Invalid {
                         path: origin.to_owned(),
                         line: 0,
-                        key: format!("figures.{key}[{j}]"),
+                        key: format!("{key}[{j}]"),
                         message: m,
                     })?;
             }
