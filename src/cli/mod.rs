@@ -11,6 +11,7 @@ mod migrate;
 pub mod query;
 mod rules;
 mod run;
+mod send_test_alert;
 mod show;
 
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ enum Command {
     Migrate(migrate::Args),
     /// Validate the configuration and print it (secrets redacted).
     CheckConfig(check_config::Args),
+    /// Send one sample alert through the configured SMTP server (or the maildir) to check a setup.
+    SendTestAlert(send_test_alert::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -137,6 +140,7 @@ pub fn main() -> ExitCode {
         Command::Backtest(a) => backtest::run(&globals, a),
         Command::Migrate(a) => migrate::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
+        Command::SendTestAlert(a) => send_test_alert::run(&globals, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(

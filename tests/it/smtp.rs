@@ -105,3 +105,36 @@ fn smtp_down_keeps_alerts_pending() {
     );
     assert!(listing.contains("last error"), "{listing}");
 }
+
+#[test]
+fn send_test_alert_checks_a_setup_end_to_end() {
+    let smtp = SmtpServer::start();
+    let env = Env::new();
+    env.write_config(&format!(
+        "[smtp]\nurl = \"smtp://127.0.0.1:{}\"\nfrom = \"a@test.invalid\"\n",
+        smtp.port
+    ));
+    let out = env.run(&["send-test-alert", "--to", "desk@test.invalid"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].to.contains("desk@test.invalid"));
+    assert!(
+        mails[0].subject.starts_with("[sahel-watch] "),
+        "{}",
+        mails[0].subject
+    );
+    assert!(mails[0].html.contains("dir=\"rtl\""));
+    // A server that is down is a clear failure.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.write_config(&format!(
+        "[smtp]\nurl = \"smtp://127.0.0.1:{port}\"\nfrom = \"a@test.invalid\"\n"
+    ));
+    let out = env.run(&["send-test-alert", "--to", "desk@test.invalid"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("SMTP"), "{}", stderr(&out));
+}
