@@ -4,7 +4,7 @@ use tracing::{info, warn};
 
 use super::{Context, DaemonError};
 use crate::alert::{render, TransportError};
-use crate::store::now;
+use crate::store::{now, Queue};
 
 /// The longest one message may take to hand over.
 const SEND_DEADLINE: Duration = Duration::from_secs(120);
@@ -60,7 +60,8 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
             let id = row.id;
             match sent {
                 Ok(()) => {
-                    ctx.with_store(move |s| s.mark_sent(id, now())).await?;
+                    ctx.with_store(move |s| s.mark_sent(Queue::Alerts, id, now()))
+                        .await?;
                     info!(alert_id = id, item_id = row.item_id, recipient = %row.recipient, subject = %rendered.subject, "alert sent via {}", ctx.transport.describe());
                     report.sent += 1;
                     ctx.metrics
@@ -73,8 +74,10 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
                     let error = e.to_string();
                     warn!(alert_id = id, item_id = row.item_id, attempts, give_up, error = %error, "alert delivery failed");
                     let retry_at = now() + retry_delay(attempts);
-                    ctx.with_store(move |s| s.mark_attempt_failed(id, &error, retry_at, give_up))
-                        .await?;
+                    ctx.with_store(move |s| {
+                        s.mark_attempt_failed(Queue::Alerts, id, &error, retry_at, give_up)
+                    })
+                    .await?;
                     report.failed += 1;
                     ctx.metrics
                         .alerts_failed
@@ -110,7 +113,7 @@ async fn deliver_notices(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
         let id = n.id;
         match sent {
             Ok(()) => {
-                ctx.with_store(move |s| s.mark_notice_sent(id, now()))
+                ctx.with_store(move |s| s.mark_sent(Queue::Notices, id, now()))
                     .await?;
                 report.sent += 1;
             }
@@ -120,7 +123,13 @@ async fn deliver_notices(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
                 warn!(notice_id = id, error = %error, "operator notice delivery failed");
                 let retry_at = now() + retry_delay(attempts);
                 ctx.with_store(move |s| {
-                    s.mark_notice_failed(id, &error, retry_at, attempts >= max_attempts)
+                    s.mark_attempt_failed(
+                        Queue::Notices,
+                        id,
+                        &error,
+                        retry_at,
+                        attempts >= max_attempts,
+                    )
                 })
                 .await?;
                 report.failed += 1;

@@ -17,7 +17,7 @@ pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
-pub use outbox::{AlertRow, OutboxEntry, OutboxStatus};
+pub use outbox::{AlertRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 
 #[derive(Debug, thiserror::Error)]

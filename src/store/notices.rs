@@ -125,29 +125,4 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
-
-    pub fn mark_notice_sent(&mut self, id: i64, now: i64) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE notices SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
-                last_error = NULL WHERE id = ?1",
-            params![id, now],
-        )?;
-        Ok(())
-    }
-
-    pub fn mark_notice_failed(
-        &mut self,
-        id: i64,
-        error: &str,
-        retry_at: i64,
-        give_up: bool,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE notices SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3,
-                status = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END
-             WHERE id = ?1",
-            params![id, error, retry_at, give_up],
-        )?;
-        Ok(())
-    }
 }

@@ -28,6 +28,24 @@ impl OutboxStatus {
     }
 }
 
+/// The two delivery queues: alerts about items, and notices to the operator. They share the
+/// delivery bookkeeping (attempts, next attempt, sent, failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Alerts,
+    Notices,
+}
+
+impl Queue {
+    /// The table: a constant, never user input.
+    fn table(self) -> &'static str {
+        match self {
+            Queue::Alerts => "outbox",
+            Queue::Notices => "notices",
+        }
+    }
+}
+
 /// A due alert with what is needed to render it.
 #[derive(Debug, Clone)]
 pub struct AlertRow {
@@ -126,10 +144,13 @@ impl Store {
     }
 
     /// Marks an alert delivered: only called after the server accepted it.
-    pub fn mark_sent(&mut self, id: i64, now: i64) -> Result<(), StoreError> {
+    pub fn mark_sent(&mut self, queue: Queue, id: i64, now: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
-                last_error = NULL WHERE id = ?1",
+            &format!(
+                "UPDATE {} SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
+                    last_error = NULL WHERE id = ?1",
+                queue.table()
+            ),
             params![id, now],
         )?;
         Ok(())
@@ -138,15 +159,19 @@ impl Store {
     /// Records a failed attempt: retried at `retry_at`, or given up when `give_up`.
     pub fn mark_attempt_failed(
         &mut self,
+        queue: Queue,
         id: i64,
         error: &str,
         retry_at: i64,
         give_up: bool,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3,
-                status = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END
-             WHERE id = ?1",
+            &format!(
+                "UPDATE {} SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3,
+                    status = CASE WHEN ?4 THEN 'failed' ELSE 'pending' END
+                 WHERE id = ?1",
+                queue.table()
+            ),
             params![id, error, retry_at, give_up],
         )?;
         Ok(())
