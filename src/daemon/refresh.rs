@@ -178,7 +178,7 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
                 .map(|((e, hash, k), _)| prepare(&config, &metrics, e, hash, k))
                 .collect();
             let t = now();
-            let out = s.ingest_and_record(id, &prepared, t, Some((&record, t + secs(next))))?;
+            let out = s.ingest_and_record(id, &prepared, t, &record, t + secs(next))?;
             for (o, p) in out.iter().zip(&prepared) {
                 if matches!(o, IngestOutcome::Inserted { .. }) {
                     metrics.items_ingested.fetch_add(1, Relaxed);

@@ -92,28 +92,18 @@ impl Store {
     /// Stores the items of one fetch in one transaction: new items are inserted, edited ones
     /// updated in place, known ones left alone; the outbox rows of alert-worthy items are written
     /// in the same transaction (DESIGN.md contracts 1 and 3).
-    pub fn ingest(
-        &mut self,
-        feed_id: i64,
-        items: &[PreparedItem],
-        now: i64,
-    ) -> Result<Vec<IngestOutcome>, StoreError> {
-        self.ingest_and_record(feed_id, items, now, None)
-    }
-
-    /// [`Store::ingest`], and the fetch's record and next poll written in the same transaction:
-    /// a feed's state never says it was read without its items being there.
+    /// The fetch's record and next poll are written in the same transaction: a feed's state
+    /// never says it was read without its items being there.
     pub fn ingest_and_record(
         &mut self,
         feed_id: i64,
         items: &[PreparedItem],
         now: i64,
-        record: Option<(&super::FetchRecord, i64)>,
+        record: &super::FetchRecord,
+        next_poll_at: i64,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let tx = self.conn.transaction()?;
-        if let Some((record, next_poll_at)) = record {
-            super::feeds::record_fetch_in(&tx, feed_id, record, now, next_poll_at)?;
-        }
+        super::feeds::record_fetch_in(&tx, feed_id, record, now, next_poll_at)?;
         let mut out = Vec::with_capacity(items.len());
         for it in items {
             out.push(ingest_one(&tx, feed_id, it, now)?);

@@ -186,15 +186,6 @@ impl Store {
             analysis: serde_json::from_str(&analysis)?,
         })
     }
-
-    /// Counts for a quick summary: items, relevant items.
-    pub fn counts(&self) -> Result<(i64, i64), StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*), coalesce(sum(relevant), 0) FROM items",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
-    }
 }
 
 /// An item's text and stored analysis, for re-running the rules over the archive.
