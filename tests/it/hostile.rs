@@ -85,11 +85,7 @@ fn hostile_feeds_are_recorded_and_the_good_ones_processed() {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the daemon died: {status}");
         }
-        let out = env.run(&["feeds", "--json"]);
-        let feeds: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect();
+        let feeds = env.feeds();
         if feeds.len() == hostile.len() + 2 && feeds.iter().all(|f| !f["last_fetch_at"].is_null()) {
             break feeds;
         }

@@ -175,13 +175,7 @@ fn relevant_listing_filters_and_full_text_search() {
 fn broken_feeds_are_recorded_and_the_others_processed() {
     let server = HttpServer::start();
     let articles = fixture("articles.jsonl");
-    let good = server.route(
-        "/good.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[..5], &server.base, None),
-        ),
-    );
+    let good = server.feed("/good.xml", &articles[..5]);
     let e500 = server.route("/500.xml", Route::status(500, "boom"));
     let bad = server.route(
         "/bad.xml",
@@ -199,13 +193,7 @@ fn broken_feeds_are_recorded_and_the_others_processed() {
     );
     assert_eq!(env.items().len(), 5, "the good feed was processed");
 
-    let out = env.run(&["feeds", "--json"]);
-    assert!(out.status.success());
-    let feeds: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let feeds = env.feeds();
     let by_url = |u: &str| feeds.iter().find(|f| f["url"] == u).unwrap().clone();
     assert_eq!(by_url(&good)["status"], "ok");
     let f500 = by_url(&e500);
@@ -258,18 +246,12 @@ fn an_edited_item_updates_its_row() {
     let server = HttpServer::start();
     let mut articles = fixture("articles.jsonl");
     articles.truncate(2);
-    let url = server.route(
-        "/edit.xml",
-        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
-    );
+    let url = server.feed("/edit.xml", &articles);
     let env = Env::new();
     env.write_config(&feeds_config(&[url]));
     assert!(env.run(&["run", "--once"]).status.success());
     articles[0].title = format!("{} (محدث)", articles[0].title);
-    server.route(
-        "/edit.xml",
-        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
-    );
+    server.feed("/edit.xml", &articles);
     assert!(env.run(&["run", "--once"]).status.success());
     let items = env.items();
     assert_eq!(items.len(), 2);
@@ -345,13 +327,7 @@ fn a_failing_feed_gives_one_operator_notice_per_episode() {
     assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
     assert_eq!(notices(&env), 1, "once per episode");
     // Recovery ends the episode; a new failure starts another.
-    server.route(
-        "/flaky.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[..1], &server.base, None),
-        ),
-    );
+    server.feed("/flaky.xml", &articles[..1]);
     assert!(env.run(&["run", "--once"]).status.success());
     server.route("/flaky.xml", Route::status(503, "down again"));
     assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
@@ -362,24 +338,13 @@ fn a_failing_feed_gives_one_operator_notice_per_episode() {
 fn a_permanent_redirect_moves_the_feed_and_keeps_it() {
     let server = HttpServer::start();
     let articles = fixture("articles.jsonl");
-    let new = server.route(
-        "/new.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[..3], &server.base, None),
-        ),
-    );
+    let new = server.feed("/new.xml", &articles[..3]);
     let old = server.route("/old.xml", Route::redirect(301, "/new.xml"));
     let env = Env::new();
     env.write_config(&feeds_config(std::slice::from_ref(&old)));
     assert!(env.run(&["run", "--once"]).status.success());
     assert!(env.run(&["run", "--once"]).status.success());
-    let out = env.run(&["feeds", "--json"]);
-    let feeds: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let feeds = env.feeds();
     assert_eq!(
         feeds.len(),
         1,
@@ -402,8 +367,7 @@ fn a_gone_feed_is_reported_and_no_longer_polled() {
     let env = Env::new();
     env.write_config(&feeds_config(std::slice::from_ref(&url)));
     assert_eq!(env.run(&["run", "--once"]).status.code(), Some(1));
-    let out = String::from_utf8(env.run(&["feeds", "--json"]).stdout).unwrap();
-    let feed: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let feed = env.feeds().remove(0);
     assert_eq!(feed["status"], "gone");
     assert!(feed["last_error"]
         .as_str()

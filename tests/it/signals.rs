@@ -3,24 +3,13 @@
 use std::time::{Duration, Instant};
 
 use crate::support::http::{HttpServer, Route};
-use crate::support::{fixture, rss, Env};
-
-fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+use crate::support::{fixture, rss, wait_for, Env};
 
 #[test]
 fn sigterm_stops_within_5_seconds_even_during_a_slow_fetch() {
     let server = HttpServer::start();
     let articles = fixture("articles.jsonl");
-    let fast = server.route(
-        "/fast.xml",
-        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
-    );
+    let fast = server.feed("/fast.xml", &articles);
     let slow = server.route(
         "/slow.xml",
         Route::ok(
@@ -74,20 +63,8 @@ fn sigterm_stops_within_5_seconds_even_during_a_slow_fetch() {
 fn sighup_reloads_the_configuration_and_refuses_a_broken_one() {
     let server = HttpServer::start();
     let articles = fixture("articles.jsonl");
-    let a = server.route(
-        "/a.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[..3], &server.base, None),
-        ),
-    );
-    let b = server.route(
-        "/b.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[3..8], &server.base, None),
-        ),
-    );
+    let a = server.feed("/a.xml", &articles[..3]);
+    let b = server.feed("/b.xml", &articles[3..8]);
     let env = Env::new();
     env.write_config(&format!("[[feeds]]\nurl = {a:?}\n"));
     let mut child = env.command().arg("run").spawn().unwrap();

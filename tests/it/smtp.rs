@@ -1,8 +1,8 @@
 //! Delivery through a real SMTP server (aiosmtpd on loopback) with recipient filters.
 
-use crate::support::http::{HttpServer, Route};
+use crate::support::http::HttpServer;
 use crate::support::smtp::SmtpServer;
-use crate::support::{alert_worthy, fixture, rss, stderr, Env};
+use crate::support::{alert_worthy, fixture, stderr, Env};
 
 #[test]
 fn alerts_reach_each_matching_recipient_once() {
@@ -12,10 +12,7 @@ fn alerts_reach_each_matching_recipient_once() {
         .into_iter()
         .chain(fixture("stream-sample.jsonl"))
         .collect();
-    let url = server.route(
-        "/all.xml",
-        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
-    );
+    let url = server.feed("/all.xml", &articles);
     let env = Env::new();
     env.write_config(&format!(
         "[[feeds]]\nurl = {url:?}\n\n[smtp]\nurl = \"smtp://127.0.0.1:{}\"\nfrom = \"sahel-watch <alerts@test.invalid>\"\n\n\
@@ -77,15 +74,8 @@ fn smtp_down_keeps_alerts_pending() {
         .filter(alert_worthy)
         .take(2)
         .collect();
-    let url = server.route(
-        "/x.xml",
-        Route::ok("application/rss+xml", rss(&articles, &server.base, None)),
-    );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let url = server.feed("/x.xml", &articles);
+    let port = crate::support::free_port();
     let env = Env::new();
     env.write_config(&format!(
         "[[feeds]]\nurl = {url:?}\n[smtp]\nurl = \"smtp://127.0.0.1:{port}\"\nfrom = \"a@test.invalid\"\n"
@@ -126,11 +116,7 @@ fn send_test_alert_checks_a_setup_end_to_end() {
     );
     assert!(mails[0].html.contains("dir=\"rtl\""));
     // A server that is down is a clear failure.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     env.write_config(&format!(
         "[smtp]\nurl = \"smtp://127.0.0.1:{port}\"\nfrom = \"a@test.invalid\"\n"
     ));

@@ -4,7 +4,7 @@ use std::os::unix::net::UnixDatagram;
 use std::time::{Duration, Instant};
 
 use crate::support::http::{HttpServer, Route};
-use crate::support::{alert_worthy, fixture, rss, Env};
+use crate::support::{alert_worthy, fixture, wait_for, Env};
 
 fn signal(pid: u32, sig: i32) {
     // SAFETY: signalling our own child process.
@@ -28,25 +28,11 @@ fn expect(sock: &UnixDatagram, want: &str, seen: &mut Vec<String>) {
     panic!("no {want:?} among {seen:?}");
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn notify_protocol_ready_watchdog_reload_stopping() {
     let server = HttpServer::start();
     let articles = fixture("articles.jsonl");
-    let url = server.route(
-        "/a.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[..2], &server.base, None),
-        ),
-    );
+    let url = server.feed("/a.xml", &articles[..2]);
     let env = Env::new();
     env.write_config(&format!(
         "[metrics]\nlisten = \"\"\n[[feeds]]\nurl = {url:?}\n"
@@ -83,13 +69,10 @@ fn a_reloaded_rule_changes_the_next_items_and_keeps_the_outbox() {
         .filter(alert_worthy)
         .collect();
     assert!(worthy.len() >= 4);
-    let a = server.route(
-        "/a.xml",
-        Route::ok("application/rss+xml", rss(&worthy[..2], &server.base, None)),
-    );
+    let a = server.feed("/a.xml", &worthy[..2]);
     let env = Env::new();
     // An SMTP port nobody listens on: alerts stay in the outbox.
-    let dead = free_port();
+    let dead = crate::support::free_port();
     let smtp = format!("[smtp]\nurl = \"smtp://127.0.0.1:{dead}\"\nfrom = \"a@test.invalid\"\n[metrics]\nlisten = \"\"\n");
     env.write_config(&format!("{smtp}[[feeds]]\nurl = {a:?}\n"));
     let mut child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());
@@ -99,17 +82,7 @@ fn a_reloaded_rule_changes_the_next_items_and_keeps_the_outbox() {
             .and_then(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
             .unwrap_or(-1)
     };
-    let wait = |what: &str, f: &dyn Fn() -> bool| {
-        let start = Instant::now();
-        while !f() {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "timed out: {what}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
-    wait("first alerts queued", &|| {
+    wait_for("first alerts queued", Duration::from_secs(30), || {
         query("SELECT count(*) FROM outbox") == 2
     });
 
@@ -118,19 +91,13 @@ fn a_reloaded_rule_changes_the_next_items_and_keeps_the_outbox() {
         .replace("relevance_threshold = 3.0", "relevance_threshold = 1000.0");
     let rules = env.dir.path().join("strict.toml");
     std::fs::write(&rules, strict).unwrap();
-    let b = server.route(
-        "/b.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&worthy[2..4], &server.base, None),
-        ),
-    );
+    let b = server.feed("/b.xml", &worthy[2..4]);
     env.write_config(&format!(
         "rules = [{:?}]\n{smtp}[[feeds]]\nurl = {a:?}\n[[feeds]]\nurl = {b:?}\n",
         rules.display().to_string()
     ));
     signal(child.0.id(), libc::SIGHUP);
-    wait("second feed stored", &|| {
+    wait_for("second feed stored", Duration::from_secs(30), || {
         query("SELECT count(*) FROM items") == 4
     });
     assert_eq!(
@@ -208,15 +175,9 @@ fn check_exposition(text: &str) -> Result<usize, String> {
 fn metrics_and_health_are_served() {
     let server = HttpServer::start();
     let articles = fixture("articles.jsonl");
-    let url = server.route(
-        "/a.xml",
-        Route::ok(
-            "application/rss+xml",
-            rss(&articles[..5], &server.base, None),
-        ),
-    );
+    let url = server.feed("/a.xml", &articles[..5]);
     let bad = server.route("/bad.xml", Route::status(500, "x"));
-    let port = free_port();
+    let port = crate::support::free_port();
     let env = Env::new();
     env.write_config(&format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n[[feeds]]\nurl = {url:?}\n[[feeds]]\nurl = {bad:?}\n"));
     let mut child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());

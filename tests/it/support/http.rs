@@ -115,6 +115,17 @@ impl HttpServer {
         format!("{}{path}", self.base)
     }
 
+    /// Serves `articles` as an RSS feed at `path`.
+    pub fn feed(&self, path: &str, articles: &[super::Article]) -> String {
+        self.route(
+            path,
+            Route::ok(
+                "application/rss+xml",
+                super::rss(articles, &self.base, None),
+            ),
+        )
+    }
+
     pub fn hits(&self, path: &str) -> usize {
         self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
     }

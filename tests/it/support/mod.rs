@@ -94,6 +94,24 @@ pub fn atom(articles: &[Article], base: &str) -> String {
     s
 }
 
+/// A loopback port nobody listens on (at the moment of asking).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `f` every 100 ms until it holds, failing the test after `limit`.
+pub fn wait_for(what: &str, limit: std::time::Duration, mut f: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !f() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// A running daemon that is killed if the test fails before stopping it.
 pub struct Daemon(pub std::process::Child);
 
@@ -160,6 +178,16 @@ impl Env {
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// The stored feeds as `feeds --json` prints them.
+    pub fn feeds(&self) -> Vec<serde_json::Value> {
+        let out = self.run(&["feeds", "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
             .collect()
     }
 

@@ -1,7 +1,7 @@
 //! A real SMTP server for the tests: Python's aiosmtpd on 127.0.0.1, writing a Maildir.
 //! `scripts/test.sh` installs it into a virtualenv and points SAHEL_WATCH_TEST_PYTHON at it.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,14 +17,6 @@ fn python() -> String {
     std::env::var("SAHEL_WATCH_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 impl SmtpServer {
     pub fn start() -> SmtpServer {
         let py = python();
@@ -35,7 +27,7 @@ impl SmtpServer {
         );
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("Maildir");
-        let port = free_port();
+        let port = super::free_port();
         let child = Command::new(&py)
             .args([
                 "-m",
