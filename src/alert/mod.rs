@@ -1,10 +1,15 @@
-//! Alerts: who gets one (routing), what it says (rendering, plain text and right-to-left HTML),
-//! and how it leaves (SMTP through lettre, or a local maildir when no SMTP is configured).
+//! Alerts: who gets one and when (routing, digests), what it says (a view of the item laid out
+//! by templates: plain text and right-to-left HTML), and how it leaves (SMTP through lettre, or
+//! a local maildir when no SMTP is configured).
 
-mod render;
 mod route;
+mod sample;
+mod templates;
 mod transport;
+mod view;
 
-pub use render::{render, sanitize_line, Rendered};
-pub use route::{alert_worthy, recipients_for, DEFAULT_RECIPIENT};
+pub use route::{alert_worthy, next_digest_at, recipients_for, DEFAULT_RECIPIENT};
+pub use sample::sample_row;
+pub use templates::{Rendered, TemplateError, Templates};
 pub use transport::{Transport, TransportError};
+pub use view::{alert_view, digest_view, sanitize_line, AlertView, DigestView, Outlet, Segment};

@@ -1,5 +1,8 @@
-use crate::config::Config;
+use std::time::Duration;
+
+use crate::config::{Config, Delivery};
 use crate::detect::Analysis;
+use crate::store::AlertTo;
 
 /// Where alerts go when nobody is configured and there is no SMTP `from` either: the maildir
 /// run needs an address to write.
@@ -10,24 +13,46 @@ pub fn alert_worthy(a: &Analysis) -> bool {
     a.relevant && !a.events.is_empty()
 }
 
-/// The recipients of an alert for this analysis (empty when it is not alert-worthy). With no
-/// recipient configured, every alert goes to the `from` address, or [`DEFAULT_RECIPIENT`].
-pub fn recipients_for(config: &Config, a: &Analysis) -> Vec<String> {
+/// When the next digest of this period leaves after `now`. Digests are aligned on multiples of
+/// the period since the epoch (every 6h: 00:00, 06:00, ... UTC), so the schedule needs no state
+/// and survives restarts.
+pub fn next_digest_at(now: i64, every: Duration) -> i64 {
+    let period = every.as_secs().clamp(1, i64::MAX as u64) as i64;
+    (now.div_euclid(period) + 1) * period
+}
+
+/// The outbox rows to write for this analysis (none when it is not alert-worthy): one per
+/// recipient whose filters match, due now for immediate recipients and at the next digest for
+/// the others.
+pub fn recipients_for(config: &Config, a: &Analysis, now: i64) -> Vec<AlertTo> {
     if !alert_worthy(a) {
         return Vec::new();
-    }
-    if config.recipients.is_empty() {
-        let to = config
-            .smtp
-            .as_ref()
-            .map(|s| s.from.email.to_string())
-            .unwrap_or_else(|| DEFAULT_RECIPIENT.to_owned());
-        return vec![to];
     }
     config
         .recipients
         .iter()
-        .filter(|r| r.wants(&a.events, &a.countries))
-        .map(|r| r.email.to_string())
+        .filter(|r| r.wants(&a.events, &a.countries, a.score))
+        .map(|r| AlertTo {
+            recipient: r.email.email.to_string(),
+            delivery: r.delivery,
+            due_at: match r.delivery {
+                Delivery::Immediate => now,
+                Delivery::Digest => next_digest_at(now, r.digest_every),
+            },
+        })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_are_aligned_on_the_period() {
+        let h = Duration::from_secs(3600);
+        assert_eq!(next_digest_at(0, h), 3600);
+        assert_eq!(next_digest_at(3599, h), 3600);
+        assert_eq!(next_digest_at(3600, h), 7200);
+        assert_eq!(next_digest_at(10, Duration::from_secs(0)), 11);
+    }
 }

@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::Rendered;
@@ -50,13 +51,26 @@ impl std::fmt::Debug for Transport {
     }
 }
 
+/// TLS towards the configured host, trusting the system's authorities and `ca_file`'s.
+fn tls_parameters(s: &SmtpConfig) -> Result<TlsParameters, TransportError> {
+    let mut b = TlsParameters::builder(s.host.clone());
+    if let Some(pem) = &s.ca_pem {
+        b = b.add_root_certificate(Certificate::from_pem(pem)?);
+    }
+    Ok(b.build()?)
+}
+
 fn smtp_mailer(s: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, TransportError> {
-    let builder = match s.security {
-        SmtpSecurity::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-        SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?,
-        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)?,
+    let tls = match s.security {
+        SmtpSecurity::Plain => Tls::None,
+        SmtpSecurity::StartTls => Tls::Required(tls_parameters(s)?),
+        SmtpSecurity::OpportunisticStartTls => Tls::Opportunistic(tls_parameters(s)?),
+        SmtpSecurity::Tls => Tls::Wrapper(tls_parameters(s)?),
     };
-    let mut builder = builder.port(s.port).timeout(Some(s.timeout));
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
+        .port(s.port)
+        .tls(tls)
+        .timeout(Some(s.timeout));
     if let (Some(user), Some(pass)) = (&s.username, &s.password) {
         builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
     }

@@ -18,9 +18,9 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Put a failed alert back in the queue.
+    /// Put a failed alert back in the queue (a failed digest is retried whole).
     Retry { id: i64 },
-    /// Send an alert again (same Message-ID).
+    /// Send a sent alert again, as an email of its own with the same Message-ID.
     Resend { id: i64 },
 }
 
@@ -45,14 +45,19 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 Status::Failed => OutboxStatus::Failed,
             });
             for r in store.outbox(status, limit)? {
+                let mode = match r.digest_id {
+                    Some(d) => format!("digest #{d}"),
+                    None => r.mode.clone(),
+                };
                 println!(
-                    "{:>6} {:<7} item {:>6} attempts {:>2} to {}  {}",
+                    "{:>6} {:<7} {:<12} item {:>6} attempts {:>2} to {}  {}",
                     r.id,
                     r.status.as_str(),
+                    mode,
                     r.item_id,
                     r.attempts,
                     r.recipient,
-                    r.title.chars().take(60).collect::<String>()
+                    sahel_watch::alert::sanitize_line(&r.title, 60)
                 );
                 if let Some(e) = &r.last_error {
                     println!("       last error: {e}");
@@ -60,9 +65,16 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             }
             Ok(Exit::Ok)
         }
-        Command::Retry { id } | Command::Resend { id } => {
-            store.requeue_alert(id, now())?;
-            println!("alert {id} queued; the running daemon (or the next `run --once`) sends it");
+        Command::Retry { id } => {
+            store.retry_alert(id, now())?;
+            println!(
+                "alert {id} queued again; the running daemon (or the next `run --once`) sends it"
+            );
+            Ok(Exit::Ok)
+        }
+        Command::Resend { id } => {
+            store.resend_alert(id, now())?;
+            println!("alert {id} queued to be sent again; the running daemon (or the next `run --once`) sends it");
             Ok(Exit::Ok)
         }
     }

@@ -1,3 +1,5 @@
+use sahel_watch::config::Delivery;
+
 use super::{Exit, Globals};
 
 #[derive(Debug, clap::Args)]
@@ -26,7 +28,7 @@ pub fn run(g: &Globals, _a: Args) -> anyhow::Result<Exit> {
     }
     match &c.smtp {
         Some(s) => println!(
-            "smtp: {:?} {}:{} user {} password {} from {}",
+            "smtp: {:?} {}:{} user {} password {} from {}{}",
             s.security,
             s.host,
             s.port,
@@ -36,20 +38,38 @@ pub fn run(g: &Globals, _a: Args) -> anyhow::Result<Exit> {
             } else {
                 "-"
             },
-            s.from
+            s.from,
+            if s.ca_pem.is_some() {
+                " (extra CA trusted)"
+            } else {
+                ""
+            }
         ),
         None => println!("smtp: none (alerts go to {})", c.maildir_path().display()),
     }
-    if c.recipients.is_empty() {
-        println!("recipients: none configured (every alert goes to the default address)");
-    }
+    println!("templates: {:?}", c.templates);
+    println!("recipients:");
     for r in &c.recipients {
         let events: Vec<&str> = r.events.iter().map(|e| e.as_str()).collect();
+        let mode = match r.delivery {
+            Delivery::Immediate => format!(
+                "immediate, at most {} an hour (the rest in a digest every {})",
+                r.max_per_hour,
+                humantime::format_duration(r.digest_every)
+            ),
+            Delivery::Digest => {
+                format!(
+                    "digest every {}",
+                    humantime::format_duration(r.digest_every)
+                )
+            }
+        };
         println!(
-            "  {} events [{}] countries [{}]",
+            "  {} events [{}] countries [{}] min score {} — {mode}",
             r.email,
             events.join(", "),
-            r.countries.join(", ")
+            r.countries.join(", "),
+            r.min_score
         );
     }
     println!("limits: {:?}", c.limits);

@@ -1,14 +1,9 @@
 use anyhow::Context as _;
-use sahel_watch::alert::{render, Transport};
+use sahel_watch::alert::{alert_view, sample_row, Transport};
 use sahel_watch::detect::analyze;
-use sahel_watch::store::{now, AlertRow};
+use sahel_watch::store::now;
 
 use super::{Exit, Globals};
-
-/// A real headline and lead (the project's seed article), so that the test message shows what an
-/// alert looks like: Arabic subject, right-to-left body, summary block.
-const TITLE: &str = "الجزائر تغلق حدودها البرية مع مالي وليبيا بعد هجوم باماكو";
-const TEXT: &str = "أغلقت الجزائر حدودها البرية مع مالي وليبيا بعد الهجوم على فندق راديسون بلو في باماكو الذي أسفر عن مقتل 27 شخصا.";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,24 +14,14 @@ pub struct Args {
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
-    let analysis = analyze(&config.rules, TITLE, TEXT);
+    let mut row = sample_row(&config.rules, &a.to);
+    row.title = format!("[test] {}", row.title);
+    row.analysis = analyze(&config.rules, &row.title, &row.text);
     let t = now();
-    let row = AlertRow {
-        id: 0,
-        item_id: 0,
-        recipient: a.to.clone(),
-        kind: "test".into(),
-        message_id: format!("<sw.test.{t}.{:08x}@sahel-watch>", fastrand::u32(..)),
-        attempts: 0,
-        title: format!("[test] {TITLE}"),
-        text: TEXT.into(),
-        url: None,
-        feed_name: "sahel-watch send-test-alert".into(),
-        published_at: Some(t),
-        fetched_at: t,
-        analysis,
-    };
-    let rendered = render(&config.rules, &row);
+    let rendered = config
+        .templates
+        .alert(&alert_view(&config.rules, &row))
+        .context("rendering the sample alert")?;
     // The SMTP transport (its connection pool) lives inside the runtime.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -52,6 +52,12 @@ pub enum ConfigError {
         #[source]
         source: PackError,
     },
+    #[error("{path}: alert templates refused")]
+    Templates {
+        path: String,
+        #[source]
+        source: Box<crate::alert::TemplateError>,
+    },
     #[error("{path}: feed list {opml} refused")]
     Opml {
         path: String,
@@ -78,6 +84,8 @@ pub enum SmtpSecurity {
     Plain,
     /// `smtp+starttls://`: STARTTLS required.
     StartTls,
+    /// `smtp+starttls://` with `starttls = "opportunistic"`: STARTTLS when offered.
+    OpportunisticStartTls,
     /// `smtps://`: TLS from the first byte.
     Tls,
 }
@@ -92,6 +100,8 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     pub from: lettre::message::Mailbox,
     pub timeout: Duration,
+    /// Extra certificate authorities to trust (PEM), from `ca_file`.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for SmtpConfig {
@@ -107,19 +117,36 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
-/// Who gets which alerts. Empty filters mean everything.
+/// How a recipient's alerts leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// One email per alert, up to `max_per_hour`.
+    Immediate,
+    /// One email every `digest_every` gathering the alerts since the last.
+    Digest,
+}
+
+/// Who gets which alerts, and how. Empty filters mean everything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipient {
     pub email: lettre::message::Mailbox,
     pub events: Vec<EventKind>,
     pub countries: Vec<String>,
+    pub min_score: f64,
+    pub delivery: Delivery,
+    /// The digest period, and for an immediate recipient when the overflow is sent.
+    pub digest_every: Duration,
+    /// The most emails in any hour; the overflow goes into the next digest.
+    pub max_per_hour: u32,
 }
 
 impl Recipient {
-    /// Whether an alert for these events and countries concerns this recipient.
-    pub fn wants(&self, events: &[EventKind], countries: &[String]) -> bool {
+    /// Whether an alert for these events and countries, with this score, concerns this
+    /// recipient.
+    pub fn wants(&self, events: &[EventKind], countries: &[String], score: f64) -> bool {
         (self.events.is_empty() || events.iter().any(|e| self.events.contains(e)))
             && (self.countries.is_empty() || countries.iter().any(|c| self.countries.contains(c)))
+            && score >= self.min_score
     }
 }
 
@@ -146,6 +173,7 @@ pub struct Config {
     pub metrics_listen: Option<std::net::SocketAddr>,
     pub user_agent: String,
     pub rules: Arc<RulePack>,
+    pub templates: Arc<crate::alert::Templates>,
     /// Position in `feeds` by URL: a refresh looks its feed up among thousands.
     feed_index: std::collections::HashMap<String, usize>,
 }
@@ -178,6 +206,14 @@ impl Config {
 
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("sahel-watch.db")
+    }
+
+    /// The configured recipient with this address (alerts queued under an older
+    /// configuration may name one that is gone).
+    pub fn recipient(&self, email: &str) -> Option<&Recipient> {
+        self.recipients
+            .iter()
+            .find(|r| r.email.email.to_string() == email)
     }
 
     pub fn maildir_path(&self) -> PathBuf {

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    parse_duration, read_opml, Config, ConfigError, FeedConfig, Operator, Recipient, SmtpConfig,
-    SmtpSecurity,
+    parse_duration, read_opml, Config, ConfigError, Delivery, FeedConfig, Operator, Recipient,
+    SmtpConfig, SmtpSecurity,
 };
 use crate::detect::{EventKind, RulePack};
 
@@ -39,6 +39,17 @@ struct RawConfig {
     operator: Option<RawOperator>,
     #[serde(default)]
     metrics: RawMetrics,
+    #[serde(default)]
+    templates: Option<RawTemplates>,
+}
+
+/// Where alert templates that replace the bundled ones live.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplates {
+    /// A directory; a file named like a bundled template (alert.txt, alert.html, digest.txt,
+    /// digest.html, _alert.txt, _alert.html) replaces it.
+    dir: Spanned<String>,
 }
 
 /// Where Prometheus metrics and the health check are served.
@@ -113,6 +124,14 @@ struct RawSmtp {
     allow_plain: bool,
     #[serde(default = "default_smtp_timeout")]
     timeout: Spanned<String>,
+    /// With `smtp+starttls://`: "required" (the default) refuses a server that does not offer
+    /// STARTTLS; "opportunistic" goes on in clear, so it needs `allow_plain` off loopback.
+    #[serde(default)]
+    starttls: Option<Spanned<String>>,
+    /// A PEM file of extra certificate authorities to trust (a private CA or a self-signed
+    /// server), on top of the system's.
+    #[serde(default)]
+    ca_file: Option<Spanned<String>>,
 }
 
 fn default_smtp_timeout() -> Spanned<String> {
@@ -127,6 +146,40 @@ struct RawRecipient {
     events: Vec<Spanned<String>>,
     #[serde(default)]
     countries: Vec<Spanned<String>>,
+    /// Alerts whose detection score is below this are not sent to this recipient.
+    #[serde(default)]
+    min_score: f64,
+    /// "immediate": one email per alert; "digest": one email every `digest_every`.
+    #[serde(default = "default_mode")]
+    mode: Spanned<String>,
+    /// The digest period; for an immediate recipient, when the overflow beyond
+    /// `max_per_hour` is sent, as one digest.
+    #[serde(default = "default_digest_every")]
+    digest_every: Spanned<String>,
+    /// The most emails this recipient gets in any hour; alerts beyond it wait for the next
+    /// digest instead of being dropped.
+    #[serde(default = "default_max_per_hour")]
+    max_per_hour: Spanned<u32>,
+}
+
+impl RawRecipient {
+    /// The recipient used when none is configured: the same defaults as a written one.
+    fn implicit(email: String) -> RawRecipient {
+        let src = format!("email = {}", toml::Value::String(email));
+        toml::from_str(&src).expect("a table with only an email is a valid recipient")
+    }
+}
+
+fn default_mode() -> Spanned<String> {
+    Spanned::new(0..0, "immediate".into())
+}
+
+fn default_digest_every() -> Spanned<String> {
+    Spanned::new(0..0, "1h".into())
+}
+
+fn default_max_per_hour() -> Spanned<u32> {
+    Spanned::new(0..0, 10)
 }
 
 /// Bounds on everything the daemon reads, holds or sends. The `Default` is the one place the
@@ -165,6 +218,12 @@ pub struct RawLimits {
     pub outbox_batch: usize,
     /// Attempts before an alert is given up as failed (still listed, can be retried by hand).
     pub alert_max_attempts: u32,
+    /// Wait after a first failed delivery; it doubles with each failure up to
+    /// `alert_retry_max`, plus up to a fifth at random.
+    #[serde(with = "humantime_serde_compat")]
+    pub alert_retry_min: Duration,
+    #[serde(with = "humantime_serde_compat")]
+    pub alert_retry_max: Duration,
     /// Items waiting between fetching and storing.
     pub queue: usize,
 }
@@ -186,6 +245,8 @@ impl Default for RawLimits {
             max_redirects: 5,
             outbox_batch: 50,
             alert_max_attempts: 20,
+            alert_retry_min: Duration::from_secs(30),
+            alert_retry_max: Duration::from_secs(3600),
             queue: 256,
         }
     }
@@ -315,52 +376,20 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         Some(s) => Some(build_smtp(s, &invalid, &resolve)?),
     };
 
+    // With no recipient configured every alert goes to the sender address (or a local one for
+    // the maildir), under the same defaults as a configured recipient.
+    let raw_recipients = if raw.recipients.is_empty() {
+        let to = smtp
+            .as_ref()
+            .map(|s: &SmtpConfig| s.from.email.to_string())
+            .unwrap_or_else(|| crate::alert::DEFAULT_RECIPIENT.to_owned());
+        vec![RawRecipient::implicit(to)]
+    } else {
+        raw.recipients
+    };
     let mut recipients = Vec::new();
-    for (i, r) in raw.recipients.iter().enumerate() {
-        let email = r
-            .email
-            .get_ref()
-            .parse::<lettre::message::Mailbox>()
-            .map_err(|e| {
-                invalid(
-                    &r.email.span(),
-                    &format!("recipients[{i}].email"),
-                    e.to_string(),
-                )
-            })?;
-        let mut events = Vec::new();
-        for (j, e) in r.events.iter().enumerate() {
-            events.push(EventKind::parse(e.get_ref()).ok_or_else(|| {
-                invalid(
-                    &e.span(),
-                    &format!("recipients[{i}].events[{j}]"),
-                    format!(
-                        "unknown event {:?} (known: attack, kidnapping, border_closure)",
-                        e.get_ref()
-                    ),
-                )
-            })?);
-        }
-        let mut countries = Vec::new();
-        for (j, c) in r.countries.iter().enumerate() {
-            let code = c.get_ref().to_ascii_uppercase();
-            if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(invalid(
-                    &c.span(),
-                    &format!("recipients[{i}].countries[{j}]"),
-                    format!(
-                        "{:?} is not an ISO 3166 alpha-2 code such as \"ML\"",
-                        c.get_ref()
-                    ),
-                ));
-            }
-            countries.push(code);
-        }
-        recipients.push(Recipient {
-            email,
-            events,
-            countries,
-        });
+    for (i, r) in raw_recipients.iter().enumerate() {
+        recipients.push(build_recipient(i, r, &invalid)?);
     }
 
     let operator = match raw.operator {
@@ -414,8 +443,27 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         })?
     };
 
+    let templates = match &raw.templates {
+        None => crate::alert::Templates::bundled(),
+        Some(t) => {
+            let dir = resolve(t.dir.get_ref());
+            if !dir.is_dir() {
+                return Err(invalid(
+                    &t.dir.span(),
+                    "templates.dir",
+                    format!("{} is not a directory", dir.display()),
+                ));
+            }
+            crate::alert::Templates::load(Some(&dir)).map_err(|source| ConfigError::Templates {
+                path: origin.to_owned(),
+                source: Box::new(source),
+            })?
+        }
+    };
+
     Ok(Config {
         source: origin.to_owned(),
+        templates: Arc::new(templates),
         data_dir: Path::new(raw.data_dir.get_ref()).to_owned(),
         smtp,
         recipients,
@@ -450,6 +498,93 @@ pub(super) fn parse_feed_url(s: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+fn build_recipient(
+    i: usize,
+    r: &RawRecipient,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<Recipient, ConfigError> {
+    let email = r
+        .email
+        .get_ref()
+        .parse::<lettre::message::Mailbox>()
+        .map_err(|e| {
+            invalid(
+                &r.email.span(),
+                &format!("recipients[{i}].email"),
+                e.to_string(),
+            )
+        })?;
+    let mut events = Vec::new();
+    for (j, e) in r.events.iter().enumerate() {
+        events.push(EventKind::parse(e.get_ref()).ok_or_else(|| {
+            invalid(
+                &e.span(),
+                &format!("recipients[{i}].events[{j}]"),
+                format!(
+                    "unknown event {:?} (known: attack, kidnapping, border_closure)",
+                    e.get_ref()
+                ),
+            )
+        })?);
+    }
+    let mut countries = Vec::new();
+    for (j, c) in r.countries.iter().enumerate() {
+        let code = c.get_ref().to_ascii_uppercase();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(invalid(
+                &c.span(),
+                &format!("recipients[{i}].countries[{j}]"),
+                format!(
+                    "{:?} is not an ISO 3166 alpha-2 code such as \"ML\"",
+                    c.get_ref()
+                ),
+            ));
+        }
+        countries.push(code);
+    }
+    let delivery = match r.mode.get_ref().as_str() {
+        "immediate" => Delivery::Immediate,
+        "digest" => Delivery::Digest,
+        other => {
+            return Err(invalid(
+                &r.mode.span(),
+                &format!("recipients[{i}].mode"),
+                format!("unknown mode {other:?} (use \"immediate\" or \"digest\")"),
+            ))
+        }
+    };
+    let digest_every = parse_duration(r.digest_every.get_ref()).map_err(|m| {
+        invalid(
+            &r.digest_every.span(),
+            &format!("recipients[{i}].digest_every"),
+            m,
+        )
+    })?;
+    if digest_every < Duration::from_secs(5) || digest_every > Duration::from_secs(7 * 86_400) {
+        return Err(invalid(
+            &r.digest_every.span(),
+            &format!("recipients[{i}].digest_every"),
+            "a digest period is between 5s and 7d".into(),
+        ));
+    }
+    if *r.max_per_hour.get_ref() == 0 {
+        return Err(invalid(
+            &r.max_per_hour.span(),
+            &format!("recipients[{i}].max_per_hour"),
+            "at least 1 (the overflow waits for the next digest)".into(),
+        ));
+    }
+    Ok(Recipient {
+        email,
+        events,
+        countries,
+        min_score: r.min_score,
+        delivery,
+        digest_every,
+        max_per_hour: *r.max_per_hour.get_ref(),
+    })
+}
+
 fn build_smtp(
     s: RawSmtp,
     invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
@@ -480,13 +615,64 @@ fn build_smtp(
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback());
-    if security == SmtpSecurity::Plain && !loopback && !s.allow_plain {
+    let security = match (&s.starttls, security) {
+        (None, s) => s,
+        (Some(v), SmtpSecurity::StartTls) => match v.get_ref().as_str() {
+            "required" => SmtpSecurity::StartTls,
+            "opportunistic" => SmtpSecurity::OpportunisticStartTls,
+            other => {
+                return Err(invalid(
+                    &v.span(),
+                    "smtp.starttls",
+                    format!("unknown value {other:?} (use \"required\" or \"opportunistic\")"),
+                ))
+            }
+        },
+        (Some(v), _) => {
+            return Err(invalid(
+                &v.span(),
+                "smtp.starttls",
+                "only meaningful with an smtp+starttls:// URL".into(),
+            ))
+        }
+    };
+    if matches!(
+        security,
+        SmtpSecurity::Plain | SmtpSecurity::OpportunisticStartTls
+    ) && !loopback
+        && !s.allow_plain
+    {
         return Err(invalid(
             &span,
             "smtp.url",
-            "plain smtp:// is only used for loopback; use smtp+starttls:// or smtps://, or set allow_plain = true".into(),
+            "plain smtp:// (or opportunistic STARTTLS, which may fall back to it) is only used for loopback; use smtp+starttls:// or smtps://, or set allow_plain = true".into(),
         ));
     }
+    let ca_pem = match &s.ca_file {
+        None => None,
+        Some(f) => {
+            let path = resolve(f.get_ref());
+            let pem = std::fs::read(&path).map_err(|e| {
+                invalid(
+                    &f.span(),
+                    "smtp.ca_file",
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            let has_certificate =
+                String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----");
+            if !has_certificate
+                || lettre::transport::smtp::client::Certificate::from_pem(&pem).is_err()
+            {
+                return Err(invalid(
+                    &f.span(),
+                    "smtp.ca_file",
+                    format!("{} holds no PEM certificate", path.display()),
+                ));
+            }
+            Some(pem)
+        }
+    };
     let password = match (&s.password_file, &s.password_env) {
         (Some(_), Some(e)) => {
             return Err(invalid(
@@ -537,6 +723,7 @@ fn build_smtp(
         password,
         from,
         timeout,
+        ca_pem,
     })
 }
 

@@ -66,6 +66,7 @@ pub struct Metrics {
     pub items_relevant: AtomicU64,
     pub alerts_sent: AtomicU64,
     pub alerts_failed: AtomicU64,
+    pub alerts_deferred: AtomicU64,
     pub fetch_seconds: Histogram,
     pub analysis_seconds: Histogram,
 }
@@ -79,6 +80,7 @@ impl Default for Metrics {
             items_relevant: AtomicU64::new(0),
             alerts_sent: AtomicU64::new(0),
             alerts_failed: AtomicU64::new(0),
+            alerts_deferred: AtomicU64::new(0),
             fetch_seconds: Histogram::new(&[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
             analysis_seconds: Histogram::new(&[
                 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.05,
@@ -130,6 +132,11 @@ impl Metrics {
             "sahel_watch_alerts_failed_total",
             "Failed delivery attempts.",
             self.alerts_failed.load(Relaxed),
+        );
+        counter(
+            "sahel_watch_alerts_deferred_total",
+            "Alerts moved into a digest by their recipient's hourly cap.",
+            self.alerts_deferred.load(Relaxed),
         );
         let _ = writeln!(
             out,

@@ -221,7 +221,7 @@ fn prepare(
     let started = std::time::Instant::now();
     let analysis = analyze(&config.rules, &e.title, &e.text);
     metrics.analysis_seconds.observe(started.elapsed());
-    let alert_to = recipients_for(config, &analysis);
+    let alert_to = recipients_for(config, &analysis, crate::store::now());
     PreparedItem {
         fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),
         identity: id.key,

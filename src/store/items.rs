@@ -21,7 +21,7 @@ pub struct PreparedItem {
     pub fts_terms: String,
     /// Who to alert when this item is stored for the first time (or first becomes
     /// alert-worthy); empty when it is not alert-worthy.
-    pub alert_to: Vec<String>,
+    pub alert_to: Vec<super::AlertTo>,
 }
 
 /// What storing one item did.
@@ -55,17 +55,24 @@ fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
 fn enqueue(
     tx: &Transaction<'_>,
     item_id: i64,
-    to: &[String],
+    to: &[super::AlertTo],
     now: i64,
 ) -> Result<usize, StoreError> {
     let mut st = tx.prepare_cached(
-        "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at)
-         VALUES (?1, ?2, 'new', ?3, ?4, ?4)
+        "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at, mode)
+         VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6)
          ON CONFLICT (item_id, recipient, kind) DO NOTHING",
     )?;
     let mut n = 0;
     for r in to {
-        n += st.execute(params![item_id, r, message_id(item_id, "new", r), now])?;
+        n += st.execute(params![
+            item_id,
+            r.recipient,
+            message_id(item_id, "new", &r.recipient),
+            now,
+            r.due_at,
+            super::outbox::mode_str(r.delivery)
+        ])?;
     }
     tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [item_id])?;
     Ok(n)

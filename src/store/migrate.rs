@@ -15,6 +15,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_feed_health.sql",
         include_str!("../../migrations/0002_feed_health.sql"),
     ),
+    (
+        "0003_digests.sql",
+        include_str!("../../migrations/0003_digests.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

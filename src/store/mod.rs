@@ -17,7 +17,7 @@ pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
-pub use outbox::{AlertRow, OutboxEntry, OutboxStatus, Queue};
+pub use outbox::{AlertRow, AlertTo, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,12 @@ pub enum StoreError {
     NoSuchItem(i64),
     #[error("no outbox row with id {0}")]
     NoSuchAlert(i64),
+    #[error("alert {id} is {status}: {rule}")]
+    AlertStatus {
+        id: i64,
+        status: String,
+        rule: &'static str,
+    },
 }
 
 /// The database. Not `Sync`: the daemon owns one behind a mutex and calls it from blocking tasks.

@@ -50,7 +50,11 @@ fn once_stores_each_item_once_and_writes_one_alert_per_alert_worthy_item() {
     let server = HttpServer::start();
     let (urls, articles) = serve_fixtures(&server);
     let env = Env::new();
-    env.write_config(&feeds_config(&urls));
+    // The default recipient, without the hourly cap (tested in `alerts`).
+    env.write_config(&format!(
+        "{}\n[[recipients]]\nemail = \"sahel-watch@localhost\"\nmax_per_hour = 1000\n",
+        feeds_config(&urls)
+    ));
 
     let out = env.run(&["run", "--once"]);
     assert!(out.status.success(), "run --once failed: {}", stderr(&out));

@@ -1,5 +1,7 @@
-//! A real SMTP server for the tests: Python's aiosmtpd on 127.0.0.1, writing a Maildir.
-//! `scripts/test.sh` installs it into a virtualenv and points SAHEL_WATCH_TEST_PYTHON at it.
+//! A real SMTP server for the tests: Python's aiosmtpd on 127.0.0.1 (driven by
+//! `smtp_server.py` beside this file), writing a Maildir, with STARTTLS, implicit TLS and AUTH
+//! when asked. `scripts/test.sh` installs aiosmtpd into a virtualenv and points
+//! SAHEL_WATCH_TEST_PYTHON at it.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -17,8 +19,50 @@ fn python() -> String {
     std::env::var("SAHEL_WATCH_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
+/// TLS on the server side, with the test CA's server certificate (tests/fixtures/tls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    None,
+    /// STARTTLS, required before MAIL.
+    StartTls,
+    /// TLS from the first byte (smtps).
+    Implicit,
+}
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A fixed port (to bring a server up where the daemon expects one); else a free one.
+    pub port: Option<u16>,
+    pub tls: Tls,
+    /// AUTH required with this user and password.
+    pub auth: Option<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            port: None,
+            tls: Tls::None,
+            auth: None,
+        }
+    }
+}
+
+/// The test CA's certificate, to give the daemon as `smtp.ca_file`.
+pub fn ca_file() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tls/ca.pem"
+    ))
+}
+
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        SmtpServer::start_with(Options::default())
+    }
+
+    pub fn start_with(o: Options) -> SmtpServer {
         let py = python();
         let check = Command::new(&py).args(["-c", "import aiosmtpd"]).output();
         assert!(
@@ -27,18 +71,33 @@ impl SmtpServer {
         );
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("Maildir");
-        let port = super::free_port();
-        let child = Command::new(&py)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(&maildir)
+        let port = o.port.unwrap_or_else(super::free_port);
+        let tls_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+        let mut cmd = Command::new(&py);
+        cmd.arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/it/support/smtp_server.py"
+        ))
+        .args(["--port", &port.to_string()])
+        .arg("--maildir")
+        .arg(&maildir);
+        let pair = [
+            format!("{tls_dir}/server.pem"),
+            format!("{tls_dir}/server.key"),
+        ];
+        match o.tls {
+            Tls::None => {}
+            Tls::StartTls => {
+                cmd.arg("--starttls").args(&pair);
+            }
+            Tls::Implicit => {
+                cmd.arg("--tls").args(&pair);
+            }
+        }
+        if let Some((u, p)) = &o.auth {
+            cmd.args(["--auth", &format!("{u}:{p}")]);
+        }
+        let child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

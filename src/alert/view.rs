@@ -1,0 +1,493 @@
+//! What an alert says, as plain data for the templates: every string that came from a feed is
+//! stripped of control and bidi-override characters here (so a hostile title can neither inject
+//! headers nor reorder what the reader sees), and HTML escaping is left to the templates'
+//! autoescaping.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::detect::{Entity, EntityKind, EventKind, RulePack};
+use crate::store::{AlertRow, DigestRow};
+
+/// The longest headline shown, in characters.
+const MAX_TITLE_CHARS: usize = 300;
+/// The longest excerpt of the article shown, in characters.
+const MAX_EXCERPT_CHARS: usize = 1_200;
+/// The longest subject, in characters.
+const MAX_SUBJECT_CHARS: usize = 200;
+
+/// A run of text, marked when a rule matched it: "event", "entity", "figure", or "".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Segment {
+    pub text: String,
+    pub hit: &'static str,
+}
+
+/// One outlet's article about the event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlet {
+    pub name: String,
+    pub title: String,
+    /// Only http(s) links; anything else (javascript:, data:) is not a link.
+    pub url: Option<String>,
+}
+
+/// One alert, ready for the templates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertView {
+    /// The outbox row, and the item it is about.
+    pub id: i64,
+    pub item_id: i64,
+    /// "new" for the first alert about an event.
+    pub kind: String,
+    pub subject: String,
+    /// The English summary block.
+    pub what: String,
+    pub r#where: String,
+    pub when: String,
+    pub toll: String,
+    pub groups: String,
+    pub score: String,
+    pub outlets: Vec<Outlet>,
+    /// The Arabic headline and excerpt, cut into segments with the matched terms marked.
+    pub title: Vec<Segment>,
+    pub paragraphs: Vec<Vec<Segment>>,
+    /// The distinct terms that matched, for the plain-text part.
+    pub matched: Vec<String>,
+}
+
+/// A digest: several alerts for one recipient in one email.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DigestView {
+    pub id: i64,
+    pub subject: String,
+    pub count: usize,
+    pub alerts: Vec<AlertView>,
+}
+
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Removes control characters (CR and LF included) and bidi embeddings/overrides/isolates,
+/// collapses white space, and cuts to `max` characters.
+pub fn sanitize_line(s: &str, max: usize) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !is_unsafe(*c))
+        .collect();
+    let joined = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    match joined.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &joined[..i]),
+        None => joined,
+    }
+}
+
+/// Like [`sanitize_line`] for a piece of a line: keeps a single space at either end, so that
+/// segments put back together keep their word breaks.
+fn sanitize_piece(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else if !is_unsafe(c) {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+fn safe_link(url: Option<&str>) -> Option<String> {
+    let u = url::Url::parse(url?).ok()?;
+    matches!(u.scheme(), "http" | "https").then(|| u.to_string())
+}
+
+fn event_ar(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Attack => "هجوم",
+        EventKind::Kidnapping => "اختطاف",
+        EventKind::BorderClosure => "إغلاق حدود",
+    }
+}
+
+fn event_en(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Attack => "attack",
+        EventKind::Kidnapping => "kidnapping",
+        EventKind::BorderClosure => "border closure",
+    }
+}
+
+fn country<'a>(rules: &'a RulePack, code: &str) -> Option<&'a Entity> {
+    rules
+        .entities
+        .iter()
+        .find(|e| e.kind == EntityKind::Country && e.country.as_deref() == Some(code))
+}
+
+fn country_ar(rules: &RulePack, code: &str) -> String {
+    country(rules, code).map_or_else(|| code.to_owned(), |e| e.name.clone())
+}
+
+fn country_en(rules: &RulePack, code: &str) -> String {
+    country(rules, code)
+        .and_then(|e| e.name_en.clone())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// The places named (cities and regions), in the order the detector listed them.
+fn places<'a>(rules: &'a RulePack, ids: &[String]) -> Vec<&'a Entity> {
+    ids.iter()
+        .filter_map(|id| rules.entity(id))
+        .filter(|e| matches!(e.kind, EntityKind::City | EntityKind::Region) && e.country.is_some())
+        .collect()
+}
+
+fn format_time(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// The highlighted spans of the analysed text (title, a line break, the body), sorted and
+/// without overlaps.
+fn highlights(row: &AlertRow, original_len: usize) -> Vec<(usize, usize, &'static str)> {
+    let mut spans: Vec<(usize, usize, &'static str)> = row
+        .analysis
+        .explanation
+        .iter()
+        .filter(|e| e.start < e.end && e.end <= original_len)
+        .filter_map(|e| {
+            let hit = match e.rule.split(':').next() {
+                Some("event") => "event",
+                Some("entity") => "entity",
+                Some("figure") => "figure",
+                _ => return None,
+            };
+            Some((e.start, e.end, hit))
+        })
+        .collect();
+    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+    let mut out: Vec<(usize, usize, &'static str)> = Vec::with_capacity(spans.len());
+    for s in spans {
+        if out.last().is_none_or(|l| s.0 >= l.1) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Cuts `text[range]` into segments at the highlighted spans; at most `budget` characters are
+/// kept (the rest is cut with an ellipsis).
+fn segments(
+    text: &str,
+    range: std::ops::Range<usize>,
+    spans: &[(usize, usize, &'static str)],
+    budget: &mut usize,
+) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut push = |piece: &str, hit: &'static str, out: &mut Vec<Segment>| {
+        if *budget == 0 {
+            return;
+        }
+        let clean = sanitize_piece(piece);
+        let n = clean.chars().count();
+        let clean = if n > *budget {
+            let cut: String = clean.chars().take(*budget).collect();
+            *budget = 0;
+            format!("{cut}…")
+        } else {
+            *budget -= n;
+            clean
+        };
+        if !clean.is_empty() {
+            out.push(Segment { text: clean, hit });
+        }
+    };
+    let mut at = range.start;
+    for &(s, e, hit) in spans {
+        if e <= range.start || s >= range.end {
+            continue;
+        }
+        let (s, e) = (s.max(range.start), e.min(range.end));
+        if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            continue;
+        }
+        if s > at {
+            push(&text[at..s], "", &mut out);
+        }
+        push(&text[s..e], hit, &mut out);
+        at = e;
+    }
+    if at < range.end {
+        push(&text[at..range.end], "", &mut out);
+    }
+    // A line's outer spaces are not content.
+    if let Some(f) = out.first_mut() {
+        f.text = f.text.trim_start().to_owned();
+    }
+    if let Some(l) = out.last_mut() {
+        l.text = l.text.trim_end().to_owned();
+    }
+    out.retain(|s| !s.text.is_empty());
+    out
+}
+
+/// The subject: «[sahel-watch] هجوم — مالي: 27 قتيلا (باماكو)», free of control characters.
+fn subject(rules: &RulePack, row: &AlertRow) -> String {
+    let a = &row.analysis;
+    let mut subject = String::from("[sahel-watch] ");
+    let events: Vec<&str> = a.events.iter().map(|e| event_ar(*e)).collect();
+    subject.push_str(&events.join(" / "));
+    let countries: Vec<String> = a.countries.iter().map(|c| country_ar(rules, c)).collect();
+    if !countries.is_empty() {
+        subject.push_str(" — ");
+        subject.push_str(&countries.join("، "));
+    }
+    if let Some(k) = a.figures.killed {
+        let _ = write!(subject, ": {k} قتيلا");
+    } else if let Some(k) = a.figures.kidnapped {
+        let _ = write!(subject, ": {k} مختطفا");
+    }
+    if let Some(p) = places(rules, &a.entities).first() {
+        let _ = write!(subject, " ({})", p.name);
+    }
+    sanitize_line(&subject, MAX_SUBJECT_CHARS)
+}
+
+/// The view of one outbox row.
+pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
+    let a = &row.analysis;
+    let title_line = row.title.replace(['\n', '\r'], " ");
+    let original = format!("{title_line}\n{}", row.text);
+    let spans = highlights(row, original.len());
+    let mut title_budget = MAX_TITLE_CHARS;
+    let title = segments(&original, 0..title_line.len(), &spans, &mut title_budget);
+    let mut budget = MAX_EXCERPT_CHARS;
+    let mut paragraphs = Vec::new();
+    let mut at = title_line.len() + 1;
+    for line in row.text.split('\n') {
+        let range = at..at + line.len();
+        at = range.end + 1;
+        let p = segments(&original, range, &spans, &mut budget);
+        if !p.is_empty() {
+            paragraphs.push(p);
+        }
+        if budget == 0 {
+            break;
+        }
+    }
+    let mut matched: Vec<String> = title
+        .iter()
+        .chain(paragraphs.iter().flatten())
+        .filter(|s| !s.hit.is_empty())
+        .map(|s| s.text.trim().to_owned())
+        .collect();
+    matched.sort();
+    matched.dedup();
+
+    let places = places(rules, &a.entities);
+    let mut r#where: Vec<String> = places
+        .iter()
+        .map(|p| p.name_en.clone().unwrap_or_else(|| p.name.clone()))
+        .collect();
+    r#where.extend(a.countries.iter().map(|c| country_en(rules, c)));
+    r#where.dedup();
+    let mut toll = Vec::new();
+    if let Some(n) = a.figures.killed {
+        toll.push(format!("{n} killed"));
+    }
+    if let Some(n) = a.figures.wounded {
+        toll.push(format!("{n} wounded"));
+    }
+    if let Some(n) = a.figures.kidnapped {
+        toll.push(format!("{n} kidnapped"));
+    }
+    let groups: Vec<String> = a
+        .entities
+        .iter()
+        .filter_map(|id| rules.entity(id))
+        .filter(|e| e.kind == EntityKind::Group)
+        .map(|e| e.name_en.clone().unwrap_or_else(|| e.name.clone()))
+        .collect();
+    AlertView {
+        id: row.id,
+        item_id: row.item_id,
+        kind: sanitize_line(&row.kind, 20),
+        subject: subject(rules, row),
+        what: a
+            .events
+            .iter()
+            .map(|e| event_en(*e))
+            .collect::<Vec<_>>()
+            .join(", "),
+        r#where: r#where.join(", "),
+        when: format_time(row.published_at.unwrap_or(row.fetched_at)),
+        toll: if toll.is_empty() {
+            "not reported".into()
+        } else {
+            toll.join(", ")
+        },
+        groups: if groups.is_empty() {
+            "none named".into()
+        } else {
+            groups.join(", ")
+        },
+        score: format!("{:.1}", a.score),
+        outlets: vec![Outlet {
+            name: sanitize_line(&row.feed_name, 120),
+            title: sanitize_line(&row.title, MAX_TITLE_CHARS),
+            url: safe_link(row.url.as_deref()),
+        }],
+        title,
+        paragraphs,
+        matched,
+    }
+}
+
+/// The view of a digest.
+pub fn digest_view(rules: &RulePack, d: &DigestRow) -> DigestView {
+    let alerts: Vec<AlertView> = d.alerts.iter().map(|r| alert_view(rules, r)).collect();
+    let mut countries: Vec<String> = Vec::new();
+    for r in &d.alerts {
+        for c in &r.analysis.countries {
+            let name = country_ar(rules, c);
+            if !countries.contains(&name) {
+                countries.push(name);
+            }
+        }
+    }
+    let mut subject = format!("[sahel-watch] ملخص: {} تنبيهات", alerts.len());
+    if !countries.is_empty() {
+        subject.push_str(" — ");
+        subject.push_str(&countries.join("، "));
+    }
+    DigestView {
+        id: d.id,
+        subject: sanitize_line(&subject, MAX_SUBJECT_CHARS),
+        count: alerts.len(),
+        alerts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::analyze;
+
+    pub(crate) fn row(title: &str, text: &str, url: &str) -> AlertRow {
+        let rules = RulePack::bundled();
+        AlertRow {
+            id: 1,
+            item_id: 2,
+            recipient: "a@b.c".into(),
+            kind: "new".into(),
+            message_id: "<x@y>".into(),
+            attempts: 0,
+            title: title.into(),
+            text: text.into(),
+            url: Some(url.into()),
+            feed_name: "<b>Feed</b>".into(),
+            published_at: Some(0),
+            fetched_at: 0,
+            analysis: analyze(&rules, title, text),
+        }
+    }
+
+    const TEXT: &str =
+        "مقتل 27 شخصا في هجوم مسلح على قرية قرب باماكو في مالي.\nوقال مسؤول إن المهاجمين فروا.";
+
+    #[test]
+    fn subject_names_event_country_toll_and_place() {
+        let rules = RulePack::bundled();
+        let v = alert_view(
+            &rules,
+            &row("هجوم مسلح في باماكو", TEXT, "https://a.example/1"),
+        );
+        assert!(
+            v.subject.starts_with("[sahel-watch] هجوم — مالي: 27 قتيلا"),
+            "{}",
+            v.subject
+        );
+        assert_eq!(v.what, "attack");
+        assert_eq!(v.toll, "27 killed");
+    }
+
+    #[test]
+    fn matched_terms_are_marked_and_text_is_kept_whole() {
+        let rules = RulePack::bundled();
+        let v = alert_view(
+            &rules,
+            &row("هجوم مسلح في باماكو", TEXT, "https://a.example/1"),
+        );
+        let joined: Vec<String> = v
+            .paragraphs
+            .iter()
+            .map(|p| p.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        assert_eq!(joined, TEXT.lines().collect::<Vec<_>>());
+        assert!(v.title.iter().any(|s| s.hit == "event"), "{:?}", v.title);
+        assert!(
+            v.matched.iter().any(|m| m.contains("باماكو")),
+            "{:?}",
+            v.matched
+        );
+    }
+
+    #[test]
+    fn hostile_strings_are_neutralised() {
+        let rules = RulePack::bundled();
+        let v = alert_view(
+            &rules,
+            &row(
+                "هجوم في باماكو\r\nBcc: x@evil\u{202E}<script>",
+                "نص\u{202E}معكوس\u{2067} في مالي\u{0007}",
+                "javascript:alert(1)",
+            ),
+        );
+        assert!(!v.subject.contains(['\r', '\n', '\u{202E}']));
+        let all: String = v
+            .title
+            .iter()
+            .chain(v.paragraphs.iter().flatten())
+            .map(|s| s.text.as_str())
+            .collect();
+        assert!(
+            !all.contains(['\u{202E}', '\u{2067}', '\u{0007}', '\r']),
+            "{all:?}"
+        );
+        assert_eq!(v.outlets[0].url, None);
+    }
+
+    #[test]
+    fn long_text_is_cut() {
+        let rules = RulePack::bundled();
+        let long = "كلمة ".repeat(100_000);
+        let v = alert_view(&rules, &row(&long, &long, "https://a.example/1"));
+        let chars = |s: &[Segment]| s.iter().map(|s| s.text.chars().count()).sum::<usize>();
+        assert!(chars(&v.title) <= MAX_TITLE_CHARS + 1);
+        assert!(v.paragraphs.iter().map(|p| chars(p)).sum::<usize>() <= MAX_EXCERPT_CHARS + 1);
+        assert!(v.subject.chars().count() <= MAX_SUBJECT_CHARS + 1);
+    }
+}
