@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::http::HttpServer;
-use crate::support::smtp::{ca_file, Options, SmtpServer, Tls};
+use crate::support::smtp::{ca_file, Options, Security, SmtpServer};
 use crate::support::{alert_worthy, fixture, stderr, wait_for, Daemon, Env};
 
 #[test]
@@ -151,7 +151,7 @@ fn tls_config(env: &Env, url: &str, password: &str, ca: bool) -> String {
 fn starttls_with_a_private_ca_and_auth() {
     const PASSWORD: &str = "pw-7f3a9c-never-logged";
     let smtp = SmtpServer::start_with(Options {
-        tls: Tls::StartTls,
+        tls: Security::StartTls,
         auth: Some(("relay-user".into(), PASSWORD.into())),
         ..Options::default()
     });
@@ -193,7 +193,7 @@ fn starttls_with_a_private_ca_and_auth() {
 #[test]
 fn implicit_tls_with_auth_from_an_environment_variable() {
     let smtp = SmtpServer::start_with(Options {
-        tls: Tls::Implicit,
+        tls: Security::Implicit,
         auth: Some(("relay-user".into(), "env-secret".into())),
         ..Options::default()
     });

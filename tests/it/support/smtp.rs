@@ -21,7 +21,7 @@ fn python() -> String {
 
 /// TLS on the server side, with the test CA's server certificate (tests/fixtures/tls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tls {
+pub enum Security {
     None,
     /// STARTTLS, required before MAIL.
     StartTls,
@@ -34,7 +34,7 @@ pub enum Tls {
 pub struct Options {
     /// A fixed port (to bring a server up where the daemon expects one); else a free one.
     pub port: Option<u16>,
-    pub tls: Tls,
+    pub tls: Security,
     /// AUTH required with this user and password.
     pub auth: Option<(String, String)>,
 }
@@ -43,7 +43,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             port: None,
-            tls: Tls::None,
+            tls: Security::None,
             auth: None,
         }
     }
@@ -86,11 +86,11 @@ impl SmtpServer {
             format!("{tls_dir}/server.key"),
         ];
         match o.tls {
-            Tls::None => {}
-            Tls::StartTls => {
+            Security::None => {}
+            Security::StartTls => {
                 cmd.arg("--starttls").args(&pair);
             }
-            Tls::Implicit => {
+            Security::Implicit => {
                 cmd.arg("--tls").args(&pair);
             }
         }
