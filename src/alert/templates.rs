@@ -225,6 +225,34 @@ mod tests {
     }
 
     #[test]
+    fn markup_from_a_feed_is_escaped_in_html_and_left_as_text_in_plain() {
+        let t = Templates::bundled();
+        let rules = crate::detect::RulePack::bundled();
+        let mut row = super::super::sample::sample_row(&rules, "a@b.c");
+        row.title = format!("<script>alert(1)</script>{}", row.title);
+        row.text = format!("{}\n<img src=x onerror=alert(1)>", row.text);
+        row.feed_name = "<b onmouseover=x>Feed</b>".into();
+        row.url = Some("https://a.example/?a=\"><script>".into());
+        row.analysis = crate::detect::analyze(&rules, &row.title, &row.text);
+        let r = t
+            .alert(&super::super::view::alert_view(&rules, &row))
+            .unwrap();
+        assert!(!r.html.contains("<script") && !r.html.contains("<img") && !r.html.contains("<b "));
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{}",
+            r.html
+        );
+        assert!(r.text.contains("<script>alert(1)</script>"), "{}", r.text);
+    }
+
+    #[test]
     fn an_override_with_an_error_is_refused_with_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod alerts;
 mod charsets;
 mod cli;
 mod config;

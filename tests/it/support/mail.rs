@@ -8,8 +8,11 @@ pub struct Mail {
     pub subject: String,
     pub to: String,
     pub message_id: String,
-    /// The decoded text/html part.
+    /// The decoded text/plain and text/html parts.
+    pub text: String,
     pub html: String,
+    /// The message as received.
+    pub raw: String,
 }
 
 /// The decoded body of the first MIME part of type `content_type`.
@@ -122,7 +125,9 @@ pub fn parse(raw: &str) -> Mail {
         subject: decode_header(&header("Subject")),
         to: header("To"),
         message_id: header("Message-ID"),
+        text: part(raw, "text/plain"),
         html: part(raw, "text/html"),
+        raw: raw.to_owned(),
     }
 }
 
