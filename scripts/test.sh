@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need (a Rust toolchain is
 # assumed; Python's aiosmtpd, the SMTP server the tests talk to, goes into a virtualenv under
-# target/; promtool and systemd-analyze come from Debian), then checks formatting, lints and the
-# systemd unit, and runs every test.
+# target/; promtool, systemd-analyze, chromium and the Noto fonts come from Debian), then checks
+# formatting, lints and the systemd unit, runs every test, and runs the crash test with a small
+# count (scripts/crash_test.py; the full run is `scripts/crash_test.py --kills 50`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,16 +25,23 @@ if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
 fi
 export SAHEL_WATCH_TEST_PYTHON="$PWD/$venv/bin/python"
 
-# promtool (Debian's prometheus package) checks the metrics output; systemd-analyze the unit.
-if ! command -v promtool >/dev/null 2>&1 || ! command -v systemd-analyze >/dev/null 2>&1; then
-    if command -v apt-get >/dev/null 2>&1; then
-        echo "==> installing promtool and systemd-analyze (apt)"
-        apt-get update -qq
-        apt-get install -y -qq --no-install-recommends prometheus systemd >/dev/null
-    fi
+# promtool (Debian's prometheus package) checks the metrics output; systemd-analyze the unit;
+# headless chromium, with Noto's Arabic fonts, renders an alert for tests/it/picture.rs.
+need=()
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || need+=(fonts-noto-core)
+if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing ${need[*]} (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 if command -v promtool >/dev/null 2>&1; then
     export SAHEL_WATCH_TEST_PROMTOOL="$(command -v promtool)"
+fi
+if command -v chromium >/dev/null 2>&1; then
+    export SAHEL_WATCH_TEST_CHROMIUM="$(command -v chromium)"
 fi
 
 echo "==> cargo fmt --check"
@@ -45,3 +53,6 @@ cargo build --quiet --bin sahel-watch
 scripts/check_unit.sh target/debug/sahel-watch
 echo "==> cargo test"
 cargo test --lib --bins --tests --benches
+echo "==> crash test (kill -9 during a feed replay; the full run uses --kills 50)"
+cargo build --quiet --bin sahel-watch
+"$venv/bin/python" scripts/crash_test.py --kills "${SAHEL_WATCH_CRASH_KILLS:-6}"

@@ -11,7 +11,9 @@ use lettre::Message;
 use tracing::{info, warn};
 
 use super::{Context, DaemonError};
-use crate::alert::{alert_view, digest_view, next_digest_at, TemplateError, TransportError};
+use crate::alert::{
+    alert_view, digest_view, next_digest_at, Rendered, TemplateError, TransportError,
+};
 use crate::store::{now, Queue};
 
 /// The longest one message may take to hand over.
@@ -103,6 +105,16 @@ async fn attempt(
     }
 }
 
+/// The email of a rendered alert or digest.
+fn compose(
+    ctx: &Context,
+    rendered: Result<Rendered, TemplateError>,
+    to: &str,
+    message_id: &str,
+) -> Result<Message, SendError> {
+    Ok(ctx.transport.message(to, message_id, &rendered?)?)
+}
+
 fn tally(ctx: &Context, report: &mut DeliveryReport, accepted: bool, alerts: usize) {
     if accepted {
         report.sent += alerts;
@@ -183,12 +195,12 @@ async fn deliver_digests(ctx: &Context, report: &mut DeliveryReport) -> Result<(
     let digests = ctx.with_store(|s| s.due_digests(now(), 100)).await?;
     for d in digests {
         let view = digest_view(&ctx.config.rules, &d);
-        let message = ctx
-            .config
-            .templates
-            .digest(&view)
-            .map_err(SendError::from)
-            .and_then(|r| Ok(ctx.transport.message(&d.recipient, &d.message_id, &r)?));
+        let message = compose(
+            ctx,
+            ctx.config.templates.digest(&view),
+            &d.recipient,
+            &d.message_id,
+        );
         let key = format!("sw-digest-{:08}", d.id);
         let ok = attempt(ctx, Queue::Digests, d.id, d.attempts, message, &key).await?;
         if ok {

@@ -72,3 +72,32 @@ fn bundled_defaults_need_no_file() {
         "{text}"
     );
 }
+
+#[test]
+fn a_broken_template_override_exits_2_naming_its_file_and_line() {
+    let env = Env::new();
+    let dir = env.dir.path().join("templates");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("alert.html"),
+        "<p>{{ alert.what }}</p>\n<p>{{ alert.wat }}</p>\n",
+    )
+    .unwrap();
+    env.write_config("[templates]\ndir = \"templates\"\n");
+    let out = env.run(&["check-config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:2", dir.join("alert.html").display())),
+        "{err}"
+    );
+    // A good override is taken, the other templates stay bundled.
+    std::fs::write(dir.join("alert.html"), "<p>{{ alert.what }}</p>\n").unwrap();
+    let out = env.run(&["check-config"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("alert.html") && shown.contains("<bundled>/alert.txt"),
+        "{shown}"
+    );
+}

@@ -8,6 +8,7 @@ mod charsets;
 mod cli;
 mod config;
 mod hostile;
+mod picture;
 mod pipeline;
 mod rules;
 mod signals;

@@ -1,0 +1,176 @@
+//! The alert as a reader sees it: headless Chromium (Debian's `chromium`, installed by
+//! scripts/test.sh) renders a real alert's HTML part to PNG, and the picture is measured: the
+//! English summary starts at the left edge of the page, the Arabic block ends at the right edge.
+//! With `SAHEL_WATCH_UPDATE_DOCS=1` the picture is also written to docs/alert.png.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::http::HttpServer;
+use crate::support::{fixture, mail, stderr, Env};
+
+fn chromium() -> String {
+    let bin = std::env::var("SAHEL_WATCH_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let ok = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "{bin} does not run: ./scripts/test.sh installs Debian's chromium, or set SAHEL_WATCH_TEST_CHROMIUM"
+    );
+    bin
+}
+
+/// Renders `html` to a PNG `width` pixels wide.
+fn screenshot(html: &Path, png: &Path, width: u32) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--window-size={width},1100"))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "chromium failed: {status}");
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            let _ = child.kill();
+            panic!("chromium did not finish in 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A line of text in the picture, top to bottom: its leftmost and rightmost inked columns.
+#[derive(Debug, Clone, Copy)]
+struct Band {
+    left: u32,
+    right: u32,
+}
+
+/// The text lines of an RGB(A) picture: runs of rows holding any pixel darker or more colourful
+/// than the white page.
+fn bands(png: &Path) -> (Vec<Band>, u32) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "an RGB picture");
+    let (w, h) = (info.width, info.height);
+    let ink = |x: u32, y: u32| {
+        let i = ((y * w + x) as usize) * channels;
+        buf[i..i + 3].iter().any(|&c| c < 235)
+    };
+    let mut out = Vec::new();
+    let mut current: Option<Band> = None;
+    for y in 0..h {
+        let inked: Vec<u32> = (0..w).filter(|&x| ink(x, y)).collect();
+        match (inked.first(), inked.last(), current.as_mut()) {
+            (Some(&l), Some(&r), Some(b)) => {
+                b.left = b.left.min(l);
+                b.right = b.right.max(r);
+            }
+            (Some(&l), Some(&r), None) => current = Some(Band { left: l, right: r }),
+            _ => out.extend(current.take()),
+        }
+    }
+    out.extend(current);
+    (out, w)
+}
+
+#[test]
+fn the_arabic_block_of_an_alert_is_right_aligned() {
+    let seed: Vec<_> = fixture("articles.jsonl")
+        .into_iter()
+        .filter(|a| a.id == "seed-0001")
+        .collect();
+    assert_eq!(seed.len(), 1);
+    let server = HttpServer::start();
+    let url = server.feed("/seed.xml", &seed);
+    let env = Env::new();
+    env.write_config(&format!("[[feeds]]\nurl = {url:?}\n"));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files = env.maildir_files();
+    assert_eq!(files.len(), 1);
+    let m = mail::read(&files[0]);
+
+    let html = env.dir.path().join("alert.html");
+    std::fs::write(&html, &m.html).unwrap();
+    let png = env.dir.path().join("alert.png");
+    screenshot(&html, &png, 800);
+    let _ = std::fs::copy(
+        &png,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("alert.png"),
+    );
+    if std::env::var_os("SAHEL_WATCH_UPDATE_DOCS").is_some() {
+        std::fs::copy(
+            &png,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/alert.png"),
+        )
+        .unwrap();
+    }
+
+    let (bands, width) = bands(&png);
+    assert!(bands.len() >= 8, "the page has text: {bands:?}");
+    // The content box: from the leftmost to the rightmost ink on the page (the footer's rule
+    // spans it).
+    let page_left = bands.iter().map(|b| b.left).min().unwrap();
+    let page_right = bands.iter().map(|b| b.right).max().unwrap();
+    assert!(
+        page_right - page_left > width / 2,
+        "{page_left}..{page_right}"
+    );
+    let near = |a: u32, b: u32| a.abs_diff(b) <= 3;
+    // From the top: the English summary (What, Where, When, Toll, Groups, Outlets), each row
+    // starting at the left edge; then the Arabic headline and paragraphs; then the footer's rule
+    // and its English line.
+    let table = bands.iter().take_while(|b| near(b.left, page_left)).count();
+    assert!(
+        table >= 6,
+        "the summary rows start at the left edge: {bands:?}"
+    );
+    let (rule, footer) = (&bands[bands.len() - 2], &bands[bands.len() - 1]);
+    assert!(
+        near(rule.left, page_left) && near(rule.right, page_right),
+        "the footer's rule spans the page: {rule:?}"
+    );
+    assert!(
+        near(footer.left, page_left),
+        "the footer is English: {footer:?}"
+    );
+    let arabic = &bands[table..bands.len() - 2];
+    assert!(arabic.len() >= 3, "headline and paragraphs: {bands:?}");
+    for b in arabic {
+        assert!(
+            near(b.right, page_right),
+            "every Arabic line ends at the right edge: {b:?} in {bands:?}"
+        );
+    }
+    let short = arabic.iter().filter(|b| b.left > page_left + 100).count();
+    assert!(
+        short >= 2,
+        "short Arabic lines (paragraph ends) sit at the right, not the left: {bands:?}"
+    );
+}
