@@ -23,14 +23,16 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         if a.once {
             let r = run_once(ctx).await?;
             eprintln!(
-                "polled {} feeds ({} failed): {} new items, {} updated; alerts: {} queued, {} sent, {} failed",
+                "polled {} feeds ({} failed): {} new items, {} updated; alerts: {} queued, {} sent ({} digests), {} failed, {} deferred to a digest by the hourly cap",
                 r.feeds,
                 r.failed.len(),
                 r.inserted,
                 r.updated,
                 r.alerts_queued,
                 r.alerts_sent,
-                r.alerts_failed
+                r.digests_sent,
+                r.alerts_failed,
+                r.alerts_deferred
             );
             for (url, e) in &r.failed {
                 eprintln!("  failed: {url}: {e}");

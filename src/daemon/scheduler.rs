@@ -29,6 +29,9 @@ pub struct OnceReport {
     pub alerts_queued: usize,
     pub alerts_sent: usize,
     pub alerts_failed: usize,
+    /// Alerts moved into a later digest by their recipient's hourly cap.
+    pub alerts_deferred: usize,
+    pub digests_sent: usize,
 }
 
 async fn sync_feeds(ctx: &Context) -> Result<Vec<FeedRow>, DaemonError> {
@@ -77,6 +80,8 @@ pub async fn run_once(ctx: Arc<Context>) -> Result<OnceReport, DaemonError> {
     let d = deliver_due(&ctx).await?;
     report.alerts_sent = d.sent;
     report.alerts_failed = d.failed;
+    report.alerts_deferred = d.deferred;
+    report.digests_sent = d.digests;
     Ok(report)
 }
 
