@@ -171,7 +171,7 @@ def alert_key(msg):
         if part.get_content_type() == "text/plain":
             text = part.get_content()
             break
-    m = re.search(r"^Outlet:.*<(\S+)>\r?$", text, re.M)
+    m = re.search(r"^Link:\s+<(\S+)>\r?$", text, re.M)
     return (str(msg["To"]).strip().lower(), m.group(1) if m else None)
 
 

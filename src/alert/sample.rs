@@ -2,7 +2,7 @@
 //! `send-test-alert` sends, and what templates are checked against when they are loaded.
 
 use crate::detect::{analyze, RulePack};
-use crate::store::{now, AlertRow};
+use crate::store::{now, AlertRow, StoryArticle};
 
 const TITLE: &str = "الجزائر تغلق حدودها البرية مع مالي وليبيا بعد هجوم باماكو";
 const TEXT: &str = "أغلقت الجزائر حدودها البرية مع مالي وليبيا بعد الهجوم على فندق راديسون بلو في باماكو الذي أسفر عن مقتل 27 شخصا.\nوقال مصدر أمني إن الحدود ستبقى مغلقة حتى إشعار آخر.";
@@ -24,5 +24,15 @@ pub fn sample_row(rules: &RulePack, to: &str) -> AlertRow {
         published_at: Some(t),
         fetched_at: t,
         analysis: analyze(rules, TITLE, TEXT),
+        in_reply_to: None,
+        note: None,
+        articles: vec![StoryArticle {
+            item_id: 0,
+            feed_name: "sahel-watch sample".into(),
+            title: TITLE.into(),
+            url: Some("https://www.aljazeera.net/".into()),
+            published_at: Some(t),
+            reason: None,
+        }],
     }
 }

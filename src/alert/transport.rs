@@ -126,13 +126,20 @@ impl Transport {
     }
 
     /// Builds the multipart message (plain text + HTML) with a fixed Message-ID.
+    /// `in_reply_to` threads an update under the story's first alert (In-Reply-To and
+    /// References).
     pub fn message(
         &self,
         to: &str,
         message_id: &str,
+        in_reply_to: Option<&str>,
         r: &Rendered,
     ) -> Result<Message, TransportError> {
-        Ok(self.builder(to, message_id, &r.subject)?.multipart(
+        let mut b = self.builder(to, message_id, &r.subject)?;
+        if let Some(first) = in_reply_to {
+            b = b.in_reply_to(first.to_owned()).references(first.to_owned());
+        }
+        Ok(b.multipart(
             MultiPart::alternative()
                 .singlepart(
                     SinglePart::builder()

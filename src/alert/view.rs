@@ -39,8 +39,10 @@ pub struct AlertView {
     /// The outbox row, and the item it is about.
     pub id: i64,
     pub item_id: i64,
-    /// "new" for the first alert about an event.
+    /// "new" for the first alert about a story, "update" for a later one.
     pub kind: String,
+    /// For an update: what changed ("killed 10 → 27; responsibility claimed").
+    pub note: Option<String>,
     pub subject: String,
     /// The English summary block.
     pub what: String,
@@ -49,7 +51,10 @@ pub struct AlertView {
     pub toll: String,
     pub groups: String,
     pub score: String,
+    /// Every outlet's article about the story, oldest first.
     pub outlets: Vec<Outlet>,
+    /// This item's article.
+    pub link: Option<String>,
     /// The Arabic headline and excerpt, cut into segments with the matched terms marked.
     pub title: Vec<Segment>,
     pub paragraphs: Vec<Vec<Segment>>,
@@ -258,6 +263,9 @@ fn segments(
 fn subject(rules: &RulePack, row: &AlertRow) -> String {
     let a = &row.analysis;
     let mut subject = String::from("[sahel-watch] ");
+    if row.kind == "update" {
+        subject.push_str("تحديث: ");
+    }
     let events: Vec<&str> = a.events.iter().map(|e| event_ar(*e)).collect();
     subject.push_str(&events.join(" / "));
     let countries: Vec<String> = a.countries.iter().map(|c| country_ar(rules, c)).collect();
@@ -335,6 +343,7 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
         id: row.id,
         item_id: row.item_id,
         kind: sanitize_line(&row.kind, 20),
+        note: row.note.as_deref().map(|n| sanitize_line(n, 300)),
         subject: subject(rules, row),
         what: a
             .events
@@ -355,11 +364,16 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
             groups.join(", ")
         },
         score: format!("{:.1}", a.score),
-        outlets: vec![Outlet {
-            name: sanitize_line(&row.feed_name, 120),
-            title: sanitize_line(&row.title, MAX_TITLE_CHARS),
-            url: safe_link(row.url.as_deref()),
-        }],
+        outlets: row
+            .articles
+            .iter()
+            .map(|a| Outlet {
+                name: sanitize_line(&a.feed_name, 120),
+                title: sanitize_line(&a.title, MAX_TITLE_CHARS),
+                url: safe_link(a.url.as_deref()),
+            })
+            .collect(),
+        link: safe_link(row.url.as_deref()),
         title,
         paragraphs,
         matched,
@@ -412,6 +426,16 @@ mod tests {
             published_at: Some(0),
             fetched_at: 0,
             analysis: analyze(&rules, title, text),
+            in_reply_to: None,
+            note: None,
+            articles: vec![crate::store::StoryArticle {
+                item_id: 2,
+                feed_name: "<b>Feed</b>".into(),
+                title: title.into(),
+                url: Some(url.into()),
+                published_at: Some(0),
+                reason: None,
+            }],
         }
     }
 
@@ -478,6 +502,7 @@ mod tests {
             "{all:?}"
         );
         assert_eq!(v.outlets[0].url, None);
+        assert_eq!(v.link, None);
     }
 
     #[test]

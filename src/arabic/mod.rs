@@ -1,13 +1,16 @@
 //! Arabic text handling: one normalization shared by rules, items and queries, tokens with offsets
-//! back into the original text, and numbers written in digits or words.
+//! back into the original text, numbers written in digits or words, and dates resolved against
+//! the day of publication.
 //!
 //! Everything here is pure and allocation-light because it runs on every item the daemon sees.
 
+mod dates;
 mod normalize;
 mod numbers;
 mod stem;
 mod tokenize;
 
+pub use dates::{dates_in, DateMention};
 pub use normalize::{normalize, normalize_char, Normalized};
 pub use numbers::{number_at, NumberWord};
 pub use stem::{index_terms, query_terms, stem};

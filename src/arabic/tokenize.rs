@@ -19,7 +19,9 @@ pub fn is_word_char(c: char) -> bool {
         0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
         0..=0x7F => false,
         // Arabic letters (hamza to yeh, and the extended letters); not punctuation or marks.
-        0x0621..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06FF => true,
+        0x0621..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06FC | 0x06FF => {
+            true
+        }
         0x0600..=0x06FF => c.is_alphanumeric(),
         _ => c.is_alphanumeric(),
     }
@@ -56,6 +58,14 @@ mod tests {
         let t = "هجوم، في «باماكو»: 27";
         let words: Vec<_> = tokens(t).iter().map(|k| k.text(t)).collect();
         assert_eq!(words, ["هجوم", "في", "باماكو", "27"]);
+    }
+
+    #[test]
+    fn fast_word_test_agrees_with_unicode_on_the_whole_arabic_block() {
+        // The proptest below once drew U+06FD, a Sindhi sign inside the letters' range.
+        for c in '\u{0600}'..='\u{06FF}' {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
+        }
     }
 
     proptest! {

@@ -13,6 +13,7 @@ mod rules;
 mod run;
 mod send_test_alert;
 mod show;
+mod stories;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,8 +51,10 @@ enum Command {
     Run(run::Args),
     /// List stored items.
     Query(query::Args),
-    /// Show one stored item with its analysis and why.
+    /// Show one stored item with its analysis and why, or `show story ID`.
     Show(show::Args),
+    /// List stories: one incident told by one or many outlets.
+    Stories(stories::Args),
     /// Feed health, checks and export.
     Feeds(feeds::Args),
     /// Outbox of alerts: pending, sent and failed.
@@ -132,6 +135,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(&globals, a),
         Command::Query(a) => query::run(&globals, a),
         Command::Show(a) => show::run(&globals, a),
+        Command::Stories(a) => stories::run(&globals, a),
         Command::Feeds(a) => feeds::run(&globals, a),
         Command::Alerts(a) => alerts::run(&globals, a),
         Command::Classify(a) => classify::run(&globals, a),

@@ -28,7 +28,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         .build()?;
     rt.block_on(async {
         let transport = Transport::from_config(&config).context("setting up delivery")?;
-        let message = transport.message(&a.to, &row.message_id, &rendered)?;
+        let message = transport.message(&a.to, &row.message_id, None, &rendered)?;
         transport
             .send(&message, &format!("sw-test-{t}"))
             .await

@@ -1,15 +1,21 @@
 use sahel_watch::detect::Analysis;
 use sahel_watch::store::Store;
 
-use super::{Exit, Globals};
+use super::{Exit, Globals, UsageError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Item id (as listed by `query`).
-    id: i64,
+    /// An item id (as listed by `query`), or `story ID` (as listed by `stories`).
+    #[arg(value_name = "ID | story ID", num_args = 1..=2, required = true)]
+    target: Vec<String>,
     /// Print as JSON.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_id(s: &str) -> Result<i64, UsageError> {
+    s.parse()
+        .map_err(|_| UsageError(format!("{s:?} is not an id (show ID, or show story ID)")))
 }
 
 /// Prints an analysis the way `show` and `classify` do.
@@ -36,26 +42,72 @@ pub fn print_analysis(a: &Analysis) {
     }
 }
 
+fn time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default()
+}
+
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
+    let id = match a.target.as_slice() {
+        [id] => parse_id(id)?,
+        [what, id] if what == "story" => return show_story(g, parse_id(id)?, a.json),
+        _ => {
+            return Err(UsageError(format!(
+                "show ID, or show story ID (not {:?})",
+                a.target.join(" ")
+            ))
+            .into())
+        }
+    };
     let config = g.config()?;
     let store = Store::open(&config.data_dir)?;
-    let item = store.item(a.id)?;
+    let item = store.item(id)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&item)?);
         return Ok(Exit::Ok);
     }
-    let time = |t: i64| {
-        chrono::DateTime::from_timestamp(t, 0)
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default()
-    };
     println!("item {}: {}", item.row.id, item.row.title);
     println!("feed:      {} ({})", item.row.feed, item.feed_url);
     println!("url:       {}", item.row.url.as_deref().unwrap_or("-"));
     println!("identity:  {}", item.identity);
     println!("published: {}", time(item.row.published));
     println!("fetched:   {}", time(item.fetched_at));
+    if let Some(t) = item.event_at {
+        println!("event:     {}", time(t));
+    }
+    match (item.story_id, &item.story_reason) {
+        (Some(s), Some(why)) => println!("story:     {s} ({why})"),
+        (None, Some(why)) => println!("story:     none ({why})"),
+        _ => {}
+    }
     print_analysis(&item.analysis);
     println!("\n{}", item.text);
+    Ok(Exit::Ok)
+}
+
+fn show_story(g: &Globals, id: i64, json: bool) -> anyhow::Result<Exit> {
+    let config = g.config()?;
+    let store = Store::open(&config.data_dir)?;
+    let (story, articles) = store.story(id)?;
+    if json {
+        let v = serde_json::json!({ "story": story, "articles": articles });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(Exit::Ok);
+    }
+    super::stories::print_story(&story);
+    println!("articles:");
+    for a in &articles {
+        println!(
+            "  item {:>6}  {}  {}  {}",
+            a.item_id,
+            a.published_at.map(time).unwrap_or_default(),
+            sahel_watch::alert::sanitize_line(&a.feed_name, 30),
+            sahel_watch::alert::sanitize_line(&a.title, 80)
+        );
+        if let Some(why) = &a.reason {
+            println!("                {why}");
+        }
+    }
     Ok(Exit::Ok)
 }

@@ -174,6 +174,7 @@ pub struct Config {
     pub user_agent: String,
     pub rules: Arc<RulePack>,
     pub templates: Arc<crate::alert::Templates>,
+    pub stories: crate::dedup::StoryPolicy,
     /// Position in `feeds` by URL: a refresh looks its feed up among thousands.
     feed_index: std::collections::HashMap<String, usize>,
 }

@@ -41,6 +41,34 @@ struct RawConfig {
     metrics: RawMetrics,
     #[serde(default)]
     templates: Option<RawTemplates>,
+    #[serde(default)]
+    stories: RawStories,
+}
+
+/// How items of several outlets become one story, and when a story gets an update alert.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawStories {
+    /// Items whose events are this close in time can be one story.
+    window: Spanned<String>,
+    /// Update alerts per story at most.
+    max_updates: u32,
+    /// How much a toll (killed, kidnapped) must rise to be news.
+    toll_increase: u32,
+    /// An event dated longer than this before its article was published is background: it
+    /// opens no story and sends no alert.
+    max_event_age: Spanned<String>,
+}
+
+impl Default for RawStories {
+    fn default() -> Self {
+        RawStories {
+            window: Spanned::new(0..0, "72h".into()),
+            max_updates: 2,
+            toll_increase: 5,
+            max_event_age: Spanned::new(0..0, "7d".into()),
+        }
+    }
 }
 
 /// Where alert templates that replace the bundled ones live.
@@ -461,8 +489,30 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         }
     };
 
+    let stories = crate::dedup::StoryPolicy {
+        window: parse_duration(raw.stories.window.get_ref())
+            .map_err(|m| invalid(&raw.stories.window.span(), "stories.window", m))?,
+        max_updates: raw.stories.max_updates,
+        toll_increase: raw.stories.toll_increase,
+        max_event_age: parse_duration(raw.stories.max_event_age.get_ref()).map_err(|m| {
+            invalid(
+                &raw.stories.max_event_age.span(),
+                "stories.max_event_age",
+                m,
+            )
+        })?,
+    };
+    if stories.window > Duration::from_secs(30 * 86_400) {
+        return Err(invalid(
+            &raw.stories.window.span(),
+            "stories.window",
+            "at most 30d (a story is one incident)".into(),
+        ));
+    }
+
     Ok(Config {
         source: origin.to_owned(),
+        stories,
         templates: Arc::new(templates),
         data_dir: Path::new(raw.data_dir.get_ref()).to_owned(),
         smtp,

@@ -111,8 +111,11 @@ fn compose(
     rendered: Result<Rendered, TemplateError>,
     to: &str,
     message_id: &str,
+    in_reply_to: Option<&str>,
 ) -> Result<Message, SendError> {
-    Ok(ctx.transport.message(to, message_id, &rendered?)?)
+    Ok(ctx
+        .transport
+        .message(to, message_id, in_reply_to, &rendered?)?)
 }
 
 fn tally(ctx: &Context, report: &mut DeliveryReport, accepted: bool, alerts: usize) {
@@ -174,12 +177,13 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
                 }
             }
             let view = alert_view(&ctx.config.rules, &row);
-            let message = ctx
-                .config
-                .templates
-                .alert(&view)
-                .map_err(SendError::from)
-                .and_then(|r| Ok(ctx.transport.message(&row.recipient, &row.message_id, &r)?));
+            let message = compose(
+                ctx,
+                ctx.config.templates.alert(&view),
+                &row.recipient,
+                &row.message_id,
+                row.in_reply_to.as_deref(),
+            );
             let key = format!("sw-{:08}", row.id);
             let ok = attempt(ctx, Queue::Alerts, row.id, row.attempts, message, &key).await?;
             if ok {
@@ -200,6 +204,7 @@ async fn deliver_digests(ctx: &Context, report: &mut DeliveryReport) -> Result<(
             ctx.config.templates.digest(&view),
             &d.recipient,
             &d.message_id,
+            None,
         );
         let key = format!("sw-digest-{:08}", d.id);
         let ok = attempt(ctx, Queue::Digests, d.id, d.attempts, message, &key).await?;

@@ -5,16 +5,19 @@ use tracing::{info, warn};
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::{Context, DaemonError, Metrics};
-use crate::alert::recipients_for;
+use crate::alert::{alert_worthy, recipients_for};
 use crate::arabic::index_terms;
 use crate::config::Config;
+use crate::dedup::Facts;
 use crate::dedup::{content_hash, identity, Identity};
 use crate::detect::analyze;
+use crate::detect::event_date;
 use crate::feed::{parse_feed, Entry, ParsedFeed};
 use crate::fetch::{
     charset_from_content_type, decode_feed, decompress, next_after_failure, next_after_success,
     FetchOutcome, PollHints, Validators,
 };
+use crate::store::StoryInput;
 use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PreparedItem};
 
 /// An entry with its content hash and identity.
@@ -178,7 +181,8 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
                 .map(|((e, hash, k), _)| prepare(&config, &metrics, e, hash, k))
                 .collect();
             let t = now();
-            let out = s.ingest_and_record(id, &prepared, t, &record, t + secs(next))?;
+            let out =
+                s.ingest_and_record(id, &prepared, t, &record, t + secs(next), &config.stories)?;
             for (o, p) in out.iter().zip(&prepared) {
                 if matches!(o, IngestOutcome::Inserted { .. }) {
                     metrics.items_ingested.fetch_add(1, Relaxed);
@@ -221,7 +225,20 @@ fn prepare(
     let started = std::time::Instant::now();
     let analysis = analyze(&config.rules, &e.title, &e.text);
     metrics.analysis_seconds.observe(started.elapsed());
-    let alert_to = recipients_for(config, &analysis, crate::store::now());
+    let now = crate::store::now();
+    let alert_to = recipients_for(config, &analysis, now);
+    let published = e.published.map(|d| d.timestamp());
+    let (event_at, story) = if alert_worthy(&analysis) {
+        story_input(
+            config,
+            &analysis,
+            &e.title,
+            &e.text,
+            published.unwrap_or(now),
+        )
+    } else {
+        (None, StoryInput::None)
+    };
     PreparedItem {
         fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),
         identity: id.key,
@@ -230,11 +247,63 @@ fn prepare(
         canonical_url: id.canonical_url,
         title: e.title,
         text: e.text,
-        published_at: e.published.map(|d| d.timestamp()),
+        published_at: published,
         content_hash: hash,
         analysis,
         alert_to,
+        event_at,
+        story,
     }
+}
+
+/// How long before its publication an undated report's event may have happened.
+const UNDATED_SLACK: i64 = 2 * 86_400;
+
+/// When the event of an alert-worthy item happened, and what it brings to stories: its facts,
+/// or, when the text dates the event longer than `stories.max_event_age` before publication,
+/// the reason it brings nothing.
+fn story_input(
+    config: &Config,
+    analysis: &crate::detect::Analysis,
+    title: &str,
+    text: &str,
+    published: i64,
+) -> (Option<i64>, StoryInput) {
+    let day = chrono::DateTime::from_timestamp(published, 0)
+        .unwrap_or_default()
+        .date_naive();
+    let dated = event_date(analysis, title, text, day);
+    let event_at = dated
+        .as_ref()
+        .map(|d| {
+            d.date
+                .and_hms_opt(12, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                .timestamp()
+        })
+        .map_or(published, |t| t.min(published));
+    let age = published - event_at;
+    if let Some(d) = dated
+        .as_ref()
+        .filter(|_| age > secs(config.stories.max_event_age))
+    {
+        let reason = format!(
+            "event dated {} («{}»), {} days before publication: background, no story",
+            d.date,
+            d.phrase,
+            age / 86_400
+        );
+        return (Some(event_at), StoryInput::Old(reason));
+    }
+    // An undated report may come days after its event («بعد 3 أيام»): its event is placed
+    // anywhere in the two days before publication.
+    let range = match dated {
+        Some(_) => (event_at, event_at),
+        None => (published - UNDATED_SLACK, published),
+    };
+    let facts = Facts::of_item(&config.rules, analysis, title, text, range);
+    (Some(event_at), StoryInput::Facts(Box::new(facts)))
 }
 
 fn secs(d: Duration) -> i64 {

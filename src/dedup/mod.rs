@@ -1,6 +1,12 @@
 //! Item identity (DESIGN.md contract 1): the GUID, else the canonical URL, else a hash of the
 //! content. The store enforces it with a UNIQUE constraint.
 
+mod story;
+
+pub use story::{
+    affinity, best_match, changes, signature, similarity, Facts, StoryPolicy, JOIN_SCORE,
+};
+
 use sha2::{Digest, Sha256};
 
 use crate::arabic::normalize;

@@ -43,6 +43,9 @@ pub struct Analysis {
     /// Gazetteer ids of the places and actors named.
     pub entities: Vec<String>,
     pub figures: Figures,
+    /// A claim of responsibility is reported.
+    #[serde(default)]
+    pub claimed: bool,
     pub explanation: Vec<Explanation>,
 }
 
@@ -419,6 +422,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     let mut security = BTreeSet::new();
     let mut security_score = 0.0;
     let mut offtopic = BTreeSet::new();
+    let mut claimed = false;
     for h in &hits {
         match pack.patterns[h.pattern].target {
             Target::Security(strong) => {
@@ -435,6 +439,11 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             }
             Target::Offtopic if offtopic.insert(pack.patterns[h.pattern].term.clone()) => {
                 explain("offtopic".into(), h);
+            }
+            // A claim counts where the text is about a Sahel event: near one of its anchors.
+            Target::Claim if !claimed && nearest(h, &anchors).is_some_and(|d| d <= pack.window) => {
+                claimed = true;
+                explain("claim".into(), h);
             }
             _ => {}
         }
@@ -522,6 +531,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             wounded,
             kidnapped,
         },
+        claimed: relevant && claimed,
         explanation,
     }
 }

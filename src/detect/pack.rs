@@ -125,6 +125,9 @@ struct RawPack {
     weak_security: RawTerms,
     #[serde(default)]
     offtopic: RawTerms,
+    /// Words of a claim of responsibility («تبنى»): a claim is news for a story's update.
+    #[serde(default)]
+    claims: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
@@ -309,6 +312,8 @@ pub(crate) enum Target {
     /// Security vocabulary: strong (`[security]`) or weak (`[weak_security]`).
     Security(bool),
     Offtopic,
+    /// A claim of responsibility.
+    Claim,
 }
 
 #[derive(Debug, Clone)]
@@ -533,7 +538,7 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 9] = [
+        let vocabulary: [(&str, &[String], Target); 10] = [
             (
                 "security.terms",
                 &raw.security.terms,
@@ -545,6 +550,7 @@ impl RulePack {
                 Target::Security(false),
             ),
             ("offtopic.terms", &raw.offtopic.terms, Target::Offtopic),
+            ("claims.terms", &raw.claims.terms, Target::Claim),
             (
                 "figures.killed_after",
                 &f.killed_after,

@@ -1,6 +1,8 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
+use crate::dedup::StoryPolicy;
+
 use super::{Store, StoreError};
 use crate::detect::Analysis;
 
@@ -22,6 +24,20 @@ pub struct PreparedItem {
     /// Who to alert when this item is stored for the first time (or first becomes
     /// alert-worthy); empty when it is not alert-worthy.
     pub alert_to: Vec<super::AlertTo>,
+    /// When the reported event happened (unix seconds), for alert-worthy items.
+    pub event_at: Option<i64>,
+    pub story: StoryInput,
+}
+
+/// What an item brings to stories.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoryInput {
+    /// Not an event report: no story.
+    None,
+    /// An event report too old to open a story or alert, and why.
+    Old(String),
+    /// An event report: it opens a story or joins one.
+    Facts(Box<crate::dedup::Facts>),
 }
 
 /// What storing one item did.
@@ -44,7 +60,7 @@ impl IngestOutcome {
 }
 
 /// The Message-ID of an alert: fixed by the row's key, so a resend is the same message.
-fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
+pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
     let h = Sha256::digest(recipient.as_bytes());
     format!(
         "<sw.{item_id}.{kind}.{:02x}{:02x}{:02x}{:02x}@sahel-watch>",
@@ -52,30 +68,36 @@ fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
     )
 }
 
-fn enqueue(
+/// Files an alert-worthy item under its story and writes its alerts (or records why it has
+/// none), once: `items.alerted` keeps an edit from alerting again.
+fn decide(
     tx: &Transaction<'_>,
-    item_id: i64,
-    to: &[super::AlertTo],
+    id: i64,
+    it: &PreparedItem,
     now: i64,
+    policy: &StoryPolicy,
 ) -> Result<usize, StoreError> {
-    let mut st = tx.prepare_cached(
-        "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at, mode)
-         VALUES (?1, ?2, 'new', ?3, ?4, ?5, ?6)
-         ON CONFLICT (item_id, recipient, kind) DO NOTHING",
-    )?;
-    let mut n = 0;
-    for r in to {
-        n += st.execute(params![
-            item_id,
-            r.recipient,
-            message_id(item_id, "new", &r.recipient),
+    let written = match &it.story {
+        StoryInput::None => return Ok(0),
+        StoryInput::Old(reason) => {
+            tx.execute(
+                "UPDATE items SET story_reason = ?2 WHERE id = ?1",
+                params![id, reason],
+            )?;
+            0
+        }
+        StoryInput::Facts(facts) => super::stories::assign(
+            tx,
+            id,
+            facts,
+            it.published_at.unwrap_or(now),
+            &it.alert_to,
             now,
-            r.due_at,
-            super::outbox::mode_str(r.delivery)
-        ])?;
-    }
-    tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [item_id])?;
-    Ok(n)
+            policy,
+        )?,
+    };
+    tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [id])?;
+    Ok(written)
 }
 
 impl Store {
@@ -108,12 +130,13 @@ impl Store {
         now: i64,
         record: &super::FetchRecord,
         next_poll_at: i64,
+        policy: &StoryPolicy,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let tx = self.conn.transaction()?;
         super::feeds::record_fetch_in(&tx, feed_id, record, now, next_poll_at)?;
         let mut out = Vec::with_capacity(items.len());
         for it in items {
-            out.push(ingest_one(&tx, feed_id, it, now)?);
+            out.push(ingest_one(&tx, feed_id, it, now, policy)?);
         }
         if out
             .iter()
@@ -136,6 +159,7 @@ fn ingest_one(
     feed_id: i64,
     it: &PreparedItem,
     now: i64,
+    policy: &StoryPolicy,
 ) -> Result<IngestOutcome, StoreError> {
     // The same item may arrive under a weaker key from another feed (no GUID, same URL).
     let existing: Option<(i64, String, bool)> = tx
@@ -157,7 +181,7 @@ fn ingest_one(
             tx.execute(
                 "UPDATE items SET title = ?2, text = ?3, content_hash = ?4, relevant = ?5,
                     score = ?6, events = ?7, countries = ?8, analysis = ?9, updated_at = ?10,
-                    published_at = coalesce(?11, published_at)
+                    published_at = coalesce(?11, published_at), event_at = ?12
                  WHERE id = ?1",
                 params![
                     id,
@@ -170,7 +194,8 @@ fn ingest_one(
                     countries,
                     analysis,
                     now,
-                    it.published_at
+                    it.published_at,
+                    it.event_at
                 ],
             )?;
             tx.execute("DELETE FROM items_fts WHERE rowid = ?1", [id])?;
@@ -178,10 +203,10 @@ fn ingest_one(
                 "INSERT INTO items_fts (rowid, terms) VALUES (?1, ?2)",
                 params![id, it.fts_terms],
             )?;
-            let alerts = if !alerted && !it.alert_to.is_empty() {
-                enqueue(tx, id, &it.alert_to, now)?
-            } else {
+            let alerts = if alerted {
                 0
+            } else {
+                decide(tx, id, it, now, policy)?
             };
             Ok(IngestOutcome::Updated { id, alerts })
         }
@@ -189,8 +214,8 @@ fn ingest_one(
             tx.execute(
                 "INSERT INTO items (feed_id, identity, guid, url, canonical_url, title, text,
                     published_at, fetched_at, updated_at, content_hash, relevant, score, events,
-                    countries, analysis)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    countries, analysis, event_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     feed_id,
                     it.identity,
@@ -206,7 +231,8 @@ fn ingest_one(
                     it.analysis.score,
                     events,
                     countries,
-                    analysis
+                    analysis,
+                    it.event_at
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -214,11 +240,7 @@ fn ingest_one(
                 "INSERT INTO items_fts (rowid, terms) VALUES (?1, ?2)",
                 params![id, it.fts_terms],
             )?;
-            let alerts = if it.alert_to.is_empty() {
-                0
-            } else {
-                enqueue(tx, id, &it.alert_to, now)?
-            };
+            let alerts = decide(tx, id, it, now, policy)?;
             Ok(IngestOutcome::Inserted { id, alerts })
         }
     }

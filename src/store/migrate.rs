@@ -19,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_digests.sql",
         include_str!("../../migrations/0003_digests.sql"),
     ),
+    (
+        "0004_stories.sql",
+        include_str!("../../migrations/0004_stories.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

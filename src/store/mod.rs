@@ -7,6 +7,7 @@ mod migrate;
 mod notices;
 mod outbox;
 mod query;
+mod stories;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -14,11 +15,12 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
-pub use items::{IngestOutcome, PreparedItem};
+pub use items::{IngestOutcome, PreparedItem, StoryInput};
 pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
 pub use outbox::{AlertRow, AlertTo, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
+pub use stories::{StoryArticle, StoryRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -48,6 +50,8 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("no item with id {0}")]
     NoSuchItem(i64),
+    #[error("no story with id {0}")]
+    NoSuchStory(i64),
     #[error("no outbox row with id {0}")]
     NoSuchAlert(i64),
     #[error("alert {id} is {status}: {rule}")]

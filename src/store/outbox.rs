@@ -83,6 +83,11 @@ pub struct AlertRow {
     pub published_at: Option<i64>,
     pub fetched_at: i64,
     pub analysis: Analysis,
+    /// For an update: the Message-ID of the first alert about the story, and what changed.
+    pub in_reply_to: Option<String>,
+    pub note: Option<String>,
+    /// Every article of the story so far (just this item's when it has no story).
+    pub articles: Vec<super::StoryArticle>,
 }
 
 /// A due digest: one email carrying several alerts for one recipient.
@@ -125,8 +130,11 @@ fn digest_message_id(id: i64, recipient: &str) -> String {
 
 const ALERT_COLUMNS: &str = "o.id, o.item_id, o.recipient, o.kind, o.message_id, o.attempts,
     i.title, i.text, i.url, coalesce(f.name, f.title, f.url), i.published_at, i.fetched_at,
-    i.analysis
+    i.analysis, o.in_reply_to, o.note, o.story_id
     FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id";
+
+/// The most articles listed in one alert.
+const MAX_ARTICLES: usize = 20;
 
 fn alert_rows(
     conn: &rusqlite::Connection,
@@ -151,14 +159,32 @@ fn alert_rows(
                     published_at: r.get(10)?,
                     fetched_at: r.get(11)?,
                     analysis: Analysis::default(),
+                    in_reply_to: r.get(13)?,
+                    note: r.get(14)?,
+                    articles: Vec::new(),
                 },
                 r.get::<_, String>(12)?,
+                r.get::<_, Option<i64>>(15)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
-        .map(|(mut row, json)| {
+        .map(|(mut row, json, story)| {
             row.analysis = serde_json::from_str(&json)?;
+            row.articles = match story {
+                Some(s) => super::stories::articles(conn, s, MAX_ARTICLES)?,
+                None => Vec::new(),
+            };
+            if row.articles.is_empty() {
+                row.articles.push(super::StoryArticle {
+                    item_id: row.item_id,
+                    feed_name: row.feed_name.clone(),
+                    title: row.title.clone(),
+                    url: row.url.clone(),
+                    published_at: row.published_at,
+                    reason: None,
+                });
+            }
             Ok(row)
         })
         .collect()
@@ -438,7 +464,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{FetchRecord, PreparedItem};
+    use crate::dedup::{Facts, StoryPolicy};
+    use crate::store::{FetchRecord, PreparedItem, StoryInput};
 
     /// A store with one feed and `n` stored items, each queued for `to` as `delivery`, due at
     /// `due_at`.
@@ -461,6 +488,15 @@ mod tests {
                 content_hash: format!("h{i}"),
                 analysis: Analysis::default(),
                 fts_terms: String::new(),
+                event_at: Some(100),
+                // Each item its own incident: a country of its own.
+                story: StoryInput::Facts(Box::new(Facts {
+                    kinds: vec![crate::detect::EventKind::Attack],
+                    countries: vec![format!("C{i}")],
+                    event_first: 100,
+                    event_last: 100,
+                    ..Facts::default()
+                })),
                 alert_to: to
                     .iter()
                     .map(|(r, d, due)| AlertTo {
@@ -477,7 +513,13 @@ mod tests {
             last_modified: None,
             title: None,
         };
-        s.ingest_and_record(feed, &items, 100, &record, 200)
+        let policy = StoryPolicy {
+            window: std::time::Duration::from_secs(72 * 3600),
+            max_updates: 2,
+            toll_increase: 5,
+            max_event_age: std::time::Duration::from_secs(7 * 86_400),
+        };
+        s.ingest_and_record(feed, &items, 100, &record, 200, &policy)
             .unwrap();
         (dir, s)
     }

@@ -50,6 +50,11 @@ pub struct ItemDetail {
     pub fetched_at: i64,
     pub updated_at: i64,
     pub analysis: Analysis,
+    /// The story the item belongs to, and why it joined it (or why it has none).
+    pub story_id: Option<i64>,
+    pub story_reason: Option<String>,
+    /// When the reported event happened (unix seconds).
+    pub event_at: Option<i64>,
 }
 
 /// An FTS5 query from word alternatives, every term quoted so that nothing the user typed is
@@ -153,7 +158,7 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {ROW_COLUMNS}, f.url, i.guid, i.identity, i.text, i.fetched_at,
-                        i.updated_at, i.analysis
+                        i.updated_at, i.analysis, i.story_id, i.story_reason, i.event_at
                      FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"
                 ),
                 [id],
@@ -167,11 +172,22 @@ impl Store {
                         r.get::<_, i64>(13)?,
                         r.get::<_, i64>(14)?,
                         r.get::<_, String>(15)?,
+                        (r.get(16)?, r.get(17)?, r.get(18)?),
                     ))
                 },
             )
             .optional()?;
-        let Some((row, feed_url, guid, identity, text, fetched_at, updated_at, analysis)) = found
+        let Some((
+            row,
+            feed_url,
+            guid,
+            identity,
+            text,
+            fetched_at,
+            updated_at,
+            analysis,
+            (story_id, story_reason, event_at),
+        )) = found
         else {
             return Err(StoreError::NoSuchItem(id));
         };
@@ -184,6 +200,9 @@ impl Store {
             fetched_at,
             updated_at,
             analysis: serde_json::from_str(&analysis)?,
+            story_id,
+            story_reason,
+            event_at,
         })
     }
 }

@@ -46,7 +46,7 @@ fn feeds_config(urls: &[String]) -> String {
 }
 
 #[test]
-fn once_stores_each_item_once_and_writes_one_alert_per_alert_worthy_item() {
+fn once_stores_each_item_once_and_writes_one_alert_per_story() {
     let server = HttpServer::start();
     let (urls, articles) = serve_fixtures(&server);
     let env = Env::new();
@@ -100,10 +100,25 @@ fn once_stores_each_item_once_and_writes_one_alert_per_alert_worthy_item() {
         .count();
     assert_eq!(stored_worthy, worthy.len());
     let files = env.maildir_files();
+    // One alert per story, plus its updates; none for items that are not alert-worthy.
+    let out = env.run(&["stories", "--since", "36500d", "--limit", "1000", "--json"]);
+    let stories: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let updates: u64 = stories.iter().map(|s| s["updates"].as_u64().unwrap()).sum();
+    let in_stories: u64 = stories.iter().map(|s| s["items"].as_u64().unwrap()).sum();
     assert_eq!(
-        files.len(),
-        worthy.len(),
-        "one .eml per alert-worthy item, none for others"
+        files.len() as u64,
+        stories.len() as u64 + updates,
+        "{stories:?}"
+    );
+    assert!(updates <= 2 * stories.len() as u64);
+    assert!(
+        (in_stories as usize) <= worthy.len() && stories.len() < worthy.len(),
+        "some outlets told the same incident: {} stories for {} alert-worthy items",
+        stories.len(),
+        worthy.len()
     );
     let seed = articles.iter().find(|a| a.id == "seed-0001").unwrap();
     let mails: Vec<_> = files.iter().map(|f| mail::read(f)).collect();

@@ -1,0 +1,409 @@
+//! Dates as news writes them, resolved against the day an article was published: explicit ones
+//! («في 7 أغسطس الماضي», «في مارس 2012», «عام 2012») in the three families of month names
+//! (Egyptian/Gulf «أغسطس», Levantine «آب», Maghrebi «أوت»/«غشت»), and relative ones («أمس»,
+//! «الجمعة الماضي», «الشهر الماضي», «العام الماضي», «قبل ثلاثة أيام»).
+//!
+//! Where an expression names a span (a month, a year), the latest day of it is taken: the age of
+//! an event is never overstated, so an event called old is surely old.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+
+use super::normalize;
+use super::numbers::number_at;
+
+/// A date found among words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMention {
+    pub date: NaiveDate,
+    /// The first word and how many words the expression spans.
+    pub first: usize,
+    pub len: usize,
+}
+
+const MONTHS: &[(&str, u32)] = &[
+    ("يناير", 1),
+    ("جانفي", 1),
+    ("كانون الثاني", 1),
+    ("فبراير", 2),
+    ("فيفري", 2),
+    ("شباط", 2),
+    ("مارس", 3),
+    ("آذار", 3),
+    ("أبريل", 4),
+    ("إبريل", 4),
+    ("أفريل", 4),
+    ("نيسان", 4),
+    ("مايو", 5),
+    ("ماي", 5),
+    ("أيار", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("جوان", 6),
+    ("حزيران", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("جويلية", 7),
+    ("يوليوز", 7),
+    ("تموز", 7),
+    ("أغسطس", 8),
+    ("أوت", 8),
+    ("غشت", 8),
+    ("آب", 8),
+    ("سبتمبر", 9),
+    ("شتنبر", 9),
+    ("أيلول", 9),
+    ("أكتوبر", 10),
+    ("تشرين الأول", 10),
+    ("نوفمبر", 11),
+    ("نونبر", 11),
+    ("تشرين الثاني", 11),
+    ("ديسمبر", 12),
+    ("دجنبر", 12),
+    ("كانون الأول", 12),
+];
+
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("الأحد", Weekday::Sun),
+    ("الاثنين", Weekday::Mon),
+    ("الإثنين", Weekday::Mon),
+    ("الثلاثاء", Weekday::Tue),
+    ("الأربعاء", Weekday::Wed),
+    ("الخميس", Weekday::Thu),
+    ("الجمعة", Weekday::Fri),
+    ("السبت", Weekday::Sat),
+];
+
+/// Words that put a date in the past: «الماضي», «الماضية», «المنصرم», «الفائت».
+const PAST: &[&str] = &[
+    "الماضي",
+    "الماضية",
+    "المنصرم",
+    "المنصرمة",
+    "الفائت",
+    "الفائتة",
+];
+
+fn norm(s: &str) -> String {
+    normalize(s).text
+}
+
+struct Tables {
+    /// Month names by their first word; the second word for two-word names.
+    months: HashMap<String, Vec<(Option<String>, u32)>>,
+    weekdays: HashMap<String, Weekday>,
+    past: Vec<String>,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let mut months: HashMap<String, Vec<(Option<String>, u32)>> = HashMap::new();
+    for (name, m) in MONTHS {
+        let n = norm(name);
+        let mut words = n.split(' ');
+        let first = words.next().unwrap_or_default().to_owned();
+        months
+            .entry(first)
+            .or_default()
+            .push((words.next().map(str::to_owned), *m));
+    }
+    // Two-word names first, so «كانون الثاني» is not read as a bare «كانون».
+    for v in months.values_mut() {
+        v.sort_by_key(|(second, _)| second.is_none());
+    }
+    Tables {
+        months,
+        weekdays: WEEKDAYS.iter().map(|(n, d)| (norm(n), *d)).collect(),
+        past: PAST.iter().map(|p| norm(p)).collect(),
+    }
+});
+
+/// The word without a leading conjunction or preposition letter («وفي», «بمارس», «لعام»).
+fn bare(w: &str) -> &str {
+    for p in ["و", "ف", "ب", "ل"] {
+        if let Some(rest) = w.strip_prefix(p) {
+            if rest.chars().count() >= 3 {
+                return rest;
+            }
+        }
+    }
+    w
+}
+
+/// A month name at `i` (one or two words): (month, words used).
+fn month_at(words: &[&str], i: usize) -> Option<(u32, usize)> {
+    let t = &*TABLES;
+    let w = words.get(i)?;
+    let candidates = t.months.get(*w).or_else(|| t.months.get(bare(w)))?;
+    for (second, m) in candidates {
+        match second {
+            Some(s) if words.get(i + 1) == Some(&s.as_str()) => return Some((*m, 2)),
+            Some(_) => {}
+            None => return Some((*m, 1)),
+        }
+    }
+    None
+}
+
+fn year_at(words: &[&str], i: usize) -> Option<i32> {
+    let w = words.get(i)?;
+    let y: i32 = w.strip_suffix('م').unwrap_or(w).parse().ok()?;
+    (1950..=2100).contains(&y).then_some(y)
+}
+
+fn day_of_month(w: &str) -> Option<u32> {
+    let d: u32 = bare(w).parse().ok()?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+fn is_past(words: &[&str], i: usize) -> bool {
+    words
+        .get(i)
+        .is_some_and(|w| TABLES.past.iter().any(|p| p == w))
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+/// The latest `month` of a year that is not after `published` (strictly before its month when
+/// `past`: «أغسطس الماضي» said in August is last year's).
+fn recent_month(published: NaiveDate, month: u32, past: bool) -> i32 {
+    let y = published.year();
+    if month < published.month() || (month == published.month() && !past) {
+        y
+    } else {
+        y - 1
+    }
+}
+
+fn days_before(published: NaiveDate, n: u64) -> Option<NaiveDate> {
+    published.checked_sub_days(Days::new(n))
+}
+
+/// Words between «قبل»/«منذ» and the quantity that leave it as it is: «قبل نحو 4 سنوات»,
+/// «منذ أكثر من شهر».
+const APPROXIMATELY: &[&str] = &[
+    "نحو",
+    "حوالي",
+    "قرابه",
+    "اكثر",
+    "من",
+    "زهاء",
+    "ما",
+    "يقارب",
+    "يزيد",
+    "عن",
+];
+
+/// «قبل N أيام/أسابيع/أشهر/سنوات», «منذ أكثر من شهر» (N units before publication), or
+/// «بعد N أيام من» (the article is N days after the event) at `i`.
+fn ago_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, usize)> {
+    let head = bare(words.get(i)?);
+    let after = match head {
+        "قبل" | "منذ" => false,
+        "بعد" => true,
+        _ => return None,
+    };
+    let mut j = i + 1;
+    while j < words.len() && j < i + 4 && APPROXIMATELY.contains(&words[j]) {
+        j += 1;
+    }
+    let (n, used, unit) = match number_at(&words[j..]) {
+        Some(nw) => (nw.value, nw.len, words.get(j + nw.len)?),
+        // «قبل يومين», «قبل أسبوع», «قبل عام»: the unit alone is one (or two, in the dual).
+        None => (1, 0, words.get(j)?),
+    };
+    // «بعد 3 أيام من هجوم»: only with «من» after the unit, else it is a delay to come.
+    if after && words.get(j + used + 1) != Some(&"من") {
+        return None;
+    }
+    let used = used + (j - i - 1);
+    let unit = norm(unit);
+    let n = u64::from(n);
+    let date = match unit.as_str() {
+        "يوم" | "ايام" | "يوما" => days_before(published, n)?,
+        "يومين" => days_before(published, 2)?,
+        "اسبوع" | "اسابيع" | "اسبوعا" => days_before(published, 7 * n)?,
+        "اسبوعين" => days_before(published, 14)?,
+        "شهر" | "اشهر" | "شهور" | "شهرا" => {
+            published.checked_sub_months(Months::new(n as u32))?
+        }
+        "شهرين" => published.checked_sub_months(Months::new(2))?,
+        "عام" | "سنه" | "اعوام" | "سنوات" | "عاما" => {
+            published.checked_sub_months(Months::new(12 * n as u32))?
+        }
+        "عامين" | "سنتين" => published.checked_sub_months(Months::new(24))?,
+        _ => return None,
+    };
+    Some((date, used + 2))
+}
+
+/// Every date expression among `words` (normalized), resolved against `published`.
+pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
+    let t = &*TABLES;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let found: Option<(NaiveDate, usize)> = (|| {
+            // 7 أغسطس [2015 | الماضي]
+            if let Some(d) = day_of_month(w) {
+                if let Some((m, used)) = month_at(words, i + 1) {
+                    // «19 فبراير/شباط»: the same month in a second family of names.
+                    let used = used + month_at(words, i + 1 + used).map_or(0, |(_, u)| u);
+                    let after = i + 1 + used;
+                    if let Some(y) = year_at(words, after) {
+                        return Some((NaiveDate::from_ymd_opt(y, m, d)?, used + 2));
+                    }
+                    let past = is_past(words, after);
+                    let mut y = recent_month(published, m, past);
+                    if !past && m == published.month() && d > published.day() {
+                        y -= 1;
+                    }
+                    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+                    return Some((date, used + 1 + usize::from(past)));
+                }
+            }
+            // مارس 2012; مارس الماضي; شهر مارس
+            let after_month_word = bare(w) == "شهر";
+            let at = if after_month_word { i + 1 } else { i };
+            if let Some((m, used)) = month_at(words, at) {
+                let after = at + used;
+                let span = used + usize::from(after_month_word);
+                if let Some(y) = year_at(words, after) {
+                    return Some((last_day_of_month(y, m)?, span + 1));
+                }
+                let past = is_past(words, after);
+                if past || after_month_word {
+                    let y = recent_month(published, m, past);
+                    let end = last_day_of_month(y, m)?.min(published);
+                    return Some((end, span + usize::from(past)));
+                }
+            }
+            // عام 2012; سنة 2012
+            if matches!(bare(w), "عام" | "العام" | "سنه" | "السنه") {
+                if let Some(y) = year_at(words, i + 1) {
+                    let end = NaiveDate::from_ymd_opt(y, 12, 31)?.min(published);
+                    return Some((end, 2));
+                }
+                // العام الماضي
+                if is_past(words, i + 1) {
+                    return Some((NaiveDate::from_ymd_opt(published.year() - 1, 12, 31)?, 2));
+                }
+            }
+            match bare(w) {
+                "امس" => {
+                    // أول أمس: the day before yesterday.
+                    let before = i > 0 && matches!(words[i - 1], "اول");
+                    return Some((days_before(published, if before { 2 } else { 1 })?, 1));
+                }
+                "البارحه" => return Some((days_before(published, 1)?, 1)),
+                "اليوم" => return Some((published, 1)),
+                "الشهر" if is_past(words, i + 1) => {
+                    let prev = published.checked_sub_months(Months::new(1))?;
+                    return Some((last_day_of_month(prev.year(), prev.month())?, 2));
+                }
+                "الاسبوع" if is_past(words, i + 1) => {
+                    return Some((days_before(published, 3)?, 2));
+                }
+                _ => {}
+            }
+            // [يوم] الجمعة [الماضي]: the latest such day, before the publication day when past.
+            if let Some(&day) = t.weekdays.get(bare(w)).or_else(|| t.weekdays.get(w)) {
+                let past = is_past(words, i + 1);
+                let back = (7 + published.weekday().num_days_from_monday()
+                    - day.num_days_from_monday())
+                    % 7;
+                let back = if back == 0 && past { 7 } else { back };
+                return Some((
+                    days_before(published, u64::from(back))?,
+                    1 + usize::from(past),
+                ));
+            }
+            ago_at(words, i, published)
+        })();
+        match found {
+            Some((date, len)) => {
+                out.push(DateMention {
+                    date,
+                    first: i,
+                    len,
+                });
+                i += len.max(1);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str, published: &str) -> Vec<NaiveDate> {
+        let n = normalize(s).text;
+        let toks = crate::arabic::tokens(&n);
+        let words: Vec<&str> = toks.iter().map(|t| t.text(&n)).collect();
+        let p = NaiveDate::parse_from_str(published, "%Y-%m-%d").unwrap();
+        dates_in(&words, p).into_iter().map(|m| m.date).collect()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn explicit_dates_in_every_family_of_month_names() {
+        assert_eq!(read("في 7 أغسطس الماضي", "2015-11-26"), [d("2015-08-07")]);
+        assert_eq!(read("في 7 أغسطس الماضي", "2015-08-20"), [d("2014-08-07")]);
+        assert_eq!(read("في مارس 2012", "2015-11-26"), [d("2012-03-31")]);
+        assert_eq!(read("يوم 19 شباط 2018", "2018-03-01"), [d("2018-02-19")]);
+        assert_eq!(read("في 3 أوت", "2017-08-10"), [d("2017-08-03")]);
+        assert_eq!(read("في 30 ديسمبر", "2018-01-02"), [d("2017-12-30")]);
+        assert_eq!(
+            read("في 12 كانون الثاني الماضي", "2018-05-01"),
+            [d("2018-01-12")]
+        );
+        assert_eq!(
+            read("وفي عام 2009 شن التنظيم", "2018-05-01"),
+            [d("2009-12-31")]
+        );
+    }
+
+    #[test]
+    fn relative_words() {
+        assert_eq!(read("قتل مسلحون أمس عشرة", "2018-02-21"), [d("2018-02-20")]);
+        assert_eq!(read("أول أمس", "2018-02-21"), [d("2018-02-19")]);
+        // 2018-02-21 is a Wednesday.
+        assert_eq!(read("يوم الجمعة الماضي", "2018-02-21"), [d("2018-02-16")]);
+        assert_eq!(read("الأربعاء الماضي", "2018-02-21"), [d("2018-02-14")]);
+        assert_eq!(read("الإثنين", "2018-02-21"), [d("2018-02-19")]);
+        assert_eq!(read("العام الماضي", "2018-02-21"), [d("2017-12-31")]);
+        assert_eq!(read("الشهر الماضي", "2018-03-05"), [d("2018-02-28")]);
+        assert_eq!(read("قبل ثلاثة أيام", "2018-02-21"), [d("2018-02-18")]);
+        assert_eq!(read("قبل عامين", "2018-02-21"), [d("2016-02-21")]);
+        assert_eq!(read("منذ أكثر من شهر", "2018-03-21"), [d("2018-02-21")]);
+        assert_eq!(read("قبل نحو 4 سنوات", "2018-02-23"), [d("2014-02-23")]);
+        assert_eq!(read("بعد 3 أيام من هجوم", "2018-02-23"), [d("2018-02-20")]);
+        assert!(
+            read("بعد 3 أيام", "2018-02-23").is_empty(),
+            "a delay to come"
+        );
+        assert_eq!(
+            read("في 19 فبراير/ شباط الماضي", "2018-03-21"),
+            [d("2018-02-19")]
+        );
+    }
+
+    #[test]
+    fn a_month_name_alone_is_not_a_date() {
+        // «مارس» is also a verb («he practised»).
+        assert!(read("مارس الضغط على الحكومة", "2018-02-21").is_empty());
+        assert!(read("قتل 7 أشخاص", "2018-02-21").is_empty());
+    }
+}

@@ -1,0 +1,89 @@
+use sahel_watch::store::{now, Store, StoryRow};
+
+use super::{Exit, Globals};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only stories last seen since then: a duration back from now («7d»), a date or an RFC
+    /// 3339 time.
+    #[arg(long, default_value = "30d")]
+    since: String,
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// One JSON object per line.
+    #[arg(long)]
+    json: bool,
+}
+
+fn day(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The lines `stories` and `show story` print for a story.
+pub fn print_story(s: &StoryRow) {
+    let f = &s.facts;
+    let kinds: Vec<&str> = f.kinds.iter().map(|k| k.as_str()).collect();
+    let places: Vec<&str> = f
+        .cities
+        .iter()
+        .chain(&f.regions)
+        .map(|p| p.id.as_str())
+        .collect();
+    let n = |v: Option<u32>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+    println!(
+        "story {:>5}  {:<22} {:<9} first {}  last {}  {} items, {} outlets, {} updates",
+        s.id,
+        kinds.join("+"),
+        f.countries.join(","),
+        day(s.first_seen),
+        day(s.last_seen),
+        s.items,
+        s.outlets.len(),
+        s.updates
+    );
+    println!(
+        "             places {}  groups {}  killed {} kidnapped {}{}",
+        if places.is_empty() {
+            "-".into()
+        } else {
+            places.join(",")
+        },
+        if f.groups.is_empty() {
+            "-".into()
+        } else {
+            f.groups.join(",")
+        },
+        n(f.killed),
+        n(f.kidnapped),
+        if f.claimed { "  claimed" } else { "" }
+    );
+    println!(
+        "             outlets {}",
+        s.outlets
+            .iter()
+            .map(|o| sahel_watch::alert::sanitize_line(o, 40))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
+    let config = g.config()?;
+    let store = Store::open(&config.data_dir)?;
+    let since = super::query::parse_time(&a.since, now())?;
+    for s in store.stories(Some(since), a.limit)? {
+        if a.json {
+            let mut v = serde_json::to_value(&s)?;
+            // The signature is for matching, not for reading.
+            if let Some(f) = v.get_mut("facts").and_then(|f| f.as_object_mut()) {
+                f.remove("signature");
+            }
+            println!("{v}");
+        } else {
+            print_story(&s);
+        }
+    }
+    Ok(Exit::Ok)
+}

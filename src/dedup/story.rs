@@ -1,0 +1,676 @@
+//! Stories (DESIGN.md contract 2): items from different outlets that report the same incident.
+//! Pure: what an item says about its incident ([`Facts`]), the index keys that find candidate
+//! stories without scanning them all, whether an item joins a candidate and why, and whether it
+//! changes the facts enough for an update alert. The store applies it inside the item's
+//! transaction.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::arabic::{normalize, stem, tokens};
+use crate::detect::{Analysis, EntityKind, EventKind, RulePack};
+
+/// Words of the headline and lead that go into the text signature.
+const LEAD_WORDS: usize = 80;
+/// MinHash functions in a signature.
+const SIGNATURE_LEN: usize = 64;
+
+/// How stories are formed and updated (`[stories]` in the configuration).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryPolicy {
+    /// Items whose events are this close in time can be one story.
+    pub window: Duration,
+    /// Update alerts per story at most.
+    pub max_updates: u32,
+    /// A toll (killed or kidnapped) must rise by this much to be news.
+    pub toll_increase: u32,
+    /// An event dated longer than this before its article's publication opens no story.
+    pub max_event_age: Duration,
+}
+
+/// What an item (or a story, merged over its items) says about its incident.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub kinds: Vec<EventKind>,
+    pub countries: Vec<String>,
+    /// Towns and cities (the most specific places), then regions.
+    pub cities: Vec<Place>,
+    pub regions: Vec<Place>,
+    pub groups: Vec<String>,
+    pub killed: Option<u32>,
+    pub wounded: Option<u32>,
+    pub kidnapped: Option<u32>,
+    pub claimed: bool,
+    /// When the event happened (unix seconds): the first and the latest of the items.
+    pub event_first: i64,
+    pub event_last: i64,
+    /// MinHash of the headline's and lead's word stems.
+    pub signature: Vec<u32>,
+}
+
+/// A place of the gazetteer, with its coordinates when the rule pack has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: String,
+    #[serde(default)]
+    pub at: Option<(f64, f64)>,
+}
+
+/// Great-circle distance in km.
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The least distance between two sets of places with coordinates.
+fn nearest(a: &[Place], b: &[Place]) -> Option<f64> {
+    a.iter()
+        .filter_map(|p| p.at)
+        .flat_map(|x| b.iter().filter_map(|q| q.at).map(move |y| km(x, y)))
+        .min_by(f64::total_cmp)
+}
+
+fn same_place(a: &[Place], b: &[Place]) -> bool {
+    a.iter().any(|p| b.iter().any(|q| q.id == p.id))
+}
+
+fn union<T: PartialEq + Clone>(a: &mut Vec<T>, b: &[T]) {
+    for x in b {
+        if !a.contains(x) {
+            a.push(x.clone());
+        }
+    }
+}
+
+fn max_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    a.max(b)
+}
+
+/// Sentences of the body that make the lead.
+const LEAD_SENTENCES: usize = 2;
+
+/// Where the lead ends in the analysed text (the headline, a line break, then the body): after
+/// the headline and the first [`LEAD_SENTENCES`] sentences of the body.
+fn lead_end(title: &str, text: &str) -> usize {
+    let head = title.len() + 1;
+    let mut seen = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?' | '؟' | '\n') {
+            seen += 1;
+            if seen == LEAD_SENTENCES {
+                return head + i;
+            }
+        }
+    }
+    head + text.len()
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+fn word_hash(w: &str) -> u64 {
+    // FNV-1a: stable across runs and versions, which a stored signature needs.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+/// Words of news prose too common to tell two incidents apart (normalized stems).
+const COMMON: &[&str] = &[
+    "التي",
+    "الذي",
+    "الذين",
+    "قال",
+    "قالت",
+    "وقال",
+    "وقالت",
+    "اعلن",
+    "اعلنت",
+    "بعد",
+    "قبل",
+    "عدد",
+    "اكثر",
+    "اقل",
+    "خلال",
+    "حيث",
+    "كان",
+    "كانت",
+    "هذا",
+    "هذه",
+    "ذلك",
+    "تلك",
+    "بين",
+    "عند",
+    "منذ",
+    "مصدر",
+    "مصادر",
+    "اليوم",
+    "امس",
+    "وكاله",
+    "انباء",
+    "رويترز",
+    "برس",
+    "فرانس",
+    "مسوول",
+    "مسوولين",
+    "مسوولون",
+    "بيان",
+    "شمال",
+    "جنوب",
+    "شرق",
+    "غرب",
+    "شمالي",
+    "جنوبي",
+    "شرقي",
+    "غربي",
+    "منطقه",
+    "مدينه",
+    "ولايه",
+    "وفق",
+    "حسب",
+    "نحو",
+    "حوالي",
+    "ايضا",
+    "وكان",
+    "وكانت",
+    "يوم",
+    "الي",
+    "علي",
+];
+
+/// The MinHash signature of the distinctive words of the headline and lead: their stems, less
+/// common prose and less `exclude` (byte ranges of «title\ntext», the words the detector
+/// matched: places, groups and triggers, which are weighed apart and shared by every incident
+/// of a region).
+pub fn signature(title: &str, text: &str, exclude: &[(usize, usize)]) -> Vec<u32> {
+    let full = format!("{}\n{}", title.replace(['\n', '\r'], " "), text);
+    // Excluded characters become spaces; the ranges may overlap.
+    let lead: String = full
+        .char_indices()
+        .take(2_000)
+        .map(|(i, c)| {
+            if exclude.iter().any(|&(s, e)| s <= i && i < e) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let norm = normalize(&lead).text;
+    let common: &std::collections::HashSet<String> = &COMMON_SET;
+    let mut sig = vec![u32::MAX; SIGNATURE_LEN];
+    for t in tokens(&norm).iter().take(LEAD_WORDS) {
+        let w = stem(t.text(&norm));
+        if w.chars().count() < 3 || w.bytes().all(|b| b.is_ascii_digit()) || common.contains(w) {
+            continue;
+        }
+        // Character 4-grams, so that «تلميذة», «تلميذات» and «التلميذات» share most of theirs.
+        let chars: Vec<char> = w.chars().collect();
+        let grams = chars.len().saturating_sub(3).max(1);
+        for g in 0..grams {
+            let gram: String = chars[g..(g + 4).min(chars.len())].iter().collect();
+            let h = word_hash(&gram);
+            for (i, s) in sig.iter_mut().enumerate() {
+                let v = (splitmix(h ^ (i as u64).wrapping_mul(0x51_7CC1_B727_220A)) >> 32) as u32;
+                *s = (*s).min(v);
+            }
+        }
+    }
+    sig
+}
+
+static COMMON_SET: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| COMMON.iter().map(|w| stem(w).to_owned()).collect());
+
+/// The estimated Jaccard similarity of two signatures.
+pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let same = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x == y && **x != u32::MAX)
+        .count();
+    same as f64 / a.len() as f64
+}
+
+impl Facts {
+    /// The facts of one analysed item whose event happened between `event_first` and
+    /// `event_last` (one instant when the text dates it; the days before publication when
+    /// it does not).
+    pub fn of_item(
+        rules: &RulePack,
+        a: &Analysis,
+        title: &str,
+        text: &str,
+        (event_first, event_last): (i64, i64),
+    ) -> Facts {
+        let mut f = Facts {
+            kinds: a.events.clone(),
+            countries: a.countries.clone(),
+            killed: a.figures.killed,
+            wounded: a.figures.wounded,
+            kidnapped: a.figures.kidnapped,
+            claimed: a.claimed,
+            event_first,
+            event_last,
+            signature: signature(
+                title,
+                text,
+                &a.explanation
+                    .iter()
+                    .map(|e| (e.start, e.end))
+                    .collect::<Vec<_>>(),
+            ),
+            ..Facts::default()
+        };
+        // The places and actors of the incident are those of the headline and lead: later
+        // sentences recall other incidents («as in Chibok four years ago»).
+        let lead_end = lead_end(title, text);
+        let in_lead: Vec<&str> = a
+            .explanation
+            .iter()
+            .filter(|e| e.start < lead_end)
+            .filter_map(|e| e.rule.strip_prefix("entity:"))
+            .collect();
+        let lead_only = !in_lead.is_empty();
+        // Tolls too: the largest toll of the text may be a recalled one.
+        let figure_in_lead = |kind: &str| {
+            a.explanation
+                .iter()
+                .any(|e| e.rule == format!("figure:{kind}") && e.start < lead_end)
+        };
+        if !figure_in_lead("killed") {
+            f.killed = None;
+        }
+        if !figure_in_lead("wounded") {
+            f.wounded = None;
+        }
+        if !figure_in_lead("kidnapped") {
+            f.kidnapped = None;
+        }
+        for id in &a.entities {
+            if lead_only && !in_lead.contains(&id.as_str()) {
+                continue;
+            }
+            let Some(e) = rules.entity(id) else { continue };
+            let place = || Place {
+                id: id.clone(),
+                at: e.lat.zip(e.lon),
+            };
+            match e.kind {
+                EntityKind::City => f.cities.push(place()),
+                EntityKind::Region => f.regions.push(place()),
+                EntityKind::Group => f.groups.push(id.clone()),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// Index keys: one per family of event kinds (see [`compatible`]), country and day of
+    /// the event.
+    pub fn keys(&self) -> Vec<String> {
+        let (first, last) = (
+            self.event_first.div_euclid(86_400),
+            self.event_last.div_euclid(86_400),
+        );
+        let mut families: Vec<&str> = self.kinds.iter().map(|k| family(*k)).collect();
+        families.dedup();
+        let mut keys = Vec::new();
+        for f in families {
+            for c in &self.countries {
+                for day in first..=last {
+                    let key = format!("{f}|{c}|{day}");
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    /// The keys under which stories that this item could join are filed.
+    pub fn candidate_keys(&self, policy: &StoryPolicy) -> Vec<String> {
+        let w = policy.window.as_secs().div_ceil(86_400) as i64;
+        let widened = Facts {
+            event_first: self.event_first - w * 86_400,
+            event_last: self.event_last + w * 86_400,
+            ..self.clone()
+        };
+        widened.keys()
+    }
+
+    /// Folds an item's facts into a story's.
+    pub fn merge(&mut self, item: &Facts) {
+        union(&mut self.kinds, &item.kinds);
+        union(&mut self.countries, &item.countries);
+        union(&mut self.cities, &item.cities);
+        union(&mut self.regions, &item.regions);
+        union(&mut self.groups, &item.groups);
+        self.killed = max_opt(self.killed, item.killed);
+        self.wounded = max_opt(self.wounded, item.wounded);
+        self.kidnapped = max_opt(self.kidnapped, item.kidnapped);
+        self.claimed |= item.claimed;
+        self.event_first = self.event_first.min(item.event_first);
+        self.event_last = self.event_last.max(item.event_last);
+    }
+}
+
+fn shares<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    a.iter().any(|x| b.contains(x))
+}
+
+/// The family of an event kind, for the index.
+fn family(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Attack | EventKind::Kidnapping => "violence",
+        EventKind::BorderClosure => "border",
+    }
+}
+
+/// Whether two sets of event kinds can be one incident: the same kind, or an attack and a
+/// kidnapping (raiders who kill and abduct are reported as either). A border closure is its
+/// own story.
+fn compatible(a: &[EventKind], b: &[EventKind]) -> bool {
+    let violent = |k: &&EventKind| matches!(k, EventKind::Attack | EventKind::Kidnapping);
+    shares(a, b) || (a.iter().any(|k| violent(&k)) && b.iter().any(|k| violent(&k)))
+}
+
+/// How strongly an item belongs to a story, and the evidence, or `None` when it cannot: another
+/// kind of event, other countries, or too far apart in time.
+pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i32, String)> {
+    let w = policy.window.as_secs() as i64;
+    if !compatible(&story.kinds, &item.kinds)
+        || !shares(&story.countries, &item.countries)
+        || item.event_first > story.event_last + w
+        || item.event_last < story.event_first - w
+    {
+        return None;
+    }
+    let mut score = 0;
+    let mut why = Vec::new();
+    if same_place(&story.cities, &item.cities) {
+        score += 2;
+        why.push("same town");
+    } else if !story.cities.is_empty() && !item.cities.is_empty() {
+        match nearest(&story.cities, &item.cities) {
+            Some(d) if d <= NEAR_TOWN_KM => {
+                score += 1;
+                why.push("nearby town");
+            }
+            // Both name a town, far apart: two incidents.
+            _ => {
+                score -= 3;
+                why.push("other towns");
+            }
+        }
+    }
+    let all = |f: &Facts| [f.cities.clone(), f.regions.clone()].concat();
+    if same_place(&story.regions, &item.regions) {
+        score += 1;
+        why.push("same region");
+    } else if (!story.regions.is_empty() || !item.regions.is_empty())
+        && nearest(&all(story), &all(item)).is_some_and(|d| d <= NEAR_REGION_KM)
+    {
+        score += 1;
+        why.push("same area");
+    }
+    if shares(&story.groups, &item.groups) {
+        score += 1;
+        why.push("same group");
+    }
+    // Tolls as early reports give them: the same, or within a fifth of each other.
+    let close = |a: Option<u32>, b: Option<u32>| match (a, b) {
+        (Some(a), Some(b)) if a == b => 2,
+        (Some(a), Some(b)) if a.abs_diff(b) * 5 <= a.max(b) => 1,
+        _ => 0,
+    };
+    let toll = close(story.killed, item.killed).max(close(story.kidnapped, item.kidnapped));
+    if toll > 0 {
+        score += toll;
+        why.push(if toll == 2 { "same toll" } else { "close toll" });
+    }
+    let sim = similarity(&story.signature, &item.signature);
+    let text = if sim >= 0.4 {
+        3
+    } else if sim >= 0.2 {
+        2
+    } else if sim >= 0.1 {
+        1
+    } else {
+        0
+    };
+    score += text;
+    // Without a common place or text, a shared group and country are not one incident (Boko
+    // Haram strikes north-east Nigeria several times a week).
+    // A region counts as a common place only when neither side names a town: a raid on a named
+    // town is not the same as an incident reported for its region without one.
+    let towns = (story.cities.is_empty(), item.cities.is_empty());
+    let placed = why.iter().any(|w| match *w {
+        "same town" | "nearby town" => true,
+        "same region" | "same area" => towns == (true, true),
+        _ => false,
+    });
+    if !placed && text < 2 {
+        return Some((score.min(JOIN_SCORE - 1), "no common place or text".into()));
+    }
+    let reason = format!(
+        "{} within {}h, {}; text similarity {:.2}",
+        item.kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
+        w / 3600,
+        if why.is_empty() {
+            "same country".to_owned()
+        } else {
+            why.join(", ")
+        },
+        sim
+    );
+    Some((score, reason))
+}
+
+/// Towns this close are one area (a raid on neighbouring villages).
+const NEAR_TOWN_KM: f64 = 50.0;
+/// A region and a place this close (centroid to place) are one area («شمال شرق نيجيريا» and
+/// «يوبي»).
+const NEAR_REGION_KM: f64 = 300.0;
+
+/// The evidence an item needs to join a story.
+pub const JOIN_SCORE: i32 = 2;
+
+/// The best story (index into `candidates`) the item joins, with the reason, if any.
+pub fn best_match(
+    candidates: &[Facts],
+    item: &Facts,
+    policy: &StoryPolicy,
+) -> Option<(usize, String)> {
+    candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| affinity(s, item, policy).map(|(score, why)| (i, score, why)))
+        .filter(|(_, score, _)| *score >= JOIN_SCORE)
+        .max_by_key(|(i, score, _)| (*score, std::cmp::Reverse(*i)))
+        .map(|(i, _, why)| (i, why))
+}
+
+/// What an item adds to a story that is news: a higher toll, a new country, a new kind of event,
+/// a claim of responsibility. Empty when nothing material changed.
+pub fn changes(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Vec<String> {
+    let mut out = Vec::new();
+    let rise = |label: &str, old: Option<u32>, new: Option<u32>, out: &mut Vec<String>| {
+        if let Some(n) = new {
+            let o = old.unwrap_or(0);
+            if n >= o.saturating_add(policy.toll_increase.max(1)) {
+                out.push(match old {
+                    Some(o) => format!("{label} {o} → {n}"),
+                    None => format!("{label} {n}"),
+                });
+            }
+        }
+    };
+    rise("killed", story.killed, item.killed, &mut out);
+    rise("kidnapped", story.kidnapped, item.kidnapped, &mut out);
+    for c in &item.countries {
+        if !story.countries.contains(c) {
+            out.push(format!("now also {c}"));
+        }
+    }
+    for k in &item.kinds {
+        if !story.kinds.contains(k) {
+            out.push(format!("now also {}", k.as_str()));
+        }
+    }
+    if item.claimed && !story.claimed {
+        out.push("responsibility claimed".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> StoryPolicy {
+        StoryPolicy {
+            window: Duration::from_secs(72 * 3600),
+            max_updates: 2,
+            toll_increase: 5,
+            max_event_age: Duration::from_secs(7 * 86_400),
+        }
+    }
+
+    fn facts(kind: EventKind, cities: &[&str], killed: Option<u32>, day: i64, text: &str) -> Facts {
+        Facts {
+            kinds: vec![kind],
+            countries: vec!["NG".into()],
+            cities: cities
+                .iter()
+                .map(|c| Place {
+                    id: (*c).into(),
+                    at: None,
+                })
+                .collect(),
+            killed,
+            event_first: day * 86_400,
+            event_last: day * 86_400,
+            signature: signature(text, "", &[]),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn same_town_and_toll_join_other_towns_do_not() {
+        let p = policy();
+        let s = facts(
+            EventKind::Attack,
+            &["maiduguri"],
+            Some(12),
+            100,
+            "هجوم انتحاري في مايدوغوري يقتل 12 شخصا",
+        );
+        let same = facts(
+            EventKind::Attack,
+            &["maiduguri"],
+            Some(12),
+            101,
+            "مقتل 12 في تفجير بسوق مايدوغوري",
+        );
+        let other = facts(
+            EventKind::Attack,
+            &["dapchi"],
+            Some(12),
+            101,
+            "مقتل 12 في هجوم على قرية",
+        );
+        let late = facts(
+            EventKind::Attack,
+            &["maiduguri"],
+            Some(12),
+            110,
+            "هجوم انتحاري في مايدوغوري يقتل 12 شخصا",
+        );
+        let closure = facts(
+            EventKind::BorderClosure,
+            &["maiduguri"],
+            Some(12),
+            100,
+            "هجوم انتحاري في مايدوغوري يقتل 12 شخصا",
+        );
+        assert!(best_match(std::slice::from_ref(&s), &same, &p).is_some());
+        assert!(best_match(std::slice::from_ref(&s), &other, &p).is_none());
+        assert!(
+            best_match(std::slice::from_ref(&s), &late, &p).is_none(),
+            "outside the window"
+        );
+        assert!(
+            best_match(std::slice::from_ref(&s), &closure, &p).is_none(),
+            "another kind"
+        );
+    }
+
+    #[test]
+    fn the_same_text_joins_without_a_place() {
+        let p = policy();
+        let s = facts(
+            EventKind::Attack,
+            &[],
+            None,
+            100,
+            "مسلحون يهاجمون قاعدة عسكرية في شمال شرق البلاد ويقتلون جنودا",
+        );
+        let item = facts(
+            EventKind::Attack,
+            &[],
+            None,
+            100,
+            "مسلحون يهاجمون قاعدة عسكرية في شمال شرق البلاد ويقتلون جنودا",
+        );
+        let (_, why) = best_match(std::slice::from_ref(&s), &item, &p).unwrap();
+        assert!(why.contains("similarity 1.00"), "{why}");
+    }
+
+    #[test]
+    fn changes_are_a_higher_toll_a_new_country_kind_or_claim() {
+        let p = policy();
+        let s = facts(EventKind::Attack, &["x"], Some(10), 100, "a");
+        let mut i = facts(EventKind::Attack, &["x"], Some(12), 100, "a");
+        assert!(changes(&s, &i, &p).is_empty(), "+2 is not news");
+        i.killed = Some(27);
+        i.claimed = true;
+        i.countries.push("NE".into());
+        let c = changes(&s, &i, &p);
+        assert_eq!(
+            c,
+            ["killed 10 → 27", "now also NE", "responsibility claimed"]
+        );
+    }
+
+    #[test]
+    fn keys_cover_the_window() {
+        let p = policy();
+        let f = facts(EventKind::Attack, &[], None, 100, "a");
+        assert_eq!(f.keys(), ["violence|NG|100"]);
+        assert_eq!(f.candidate_keys(&p).len(), 7);
+    }
+}

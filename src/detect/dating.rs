@@ -1,0 +1,114 @@
+//! When the reported event happened: the first date expression in the sentences where an event
+//! trigger fired (headline first, then the body in order), resolved against the publication day.
+//! An article that recounts an old attack as background says so there («في مارس 2012»); one
+//! that reports a new one says «أمس» or nothing, and its event is dated by its publication.
+
+use chrono::NaiveDate;
+
+use super::Analysis;
+use crate::arabic::{dates_in, normalize, tokens};
+
+/// Sentences with a trigger that are looked at, in text order.
+const SENTENCES_LOOKED_AT: usize = 5;
+
+/// The date of an event and the words that gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDate {
+    pub date: NaiveDate,
+    pub phrase: String,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n')
+}
+
+/// The date of the event `a` reports in `title` and `text` (the texts it was computed from),
+/// or `None` when the trigger sentences carry no date.
+pub fn event_date(
+    a: &Analysis,
+    title: &str,
+    text: &str,
+    published: NaiveDate,
+) -> Option<EventDate> {
+    let original = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
+    let mut starts: Vec<usize> = a
+        .explanation
+        .iter()
+        .filter(|e| e.rule.starts_with("event:") && e.end <= original.len())
+        .map(|e| e.start)
+        .collect();
+    starts.sort_unstable();
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for start in starts {
+        if !original.is_char_boundary(start) {
+            continue;
+        }
+        let from = original[..start].rfind(is_break).map_or(0, |i| i + 1);
+        let to = original[start..]
+            .find(is_break)
+            .map_or(original.len(), |i| start + i);
+        if seen.contains(&(from, to)) {
+            continue;
+        }
+        seen.push((from, to));
+        let sentence = normalize(&original[from..to]).text;
+        let toks = tokens(&sentence);
+        let words: Vec<&str> = toks.iter().map(|t| t.text(&sentence)).collect();
+        if let Some(m) = dates_in(&words, published).first() {
+            return Some(EventDate {
+                date: m.date,
+                phrase: words[m.first..m.first + m.len].join(" "),
+            });
+        }
+        if seen.len() >= SENTENCES_LOOKED_AT {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{analyze, RulePack};
+
+    fn date(title: &str, text: &str, published: &str) -> Option<String> {
+        let rules = RulePack::bundled();
+        let a = analyze(&rules, title, text);
+        assert!(!a.events.is_empty(), "an event in {title}");
+        let p = NaiveDate::parse_from_str(published, "%Y-%m-%d").unwrap();
+        event_date(&a, title, text, p).map(|d| d.date.to_string())
+    }
+
+    #[test]
+    fn a_new_attack_is_dated_by_its_words_or_its_publication() {
+        assert_eq!(
+            date(
+                "مقتل 10 جنود في هجوم شمال مالي",
+                "قتل عشرة جنود أمس في هجوم مسلح على معسكر في شمال مالي.",
+                "2018-02-21"
+            ),
+            Some("2018-02-20".into())
+        );
+        assert_eq!(
+            date(
+                "مقتل 10 جنود في هجوم شمال مالي",
+                "قتل عشرة جنود في هجوم مسلح على معسكر في شمال مالي.",
+                "2018-02-21"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn background_of_an_old_attack_is_dated_in_the_past() {
+        assert_eq!(
+            date(
+                "مالي تحيي ذكرى ضحايا الهجوم على فندق في باماكو",
+                "وكان مسلحون قد هاجموا فندق راديسون بلو في باماكو في 20 نوفمبر 2015 وقتلوا 20 شخصا.",
+                "2016-11-20"
+            ),
+            Some("2015-11-20".into())
+        );
+    }
+}

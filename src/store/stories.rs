@@ -1,0 +1,288 @@
+//! Stories in SQL: candidates through the key index, a new story or an item joining one, and
+//! the alert rows the join decides (DESIGN.md contracts 2 and 3: all in the item's transaction).
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::items::message_id;
+use super::{AlertTo, Store, StoreError};
+use crate::dedup::{best_match, changes, Facts, StoryPolicy};
+
+/// A story as `stories` lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub kind: String,
+    pub facts: Facts,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    pub items: i64,
+    pub updates: i64,
+    /// Distinct outlets (feed names) that told it.
+    pub outlets: Vec<String>,
+}
+
+/// One article of a story, for alerts and `show story`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryArticle {
+    pub item_id: i64,
+    pub feed_name: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub published_at: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// One outbox row to write.
+struct Row<'a> {
+    to: &'a AlertTo,
+    kind: &'static str,
+    in_reply_to: Option<String>,
+    note: Option<String>,
+}
+
+fn enqueue(
+    tx: &Transaction<'_>,
+    item_id: i64,
+    story_id: i64,
+    row: &Row<'_>,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let mut st = tx.prepare_cached(
+        "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at,
+            mode, story_id, in_reply_to, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (item_id, recipient, kind) DO NOTHING",
+    )?;
+    Ok(st.execute(params![
+        item_id,
+        row.to.recipient,
+        row.kind,
+        message_id(item_id, row.kind, &row.to.recipient),
+        now,
+        row.to.due_at,
+        super::outbox::mode_str(row.to.delivery),
+        story_id,
+        row.in_reply_to,
+        row.note
+    ])?)
+}
+
+fn load_facts(json: &str) -> Result<Facts, StoreError> {
+    Ok(serde_json::from_str(json)?)
+}
+
+/// Files the item under its story (a new one, or the one it best joins) and writes its alerts:
+/// a recipient who has not heard of the story gets a first alert; one who has gets an update
+/// when the item changes the facts, at most `policy.max_updates` per story. Returns the
+/// number of outbox rows written.
+pub(super) fn assign(
+    tx: &Transaction<'_>,
+    item_id: i64,
+    facts: &Facts,
+    published: i64,
+    alert_to: &[AlertTo],
+    now: i64,
+    policy: &StoryPolicy,
+) -> Result<usize, StoreError> {
+    // Candidates through the index: stories filed under this item's kinds, countries and days.
+    let mut ids: Vec<i64> = Vec::new();
+    {
+        let mut st = tx.prepare_cached("SELECT story_id FROM story_keys WHERE key = ?1")?;
+        for key in facts.candidate_keys(policy) {
+            for id in st.query_map([key], |r| r.get::<_, i64>(0))? {
+                let id = id?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    let mut candidates = Vec::with_capacity(ids.len());
+    {
+        let mut st = tx.prepare_cached("SELECT facts, updates FROM stories WHERE id = ?1")?;
+        for id in &ids {
+            let (json, updates): (String, u32) =
+                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            candidates.push((load_facts(&json)?, updates));
+        }
+    }
+    let facts_only: Vec<Facts> = candidates.iter().map(|(f, _)| f.clone()).collect();
+    let file = |tx: &Transaction<'_>, story: i64, f: &Facts| -> Result<(), StoreError> {
+        let mut st =
+            tx.prepare_cached("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
+        for key in f.keys() {
+            st.execute(params![key, story])?;
+        }
+        Ok(())
+    };
+
+    let mut written = 0;
+    match best_match(&facts_only, facts, policy) {
+        None => {
+            let kind = facts.kinds.first().map_or("attack", |k| k.as_str());
+            tx.execute(
+                "INSERT INTO stories (kind, facts, first_seen, last_seen, items)
+                 VALUES (?1, ?2, ?3, ?3, 1)",
+                params![kind, serde_json::to_string(facts)?, published],
+            )?;
+            let story = tx.last_insert_rowid();
+            file(tx, story, facts)?;
+            tx.execute(
+                "UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1",
+                params![item_id, story, "opened the story"],
+            )?;
+            for to in alert_to {
+                let row = Row {
+                    to,
+                    kind: "new",
+                    in_reply_to: None,
+                    note: None,
+                };
+                written += enqueue(tx, item_id, story, &row, now)?;
+            }
+        }
+        Some((i, why)) => {
+            let story = ids[i];
+            let (mut merged, updates) = candidates.swap_remove(i);
+            let news = changes(&merged, facts, policy);
+            merged.merge(facts);
+            tx.execute(
+                "UPDATE stories SET facts = ?2, last_seen = max(last_seen, ?3),
+                    first_seen = min(first_seen, ?3), items = items + 1
+                 WHERE id = ?1",
+                params![story, serde_json::to_string(&merged)?, published],
+            )?;
+            file(tx, story, &merged)?;
+            tx.execute(
+                "UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1",
+                params![item_id, story, format!("joined story {story}: {why}")],
+            )?;
+            let may_update = !news.is_empty() && updates < policy.max_updates;
+            let mut updated = false;
+            for to in alert_to {
+                let first: Option<String> = tx
+                    .query_row(
+                        "SELECT message_id FROM outbox WHERE story_id = ?1 AND recipient = ?2
+                         ORDER BY id LIMIT 1",
+                        params![story, to.recipient],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let row = match first {
+                    None => Row {
+                        to,
+                        kind: "new",
+                        in_reply_to: None,
+                        note: None,
+                    },
+                    Some(first) if may_update => Row {
+                        to,
+                        kind: "update",
+                        in_reply_to: Some(first),
+                        note: Some(news.join("; ")),
+                    },
+                    Some(_) => continue,
+                };
+                updated |= row.kind == "update";
+                written += enqueue(tx, item_id, story, &row, now)?;
+            }
+            if updated {
+                tx.execute(
+                    "UPDATE stories SET updates = updates + 1 WHERE id = ?1",
+                    [story],
+                )?;
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// The articles of a story, oldest first, at most `limit`.
+pub(super) fn articles(
+    conn: &rusqlite::Connection,
+    story: i64,
+    limit: usize,
+) -> Result<Vec<StoryArticle>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT i.id, coalesce(f.name, f.title, f.url), i.title, i.url, i.published_at,
+                i.story_reason
+         FROM items i JOIN feeds f ON f.id = i.feed_id
+         WHERE i.story_id = ?1
+         ORDER BY coalesce(i.published_at, i.fetched_at), i.id LIMIT ?2",
+    )?;
+    let rows = st
+        .query_map(params![story, limit as i64], |r| {
+            Ok(StoryArticle {
+                item_id: r.get(0)?,
+                feed_name: r.get(1)?,
+                title: r.get(2)?,
+                url: r.get(3)?,
+                published_at: r.get(4)?,
+                reason: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+impl Store {
+    /// Stories, the most recently seen first, optionally only those seen since `since`.
+    pub fn stories(&self, since: Option<i64>, limit: usize) -> Result<Vec<StoryRow>, StoreError> {
+        self.story_rows(since, None, limit)
+    }
+
+    fn story_rows(
+        &self,
+        since: Option<i64>,
+        id: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<StoryRow>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, kind, facts, first_seen, last_seen, items, updates FROM stories
+             WHERE (?1 IS NULL OR last_seen >= ?1) AND (?3 IS NULL OR id = ?3)
+             ORDER BY last_seen DESC, id DESC LIMIT ?2",
+        )?;
+        let rows = st
+            .query_map(params![since, limit as i64, id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut outlets = self.conn.prepare_cached(
+            "SELECT DISTINCT coalesce(f.name, f.title, f.url) FROM items i
+             JOIN feeds f ON f.id = i.feed_id WHERE i.story_id = ?1",
+        )?;
+        rows.into_iter()
+            .map(|(id, kind, facts, first_seen, last_seen, items, updates)| {
+                Ok(StoryRow {
+                    id,
+                    kind,
+                    facts: load_facts(&facts)?,
+                    first_seen,
+                    last_seen,
+                    items,
+                    updates,
+                    outlets: outlets
+                        .query_map([id], |r| r.get(0))?
+                        .collect::<Result<Vec<String>, _>>()?,
+                })
+            })
+            .collect()
+    }
+
+    /// One story and its articles.
+    pub fn story(&self, id: i64) -> Result<(StoryRow, Vec<StoryArticle>), StoreError> {
+        let s = self
+            .story_rows(None, Some(id), 1)?
+            .pop()
+            .ok_or(StoreError::NoSuchStory(id))?;
+        Ok((s, articles(&self.conn, id, 1000)?))
+    }
+}
