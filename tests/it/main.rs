@@ -13,4 +13,5 @@ mod pipeline;
 mod rules;
 mod signals;
 mod smtp;
+mod stories;
 mod systemd;

@@ -8,6 +8,7 @@ pub struct Mail {
     pub subject: String,
     pub to: String,
     pub message_id: String,
+    pub in_reply_to: String,
     /// The decoded text/plain and text/html parts.
     pub text: String,
     pub html: String,
@@ -125,6 +126,7 @@ pub fn parse(raw: &str) -> Mail {
         subject: decode_header(&header("Subject")),
         to: header("To"),
         message_id: header("Message-ID"),
+        in_reply_to: header("In-Reply-To"),
         text: part(raw, "text/plain"),
         html: part(raw, "text/html"),
         raw: raw.to_owned(),

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Replays the shared stream (../shared/corpus/ant-stream.jsonl.gz, not part of the repository)
+through the daemon, to measure stories (issue 6).
+
+The stream's 41,517 articles are served on 127.0.0.1 as one RSS feed per outlet and category,
+in publication order, under a simulated clock: at each step the clock moves to the next day on
+which something was published, every feed shows its latest `--window` articles published by
+then, and `sahel-watch run --once` (the daemon's whole pipeline: fetch, parse, analyse, store,
+stories, alerts into the maildir) polls them all. At the end it prints, as JSON:
+
+  items, items_flagged (relevant), alert_worthy, stories, alerts (first alerts), updates,
+  alerts_per_flagged, the largest stories, and the time per new item over the first and the
+  last 10% of the replay (and their ratio).
+
+Usage (from the repository root, after `cargo build --release`):
+    python3 scripts/replay.py [--binary target/release/sahel-watch] [--limit N] [--keep DIR]
+"""
+
+import argparse
+import gzip
+import hashlib
+import http.server
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from xml.sax.saxutils import escape
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STREAM = os.path.join(ROOT, "..", "shared", "corpus", "ant-stream.jsonl.gz")
+
+
+def parse_time(s):
+    """The stream's dates: RFC 2822, ISO 8601 (with or without separators), or dd/mm/yyyy."""
+    s = (s or "").strip()
+    for f in (
+        lambda x: parsedate_to_datetime(x),
+        lambda x: datetime.fromisoformat(x),
+        lambda x: datetime.strptime(x, "%Y-%m-%dT%H%M%S"),
+        lambda x: datetime.strptime(x, "%d/%m/%Y"),
+    ):
+        try:
+            d = f(s)
+            return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+        except (TypeError, ValueError, IndexError):
+            continue
+    return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Replay:
+    def __init__(self, articles, window):
+        self.feeds = {}
+        for a in articles:
+            key = re.sub(r"[^a-z0-9]+", "-", f"{a['outlet']}-{a['category']}".lower()).strip("-")
+            self.feeds.setdefault(key or "unknown", []).append(a)
+        for v in self.feeds.values():
+            v.sort(key=lambda a: a["_t"])
+        self.window = window
+        self.clock = None
+
+    def document(self, key, base):
+        items = [a for a in self.feeds[key] if a["_t"] <= self.clock][-self.window:]
+        entries = "".join(
+            f"<item><guid isPermaLink=\"false\">{escape(a['id'])}</guid>"
+            f"<link>{escape(a['url'] if str(a.get('url', '')).startswith('http') else base + '/a/' + a['id'])}</link>"
+            f"<title>{escape(a['title'])}</title><description>{escape(a['text'][:20000])}</description>"
+            f"<pubDate>{format_datetime(a['_t'])}</pubDate></item>"
+            for a in reversed(items)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{escape(key)}</title>'
+            f"{entries}</channel></rss>"
+        ).encode()
+
+
+def serve(replay):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            m = re.fullmatch(r"/feed/([a-z0-9-]+)\.xml", self.path)
+            if not m or m.group(1) not in replay.feeds:
+                self.send_error(404)
+                return
+            body = replay.document(m.group(1), base)
+            etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return base
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "sahel-watch"))
+    p.add_argument("--stream", default=STREAM)
+    p.add_argument("--limit", type=int, default=0, help="only the first N articles in time")
+    p.add_argument("--window", type=int, default=100, help="entries per feed document")
+    p.add_argument("--keep", help="data directory to keep (default: a temporary one)")
+    a = p.parse_args()
+    if not os.path.exists(a.stream):
+        sys.exit(f"{a.stream} is missing: the replay needs the shared corpus beside the repository")
+    if not os.access(a.binary, os.X_OK):
+        sys.exit(f"{a.binary} is not built (cargo build --release)")
+
+    articles = []
+    with gzip.open(a.stream, "rt", encoding="utf-8") as f:
+        for line in f:
+            x = json.loads(line)
+            t = parse_time(x.get("published"))
+            if t is None or not x.get("title"):
+                continue
+            x["_t"] = t
+            articles.append(x)
+    articles.sort(key=lambda x: x["_t"])
+    if a.limit:
+        articles = articles[: a.limit]
+    replay = Replay(articles, a.window)
+    base = serve(replay)
+
+    work = a.keep or tempfile.mkdtemp(prefix="sahel-watch-replay-")
+    os.makedirs(work, exist_ok=True)
+    cfg = os.path.join(work, "replay.toml")
+    with open(cfg, "w") as f:
+        f.write(f'data_dir = "{work}/data"\n[metrics]\nlisten = ""\n')
+        f.write('[[recipients]]\nemail = "desk@replay.invalid"\nmax_per_hour = 1000000\n')
+        f.write("[limits]\nmax_entries_per_feed = 1000\n")
+        for key in sorted(replay.feeds):
+            f.write(f'[[feeds]]\nurl = "{base}/feed/{key}.xml"\nname = "{key}"\n')
+    env = dict(os.environ, SAHEL_WATCH_LOG="warn")
+
+    days = sorted({x["_t"].date() for x in articles})
+    steps = []  # (new items, seconds)
+    started = time.monotonic()
+    i = 0
+    for day in days:
+        # The clock: the end of this day; everything published by then is in the feeds.
+        while i < len(articles) and articles[i]["_t"].date() <= day:
+            i += 1
+        replay.clock = articles[i - 1]["_t"]
+        t0 = time.monotonic()
+        r = subprocess.run([a.binary, "--config", cfg, "run", "--once"], env=env, capture_output=True, text=True)
+        dt = time.monotonic() - t0
+        m = re.search(r"(\d+) new items", r.stderr)
+        steps.append((int(m.group(1)) if m else 0, dt))
+        if r.returncode not in (0, 1):
+            sys.exit(f"run --once failed on {day}: {r.stderr}")
+
+    def cli(*args):
+        r = subprocess.run([a.binary, "--config", cfg, *args], env=env, capture_output=True, text=True, check=True)
+        return [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+
+    items = cli("query", "--all", "--since", "36500d", "--limit", "1000000", "--format", "json")
+    flagged = [x for x in items if x.get("relevant")]
+    worthy = [x for x in flagged if x.get("events")]
+    stories = cli("stories", "--since", "36500d", "--limit", "1000000", "--json")
+    maildir = os.path.join(work, "data", "alerts", "new")
+    subjects = []
+    for name in os.listdir(maildir) if os.path.isdir(maildir) else []:
+        with open(os.path.join(maildir, name), "rb") as f:
+            import email
+            import email.policy
+
+            subjects.append(str(email.message_from_binary_file(f, policy=email.policy.default)["Subject"]))
+    updates = sum(1 for s in subjects if "تحديث" in s)
+    first_alerts = len(subjects) - updates
+
+    total = sum(n for n, _ in steps)
+    tenth = total / 10
+
+    def per_item(sel):
+        n = sum(x for x, _ in sel)
+        return sum(t for _, t in sel) / n if n else None
+
+    acc, first, last = 0, [], []
+    for n, t in steps:
+        if acc < tenth:
+            first.append((n, t))
+        acc += n
+        if acc > total - tenth:
+            last.append((n, t))
+    f, l = per_item(first), per_item(last)
+    big = sorted(stories, key=lambda s: -s["items"])[:10]
+    report = {
+        "articles": len(articles),
+        "feeds": len(replay.feeds),
+        "steps": len(steps),
+        "items": len(items),
+        "items_flagged": len(flagged),
+        "alert_worthy": len(worthy),
+        "stories": len(stories),
+        "alerts": first_alerts,
+        "updates": updates,
+        "alerts_per_flagged": round(len(subjects) / len(flagged), 3) if flagged else None,
+        "largest_stories": [
+            {k: s[k] for k in ("id", "items", "updates", "first_seen", "outlets")}
+            | {"kinds": s["facts"]["kinds"], "countries": s["facts"]["countries"],
+               "places": [p["id"] for p in s["facts"]["cities"] + s["facts"]["regions"]]}
+            for s in big
+        ],
+        "seconds_per_item_first_10pct": f,
+        "seconds_per_item_last_10pct": l,
+        "last_to_first_ratio": round(l / f, 3) if f and l else None,
+        "wall_seconds": round(time.monotonic() - started, 1),
+        "work_dir": work,
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
