@@ -24,32 +24,25 @@ Exit status 0 when the outbox contract held, 1 otherwise. Everything runs on 127
 import argparse
 import email
 import email.policy
-import http.server
 import json
 import os
 import random
-import re
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from email.utils import format_datetime
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from loopback import free_port, serve_feeds  # noqa: E402
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SMTP_SERVER = os.path.join(ROOT, "tests", "it", "support", "smtp_server.py")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # Words that make an article of the shared stream worth replaying (most are not about the Sahel).
@@ -114,31 +107,11 @@ class Replay:
 
 
 def serve(replay):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    def document(name, base):
+        n = int(name) if name.isdigit() else -1
+        return replay.document(n, base) if 0 <= n < len(replay.feeds) else None
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            m = re.fullmatch(r"/feed/(\d+)\.xml", self.path)
-            if not m or int(m.group(1)) >= len(replay.feeds):
-                self.send_error(404)
-                return
-            body = replay.document(int(m.group(1)), base)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the daemon was killed mid-fetch: that is the test
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return base
+    return serve_feeds(document)
 
 
 def config(data_dir, feeds, smtp_port):

@@ -18,22 +18,20 @@ Usage (from the repository root, after `cargo build --release`):
 
 import argparse
 import gzip
-import hashlib
-import http.server
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from xml.sax.saxutils import escape
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from loopback import free_port, serve_feeds  # noqa: E402
 STREAM = os.path.join(ROOT, "..", "shared", "corpus", "ant-stream.jsonl.gz")
 
 
@@ -52,12 +50,6 @@ def parse_time(s):
         except (TypeError, ValueError, IndexError):
             continue
     return None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Replay:
@@ -87,37 +79,7 @@ class Replay:
 
 
 def serve(replay):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            m = re.fullmatch(r"/feed/([a-z0-9-]+)\.xml", self.path)
-            if not m or m.group(1) not in replay.feeds:
-                self.send_error(404)
-                return
-            body = replay.document(m.group(1), base)
-            etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return base
+    return serve_feeds(lambda name, base: replay.document(name, base) if name in replay.feeds else None)
 
 
 def main():
