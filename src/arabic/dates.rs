@@ -21,6 +21,10 @@ pub struct DateMention {
     /// The first word and how many words the expression spans.
     pub first: usize,
     pub len: usize,
+    /// A calendar date or month («19 فبراير», «مارس 2012», «منذ عام 2013», «بعد 3 أيام من»),
+    /// rather than a weekday or a word relative to the day of writing: what an article uses to
+    /// date an event, not the day it reports on.
+    pub explicit: bool,
 }
 
 const MONTHS: &[(&str, u32)] = &[
@@ -201,13 +205,24 @@ const APPROXIMATELY: &[&str] = &[
 
 /// «قبل N أيام/أسابيع/أشهر/سنوات», «منذ أكثر من شهر» (N units before publication), or
 /// «بعد N أيام من» (the article is N days after the event) at `i`.
-fn ago_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, usize)> {
+fn ago_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, usize, bool)> {
     let head = bare(words.get(i)?);
     let after = match head {
         "قبل" | "منذ" => false,
         "بعد" => true,
         _ => return None,
     };
+    // «منذ عام 2013», «منذ 2013»: since that year (its last day, not to overstate the age).
+    if !after {
+        let k = usize::from(matches!(
+            words.get(i + 1).map(|w| bare(w)),
+            Some("عام" | "العام" | "سنه")
+        ));
+        if let Some(y) = year_at(words, i + 1 + k) {
+            let end = NaiveDate::from_ymd_opt(y, 12, 31)?.min(published);
+            return Some((end, 2 + k, true));
+        }
+    }
     let mut j = i + 1;
     while j < words.len() && j < i + 4 && APPROXIMATELY.contains(&words[j]) {
         j += 1;
@@ -239,7 +254,7 @@ fn ago_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, 
         "عامين" | "سنتين" => published.checked_sub_months(Months::new(24))?,
         _ => return None,
     };
-    Some((date, used + 2))
+    Some((date, used + 2, after))
 }
 
 /// Every date expression among `words` (normalized), resolved against `published`.
@@ -249,7 +264,7 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
-        let found: Option<(NaiveDate, usize)> = (|| {
+        let found: Option<(NaiveDate, usize, bool)> = (|| {
             // 7 أغسطس [2015 | الماضي]
             if let Some(d) = day_of_month(w) {
                 if let Some((m, used)) = month_at(words, i + 1) {
@@ -257,7 +272,7 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                     let used = used + month_at(words, i + 1 + used).map_or(0, |(_, u)| u);
                     let after = i + 1 + used;
                     if let Some(y) = year_at(words, after) {
-                        return Some((NaiveDate::from_ymd_opt(y, m, d)?, used + 2));
+                        return Some((NaiveDate::from_ymd_opt(y, m, d)?, used + 2, true));
                     }
                     let past = is_past(words, after);
                     let mut y = recent_month(published, m, past);
@@ -265,7 +280,7 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                         y -= 1;
                     }
                     let date = NaiveDate::from_ymd_opt(y, m, d)?;
-                    return Some((date, used + 1 + usize::from(past)));
+                    return Some((date, used + 1 + usize::from(past), true));
                 }
             }
             // مارس 2012; مارس الماضي; شهر مارس
@@ -275,40 +290,48 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                 let after = at + used;
                 let span = used + usize::from(after_month_word);
                 if let Some(y) = year_at(words, after) {
-                    return Some((last_day_of_month(y, m)?, span + 1));
+                    return Some((last_day_of_month(y, m)?, span + 1, true));
                 }
                 let past = is_past(words, after);
                 if past || after_month_word {
                     let y = recent_month(published, m, past);
                     let end = last_day_of_month(y, m)?.min(published);
-                    return Some((end, span + usize::from(past)));
+                    return Some((end, span + usize::from(past), true));
                 }
             }
             // عام 2012; سنة 2012
             if matches!(bare(w), "عام" | "العام" | "سنه" | "السنه") {
                 if let Some(y) = year_at(words, i + 1) {
                     let end = NaiveDate::from_ymd_opt(y, 12, 31)?.min(published);
-                    return Some((end, 2));
+                    return Some((end, 2, false));
                 }
                 // العام الماضي
                 if is_past(words, i + 1) {
-                    return Some((NaiveDate::from_ymd_opt(published.year() - 1, 12, 31)?, 2));
+                    return Some((
+                        NaiveDate::from_ymd_opt(published.year() - 1, 12, 31)?,
+                        2,
+                        false,
+                    ));
                 }
             }
             match bare(w) {
                 "امس" => {
                     // أول أمس: the day before yesterday.
                     let before = i > 0 && matches!(words[i - 1], "اول");
-                    return Some((days_before(published, if before { 2 } else { 1 })?, 1));
+                    return Some((
+                        days_before(published, if before { 2 } else { 1 })?,
+                        1,
+                        false,
+                    ));
                 }
-                "البارحه" => return Some((days_before(published, 1)?, 1)),
-                "اليوم" => return Some((published, 1)),
+                "البارحه" => return Some((days_before(published, 1)?, 1, false)),
+                "اليوم" => return Some((published, 1, false)),
                 "الشهر" if is_past(words, i + 1) => {
                     let prev = published.checked_sub_months(Months::new(1))?;
-                    return Some((last_day_of_month(prev.year(), prev.month())?, 2));
+                    return Some((last_day_of_month(prev.year(), prev.month())?, 2, false));
                 }
                 "الاسبوع" if is_past(words, i + 1) => {
-                    return Some((days_before(published, 3)?, 2));
+                    return Some((days_before(published, 3)?, 2, false));
                 }
                 _ => {}
             }
@@ -322,16 +345,18 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                 return Some((
                     days_before(published, u64::from(back))?,
                     1 + usize::from(past),
+                    false,
                 ));
             }
             ago_at(words, i, published)
         })();
         match found {
-            Some((date, len)) => {
+            Some((date, len, explicit)) => {
                 out.push(DateMention {
                     date,
                     first: i,
                     len,
+                    explicit,
                 });
                 i += len.max(1);
             }
@@ -390,6 +415,7 @@ mod tests {
         assert_eq!(read("منذ أكثر من شهر", "2018-03-21"), [d("2018-02-21")]);
         assert_eq!(read("قبل نحو 4 سنوات", "2018-02-23"), [d("2014-02-23")]);
         assert_eq!(read("بعد 3 أيام من هجوم", "2018-02-23"), [d("2018-02-20")]);
+        assert_eq!(read("منذ عام 2013", "2018-04-13"), [d("2013-12-31")]);
         assert!(
             read("بعد 3 أيام", "2018-02-23").is_empty(),
             "a delay to come"

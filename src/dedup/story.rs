@@ -95,20 +95,24 @@ fn max_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
 }
 
 /// Sentences of the body that make the lead.
-const LEAD_SENTENCES: usize = 2;
+const LEAD_SENTENCES: usize = 3;
 
 /// Where the lead ends in the analysed text (the headline, a line break, then the body): after
 /// the headline and the first [`LEAD_SENTENCES`] sentences of the body.
 fn lead_end(title: &str, text: &str) -> usize {
     let head = title.len() + 1;
     let mut seen = 0;
+    let mut in_break = false;
     for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | '?' | '؟' | '\n') {
+        let brk = matches!(c, '.' | '!' | '?' | '؟' | '\n');
+        // A run of breaks («.\n») ends one sentence.
+        if brk && !in_break {
             seen += 1;
             if seen == LEAD_SENTENCES {
                 return head + i;
             }
         }
+        in_break = brk || (in_break && c.is_whitespace());
     }
     head + text.len()
 }
@@ -349,7 +353,8 @@ impl Facts {
 
     /// The keys under which stories that this item could join are filed.
     pub fn candidate_keys(&self, policy: &StoryPolicy) -> Vec<String> {
-        let w = policy.window.as_secs().div_ceil(86_400) as i64;
+        // Follow-ups may join from further than the window.
+        let w = (policy.window.as_secs().div_ceil(86_400) as i64).max(FOLLOW_UP_DAYS);
         let widened = Facts {
             event_first: self.event_first - w * 86_400,
             event_last: self.event_last + w * 86_400,
@@ -398,10 +403,14 @@ fn compatible(a: &[EventKind], b: &[EventKind]) -> bool {
 /// kind of event, other countries, or too far apart in time.
 pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i32, String)> {
     let w = policy.window.as_secs() as i64;
+    // How far apart in time: 0 when the event ranges overlap.
+    let gap = (item.event_first - story.event_last)
+        .max(story.event_first - item.event_last)
+        .max(0);
+    let follow_up = FOLLOW_UP_DAYS * 86_400;
     if !compatible(&story.kinds, &item.kinds)
         || !shares(&story.countries, &item.countries)
-        || item.event_first > story.event_last + w
-        || item.event_last < story.event_first - w
+        || gap > w.max(follow_up)
     {
         return None;
     }
@@ -422,6 +431,18 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
                 why.push("other towns");
             }
         }
+    }
+    // One side names a town, the other only regions: the town must lie in one of them.
+    let (one, other) = if item.cities.is_empty() {
+        (&story.cities, &item.regions)
+    } else {
+        (&item.cities, &story.regions)
+    };
+    if story.cities.is_empty() != item.cities.is_empty()
+        && nearest(one, other).is_some_and(|d| d <= TOWN_IN_REGION_KM)
+    {
+        score += 1;
+        why.push("town in the region");
     }
     let all = |f: &Facts| [f.cities.clone(), f.regions.clone()].concat();
     if same_place(&story.regions, &item.regions) {
@@ -459,13 +480,25 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         0
     };
     score += text;
+    // Beyond the window only a follow-up of the same incident joins: the same town and the same
+    // group or toll («the 110 girls of Dapchi», a week later).
+    if gap > w {
+        let town = why.contains(&"same town");
+        let second = why.contains(&"same group")
+            || why.contains(&"same toll")
+            || why.contains(&"close toll");
+        if !(town && second) {
+            return None;
+        }
+        why.push("follow-up");
+    }
     // Without a common place or text, a shared group and country are not one incident (Boko
     // Haram strikes north-east Nigeria several times a week).
     // A region counts as a common place only when neither side names a town: a raid on a named
     // town is not the same as an incident reported for its region without one.
     let towns = (story.cities.is_empty(), item.cities.is_empty());
     let placed = why.iter().any(|w| match *w {
-        "same town" | "nearby town" => true,
+        "same town" | "nearby town" | "town in the region" => true,
         "same region" | "same area" => towns == (true, true),
         _ => false,
     });
@@ -473,13 +506,17 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         return Some((score.min(JOIN_SCORE - 1), "no common place or text".into()));
     }
     let reason = format!(
-        "{} within {}h, {}; text similarity {:.2}",
+        "{} {}, {}; text similarity {:.2}",
         item.kinds
             .iter()
             .map(|k| k.as_str())
             .collect::<Vec<_>>()
             .join("+"),
-        w / 3600,
+        if gap > w {
+            format!("{} days after", (gap + 86_399) / 86_400)
+        } else {
+            format!("within {}h", w / 3600)
+        },
         if why.is_empty() {
             "same country".to_owned()
         } else {
@@ -489,6 +526,12 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     );
     Some((score, reason))
 }
+
+/// A town this close to a region's centre is taken to be in it (Dapchi is 23 km from Yobe's,
+/// Maiduguri 195 km).
+const TOWN_IN_REGION_KM: f64 = 60.0;
+/// How long after a story a report of the same town and group or toll still joins it.
+const FOLLOW_UP_DAYS: i64 = 10;
 
 /// Towns this close are one area (a raid on neighbouring villages).
 const NEAR_TOWN_KM: f64 = 50.0;
@@ -607,9 +650,11 @@ mod tests {
             EventKind::Attack,
             &["maiduguri"],
             Some(12),
-            110,
+            115,
             "هجوم انتحاري في مايدوغوري يقتل 12 شخصا",
         );
+        let follow_up = facts(EventKind::Attack, &["maiduguri"], Some(12), 106, "تشييع");
+        let town_only = facts(EventKind::Attack, &["maiduguri"], None, 106, "تشييع");
         let closure = facts(
             EventKind::BorderClosure,
             &["maiduguri"],
@@ -621,7 +666,13 @@ mod tests {
         assert!(best_match(std::slice::from_ref(&s), &other, &p).is_none());
         assert!(
             best_match(std::slice::from_ref(&s), &late, &p).is_none(),
-            "outside the window"
+            "long after"
+        );
+        let (_, why) = best_match(std::slice::from_ref(&s), &follow_up, &p).unwrap();
+        assert!(why.contains("follow-up"), "{why}");
+        assert!(
+            best_match(std::slice::from_ref(&s), &town_only, &p).is_none(),
+            "beyond the window a town alone is not enough"
         );
         assert!(
             best_match(std::slice::from_ref(&s), &closure, &p).is_none(),
@@ -671,6 +722,6 @@ mod tests {
         let p = policy();
         let f = facts(EventKind::Attack, &[], None, 100, "a");
         assert_eq!(f.keys(), ["violence|NG|100"]);
-        assert_eq!(f.candidate_keys(&p).len(), 7);
+        assert_eq!(f.candidate_keys(&p).len(), 2 * FOLLOW_UP_DAYS as usize + 1);
     }
 }

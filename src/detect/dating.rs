@@ -10,6 +10,9 @@ use crate::arabic::{dates_in, normalize, tokens};
 
 /// Sentences with a trigger that are looked at, in text order.
 const SENTENCES_LOOKED_AT: usize = 5;
+/// After a mention of the day of publication, how many trigger sentences may still give a
+/// calendar date for the event.
+const EXPLICIT_SENTENCES: usize = 3;
 
 /// The date of an event and the words that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +42,7 @@ pub fn event_date(
         .collect();
     starts.sort_unstable();
     let mut seen: Vec<(usize, usize)> = Vec::new();
+    let mut reporting_day: Option<EventDate> = None;
     for start in starts {
         if !original.is_char_boundary(start) {
             continue;
@@ -54,17 +58,29 @@ pub fn event_date(
         let sentence = normalize(&original[from..to]).text;
         let toks = tokens(&sentence);
         let words: Vec<&str> = toks.iter().map(|t| t.text(&sentence)).collect();
-        if let Some(m) = dates_in(&words, published).first() {
-            return Some(EventDate {
+        for m in dates_in(&words, published) {
+            let found = EventDate {
                 date: m.date,
                 phrase: words[m.first..m.first + m.len].join(" "),
-            });
+            };
+            // A weekday or «اليوم» that is the day of publication dates the report («قالت
+            // الشرطة الثلاثاء»), not always the event: remember it, and let a calendar date in
+            // the next trigger sentences («خُطفن في 19 فبراير») date the event instead.
+            if m.date == published && reporting_day.is_none() {
+                reporting_day = Some(found);
+                continue;
+            }
+            match &reporting_day {
+                None => return Some(found),
+                Some(_) if m.explicit && seen.len() <= EXPLICIT_SENTENCES => return Some(found),
+                Some(_) => {}
+            }
         }
         if seen.len() >= SENTENCES_LOOKED_AT {
             break;
         }
     }
-    None
+    reporting_day
 }
 
 #[cfg(test)]
@@ -97,6 +113,28 @@ mod tests {
                 "2018-02-21"
             ),
             None
+        );
+    }
+
+    #[test]
+    fn the_day_of_the_report_gives_way_to_the_date_of_the_event() {
+        // Published on Tuesday 20 March 2018 (Sky News Arabia, on the Dapchi kidnapping).
+        assert_eq!(
+            date(
+                "مفاجأة حول خطف بوكوحرام 110 تلميذات في نيجيريا",
+                "اتهمت منظمة العفو الدولية الجيش النيجيري، الثلاثاء، بتجاهل تحذيرات قبل قيام بوكو حرام بخطف 110 تلميذات في شمال شرق البلاد.\nواختطفت التلميذات في بلدة دابشي بولاية يوبي في 19 شباط/فبراير.",
+                "2018-03-20"
+            ),
+            Some("2018-02-19".into())
+        );
+        // «منذ عام 2013» after the day of the report: an aggregate, not today's event.
+        assert_eq!(
+            date(
+                "الأمم المتحدة: بوكو حرام خطفت أكثر من ألف طفلة في نيجيريا",
+                "قالت يونيسيف الجمعة إن مقاتلين من جماعة بوكو حرام خطفوا أكثر من ألف طفلة في شمال شرق نيجيريا منذ عام 2013.",
+                "2018-04-13"
+            ),
+            Some("2013-12-31".into())
         );
     }
 
