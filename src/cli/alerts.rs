@@ -50,9 +50,10 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     None => r.mode.clone(),
                 };
                 println!(
-                    "{:>6} {:<7} {:<12} item {:>6} attempts {:>2} to {}  {}",
+                    "{:>6} {:<7} {:<6} {:<12} item {:>6} attempts {:>2} to {}  {}",
                     r.id,
                     r.status.as_str(),
+                    r.kind,
                     mode,
                     r.item_id,
                     r.attempts,
