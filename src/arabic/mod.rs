@@ -7,11 +7,13 @@
 mod dates;
 mod normalize;
 mod numbers;
+mod search;
 mod stem;
 mod tokenize;
 
 pub use dates::{dates_in, DateMention};
 pub use normalize::{normalize, normalize_char, Normalized};
 pub use numbers::{number_at, NumberWord};
+pub use search::{parse_search, phrases_hold, snippet, Search, Term};
 pub use stem::{index_terms, query_terms, stem};
 pub use tokenize::{is_word_char, tokens, Token};

@@ -6,6 +6,7 @@ mod backtest;
 mod check_config;
 mod classify;
 mod eval;
+mod export;
 mod feeds;
 mod migrate;
 pub mod query;

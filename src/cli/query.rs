@@ -1,10 +1,10 @@
 use std::io::Write;
 
-use sahel_watch::arabic::query_terms;
-use sahel_watch::detect::EventKind;
+use sahel_watch::arabic::parse_search;
+use sahel_watch::detect::{EntityKind, EventKind};
 use sahel_watch::store::{now, ItemFilter, ItemRow, Store};
 
-use super::{Exit, Globals, UsageError};
+use super::{export, Exit, Globals, UsageError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,16 +23,34 @@ pub struct Args {
     /// Only items from this feed (its URL, or part of its name, title or URL).
     #[arg(long)]
     feed: Option<String>,
-    /// Full-text search, in any spelling (diacritics, hamza forms and clitics are ignored).
+    /// Full-text search in any spelling (diacritics, hamza forms, clitics and the gazetteer's
+    /// spellings of a place): words, "a phrase", OR between alternatives, -word to exclude.
     #[arg(long)]
     text: Option<String>,
+    /// Only items naming this place (gazetteer id such as ml-menaka, or any of its names);
+    /// repeatable.
+    #[arg(long = "place")]
+    places: Vec<String>,
+    /// Only items naming this armed group (id such as g-jnim, or a name); repeatable.
+    #[arg(long = "group")]
+    groups: Vec<String>,
+    /// Only items reporting at least this many killed.
+    #[arg(long)]
+    min_killed: Option<u32>,
+    /// Only items reporting at least this many kidnapped.
+    #[arg(long)]
+    min_kidnapped: Option<u32>,
+    /// Only items of this story (see `stories`).
+    #[arg(long)]
+    story: Option<i64>,
     /// Include items judged not relevant.
     #[arg(long)]
     all: bool,
     /// At most this many items, newest first.
     #[arg(long, default_value_t = 50)]
     limit: usize,
-    /// Output format: table, json (one object a line) or csv.
+    /// Output: table; json (one object a line); csv; geojson (a FeatureCollection of the
+    /// items' places); acled (an ACLED-like CSV, one row per story).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -42,6 +60,8 @@ enum Format {
     Table,
     Json,
     Csv,
+    Geojson,
+    Acled,
 }
 
 /// Reads a time bound: RFC 3339, a plain date (midnight UTC), or an age before now.
@@ -65,13 +85,13 @@ pub fn parse_time(s: &str, now: i64) -> Result<i64, UsageError> {
     )))
 }
 
-fn rfc3339(ts: i64) -> String {
+pub(super) fn rfc3339(ts: i64) -> String {
     chrono::DateTime::from_timestamp(ts, 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
 }
 
-fn csv_field(s: &str) -> String {
+pub(super) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -98,43 +118,58 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         filter.events.push(k.as_str().to_owned());
     }
     filter.countries = a.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
-    if let Some(q) = &a.text {
-        filter.text = query_terms(q);
-        if filter.text.is_empty() {
-            return Err(UsageError(format!("--text {q:?} has no words to search")).into());
+    filter.min_killed = a.min_killed;
+    filter.min_kidnapped = a.min_kidnapped;
+    filter.story = a.story;
+    let config = g.config()?;
+    let rules = &config.rules;
+    for (flag, names, kind) in [
+        ("--place", &a.places, None),
+        ("--group", &a.groups, Some(EntityKind::Group)),
+    ] {
+        for n in names {
+            let ids: Vec<String> = rules
+                .entities_named(n)
+                .into_iter()
+                .filter(|id| {
+                    let k = rules.entity(id).map(|e| e.kind);
+                    match kind {
+                        Some(want) => k == Some(want),
+                        None => k != Some(EntityKind::Group),
+                    }
+                })
+                .collect();
+            if ids.is_empty() {
+                return Err(UsageError(format!(
+                    "{flag} {n:?}: no such entry in the gazetteer (try its id, as `show` lists them)"
+                ))
+                .into());
+            }
+            filter.entities.extend(ids);
         }
     }
-    let config = g.config()?;
+    if let Some(q) = &a.text {
+        let search = parse_search(q, &|w| rules.aliases(w)).map_err(UsageError)?;
+        filter.search = Some(search);
+    }
     let store = Store::open(&config.data_dir)?;
     let rows = store.query(&filter)?;
     let mut out = std::io::stdout().lock();
     match a.format {
+        Format::Geojson => {
+            let (doc, skipped) = export::geojson(rules, &rows);
+            writeln!(out, "{doc}")?;
+            if skipped > 0 {
+                eprintln!("{skipped} items name no place with coordinates and are not in the map");
+            }
+        }
+        Format::Acled => export::acled(&mut out, rules, &store, &rows)?,
         Format::Json => {
             for r in &rows {
                 writeln!(out, "{}", serde_json::to_string(&json_row(r))?)?;
             }
         }
-        Format::Csv => {
-            writeln!(
-                out,
-                "id,published,feed,url,title,relevant,score,events,countries"
-            )?;
-            for r in &rows {
-                writeln!(
-                    out,
-                    "{},{},{},{},{},{},{:.1},{},{}",
-                    r.id,
-                    rfc3339(r.published),
-                    csv_field(&r.feed),
-                    csv_field(r.url.as_deref().unwrap_or("")),
-                    csv_field(&r.title),
-                    r.relevant,
-                    r.score,
-                    r.events.join(";"),
-                    r.countries.join(";")
-                )?;
-            }
-        }
+        Format::Csv => export::csv(&mut out, &rows)?,
         Format::Table => {
             for r in &rows {
                 let title: String = r.title.chars().take(80).collect();
@@ -148,6 +183,9 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     r.feed.chars().take(18).collect::<String>(),
                     title
                 )?;
+                if let Some(sn) = &r.snippet {
+                    writeln!(out, "        {sn}")?;
+                }
             }
             if rows.is_empty() {
                 eprintln!("no items match");
@@ -168,6 +206,13 @@ fn json_row(r: &ItemRow) -> serde_json::Value {
         "score": r.score,
         "events": r.events,
         "countries": r.countries,
+        "entities": r.entities,
+        "killed": r.killed,
+        "wounded": r.wounded,
+        "kidnapped": r.kidnapped,
+        "story": r.story_id,
+        "event_date": r.event_at.map(rfc3339),
+        "snippet": r.snippet,
     })
 }
 

@@ -651,6 +651,51 @@ impl RulePack {
         })
     }
 
+    /// The ids of the gazetteer entities with `id` as id or one of its names as a name
+    /// (normalized), for filters such as `query --place`.
+    pub fn entities_named(&self, name: &str) -> Vec<String> {
+        let n = norm_term(name);
+        let mut out: Vec<String> = Vec::new();
+        for e in &self.entities {
+            if e.id == name {
+                out.push(e.id.clone());
+            }
+        }
+        for p in &self.patterns {
+            if let Target::Entity(i) = p.target {
+                let id = &self.entities[i].id;
+                if p.term == n && !out.contains(id) {
+                    out.push(id.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Every one-word name of the entities one of whose names is the one word `word`
+    /// (normalized): a search for «تمبكتو» also finds «تومبوكتو».
+    pub fn aliases(&self, word: &str) -> Vec<String> {
+        let w = norm_term(word);
+        let ids: Vec<usize> = self
+            .patterns
+            .iter()
+            .filter(|p| p.term == w)
+            .filter_map(|p| match p.target {
+                Target::Entity(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.patterns {
+            if let Target::Entity(i) = p.target {
+                if ids.contains(&i) && !p.term.contains(' ') && !out.contains(&p.term) {
+                    out.push(p.term.clone());
+                }
+            }
+        }
+        out
+    }
+
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.id == id)
     }

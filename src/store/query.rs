@@ -1,7 +1,11 @@
 use rusqlite::{params_from_iter, types::Value, OptionalExtension};
 
 use super::{Store, StoreError};
+use crate::arabic::{phrases_hold, snippet, Search, Term};
 use crate::detect::Analysis;
+
+/// The length of a search snippet, in characters.
+const SNIPPET_CHARS: usize = 160;
 
 /// Which items to list. Every field narrows the result; the default lists the newest relevant
 /// items.
@@ -16,8 +20,15 @@ pub struct ItemFilter {
     pub countries: Vec<String>,
     /// Feed URL, or a fragment of its name, title or URL.
     pub feed: Option<String>,
-    /// Full-text query: each inner list holds the alternatives for one word; all words must match.
-    pub text: Vec<Vec<String>>,
+    /// Full-text search (words in any spelling, phrases, OR, exclusions).
+    pub search: Option<Search>,
+    /// Items naming any of these gazetteer entities (places, groups).
+    pub entities: Vec<String>,
+    /// Items reporting at least this many killed / kidnapped.
+    pub min_killed: Option<u32>,
+    pub min_kidnapped: Option<u32>,
+    /// Items of this story.
+    pub story: Option<i64>,
     /// Include items judged not relevant.
     pub all: bool,
     pub limit: usize,
@@ -36,6 +47,16 @@ pub struct ItemRow {
     pub score: f64,
     pub events: Vec<String>,
     pub countries: Vec<String>,
+    /// Gazetteer ids of the places and actors named.
+    pub entities: Vec<String>,
+    pub killed: Option<u32>,
+    pub wounded: Option<u32>,
+    pub kidnapped: Option<u32>,
+    pub story_id: Option<i64>,
+    /// When the reported event happened, Unix seconds.
+    pub event_at: Option<i64>,
+    /// With a text search: the text around the first match, the match between ⟦ and ⟧.
+    pub snippet: Option<String>,
 }
 
 /// An item with everything `show` prints.
@@ -57,26 +78,45 @@ pub struct ItemDetail {
     pub event_at: Option<i64>,
 }
 
-/// An FTS5 query from word alternatives, every term quoted so that nothing the user typed is
-/// read as query syntax.
-fn fts_expression(words: &[Vec<String>]) -> String {
-    words
+/// One word's alternatives as an FTS5 expression, every term quoted so that nothing the user
+/// typed is read as query syntax.
+fn fts_word(alts: &[String]) -> String {
+    let quoted: Vec<String> = alts
         .iter()
-        .map(|alts| {
-            let quoted: Vec<String> = alts
-                .iter()
-                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-                .collect();
-            format!("({})", quoted.join(" OR "))
-        })
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    format!("({})", quoted.join(" OR "))
+}
+
+/// The terms' words, all required (a phrase's order is checked afterwards on the text).
+fn fts_terms(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .flat_map(|t| t.words())
+        .map(|w| fts_word(w))
         .collect::<Vec<_>>()
         .join(" AND ")
 }
 
-const ROW_COLUMNS: &str = "i.id, coalesce(f.name, f.title, f.url), i.url, i.title,
-    coalesce(i.published_at, i.fetched_at), i.relevant, i.score, i.events, i.countries";
+/// The FTS5 expression of a search's positive part: any group, each all of its terms.
+fn fts_expression(s: &Search) -> String {
+    s.any
+        .iter()
+        .map(|g| format!("({})", fts_terms(g)))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
 
-fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ItemRow, String, String)> {
+const ROW_COLUMNS: &str = "i.id, coalesce(f.name, f.title, f.url), i.url, i.title,
+    coalesce(i.published_at, i.fetched_at), i.relevant, i.score, i.events, i.countries,
+    coalesce(json_extract(i.analysis, '$.entities'), '[]'),
+    json_extract(i.analysis, '$.figures.killed'), json_extract(i.analysis, '$.figures.wounded'),
+    json_extract(i.analysis, '$.figures.kidnapped'), i.story_id, i.event_at";
+
+/// A row with its JSON lists still to parse: (row, events, countries, entities).
+type RawRow = (ItemRow, String, String, String);
+
+fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((
         ItemRow {
             id: r.get(0)?,
@@ -88,17 +128,31 @@ fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ItemRow, String, String)
             score: r.get(6)?,
             events: Vec::new(),
             countries: Vec::new(),
+            entities: Vec::new(),
+            killed: r.get(10)?,
+            wounded: r.get(11)?,
+            kidnapped: r.get(12)?,
+            story_id: r.get(13)?,
+            event_at: r.get(14)?,
+            snippet: None,
         },
         r.get(7)?,
         r.get(8)?,
+        r.get(9)?,
     ))
 }
 
-fn finish(parts: (ItemRow, String, String)) -> Result<ItemRow, StoreError> {
-    let (mut row, events, countries) = parts;
+fn finish(parts: RawRow) -> Result<ItemRow, StoreError> {
+    let (mut row, events, countries, entities) = parts;
     row.events = serde_json::from_str(&events)?;
     row.countries = serde_json::from_str(&countries)?;
+    row.entities = serde_json::from_str(&entities)?;
     Ok(row)
+}
+
+/// Placeholders for a list of values: `?,?,?`.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(",")
 }
 
 impl Store {
@@ -121,13 +175,13 @@ impl Store {
         }
         if !f.events.is_empty() {
             sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.events) WHERE value IN (");
-            sql.push_str(&vec!["?"; f.events.len()].join(","));
+            sql.push_str(&placeholders(f.events.len()));
             sql.push_str("))");
             args.extend(f.events.iter().cloned().map(Value::from));
         }
         if !f.countries.is_empty() {
             sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.countries) WHERE value IN (");
-            sql.push_str(&vec!["?"; f.countries.len()].join(","));
+            sql.push_str(&placeholders(f.countries.len()));
             sql.push_str("))");
             args.extend(f.countries.iter().cloned().map(Value::from));
         }
@@ -138,17 +192,83 @@ impl Store {
             args.push(feed.clone().into());
             args.push(feed.clone().into());
         }
-        if !f.text.is_empty() {
-            sql.push_str(" AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
-            args.push(fts_expression(&f.text).into());
+        if !f.entities.is_empty() {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM json_each(i.analysis, '$.entities') WHERE value IN (",
+            );
+            sql.push_str(&placeholders(f.entities.len()));
+            sql.push_str("))");
+            args.extend(f.entities.iter().cloned().map(Value::from));
         }
-        sql.push_str(" ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?");
-        args.push((f.limit.max(1) as i64).into());
+        if let Some(n) = f.min_killed {
+            sql.push_str(" AND json_extract(i.analysis, '$.figures.killed') >= ?");
+            args.push(i64::from(n).into());
+        }
+        if let Some(n) = f.min_kidnapped {
+            sql.push_str(" AND json_extract(i.analysis, '$.figures.kidnapped') >= ?");
+            args.push(i64::from(n).into());
+        }
+        if let Some(story) = f.story {
+            sql.push_str(" AND i.story_id = ?");
+            args.push(story.into());
+        }
+        let mut phrases = false;
+        if let Some(search) = &f.search {
+            sql.push_str(" AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
+            args.push(fts_expression(search).into());
+            let words: Vec<Term> = search
+                .exclude
+                .iter()
+                .filter(|t| matches!(t, Term::Word(_)))
+                .cloned()
+                .collect();
+            if !words.is_empty() {
+                sql.push_str(
+                    " AND i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+                );
+                let any: Vec<String> = words
+                    .iter()
+                    .map(|t| fts_terms(std::slice::from_ref(t)))
+                    .collect();
+                args.push(any.join(" OR ").into());
+            }
+            phrases = search
+                .any
+                .iter()
+                .flatten()
+                .chain(&search.exclude)
+                .any(|t| matches!(t, Term::Phrase(_)));
+        }
+        sql.push_str(" ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC");
+        // Phrases are checked on the text after the index: the limit applies after that.
+        if !phrases {
+            sql.push_str(" LIMIT ?");
+            args.push((f.limit.max(1) as i64).into());
+        }
         let mut st = self.conn.prepare(&sql)?;
         let rows = st
             .query_map(params_from_iter(args), item_row)?
             .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(finish).collect()
+        let mut out = Vec::with_capacity(rows.len().min(f.limit));
+        let Some(search) = &f.search else {
+            return rows.into_iter().map(finish).collect();
+        };
+        let mut text = self
+            .conn
+            .prepare_cached("SELECT title || char(10) || text FROM items WHERE id = ?1")?;
+        for raw in rows {
+            if out.len() >= f.limit.max(1) {
+                break;
+            }
+            let mut row = finish(raw)?;
+            let body: String = text.query_row([row.id], |r| r.get(0))?;
+            if phrases && !phrases_hold(search, &body) {
+                continue;
+            }
+            row.snippet = snippet(search, &body, SNIPPET_CHARS);
+            out.push(row);
+        }
+        Ok(out)
     }
 
     /// One item with its analysis.
@@ -165,14 +285,14 @@ impl Store {
                 |r| {
                     Ok((
                         item_row(r)?,
-                        r.get::<_, String>(9)?,
-                        r.get::<_, Option<String>>(10)?,
-                        r.get::<_, String>(11)?,
-                        r.get::<_, String>(12)?,
-                        r.get::<_, i64>(13)?,
-                        r.get::<_, i64>(14)?,
                         r.get::<_, String>(15)?,
-                        (r.get(16)?, r.get(17)?, r.get(18)?),
+                        r.get::<_, Option<String>>(16)?,
+                        r.get::<_, String>(17)?,
+                        r.get::<_, String>(18)?,
+                        r.get::<_, i64>(19)?,
+                        r.get::<_, i64>(20)?,
+                        r.get::<_, String>(21)?,
+                        (r.get(22)?, r.get(23)?, r.get(24)?),
                     ))
                 },
             )
