@@ -2,7 +2,7 @@
 //! email alerts.
 //!
 //! The modules follow the pipeline — fetch → feed → arabic → detect → dedup → store → alert —
-//! with `config` describing it and `daemon` wiring it. Each stage owns its types and its error
+//! with `config` describing it, `daemon` wiring it, and `report` summing up the archive. Each stage owns its types and its error
 //! enum; the binary (`src/main.rs`, `src/cli/`) adds context for people.
 
 pub mod config;
@@ -16,3 +16,4 @@ pub mod fetch;
 pub mod store;
 
 pub mod daemon;
+pub mod report;

@@ -10,10 +10,12 @@ mod export;
 mod feeds;
 mod migrate;
 pub mod query;
+mod report;
 mod rules;
 mod run;
 mod send_test_alert;
 mod show;
+mod stats;
 mod stories;
 
 use std::path::PathBuf;
@@ -56,6 +58,10 @@ enum Command {
     Show(show::Args),
     /// List stories: one incident told by one or many outlets.
     Stories(stories::Args),
+    /// Counts of stories by week, country and kind, with their tolls.
+    Stats(stats::Args),
+    /// Write a self-contained HTML briefing: charts per week and the latest stories.
+    Report(report::Args),
     /// Feed health, checks and export.
     Feeds(feeds::Args),
     /// Outbox of alerts: pending, sent and failed.
@@ -137,6 +143,8 @@ pub fn main() -> ExitCode {
         Command::Query(a) => query::run(&globals, a),
         Command::Show(a) => show::run(&globals, a),
         Command::Stories(a) => stories::run(&globals, a),
+        Command::Stats(a) => stats::run(&globals, a),
+        Command::Report(a) => report::run(&globals, a),
         Command::Feeds(a) => feeds::run(&globals, a),
         Command::Alerts(a) => alerts::run(&globals, a),
         Command::Classify(a) => classify::run(&globals, a),

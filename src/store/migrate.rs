@@ -23,6 +23,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_stories.sql",
         include_str!("../../migrations/0004_stories.sql"),
     ),
+    (
+        "0005_relevant_index.sql",
+        include_str!("../../migrations/0005_relevant_index.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

@@ -4,6 +4,7 @@
 mod support;
 
 mod alerts;
+mod archive;
 mod charsets;
 mod cli;
 mod config;

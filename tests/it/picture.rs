@@ -1,7 +1,8 @@
 //! The alert as a reader sees it: headless Chromium (Debian's `chromium`, installed by
 //! scripts/test.sh) renders a real alert's HTML part to PNG, and the picture is measured: the
 //! English summary starts at the left edge of the page, the Arabic block ends at the right edge.
-//! With `SAHEL_WATCH_UPDATE_DOCS=1` the picture is also written to docs/alert.png.
+//! The briefing page of `report` is rendered the same way and its bars are counted.
+//! With `SAHEL_WATCH_UPDATE_DOCS=1` the pictures are also written to docs/.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -59,6 +60,68 @@ fn screenshot(html: &Path, png: &Path, width: u32) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// How many pixels of the picture have exactly this colour.
+fn pixels_of(png: &Path, rgb: [u8; 3]) -> usize {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    buf[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3] == rgb)
+        .count()
+}
+
+#[test]
+fn the_briefing_page_draws_its_charts() {
+    let articles: Vec<_> = fixture("articles.jsonl")
+        .into_iter()
+        .chain(fixture("stream-sample.jsonl"))
+        .collect();
+    let server = HttpServer::start();
+    let url = server.feed("/all.xml", &articles);
+    let env = Env::new();
+    env.write_config(&format!("[[feeds]]\nurl = {url:?}\n"));
+    assert!(env.run(&["run", "--once"]).status.success());
+    let html = env.dir.path().join("report.html");
+    let out = env.run(&[
+        "report",
+        "--since",
+        "36500d",
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    // Self-contained: nothing to fetch, nothing to run.
+    for banned in ["<script", " src=", "<link", "@import", "url("] {
+        assert!(!page.contains(banned), "{banned} in the report");
+    }
+    assert_eq!(page.matches("<svg").count(), 2);
+    assert!(page.matches("class=\"bar\"").count() >= 5);
+
+    let png = env.dir.path().join("report.png");
+    screenshot(&html, &png, 960);
+    let _ = std::fs::copy(
+        &png,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png"),
+    );
+    if std::env::var_os("SAHEL_WATCH_UPDATE_DOCS").is_some() {
+        std::fs::copy(
+            &png,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.png"),
+        )
+        .unwrap();
+    }
+    // The bars are drawn: Nigeria's colour in the incidents chart, the killed colour in the
+    // toll chart, each over more than a few pixels.
+    let nigeria = pixels_of(&png, [0x8c, 0x56, 0x4b]);
+    let killed = pixels_of(&png, [0xb2, 0x18, 0x2b]);
+    assert!(nigeria > 300, "Nigeria's bars: {nigeria} pixels");
+    assert!(killed > 300, "killed bars: {killed} pixels");
 }
 
 /// A line of text in the picture, top to bottom: its leftmost and rightmost inked columns.
