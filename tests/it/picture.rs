@@ -64,15 +64,32 @@ fn screenshot(html: &Path, png: &Path, width: u32) {
 
 /// How many pixels of the picture have exactly this colour.
 fn pixels_of(png: &Path, rgb: [u8; 3]) -> usize {
+    let p = decode(png);
+    p.data.chunks(p.channels).filter(|x| x[..3] == rgb).count()
+}
+
+/// A decoded picture: rows of `width` pixels of `channels` bytes.
+struct Picture {
+    data: Vec<u8>,
+    width: u32,
+    height: u32,
+    channels: usize,
+}
+
+fn decode(png: &Path) -> Picture {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
+    let mut data = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut data).unwrap();
+    data.truncate(info.buffer_size());
     let channels = info.color_type.samples();
-    buf[..info.buffer_size()]
-        .chunks(channels)
-        .filter(|p| p[..3] == rgb)
-        .count()
+    assert!(channels >= 3, "an RGB picture");
+    Picture {
+        data,
+        width: info.width,
+        height: info.height,
+        channels,
+    }
 }
 
 #[test]
@@ -134,13 +151,8 @@ struct Band {
 /// The text lines of an RGB(A) picture: runs of rows holding any pixel darker or more colourful
 /// than the white page.
 fn bands(png: &Path) -> (Vec<Band>, u32) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    assert!(channels >= 3, "an RGB picture");
-    let (w, h) = (info.width, info.height);
+    let p = decode(png);
+    let (w, h, channels, buf) = (p.width, p.height, p.channels, &p.data);
     let ink = |x: u32, y: u32| {
         let i = ((y * w + x) as usize) * channels;
         buf[i..i + 3].iter().any(|&c| c < 235)
