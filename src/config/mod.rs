@@ -15,7 +15,7 @@ use std::time::Duration;
 use crate::detect::{EventKind, PackError, RulePack};
 
 pub use durations::parse_duration;
-pub use opml::{read_opml, write_opml, OpmlError, OpmlFeed};
+pub use opml::{parse_opml, read_opml, write_opml, OpmlError, OpmlFeed};
 pub use raw::RawLimits as Limits;
 
 /// The configuration bundled in the binary, used when no file is named.

@@ -56,7 +56,9 @@ pub fn read_opml(path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
     })
 }
 
-fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlFeed>, (u64, quick_xml::Error)> {
+/// Reads the feeds of an OPML document in memory (`read_opml` reads a file through it); the
+/// error carries the byte position of the bad XML.
+pub fn parse_opml(bytes: &[u8]) -> Result<Vec<OpmlFeed>, (u64, quick_xml::Error)> {
     let mut reader = Reader::from_reader(bytes);
     let mut out = Vec::new();
     let mut buf = Vec::new();

@@ -12,6 +12,7 @@ mod hostile;
 mod picture;
 mod pipeline;
 mod rules;
+mod security;
 mod signals;
 mod smtp;
 mod stories;

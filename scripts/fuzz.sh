@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (fuzz/fuzz_targets) for SECONDS each with libFuzzer through cargo fuzz,
+# on seed corpora built from the repository (and ../shared/feeds when it is there), then prints
+# the executions of each and fails if any crash was found. Crashes are kept in
+# fuzz/artifacts/<target>/ to become regression tests.
+#   scripts/fuzz.sh [SECONDS]        (default 60; CI runs it with a few seconds)
+# cargo fuzz needs nightly flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-60}"
+export RUSTC_BOOTSTRAP=1
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "==> installing cargo-fuzz"
+    cargo install --quiet --locked cargo-fuzz
+fi
+
+corpus=fuzz/corpus
+mkdir -p "$corpus"/{feed,normalize,rules,query,opml}
+cp tests/fixtures/feeds/*.xml "$corpus/feed/"
+if [ -d ../shared/feeds/real-world ]; then
+    find ../shared/feeds/real-world -type f -name '*.xml' -size -256k -exec cp {} "$corpus/feed/" \;
+fi
+# Texts: titles and leads of the fixture articles, one file each.
+python3 - "$corpus/normalize" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+for name in ("articles.jsonl", "stream-sample.jsonl"):
+    for i, line in enumerate(open(os.path.join("tests/fixtures", name), encoding="utf-8")):
+        if line.strip():
+            a = json.loads(line)
+            open(os.path.join(out, f"{name}-{i}.txt"), "w", encoding="utf-8").write(a["title"] + "\n" + a["text"][:2000])
+PY
+cp config/rules/sahel.toml tests/fixtures/rule-cases.toml "$corpus/rules/"
+i=0
+for q in 'هجوم باماكو' '"بوكو حرام" OR جنيم -نيجيريا' 'تمبكتو' '-x' '"unclosed' 'OR' 'الهجمات في 19 فبراير/ شباط الماضي'; do
+    printf '%s' "$q" > "$corpus/query/seed-$i"; i=$((i + 1))
+done
+printf '<?xml version="1.0"?><opml version="2.0"><body><outline text="a"><outline xmlUrl="https://a.example/rss" title="A"/></outline></body></opml>' > "$corpus/opml/seed-0"
+
+status=0
+for target in feed normalize rules query opml; do
+    echo "==> fuzz $target for ${secs}s"
+    log="fuzz/$target.log"
+    if ! (cd fuzz && cargo fuzz run "$target" "corpus/$target" -- \
+            -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+            -print_final_stats=1) >"$log" 2>&1; then
+        echo "   $target FAILED: see $log and fuzz/artifacts/$target/"
+        tail -30 "$log"
+        status=1
+    fi
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    echo "   executions: ${runs:-?}"
+done
+exit "$status"
