@@ -2,8 +2,9 @@
 # Runs the whole test suite on a fresh machine: installs what the tests need (a Rust toolchain is
 # assumed; Python's aiosmtpd, the SMTP server the tests talk to, goes into a virtualenv under
 # target/; promtool, systemd-analyze, chromium and the Noto fonts come from Debian), then checks
-# formatting, lints and the systemd unit, runs every test, and runs the crash test with a small
-# count (scripts/crash_test.py; the full run is `scripts/crash_test.py --kills 50`).
+# formatting, lints and the systemd unit, runs every test, the crash test with a small count
+# (scripts/crash_test.py; the full run is `--kills 50`), and each fuzz target for a few seconds
+# (scripts/fuzz.sh; installs cargo-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,3 +57,5 @@ cargo test --lib --bins --tests --benches
 echo "==> crash test (kill -9 during a feed replay; the full run uses --kills 50)"
 cargo build --quiet --bin sahel-watch
 "$venv/bin/python" scripts/crash_test.py --kills "${SAHEL_WATCH_CRASH_KILLS:-6}"
+echo "==> fuzz targets, a short bounded run each (scripts/fuzz.sh 300 for a real one)"
+scripts/fuzz.sh "${SAHEL_WATCH_FUZZ_SECONDS:-15}"
