@@ -351,6 +351,8 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
             ago_at(words, i, published)
         })();
         match found {
+            // A date after publication («elections on 29 July») is no event's date.
+            Some((date, len, _)) if date > published => i += len.max(1),
             Some((date, len, explicit)) => {
                 out.push(DateMention {
                     date,
@@ -424,6 +426,15 @@ mod tests {
             read("في 19 فبراير/ شباط الماضي", "2018-03-21"),
             [d("2018-02-19")]
         );
+    }
+
+    #[test]
+    fn dates_after_publication_are_not_events() {
+        // Found by the normalize fuzz target: «جوان 2018» in an article dated February 2018.
+        assert!(read("فجر اليوم الاثنين 05F جوان 2018", "2018-02-21")
+            .iter()
+            .all(|d| *d <= self::d("2018-02-21")));
+        assert!(read("الانتخابات في 29 يوليو 2018", "2018-02-21").is_empty());
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub enum DaemonError {
     Config(#[source] crate::config::ConfigError),
     #[error("a worker task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("refreshing the feed panicked: {0}")]
+    Panicked(String),
 }
 
 /// What every task of the daemon shares.

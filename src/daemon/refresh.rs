@@ -121,7 +121,9 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
             .collect();
         Ok((parsed, keyed))
     })
-    .await?;
+    .await
+    // The parser's thread panicked: a failure of this feed, recorded like a parse error.
+    .unwrap_or_else(|e| Err(format!("the feed parser failed: {e}")));
     let (parsed, keyed) = match parsed {
         Ok(p) => p,
         Err(e) => {

@@ -3,6 +3,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt as _;
 use futures_util::StreamExt;
 use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
@@ -68,7 +69,16 @@ pub async fn run_once(ctx: Arc<Context>) -> Result<OnceReport, DaemonError> {
         .collect()
         .await;
     for (feed, r) in results {
-        let r = r?;
+        // A feed whose refresh could not even be recorded (a database error, a panic) is a
+        // failed feed of this run; the others still count.
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                error!(feed_url = %feed.url, error = %e, "refresh failed");
+                report.failed.push((feed.url, e.to_string()));
+                continue;
+            }
+        };
         report.inserted += r.inserted;
         report.updated += r.updated;
         report.alerts_queued += r.alerts;
@@ -237,7 +247,19 @@ async fn limited_refresh(
         None => None,
     };
     let _global = permits.acquire().await.expect("never closed");
-    refresh(ctx, feed).await
+    // A panic while refreshing one feed (a bug, or a parser beneath ours) is that feed's
+    // failure: the daemon and the other feeds go on, and the feed is polled again.
+    std::panic::AssertUnwindSafe(refresh(ctx, feed))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            Err(DaemonError::Panicked(why))
+        })
 }
 
 /// Drains the outbox; `current` brings a reloaded context, or `None` to stop.

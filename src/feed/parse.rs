@@ -32,6 +32,11 @@ pub enum FeedError {
     Empty,
     #[error("elements nested deeper than {0}: not a feed")]
     TooDeep(usize),
+    /// The XML parser below feed-rs panicked on this document (found by fuzzing: quick-xml
+    /// 0.42 asserts when a document switches encoding late). The panic is contained here so
+    /// that one hostile feed is one failed feed, not a failed daemon.
+    #[error("the feed parser failed on this document: {0}")]
+    ParserPanic(String),
 }
 
 /// Real feeds nest a dozen elements deep; a parser that builds trees recursively must not be
@@ -121,14 +126,25 @@ pub fn parse_feed(
     }
     let rss090 = rss090_as_rss10(bytes);
     let bytes = rss090.as_deref().unwrap_or(bytes);
-    let feed = feed_rs::parser::Builder::new()
-        .sanitize_content(false)
-        // feed-rs invents an id for entries without one (a hash of link and title, or a random
-        // one); an empty id marks them instead, and `dedup` falls back to the URL or content.
-        .id_generator(|_, _, _| String::new())
-        .build()
-        .parse(bytes)
-        .map_err(FeedError::Parse)?;
+    let parsed = std::panic::catch_unwind(|| {
+        feed_rs::parser::Builder::new()
+            .sanitize_content(false)
+            // feed-rs invents an id for entries without one (a hash of link and title, or a
+            // random one); an empty id marks them instead, and `dedup` falls back to the URL or
+            // content.
+            .id_generator(|_, _, _| String::new())
+            .build()
+            .parse(bytes)
+    })
+    .map_err(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        FeedError::ParserPanic(why)
+    })?;
+    let feed = parsed.map_err(FeedError::Parse)?;
     let total = feed.entries.len();
     let mut entries = Vec::with_capacity(total.min(max_entries));
     for e in feed.entries.into_iter().take(max_entries) {
@@ -185,6 +201,17 @@ pub fn parse_feed(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_document_that_makes_the_xml_parser_panic_is_a_failed_feed() {
+        // Found by the feed fuzz target: quick-xml 0.42 asserts in set_encoding.
+        let bytes = include_bytes!("../../tests/fixtures/fuzz/feed-late-encoding.xml");
+        match parse_feed(bytes, 50, 10_000) {
+            Err(FeedError::ParserPanic(why)) => assert!(why.contains("encoding"), "{why}"),
+            other => panic!("expected a contained parser panic, got {other:?}"),
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::support::http::{Body, HttpServer, Route};
-use crate::support::{fixture, rss, Env};
+use crate::support::{fixture, rss, stderr, Env};
 
 /// The daemon's peak resident memory must stay under this while it reads them all.
 const MEMORY_BOUND_KB: u64 = 200 * 1024;
@@ -146,4 +146,34 @@ fn hostile_feeds_are_recorded_and_the_good_ones_processed() {
     let next = f429["next_poll_at"].as_i64().unwrap();
     let fetched = f429["last_fetch_at"].as_i64().unwrap();
     assert!(next - fetched >= 3600, "429 Retry-After honoured: {f429}");
+}
+
+#[test]
+fn a_feed_that_made_the_parser_panic_fails_alone() {
+    // The document the feed fuzz target found (tests/fixtures/fuzz/feed-late-encoding.xml).
+    let server = HttpServer::start();
+    let bad = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fuzz/feed-late-encoding.xml"),
+    )
+    .unwrap();
+    let bad = server.route("/bad.xml", Route::ok("application/rss+xml", bad));
+    let articles: Vec<_> = crate::support::fixture("articles.jsonl")
+        .into_iter()
+        .take(3)
+        .collect();
+    let good = server.feed("/good.xml", &articles);
+    let env = Env::new();
+    env.write_config(&format!(
+        "[[feeds]]\nurl = {bad:?}\n[[feeds]]\nurl = {good:?}\n"
+    ));
+    let out = env.run(&["run", "--once"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(env.items().len(), 3, "the good feed was processed");
+    let feeds = env.feeds();
+    let failed = feeds.iter().find(|f| f["url"] == bad.as_str()).unwrap();
+    // Through the daemon the document is transcoded first, and the parser refuses it rather
+    // than panicking; either way the failure is this feed's, with its reason.
+    assert_eq!(failed["status"], "failing", "{failed}");
+    assert!(!failed["last_error"].as_str().unwrap_or_default().is_empty());
 }
