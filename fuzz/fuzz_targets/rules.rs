@@ -7,6 +7,10 @@ use sahel_watch::detect::{analyze, RulePack};
 fuzz_target!(|s: &str| {
     if let Ok(pack) = RulePack::from_toml(s, "fuzz.toml") {
         // A pack that loads can analyse.
-        let _ = analyze(&pack, "هجوم في باماكو", "قتل مسلحون عشرة أشخاص في مالي أمس.");
+        let _ = analyze(
+            &pack,
+            "هجوم في باماكو",
+            "قتل مسلحون عشرة أشخاص في مالي أمس.",
+        );
     }
 });
