@@ -177,12 +177,20 @@ fn tidy(s: &str, max_chars: usize) -> String {
         if words.is_empty() {
             continue;
         }
+        // Separators count too: the cut is at `max_chars` whatever they are (found by the feed
+        // fuzz target: a text of max_chars + 1).
         if !out.is_empty() {
+            if chars + 1 >= max_chars {
+                return out;
+            }
             out.push('\n');
             chars += 1;
         }
         for (i, w) in words.iter().enumerate() {
             if i > 0 {
+                if chars + 1 >= max_chars {
+                    return out;
+                }
                 out.push(' ');
                 chars += 1;
             }
@@ -200,6 +208,25 @@ fn tidy(s: &str, max_chars: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_cut_counts_separators() {
+        for max in 1..40 {
+            let t = html_to_text("<p>ab cd</p><p>ef gh ij</p><p>kl</p>", max);
+            assert!(t.chars().count() <= max, "{max}: {t:?}");
+        }
+        let fuzz = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fuzz/feed-text-over-limit.xml"
+        ))
+        .unwrap();
+        if let Ok(feed) = crate::feed::parse_feed(&fuzz, 50, 20_000) {
+            for e in feed.entries {
+                assert!(e.title.chars().count() <= 20_000 && e.text.chars().count() <= 20_000);
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
