@@ -435,6 +435,15 @@ mod tests {
             .iter()
             .all(|d| *d <= self::d("2018-02-21")));
         assert!(read("الانتخابات في 29 يوليو 2018", "2018-02-21").is_empty());
+        let found = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fuzz/normalize-future-date.txt"
+        ))
+        .unwrap();
+        let text = String::from_utf8_lossy(&found);
+        assert!(read(&text, "2018-02-21")
+            .iter()
+            .all(|x| *x <= d("2018-02-21")));
     }
 
     #[test]
