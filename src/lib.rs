@@ -17,3 +17,12 @@ pub mod store;
 
 pub mod daemon;
 pub mod report;
+
+/// The message of a caught panic (a `&str` or `String` payload), for the error that reports it.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
+}

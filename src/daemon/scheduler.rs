@@ -252,14 +252,7 @@ async fn limited_refresh(
     std::panic::AssertUnwindSafe(refresh(ctx, feed))
         .catch_unwind()
         .await
-        .unwrap_or_else(|panic| {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_owned());
-            Err(DaemonError::Panicked(why))
-        })
+        .unwrap_or_else(|panic| Err(DaemonError::Panicked(crate::panic_message(&*panic))))
 }
 
 /// Drains the outbox; `current` brings a reloaded context, or `None` to stop.

@@ -136,14 +136,7 @@ pub fn parse_feed(
             .build()
             .parse(bytes)
     })
-    .map_err(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_owned());
-        FeedError::ParserPanic(why)
-    })?;
+    .map_err(|panic| FeedError::ParserPanic(crate::panic_message(&*panic)))?;
     let feed = parsed.map_err(FeedError::Parse)?;
     let total = feed.entries.len();
     let mut entries = Vec::with_capacity(total.min(max_entries));
