@@ -12,4 +12,6 @@ pub use route::{alert_worthy, next_digest_at, recipients_for, DEFAULT_RECIPIENT}
 pub use sample::sample_row;
 pub use templates::{Rendered, TemplateError, Templates};
 pub use transport::{Transport, TransportError};
-pub use view::{alert_view, digest_view, sanitize_line, AlertView, DigestView, Outlet, Segment};
+pub use view::{
+    alert_view, digest_view, safe_link, sanitize_line, AlertView, DigestView, Outlet, Segment,
+};

@@ -123,7 +123,8 @@ fn sanitize_piece(s: &str) -> String {
     out
 }
 
-fn safe_link(url: Option<&str>) -> Option<String> {
+/// The link as a link only when it is http(s); `javascript:`, `data:` and the rest are not.
+pub fn safe_link(url: Option<&str>) -> Option<String> {
     let u = url::Url::parse(url?).ok()?;
     matches!(u.scheme(), "http" | "https").then(|| u.to_string())
 }

@@ -254,13 +254,7 @@ pub fn html(
     latest.sort_by_key(|s| std::cmp::Reverse((s.last_seen, s.id)));
     for s in latest.into_iter().take(30) {
         let kinds: Vec<&str> = s.facts.kinds.iter().map(|k| k.as_str()).collect();
-        let safe = |u: String| {
-            url::Url::parse(&u)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .map(|u| u.to_string())
-        };
-        let head = match headlines(s.id).map(|(t, u)| (t, u.and_then(safe))) {
+        let head = match headlines(s.id).map(|(t, u)| (t, crate::alert::safe_link(u.as_deref()))) {
             Some((t, Some(u))) => format!(
                 "<a href=\"{}\">{}</a>",
                 esc(&u),
