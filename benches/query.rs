@@ -99,6 +99,7 @@ fn archive(dir: &Path, docs: &[Doc]) -> Store {
                 canonical_url: None,
                 title: d.title.clone(),
                 text: d.text.clone(),
+                provenance: sahel_watch::fulltext::Provenance::feed(),
                 published_at: d.published,
                 content_hash: d.id.clone(),
                 analysis: analyze(&rules, &d.title, &d.text),

@@ -1,7 +1,8 @@
 //! sahel-watch: watches Arabic-language news feeds for security events in the Sahel and sends
 //! email alerts.
 //!
-//! The modules follow the pipeline — fetch → feed → arabic → detect → dedup → store → alert —
+//! The modules follow the pipeline — fetch → feed → full text → arabic → detect → dedup → store →
+//! alert —
 //! with `config` describing it, `daemon` wiring it, and `report` summing up the archive. Each stage owns its types and its error
 //! enum; the binary (`src/main.rs`, `src/cli/`) adds context for people.
 
@@ -13,6 +14,7 @@ pub mod dedup;
 pub mod detect;
 pub mod feed;
 pub mod fetch;
+pub mod fulltext;
 pub mod store;
 
 pub mod daemon;

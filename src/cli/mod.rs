@@ -7,6 +7,7 @@ mod check_config;
 mod classify;
 mod eval;
 mod export;
+mod extract;
 mod feeds;
 mod migrate;
 pub mod query;
@@ -70,6 +71,8 @@ enum Command {
     Classify(classify::Args),
     /// Score the detector on a labelled corpus (JSON Lines).
     Eval(eval::Args),
+    /// Print the article text extracted from a saved page, as the full-text stage reads it.
+    Extract(extract::Args),
     /// Rule pack tools.
     Rules(rules::Args),
     /// Re-run the current rules over the stored archive and report what would change.
@@ -149,6 +152,7 @@ pub fn main() -> ExitCode {
         Command::Alerts(a) => alerts::run(&globals, a),
         Command::Classify(a) => classify::run(&globals, a),
         Command::Eval(a) => eval::run(&globals, a),
+        Command::Extract(a) => extract::run(&globals, a),
         Command::Rules(a) => rules::run(a),
         Command::Backtest(a) => backtest::run(&globals, a),
         Command::Migrate(a) => migrate::run(&globals, a),

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    parse_duration, read_opml, Config, ConfigError, Delivery, FeedConfig, Operator, Recipient,
-    SmtpConfig, SmtpSecurity,
+    parse_duration, read_opml, Config, ConfigError, Delivery, FeedConfig, FullText, Operator,
+    Recipient, SmtpConfig, SmtpSecurity,
 };
 use crate::detect::{EventKind, RulePack};
 
@@ -133,6 +133,10 @@ struct RawFeed {
     interval: Option<Spanned<String>>,
     #[serde(default)]
     encoding: Option<Spanned<String>>,
+    /// Whether the article page behind an item's link is fetched: "auto" (for candidates whose
+    /// feed entry is only a summary), "always" or "never".
+    #[serde(default)]
+    full_text: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,6 +258,16 @@ pub struct RawLimits {
     pub alert_retry_max: Duration,
     /// Items waiting between fetching and storing.
     pub queue: usize,
+    /// Largest article page read, as sent (bytes); undone compression may give four times it.
+    pub max_page_bytes: u64,
+    /// Whole fetch of one article page (or robots.txt), connection included.
+    #[serde(with = "humantime_serde_compat")]
+    pub page_timeout: Duration,
+    /// Article pages fetched per feed refresh at most; the rest are analysed on their summary.
+    pub max_pages_per_refresh: usize,
+    /// A feed entry with at least this many characters of text carries the article itself:
+    /// no page is fetched for it (with `full_text = "auto"`).
+    pub min_article_chars: usize,
 }
 
 impl Default for RawLimits {
@@ -276,6 +290,10 @@ impl Default for RawLimits {
             alert_retry_min: Duration::from_secs(30),
             alert_retry_max: Duration::from_secs(3600),
             queue: 256,
+            max_page_bytes: 2 * 1024 * 1024,
+            page_timeout: Duration::from_secs(15),
+            max_pages_per_refresh: 30,
+            min_article_chars: 600,
         }
     }
 }
@@ -366,11 +384,25 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             ),
             None => None,
         };
+        let full_text = match &f.full_text {
+            Some(m) => FullText::parse(m.get_ref()).ok_or_else(|| {
+                invalid(
+                    &m.span(),
+                    &format!("feeds[{i}].full_text"),
+                    format!(
+                        "{:?}: expected \"auto\", \"always\" or \"never\"",
+                        m.get_ref()
+                    ),
+                )
+            })?,
+            None => FullText::Auto,
+        };
         feeds.push(FeedConfig {
             url,
             name: f.name.clone(),
             interval,
             encoding,
+            full_text,
         });
     }
     for (i, o) in raw.feeds_opml.iter().enumerate() {
@@ -394,6 +426,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
                     name: f.title,
                     interval: default_interval,
                     encoding: None,
+                    full_text: FullText::Auto,
                 });
             }
         }
@@ -812,6 +845,14 @@ mod tests {
             .to_string();
         assert!(
             e.contains("c.toml:3") && e.contains("feeds[0].interval"),
+            "{e}"
+        );
+        let src = "[[feeds]]\nurl = \"http://a.example/rss\"\nfull_text = \"sometimes\"\n";
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.toml:3") && e.contains("feeds[0].full_text"),
             "{e}"
         );
         let src = "[smtp]\nurl = \"smtp://mail.example.org\"\nfrom = \"a@b.c\"\n";

@@ -69,6 +69,14 @@ pub struct Metrics {
     pub alerts_deferred: AtomicU64,
     pub fetch_seconds: Histogram,
     pub analysis_seconds: Histogram,
+    /// Article pages read for candidates that arrived as a summary.
+    pub pages_fetched: AtomicU64,
+    /// Items analysed on their summary without a request (not candidates, `full_text =
+    /// "never"`, no link, page budget spent).
+    pub pages_skipped: AtomicU64,
+    /// Article pages that failed, by kind (robots, http_status, timeout, too_large, …).
+    pub pages_failed: Mutex<BTreeMap<&'static str, u64>>,
+    pub page_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -85,11 +93,24 @@ impl Default for Metrics {
             analysis_seconds: Histogram::new(&[
                 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.05,
             ]),
+            pages_fetched: AtomicU64::new(0),
+            pages_skipped: AtomicU64::new(0),
+            pages_failed: Mutex::new(BTreeMap::new()),
+            page_seconds: Histogram::new(&[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
         }
     }
 }
 
 impl Metrics {
+    pub fn page_failed(&self, kind: &'static str) {
+        *self
+            .pages_failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(kind)
+            .or_default() += 1;
+    }
+
     pub fn fetch_error(&self, kind: &'static str) {
         *self
             .fetch_errors
@@ -138,17 +159,32 @@ impl Metrics {
             "Alerts moved into a digest by their recipient's hourly cap.",
             self.alerts_deferred.load(Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "# HELP sahel_watch_fetch_errors_total Failed polls by kind.\n# TYPE sahel_watch_fetch_errors_total counter"
+        counter(
+            "sahel_watch_pages_fetched_total",
+            "Article pages read for candidates that arrived as a summary.",
+            self.pages_fetched.load(Relaxed),
         );
-        for (kind, n) in self
-            .fetch_errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
-            let _ = writeln!(out, "sahel_watch_fetch_errors_total{{kind=\"{kind}\"}} {n}");
+        counter(
+            "sahel_watch_pages_skipped_total",
+            "New items analysed on their summary without a page request.",
+            self.pages_skipped.load(Relaxed),
+        );
+        for (name, help, counts) in [
+            (
+                "sahel_watch_fetch_errors_total",
+                "Failed polls by kind.",
+                &self.fetch_errors,
+            ),
+            (
+                "sahel_watch_pages_failed_total",
+                "Article pages that failed by kind; their items were analysed on the summary.",
+                &self.pages_failed,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            for (kind, n) in counts.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {n}");
+            }
         }
         for (name, help, v) in [
             (
@@ -174,6 +210,11 @@ impl Metrics {
             &mut out,
             "sahel_watch_analysis_seconds",
             "Time to analyse one item.",
+        );
+        self.page_seconds.render(
+            &mut out,
+            "sahel_watch_page_seconds",
+            "Time to fetch and extract one article page.",
         );
         out
     }

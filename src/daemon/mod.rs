@@ -25,6 +25,7 @@ pub use signals::shutdown_signal;
 use crate::alert::{Transport, TransportError};
 use crate::config::Config;
 use crate::fetch::{FetchError, Fetcher};
+use crate::fulltext::Pages;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +49,8 @@ pub struct Context {
     pub config: Arc<Config>,
     pub store: Arc<Mutex<Store>>,
     pub fetcher: Fetcher,
+    /// Article pages: robots.txt remembered per site, kept across reloads.
+    pub pages: Arc<Pages>,
     pub transport: Transport,
     pub metrics: Arc<Metrics>,
 }
@@ -59,10 +62,12 @@ impl Context {
         let fetcher =
             Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
         let transport = Transport::from_config(&config).map_err(DaemonError::Transport)?;
+        let pages = Arc::new(Pages::new(&config.user_agent));
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: Arc::new(Mutex::new(store)),
             fetcher,
+            pages,
             transport,
             metrics: Arc::default(),
         }))
@@ -86,6 +91,7 @@ impl Context {
             config: Arc::new(config),
             store: self.store.clone(),
             fetcher,
+            pages: self.pages.clone(),
             transport,
             metrics: self.metrics.clone(),
         }))

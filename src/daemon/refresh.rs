@@ -1,22 +1,23 @@
 use std::time::Duration;
 
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::{Context, DaemonError, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
 use crate::arabic::index_terms;
-use crate::config::Config;
+use crate::config::{Config, FullText};
 use crate::dedup::Facts;
 use crate::dedup::{content_hash, identity, Identity};
-use crate::detect::analyze;
 use crate::detect::event_date;
+use crate::detect::{analyze, candidate};
 use crate::feed::{parse_feed, Entry, ParsedFeed};
 use crate::fetch::{
-    charset_from_content_type, decode_feed, decompress, next_after_failure, next_after_success,
-    FetchOutcome, PollHints, Validators,
+    charset_from_content_type, decode_feed, decompress, is_public, literal_is_private,
+    next_after_failure, next_after_success, FetchOutcome, PollHints, Validators,
 };
+use crate::fulltext::{self, Need, Provenance};
 use crate::store::StoryInput;
 use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PreparedItem};
 
@@ -145,10 +146,37 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         warn!(feed_url = %feed.url, dropped = parsed.dropped, "feed has more entries than limits.max_entries_per_feed");
     }
 
-    // 3. Analyse and route what is new or edited; 4. store items and alerts in one transaction;
-    // 5. record the feed's state. One trip to the store: items it already holds unchanged are
-    // neither analysed nor written.
+    // 3. What is new or edited: one short read of the store. Items it holds unchanged are
+    //    neither fetched again, analysed nor written.
     report.entries = keyed.len();
+    let keys: Vec<(String, Option<String>)> = keyed
+        .iter()
+        .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
+        .collect();
+    let known = ctx.with_store(move |s| s.known_hashes(&keys)).await?;
+    let fresh: Vec<Keyed> = keyed
+        .into_iter()
+        .zip(known)
+        .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
+        .map(|(k, _)| k)
+        .collect();
+
+    // 4. Full text: the article page of candidates that arrived as a summary.
+    let texts = full_texts(ctx, feed, &fetched.final_url, &fresh).await;
+
+    // 5. Analyse and decide who to alert, off the async threads and outside the store.
+    let config = ctx.config.clone();
+    let metrics = ctx.metrics.clone();
+    let prepared: Vec<PreparedItem> = tokio::task::spawn_blocking(move || {
+        fresh
+            .into_iter()
+            .zip(texts)
+            .map(|((e, hash, k), text)| prepare(&config, &metrics, e, text, hash, k))
+            .collect()
+    })
+    .await?;
+
+    // 6. Store items, their stories and alerts, and the feed's state in one transaction.
     let hints = PollHints {
         ttl: parsed
             .ttl_minutes
@@ -171,17 +199,6 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     let metrics = ctx.metrics.clone();
     let outcomes = ctx
         .with_store(move |s| {
-            let keys: Vec<(String, Option<String>)> = keyed
-                .iter()
-                .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
-                .collect();
-            let known = s.known_hashes(&keys)?;
-            let prepared: Vec<PreparedItem> = keyed
-                .into_iter()
-                .zip(known)
-                .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
-                .map(|((e, hash, k), _)| prepare(&config, &metrics, e, hash, k))
-                .collect();
             let t = now();
             let out =
                 s.ingest_and_record(id, &prepared, t, &record, t + secs(next), &config.stories)?;
@@ -216,14 +233,116 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     Ok(report)
 }
 
-/// Analyses an entry and decides who to alert.
+/// The text each fresh entry is analysed on, and where it came from: the entry's own, its
+/// article page's main text (candidates that arrived as a summary), or the summary with the
+/// reason. Pages are fetched one after another under the feed's host slot (other hosts wait
+/// for theirs), at most `limits.max_pages_per_refresh` per refresh.
+async fn full_texts(
+    ctx: &Context,
+    feed: &FeedRow,
+    feed_url: &url::Url,
+    fresh: &[Keyed],
+) -> Vec<(String, Provenance)> {
+    let cfg = &ctx.config;
+    let mode = cfg
+        .feed(&feed.configured_url)
+        .map_or(FullText::Auto, |f| f.full_text);
+    let limits = &cfg.limits;
+    let mut budget = limits.max_pages_per_refresh;
+    let mut allow_private: Option<bool> = None;
+    let mut out = Vec::with_capacity(fresh.len());
+    for (e, _, _) in fresh {
+        let need = {
+            let chars = e.text.chars().count();
+            let candidate = (mode == FullText::Auto && chars < limits.min_article_chars)
+                .then(|| candidate(&cfg.rules, &e.title, &e.text))
+                .flatten();
+            fulltext::decide(
+                mode,
+                chars,
+                limits.min_article_chars,
+                e.link.as_deref(),
+                candidate,
+            )
+        };
+        let (url, why) = match need {
+            Need::Feed => {
+                out.push((e.text.clone(), Provenance::feed()));
+                continue;
+            }
+            Need::Summary(why) => {
+                ctx.metrics.pages_skipped.fetch_add(1, Relaxed);
+                out.push((e.text.clone(), Provenance::summary(why)));
+                continue;
+            }
+            Need::Page { url, why } => (url, why),
+        };
+        if budget == 0 {
+            ctx.metrics.pages_skipped.fetch_add(1, Relaxed);
+            let why = "this refresh's page budget (limits.max_pages_per_refresh) was spent";
+            out.push((e.text.clone(), Provenance::summary(why)));
+            continue;
+        }
+        budget -= 1;
+        let private = match allow_private {
+            Some(p) => p,
+            None => *allow_private.insert(served_privately(feed_url).await),
+        };
+        let started = std::time::Instant::now();
+        let page = ctx
+            .pages
+            .article(
+                &ctx.fetcher,
+                &url,
+                feed_url.host_str(),
+                private,
+                limits.max_text_chars,
+            )
+            .await;
+        ctx.metrics.page_seconds.observe(started.elapsed());
+        match page {
+            Ok(text) => {
+                ctx.metrics.pages_fetched.fetch_add(1, Relaxed);
+                debug!(feed_url = %feed.url, page_url = %url, candidate = %why, chars = text.chars().count(), "article page read");
+                out.push((text, Provenance::page(url.as_str())));
+            }
+            Err(err) => {
+                ctx.metrics.page_failed(err.kind());
+                let why = format!("{url}: {err}");
+                info!(feed_url = %feed.url, page_url = %url, error = %err, "article page failed; the summary is analysed");
+                out.push((e.text.clone(), Provenance::summary(why)));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the feed is served from a loopback, private or link-local address: then its items'
+/// pages may be too (tests, intranets).
+async fn served_privately(url: &url::Url) -> bool {
+    if literal_is_private(url) {
+        return true;
+    }
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let port = url.port_or_known_default().unwrap_or(80);
+    match tokio::net::lookup_host((host, port)).await {
+        Ok(mut addrs) => addrs.any(|a| !is_public(a.ip())),
+        Err(_) => false,
+    }
+}
+
+/// Analyses an entry on its text (the feed's, or its page's) and decides who to alert.
 fn prepare(
     config: &Config,
     metrics: &Metrics,
-    e: Entry,
+    mut e: Entry,
+    (text, provenance): (String, Provenance),
     hash: String,
     id: Identity,
 ) -> PreparedItem {
+    e.text = text;
     let started = std::time::Instant::now();
     let analysis = analyze(&config.rules, &e.title, &e.text);
     metrics.analysis_seconds.observe(started.elapsed());
@@ -249,6 +368,7 @@ fn prepare(
         canonical_url: id.canonical_url,
         title: e.title,
         text: e.text,
+        provenance,
         published_at: published,
         content_hash: hash,
         analysis,

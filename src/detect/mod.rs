@@ -4,6 +4,7 @@
 //! Pure: text in, [`Analysis`] out, no I/O beyond loading the pack.
 
 mod analyze;
+mod candidate;
 mod dating;
 mod eval;
 mod figures;
@@ -13,6 +14,7 @@ mod pack;
 mod tests;
 
 pub use analyze::{analyze, Analysis, Explanation, Figures};
+pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
 pub use eval::{evaluate, EvalReport, LabelledItem, Scores};
 pub use pack::{Entity, EntityKind, EventKind, PackError, RulePack, Scope, BUNDLED_PACK};

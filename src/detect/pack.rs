@@ -128,6 +128,9 @@ struct RawPack {
     /// Words of a claim of responsibility («تبنى»): a claim is news for a story's update.
     #[serde(default)]
     claims: RawTerms,
+    /// Words that put security news in Africa for the full-text pre-check («الساحل», «أفريقيا»).
+    #[serde(default)]
+    candidates: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
@@ -314,6 +317,8 @@ pub(crate) enum Target {
     Offtopic,
     /// A claim of responsibility.
     Claim,
+    /// An African context for the full-text pre-check (`[candidates]`).
+    AfricanContext,
 }
 
 #[derive(Debug, Clone)]
@@ -538,7 +543,12 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 10] = [
+        let vocabulary: [(&str, &[String], Target); 11] = [
+            (
+                "candidates.terms",
+                &raw.candidates.terms,
+                Target::AfricanContext,
+            ),
             (
                 "security.terms",
                 &raw.security.terms,

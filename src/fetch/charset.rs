@@ -41,7 +41,7 @@ fn is_western_single_byte(e: &'static Encoding) -> bool {
 
 /// The legacy charset of bytes that are not UTF-8: windows-1256 when most non-ASCII bytes are
 /// Arabic letters there, windows-1252 otherwise.
-fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+pub fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     let (text, _, _) = WINDOWS_1256.decode(bytes);
     let (mut arabic, mut other) = (0usize, 0usize);
     for c in text.chars().filter(|c| !c.is_ascii()) {
@@ -60,7 +60,7 @@ fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
 
 /// Whether bytes claimed (or assumed) to be UTF-8 are really something else: more than a few
 /// invalid sequences, not the odd stray byte.
-fn not_really_utf8(bytes: &[u8]) -> bool {
+pub fn not_really_utf8(bytes: &[u8]) -> bool {
     if std::str::from_utf8(bytes).is_ok() {
         return false;
     }

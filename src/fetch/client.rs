@@ -65,6 +65,10 @@ pub enum FetchError {
     BadRedirect(String),
     #[error("redirect without a usable Location header")]
     BrokenRedirect,
+    /// An item's link (or a redirect on the way) leads to a loopback, private or link-local
+    /// address, and the feed it came from is not served from one.
+    #[error("{0}: a loopback, private or link-local address is not followed for a public feed")]
+    PrivateAddress(String),
     #[error("request failed: {0}")]
     Http(#[source] reqwest::Error),
 }
@@ -96,6 +100,7 @@ impl FetchError {
             FetchError::TooManyRedirects(_)
             | FetchError::BadRedirect(_)
             | FetchError::BrokenRedirect => "redirect",
+            FetchError::PrivateAddress(_) => "private_address",
             FetchError::Http(e) if e.is_connect() => "connect",
             FetchError::Http(_) => "http",
         }
@@ -106,8 +111,35 @@ impl FetchError {
 /// scheduler takes before a global one, so that one slow host never holds the others' places.
 pub struct Fetcher {
     client: reqwest::Client,
+    /// For article pages linked from public feeds: resolves names to public addresses only.
+    page_client: reqwest::Client,
     limits: Limits,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+const FEED_ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5";
+const PAGE_ACCEPT: &str = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5";
+
+/// How one fetch is made: which client, what it accepts, how much it reads, how long it waits,
+/// and whether private addresses may be reached.
+struct Request<'a> {
+    client: &'a reqwest::Client,
+    accept: &'static str,
+    cap: u64,
+    timeout: Duration,
+    allow_private: bool,
+}
+
+/// Whether a request failed because [`super::address::PublicOnly`] refused the name.
+fn private_address_refused(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<super::address::PrivateAddress>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Parses `Retry-After`: seconds, or an HTTP date.
@@ -148,11 +180,25 @@ impl Fetcher {
             .pool_max_idle_per_host(limits.per_host_concurrency)
             .build()
             .map_err(FetchError::Http)?;
+        let page_client = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(limits.connect_timeout)
+            .timeout(limits.page_timeout)
+            .redirect(redirect::Policy::none())
+            .pool_max_idle_per_host(limits.per_host_concurrency)
+            .dns_resolver(super::address::PublicOnly)
+            .build()
+            .map_err(FetchError::Http)?;
         Ok(Fetcher {
             client,
+            page_client,
             limits: limits.clone(),
             hosts: Mutex::new(HashMap::new()),
         })
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The semaphore limiting concurrent fetches to `url`'s host.
@@ -168,23 +214,61 @@ impl Fetcher {
     /// Fetches `url` with conditional GET, following redirects by hand, within the time limit.
     pub async fn fetch(&self, url: &Url, v: &Validators) -> Result<FetchOutcome, FetchError> {
         let limit = self.limits.fetch_timeout;
-        match tokio::time::timeout(limit, self.fetch_inner(url, v)).await {
+        let request = Request {
+            client: &self.client,
+            accept: FEED_ACCEPT,
+            cap: self.limits.max_body_bytes,
+            timeout: limit,
+            allow_private: true,
+        };
+        match tokio::time::timeout(limit, self.fetch_inner(&request, url, v)).await {
             Ok(r) => r,
             Err(_) => Err(FetchError::Timeout(limit)),
         }
     }
 
-    async fn fetch_inner(&self, url: &Url, v: &Validators) -> Result<FetchOutcome, FetchError> {
+    /// Fetches a page an item links to (an article, or a site's robots.txt): bounded by
+    /// `max_page_bytes` and `page_timeout`, redirects followed by hand, and, unless
+    /// `allow_private`, never to a loopback, private or link-local address — neither by an
+    /// address in the link, nor by a name that resolves to one, nor by a redirect.
+    pub async fn fetch_page(&self, url: &Url, allow_private: bool) -> Result<Fetched, FetchError> {
+        let limit = self.limits.page_timeout;
+        let request = Request {
+            client: if allow_private {
+                &self.client
+            } else {
+                &self.page_client
+            },
+            accept: PAGE_ACCEPT,
+            cap: self.limits.max_page_bytes,
+            timeout: limit,
+            allow_private,
+        };
+        let none = Validators::default();
+        match tokio::time::timeout(limit, self.fetch_inner(&request, url, &none)).await {
+            Ok(Ok(FetchOutcome::Fetched(f))) => Ok(*f),
+            Ok(Ok(FetchOutcome::NotModified { .. })) => Err(FetchError::UnaskedNotModified),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(FetchError::Timeout(limit)),
+        }
+    }
+
+    async fn fetch_inner(
+        &self,
+        request: &Request<'_>,
+        url: &Url,
+        v: &Validators,
+    ) -> Result<FetchOutcome, FetchError> {
         let mut current = url.clone();
         let mut all_permanent = true;
         for _ in 0..=self.limits.max_redirects {
-            let mut req = self
+            if !request.allow_private && super::address::literal_is_private(&current) {
+                return Err(FetchError::PrivateAddress(current.to_string()));
+            }
+            let mut req = request
                 .client
                 .get(current.clone())
-                .header(
-                    header::ACCEPT,
-                    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-                )
+                .header(header::ACCEPT, request.accept)
                 .header(header::ACCEPT_ENCODING, "gzip, deflate, br");
             if let Some(e) = &v.etag {
                 if let Ok(h) = HeaderValue::from_str(e) {
@@ -198,7 +282,9 @@ impl Fetcher {
             }
             let mut resp = req.send().await.map_err(|e| {
                 if e.is_timeout() {
-                    FetchError::Timeout(self.limits.fetch_timeout)
+                    FetchError::Timeout(request.timeout)
+                } else if private_address_refused(&e) {
+                    FetchError::PrivateAddress(current.to_string())
                 } else {
                     FetchError::Http(e)
                 }
@@ -237,12 +323,12 @@ impl Fetcher {
                     retry_after: retry_after(resp.headers()),
                 });
             }
-            let cap = self.limits.max_body_bytes;
+            let cap = request.cap;
             if resp.content_length().is_some_and(|n| n > cap) {
                 return Err(FetchError::TooLarge { limit: cap });
             }
             let headers = resp.headers().clone();
-            let body = self.read_body(&mut resp).await?;
+            let body = self.read_body(&mut resp, cap, request.timeout).await?;
             return Ok(FetchOutcome::Fetched(Box::new(Fetched {
                 status: status.as_u16(),
                 body,
@@ -263,9 +349,13 @@ impl Fetcher {
     /// Reads the (still encoded) body, at most `max_body_bytes`, refusing a transfer that stays
     /// slower than `min_transfer_rate` after a grace period (a drip that would otherwise hold a
     /// connection until the fetch timeout).
-    async fn read_body(&self, resp: &mut reqwest::Response) -> Result<Vec<u8>, FetchError> {
+    async fn read_body(
+        &self,
+        resp: &mut reqwest::Response,
+        cap: u64,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, FetchError> {
         const GRACE: Duration = Duration::from_secs(5);
-        let cap = self.limits.max_body_bytes;
         let rate = self.limits.min_transfer_rate;
         let started = tokio::time::Instant::now();
         let mut body = Vec::new();
@@ -275,7 +365,7 @@ impl Fetcher {
             let chunk = match tokio::time::timeout(wait, resp.chunk()).await {
                 Ok(r) => r.map_err(|e| {
                     if e.is_timeout() {
-                        FetchError::Timeout(self.limits.fetch_timeout)
+                        FetchError::Timeout(timeout)
                     } else {
                         FetchError::Http(e)
                     }

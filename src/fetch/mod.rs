@@ -2,12 +2,14 @@
 //! hand (so that a permanent one can update the stored URL), per-host concurrency, charsets,
 //! and the schedule of the next poll.
 
+mod address;
 mod charset;
 mod client;
 mod decode;
 mod schedule;
 
-pub use charset::{charset_from_content_type, decode_feed};
+pub use address::{is_public, literal_is_private};
+pub use charset::{charset_from_content_type, decode_feed, guess_legacy, not_really_utf8};
 pub use client::{FetchError, FetchOutcome, Fetched, Fetcher, Validators};
 pub use decode::decompress;
 pub use schedule::{next_after_failure, next_after_success, PollHints};

@@ -15,8 +15,13 @@ pub struct PreparedItem {
     pub url: Option<String>,
     pub canonical_url: Option<String>,
     pub title: String,
+    /// The text analysed and kept: the feed's, the article page's, or the summary.
     pub text: String,
+    /// Where `text` came from, and the page URL or the reason it is only the summary.
+    pub provenance: crate::fulltext::Provenance,
     pub published_at: Option<i64>,
+    /// Hash of the feed entry as delivered (not of a fetched page), so that the next poll
+    /// recognises the entry unchanged without fetching its page again.
     pub content_hash: String,
     pub analysis: Analysis,
     /// Normalized words and stems for the full-text index.
@@ -181,7 +186,8 @@ fn ingest_one(
             tx.execute(
                 "UPDATE items SET title = ?2, text = ?3, content_hash = ?4, relevant = ?5,
                     score = ?6, events = ?7, countries = ?8, analysis = ?9, updated_at = ?10,
-                    published_at = coalesce(?11, published_at), event_at = ?12
+                    published_at = coalesce(?11, published_at), event_at = ?12,
+                    text_source = ?13, text_note = ?14
                  WHERE id = ?1",
                 params![
                     id,
@@ -195,7 +201,9 @@ fn ingest_one(
                     analysis,
                     now,
                     it.published_at,
-                    it.event_at
+                    it.event_at,
+                    it.provenance.source.as_str(),
+                    it.provenance.note
                 ],
             )?;
             tx.execute("DELETE FROM items_fts WHERE rowid = ?1", [id])?;
@@ -214,8 +222,9 @@ fn ingest_one(
             tx.execute(
                 "INSERT INTO items (feed_id, identity, guid, url, canonical_url, title, text,
                     published_at, fetched_at, updated_at, content_hash, relevant, score, events,
-                    countries, analysis, event_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    countries, analysis, event_at, text_source, text_note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17, ?18)",
                 params![
                     feed_id,
                     it.identity,
@@ -232,7 +241,9 @@ fn ingest_one(
                     events,
                     countries,
                     analysis,
-                    it.event_at
+                    it.event_at,
+                    it.provenance.source.as_str(),
+                    it.provenance.note
                 ],
             )?;
             let id = tx.last_insert_rowid();

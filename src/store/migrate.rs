@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_relevant_index.sql",
         include_str!("../../migrations/0005_relevant_index.sql"),
     ),
+    (
+        "0006_text_source.sql",
+        include_str!("../../migrations/0006_text_source.sql"),
+    ),
 ];
 
 /// The schema version this binary writes.

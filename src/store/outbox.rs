@@ -484,6 +484,7 @@ mod tests {
                 canonical_url: None,
                 title: format!("title {i}"),
                 text: "text".into(),
+                provenance: crate::fulltext::Provenance::feed(),
                 published_at: None,
                 content_hash: format!("h{i}"),
                 analysis: Analysis::default(),

@@ -1,0 +1,79 @@
+//! The cheap pre-check that decides whether an item that arrived as a headline and a summary
+//! is worth fetching its article page for. It must let every Sahel security report through
+//! (a miss here is a miss of the whole detector) while costing no request for the bulk of the
+//! news: one automaton scan of the headline and summary, no disambiguation, no scoring.
+
+use super::matcher;
+use super::pack::{RulePack, Scope, Target};
+use crate::arabic::{normalize, tokens};
+
+/// Why an item is a candidate for its article page, or `None` when it is not.
+///
+/// A candidate names a Sahel place or actor (core or border scope; an ambiguous name such as
+/// «مالي» only with security words beside it, since «دعم مالي» is everywhere), or carries
+/// security words (an event trigger or strong security vocabulary) together with a neighbour
+/// country, a region named relative to one, or an African context word of `[candidates]`.
+pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> {
+    let text = format!("{}\n{summary}", title.replace(['\n', '\r'], " "));
+    let norm = normalize(&text);
+    let toks = tokens(&norm.text);
+    let hits = matcher::find(pack, &norm.text, &toks);
+    let mut security: Option<&str> = None;
+    let mut context: Option<&str> = None;
+    let mut ambiguous_sahel: Option<&str> = None;
+    for h in &hits {
+        let p = &pack.patterns[h.pattern];
+        match p.target {
+            Target::Entity(e) => {
+                let ent = &pack.entities[e];
+                match ent.scope {
+                    Scope::Core | Scope::Border if p.ambiguity.is_none() => {
+                        return Some(format!("names {}", ent.id));
+                    }
+                    Scope::Core | Scope::Border => ambiguous_sahel = Some(&ent.id),
+                    Scope::Neighbour => context = Some(&ent.id),
+                    Scope::Outside | Scope::Foreign => {}
+                }
+            }
+            Target::Relative(_) | Target::AfricanContext => context = Some(&p.term),
+            Target::Trigger(_) | Target::Security(true) => security = Some(&p.term),
+            _ => {}
+        }
+    }
+    let security = security?;
+    ambiguous_sahel
+        .or(context)
+        .map(|c| format!("security word «{security}» with {c}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack() -> RulePack {
+        RulePack::bundled()
+    }
+
+    #[test]
+    fn sahel_places_and_actors_are_candidates() {
+        let p = pack();
+        assert!(candidate(&p, "وصول وفد إلى نواكشوط", "").is_some());
+        assert!(candidate(&p, "بيان جديد", "قالت جماعة بوكو حرام في بيان").is_some());
+    }
+
+    #[test]
+    fn security_words_need_an_african_context() {
+        let p = pack();
+        assert!(candidate(&p, "هجوم مسلح على قاعدة عسكرية", "في جنوب ليبيا").is_some());
+        assert!(candidate(&p, "هجوم مسلح على قاعدة عسكرية", "في منطقة الساحل").is_some());
+        assert!(candidate(&p, "هجوم مسلح على قاعدة عسكرية", "").is_none());
+        assert!(candidate(&p, "ليبيا: افتتاح معرض للكتاب", "").is_none());
+    }
+
+    #[test]
+    fn money_is_not_mali() {
+        let p = pack();
+        assert!(candidate(&p, "دعم مالي للمزارعين", "أعلنت الحكومة عن دعم مالي جديد").is_none());
+        assert!(candidate(&p, "هجوم على معسكر في مالي", "").is_some());
+    }
+}
