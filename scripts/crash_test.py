@@ -94,7 +94,7 @@ class Replay:
                 pub = format_datetime(datetime.fromisoformat(a["published"].replace("Z", "+00:00")))
             except (KeyError, ValueError):
                 pub = format_datetime(datetime(2020, 1, 1, tzinfo=timezone.utc))
-            link = a.get("url") if str(a.get("url", "")).startswith("http") else f"{base}/a/{a['id']}"
+            link = f"{base}/a/{a['id']}"  # on loopback: article-page requests stay here
             entries.append(
                 f"<item><guid isPermaLink=\"false\">{escape(a['id'])}</guid>"
                 f"<link>{escape(link)}</link><title>{escape(a['title'])}</title>"

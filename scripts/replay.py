@@ -12,8 +12,16 @@ stories, alerts into the maildir) polls them all. At the end it prints, as JSON:
   alerts_per_flagged, the largest stories, and the time per new item over the first and the
   last 10% of the replay (and their ratio).
 
+With --as-received the feeds carry what outlets really put in them: the headline and the
+article's real RSS `summary` (its first 200 characters, cut at a word, where it has none), and
+each item's link leads to an article page on the same server (scripts/article_page.py): the
+text inside navigation, a ticker, «الأكثر قراءة» and «اقرأ أيضا» lists of *other* stream headlines,
+Sahel security headlines first. The report then also gives the page requests the daemon made.
+Either way the flagged items' ids are written to WORK/flagged.json, for comparing two replays.
+
 Usage (from the repository root, after `cargo build --release`):
     python3 scripts/replay.py [--binary target/release/sahel-watch] [--limit N] [--keep DIR]
+                              [--as-received]
 """
 
 import argparse
@@ -31,7 +39,8 @@ from xml.sax.saxutils import escape
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from loopback import free_port, serve_feeds  # noqa: E402
+from loopback import Counts, serve_feeds  # noqa: E402
+import article_page  # noqa: E402
 STREAM = os.path.join(ROOT, "..", "shared", "corpus", "ant-stream.jsonl.gz")
 
 
@@ -52,8 +61,28 @@ def parse_time(s):
     return None
 
 
+def summary_of(a):
+    """What the feed carries: the real RSS summary, else the first 200 characters cut at a word."""
+    s = (a.get("summary") or "").strip()
+    if s:
+        return s
+    t = a["text"]
+    if len(t) <= 200:
+        return t
+    cut = t[:200]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+# Headlines of this kind fill the furniture of every page first: they are what must not leak.
+SAHEL = re.compile(r"مالي|النيجر|بوركينا|تشاد|موريتانيا|بوكو|باماكو|نيامي|الساحل|مايدوغوري|الطوارق|أزواد|القاعدة")
+
+
 class Replay:
-    def __init__(self, articles, window):
+    def __init__(self, articles, window, as_received=False):
+        self.as_received = as_received
+        self.by_id = {a["id"]: a for a in articles}
+        sahel = [a for a in articles if SAHEL.search(a["title"])]
+        self.furniture = (sahel + articles)[:400]
         self.feeds = {}
         for a in articles:
             key = re.sub(r"[^a-z0-9]+", "-", f"{a['outlet']}-{a['category']}".lower()).strip("-")
@@ -67,8 +96,9 @@ class Replay:
         items = [a for a in self.feeds[key] if a["_t"] <= self.clock][-self.window:]
         entries = "".join(
             f"<item><guid isPermaLink=\"false\">{escape(a['id'])}</guid>"
-            f"<link>{escape(a['url'] if str(a.get('url', '')).startswith('http') else base + '/a/' + a['id'])}</link>"
-            f"<title>{escape(a['title'])}</title><description>{escape(a['text'][:20000])}</description>"
+            f"<link>{escape(base + '/a/' + a['id'])}</link>"
+            f"<title>{escape(a['title'])}</title>"
+            f"<description>{escape(summary_of(a) if self.as_received else a['text'][:20000])}</description>"
             f"<pubDate>{format_datetime(a['_t'])}</pubDate></item>"
             for a in reversed(items)
         )
@@ -78,8 +108,23 @@ class Replay:
         ).encode()
 
 
-def serve(replay):
-    return serve_feeds(lambda name, base: replay.document(name, base) if name in replay.feeds else None)
+    def page(self, aid):
+        a = self.by_id.get(aid)
+        if a is None:
+            return None
+        n = len(self.furniture)
+        start = sum(map(ord, aid)) % n
+        others = [self.furniture[(start + k * 7) % n] for k in range(18)]
+        others = [(o["title"], "/a/" + o["id"]) for o in others if o["id"] != aid]
+        return article_page.page(a["title"], a["text"], others, site=a.get("outlet") or "news.example")
+
+
+def serve(replay, counts):
+    return serve_feeds(
+        lambda name, base: replay.document(name, base) if name in replay.feeds else None,
+        page=replay.page,
+        counts=counts,
+    )
 
 
 def main():
@@ -89,6 +134,8 @@ def main():
     p.add_argument("--limit", type=int, default=0, help="only the first N articles in time")
     p.add_argument("--window", type=int, default=100, help="entries per feed document")
     p.add_argument("--keep", help="data directory to keep (default: a temporary one)")
+    p.add_argument("--as-received", action="store_true",
+                   help="summaries in the feeds, the text on article pages inside furniture")
     a = p.parse_args()
     if not os.path.exists(a.stream):
         sys.exit(f"{a.stream} is missing: the replay needs the shared corpus beside the repository")
@@ -107,8 +154,9 @@ def main():
     articles.sort(key=lambda x: x["_t"])
     if a.limit:
         articles = articles[: a.limit]
-    replay = Replay(articles, a.window)
-    base = serve(replay)
+    replay = Replay(articles, a.window, a.as_received)
+    counts = Counts()
+    base = serve(replay, counts)
 
     work = a.keep or tempfile.mkdtemp(prefix="sahel-watch-replay-")
     os.makedirs(work, exist_ok=True)
@@ -193,9 +241,14 @@ def main():
         "seconds_per_item_first_10pct": f,
         "seconds_per_item_last_10pct": l,
         "last_to_first_ratio": round(l / f, 3) if f and l else None,
+        "page_requests": counts.by_kind.get("page", 0),
+        "robots_requests": counts.by_kind.get("robots", 0),
+        "page_requests_per_item": round(counts.by_kind.get("page", 0) / len(items), 4) if items else None,
         "wall_seconds": round(time.monotonic() - started, 1),
         "work_dir": work,
     }
+    with open(os.path.join(work, "flagged.json"), "w") as f:
+        json.dump(sorted(x["url"].rsplit("/", 1)[-1] for x in flagged if x.get("url")), f)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

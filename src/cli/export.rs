@@ -10,7 +10,7 @@ use sahel_watch::store::{ItemRow, Store};
 use super::query::{csv_field, rfc3339};
 
 /// The columns of `--format csv`, in order; never reordered, only appended to.
-pub const CSV_COLUMNS: &str = "id,published,feed,url,title,relevant,score,events,countries,places,groups,killed,wounded,kidnapped,story,event_date";
+pub const CSV_COLUMNS: &str = "id,published,feed,url,title,relevant,score,events,countries,places,groups,killed,wounded,kidnapped,story,event_date,text_source";
 
 fn n(v: Option<u32>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -35,7 +35,7 @@ pub fn csv(out: &mut impl Write, rows: &[ItemRow]) -> std::io::Result<()> {
         let join = |v: Vec<&String>| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(";");
         writeln!(
             out,
-            "{},{},{},{},{},{},{:.1},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{:.1},{},{},{},{},{},{},{},{},{},{}",
             r.id,
             rfc3339(r.published),
             csv_field(&r.feed),
@@ -52,6 +52,7 @@ pub fn csv(out: &mut impl Write, rows: &[ItemRow]) -> std::io::Result<()> {
             n(r.kidnapped),
             r.story_id.map(|s| s.to_string()).unwrap_or_default(),
             r.event_at.map(date).unwrap_or_default(),
+            r.text_source,
         )?;
     }
     Ok(())

@@ -39,7 +39,7 @@ fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// The page's text, or an empty string when nothing was found.
 fn text_of(raw: &[u8], max_chars: usize) -> String {
-    main_text(&decode_page(raw, None), max_chars).unwrap_or_default()
+    main_text(&decode_page(raw, None), "", max_chars).unwrap_or_default()
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {

@@ -213,6 +213,8 @@ fn json_row(r: &ItemRow) -> serde_json::Value {
         "story": r.story_id,
         "event_date": r.event_at.map(rfc3339),
         "snippet": r.snippet,
+        "text_source": r.text_source,
+        "text_note": r.text_note,
     })
 }
 

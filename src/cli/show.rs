@@ -73,6 +73,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     println!("identity:  {}", item.identity);
     println!("published: {}", time(item.row.published));
     println!("fetched:   {}", time(item.fetched_at));
+    println!("text:      {}", item.row.provenance().describe());
     if let Some(t) = item.event_at {
         println!("event:     {}", time(t));
     }

@@ -296,6 +296,7 @@ async fn full_texts(
                 &url,
                 feed_url.host_str(),
                 private,
+                &e.title,
                 limits.max_text_chars,
             )
             .await;

@@ -92,8 +92,10 @@ pub fn is_html(content_type: Option<&str>, body: &[u8]) -> Result<(), ExtractErr
     }
 }
 
-/// The article text of an HTML page, at most `max_chars` characters.
-pub fn main_text(html: &str, max_chars: usize) -> Result<String, ExtractError> {
+/// The article text of an HTML page, at most `max_chars` characters. A first line that is the
+/// headline (`title`, which the analysis reads apart) is left out, so that the headline does
+/// not count twice.
+pub fn main_text(html: &str, title: &str, max_chars: usize) -> Result<String, ExtractError> {
     let options = rs_trafilatura::Options {
         include_comments: false,
         include_tables: false,
@@ -104,29 +106,41 @@ pub fn main_text(html: &str, max_chars: usize) -> Result<String, ExtractError> {
     let text = rs_trafilatura::extract_with_options(html, &options)
         .map(|r| r.content_text)
         .unwrap_or_default();
-    let text = without_furniture(&text);
+    let text = without_furniture(&text, title);
     if text.trim().is_empty() {
         return Err(ExtractError::Nothing);
     }
     Ok(cut(&text, max_chars))
 }
 
-/// Drops what follows a furniture heading, and the lines that are only a furniture heading.
-fn without_furniture(text: &str) -> String {
+/// Leaves out furniture: a line that opens with a furniture heading («اقرأ أيضا», «الأكثر قراءة»;
+/// with the list often run on: «اقرأ أيضاهجوم في…»), and the headline-like lines that follow
+/// it (short, no sentence end) up to the next real paragraph; and a first line that is the
+/// headline (with the site's name run on, as some pages have it). An inline «Read more: …»
+/// inside an article drops that line alone.
+fn without_furniture(text: &str, title: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(text.len());
+    let mut in_list = false;
     for line in text.lines() {
-        let l = line.trim().trim_start_matches(['#', '*', '-', ' ']);
-        let heading = FURNITURE_HEADINGS.iter().find(|h| l.starts_with(*h));
-        if let Some(h) = heading {
-            // A heading line followed by a list ends the article; a sentence that merely
-            // starts with the words («اقرأ أيضا ما قاله…») is too long to be a heading.
-            if l.chars().count() <= h.chars().count() + 3 {
-                break;
-            }
-        }
         let t = line.trim();
         if t.is_empty() {
             continue;
+        }
+        let l = t.trim_start_matches(['#', '*', '-', ' ']);
+        if FURNITURE_HEADINGS.iter().any(|h| l.starts_with(*h)) {
+            in_list = true;
+            continue;
+        }
+        if in_list && looks_like_headline(t) {
+            continue;
+        }
+        in_list = false;
+        if out.is_empty() && !title.is_empty() {
+            let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.starts_with(&title) && flat.chars().count() <= title.chars().count() + 40 {
+                continue;
+            }
         }
         if !out.is_empty() {
             out.push('\n');
@@ -134,6 +148,12 @@ fn without_furniture(text: &str) -> String {
         out.push_str(t);
     }
     out
+}
+
+/// A line shaped like a listed headline rather than a paragraph: short, and not ending a
+/// sentence.
+fn looks_like_headline(line: &str) -> bool {
+    line.chars().count() <= 140 && !line.ends_with(['.', '!', '؟', '?', '»', '"', ':'])
 }
 
 /// At most `max` characters, cut at a word.
@@ -164,9 +184,16 @@ mod tests {
     #[test]
     fn furniture_after_a_heading_is_dropped() {
         let t = "الفقرة الأولى من الخبر.\nاقرأ أيضا\nهجوم في باماكو\nكمين في غاو";
-        assert_eq!(without_furniture(t), "الفقرة الأولى من الخبر.");
-        let t = "اقرأ أيضا ما قاله الوزير في مؤتمره الصحفي عن الميزانية.\nسطر ثان.";
-        assert_eq!(without_furniture(t).lines().count(), 2);
+        assert_eq!(without_furniture(t, ""), "الفقرة الأولى من الخبر.");
+        let t = "الفقرة الأولى.\nاقرأ أيضاهجوم في باماكوكمين في غاو";
+        assert_eq!(without_furniture(t, ""), "الفقرة الأولى.");
+        let t = "الفقرة الأولى.\nاقرأ أيضا: الوزير يزور غاو\nوتابع الوزير حديثه عن الميزانية في المؤتمر.";
+        assert_eq!(
+            without_furniture(t, ""),
+            "الفقرة الأولى.\nوتابع الوزير حديثه عن الميزانية في المؤتمر."
+        );
+        let t = "عنوان الخبر هناJawhara FM\nالفقرة الأولى.";
+        assert_eq!(without_furniture(t, "عنوان  الخبر هنا"), "الفقرة الأولى.");
     }
 
     #[test]

@@ -77,6 +77,7 @@ impl Pages {
         url: &Url,
         held_host: Option<&str>,
         allow_private: bool,
+        title: &str,
         max_chars: usize,
     ) -> Result<String, PageError> {
         let limits = fetcher.limits();
@@ -106,12 +107,13 @@ impl Pages {
             .await
             .map_err(PageError::Fetch)?;
         let cap = limits.max_page_bytes.saturating_mul(4);
+        let title = title.to_owned();
         tokio::task::spawn_blocking(move || {
             is_html(page.content_type.as_deref(), &page.body)?;
             let body = decompress(page.body, page.content_encoding.as_deref(), cap)
                 .map_err(PageError::Fetch)?;
             let html = decode_page(&body, page.content_type.as_deref());
-            Ok(main_text(&html, max_chars)?)
+            Ok(main_text(&html, &title, max_chars)?)
         })
         .await
         .unwrap_or_else(|e| Err(PageError::Panicked(e.to_string())))

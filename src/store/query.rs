@@ -57,6 +57,21 @@ pub struct ItemRow {
     pub event_at: Option<i64>,
     /// With a text search: the text around the first match, the match between ⟦ and ⟧.
     pub snippet: Option<String>,
+    /// Where the text came from: `feed`, `page` (the article page) or `summary`.
+    pub text_source: String,
+    /// The page's URL (`page`) or why only the summary was analysed (`summary`).
+    pub text_note: Option<String>,
+}
+
+impl ItemRow {
+    /// Where the item's text came from, as the full-text stage recorded it.
+    pub fn provenance(&self) -> crate::fulltext::Provenance {
+        crate::fulltext::Provenance {
+            source: crate::fulltext::TextSource::parse(&self.text_source)
+                .unwrap_or(crate::fulltext::TextSource::Feed),
+            note: self.text_note.clone(),
+        }
+    }
 }
 
 /// An item with everything `show` prints.
@@ -111,7 +126,8 @@ const ROW_COLUMNS: &str = "i.id, coalesce(f.name, f.title, f.url), i.url, i.titl
     coalesce(i.published_at, i.fetched_at), i.relevant, i.score, i.events, i.countries,
     coalesce(json_extract(i.analysis, '$.entities'), '[]'),
     json_extract(i.analysis, '$.figures.killed'), json_extract(i.analysis, '$.figures.wounded'),
-    json_extract(i.analysis, '$.figures.kidnapped'), i.story_id, i.event_at";
+    json_extract(i.analysis, '$.figures.kidnapped'), i.story_id, i.event_at, i.text_source,
+    i.text_note";
 
 /// A row with its JSON lists still to parse: (row, events, countries, entities).
 type RawRow = (ItemRow, String, String, String);
@@ -135,6 +151,8 @@ fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
             story_id: r.get(13)?,
             event_at: r.get(14)?,
             snippet: None,
+            text_source: r.get(15)?,
+            text_note: r.get(16)?,
         },
         r.get(7)?,
         r.get(8)?,
@@ -285,14 +303,14 @@ impl Store {
                 |r| {
                     Ok((
                         item_row(r)?,
-                        r.get::<_, String>(15)?,
-                        r.get::<_, Option<String>>(16)?,
                         r.get::<_, String>(17)?,
-                        r.get::<_, String>(18)?,
-                        r.get::<_, i64>(19)?,
-                        r.get::<_, i64>(20)?,
-                        r.get::<_, String>(21)?,
-                        (r.get(22)?, r.get(23)?, r.get(24)?),
+                        r.get::<_, Option<String>>(18)?,
+                        r.get::<_, String>(19)?,
+                        r.get::<_, String>(20)?,
+                        r.get::<_, i64>(21)?,
+                        r.get::<_, i64>(22)?,
+                        r.get::<_, String>(23)?,
+                        (r.get(24)?, r.get(25)?, r.get(26)?),
                     ))
                 },
             )

@@ -47,13 +47,11 @@ fn rfc2822(rfc3339: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The link an article is published at (its own URL, or a stable one on `base`).
+/// The link an article is published at: a stable one on `base`, the loopback server, so that
+/// the daemon's article-page requests stay on this machine (the article's real URL is kept in
+/// the fixture for provenance only).
 pub fn link(a: &Article, base: &str) -> String {
-    if a.url.starts_with("http") {
-        a.url.clone()
-    } else {
-        format!("{base}/articles/{}", a.id)
-    }
+    format!("{base}/articles/{}", a.id)
 }
 
 /// An RSS 2.0 document; `encoding` is written in the prolog when given.
