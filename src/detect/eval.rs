@@ -15,6 +15,9 @@ pub struct LabelledItem {
     pub title: String,
     #[serde(default)]
     pub text: String,
+    /// The feed's description of the article, where the corpus has it.
+    #[serde(default)]
+    pub summary: String,
     pub relevant: bool,
     #[serde(default)]
     pub events: Vec<String>,

@@ -8,6 +8,7 @@ mod archive;
 mod charsets;
 mod cli;
 mod config;
+mod fulltext;
 mod hostile;
 mod picture;
 mod pipeline;

@@ -1,0 +1,306 @@
+//! The full-text stage on loopback: feeds that carry a headline and a summary, article pages
+//! behind the links (inside furniture full of Sahel headlines), and pages that fail. The
+//! expected verdicts are facts written here, not the detector's output.
+
+use std::time::Duration;
+
+use crate::support::http::{Body, HttpServer, Route};
+use crate::support::{stderr, xml_escape, Env};
+
+/// An RSS feed of (guid, title, summary, link) entries, as outlets publish them.
+fn summary_feed(entries: &[(&str, &str, &str, String)]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>outlet</title>",
+    );
+    for (guid, title, summary, link) in entries {
+        s.push_str(&format!(
+            "<item><guid isPermaLink=\"false\">{guid}</guid><title>{}</title><link>{}</link>\
+             <pubDate>Tue, 01 Dec 2026 08:00:00 GMT</pubDate><description>{}</description></item>",
+            xml_escape(title),
+            xml_escape(link),
+            xml_escape(summary)
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s
+}
+
+/// Headlines of other stories, each a Sahel security report: the furniture of every page here.
+const SAHEL_HEADLINES: &[&str] = &[
+    "مقتل 20 جنديا في هجوم مسلح على معسكر للجيش في شمال مالي",
+    "مسلحون يختطفون 15 شخصا في منطقة تيلابيري غرب النيجر",
+    "كمين لبوكو حرام يقتل 12 جنديا قرب مايدوغوري",
+    "تفجير انتحاري يستهدف سوقا في شمال بوركينا فاسو",
+    "هجوم على قاعدة عسكرية في منطقة ميناكا يوقع قتلى",
+    "السلطات تغلق الحدود مع مالي بعد هجوم دام",
+];
+
+/// An article page the way news sites lay them out: navigation, a ticker, the article, then
+/// «اقرأ أيضا» and «الأكثر قراءة» lists and a footer made of other stories' headlines.
+fn page(title: &str, paragraphs: &[&str]) -> String {
+    let list = |items: &[&str]| -> String {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, h)| format!("<li><a href=\"/other/{i}\">{h}</a></li>"))
+            .collect()
+    };
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
+         <header><nav><ul><li><a href=\"/\">الرئيسية</a></li><li><a href=\"/news\">أخبار</a></li>\
+         <li><a href=\"/sport\">رياضة</a></li></ul></nav>\
+         <div class=\"ticker\"><span>عاجل</span><ul>{ticker}</ul></div></header>\
+         <main><article><h1>{title}</h1><div class=\"article-body\">{body}</div>\
+         <section class=\"related\"><h2>اقرأ أيضا</h2><ul>{related}</ul></section></article>\
+         <aside class=\"most-read\"><h2>الأكثر قراءة</h2><ol>{most}</ol></aside></main>\
+         <footer><ul>{footer}</ul><p>جميع الحقوق محفوظة</p></footer></body></html>",
+        ticker = list(&SAHEL_HEADLINES[..2]),
+        related = list(&SAHEL_HEADLINES[2..4]),
+        most = list(SAHEL_HEADLINES),
+        footer = list(&SAHEL_HEADLINES[4..]),
+    )
+}
+
+fn html(doc: String) -> Route {
+    Route::ok("text/html; charset=utf-8", doc)
+}
+
+fn item<'a>(items: &'a [serde_json::Value], guid_title: &str) -> &'a serde_json::Value {
+    items
+        .iter()
+        .find(|i| i["title"].as_str() == Some(guid_title))
+        .unwrap_or_else(|| panic!("no item titled {guid_title:?} in {items:?}"))
+}
+
+#[test]
+fn article_pages_are_read_without_their_furniture() {
+    let server = HttpServer::start();
+    let base = server.base.clone();
+    // A book fair in Niamey: the headline names a Sahel capital (a candidate), the story is
+    // not security news, and the page around it is full of Sahel attack headlines.
+    let fair_title = "النيجر: افتتاح معرض الكتاب في نيامي";
+    let fair = page(
+        fair_title,
+        &[
+            "افتتح وزير الثقافة في النيجر صباح اليوم الدورة الجديدة لمعرض الكتاب في العاصمة نيامي، بمشاركة دور نشر من عشرين بلدا.",
+            "ويضم المعرض هذا العام جناحا لأدب الأطفال وندوات عن الترجمة والشعر، ويستمر أسبوعا كاملا.",
+            "وقال منظمو المعرض إن عدد الزوار في العام الماضي تجاوز خمسين ألفا، وإنهم يتوقعون أكثر هذا العام.",
+        ],
+    );
+    // An attack in Mali whose feed entry is a vague summary: only the page says what happened.
+    let attack_title = "مالي: تطورات جديدة في الشمال";
+    let attack = page(
+        attack_title,
+        &[
+            "قتل مسلحون 14 جنديا في هجوم على موقع للجيش المالي قرب مدينة ميناكا شمال شرقي مالي فجر اليوم، وفق ما أعلنه الجيش في بيان.",
+            "وأضاف البيان أن المهاجمين استخدموا دراجات نارية وأسلحة ثقيلة، وأن تعزيزات أرسلت إلى المنطقة.",
+        ],
+    );
+    server.route("/news/fair", html(fair));
+    server.route("/news/mali", html(attack));
+    // Not a candidate: costs no request.
+    let tunis_title = "تونس: ارتفاع أسعار الخضر في الأسواق";
+    let feed = summary_feed(&[
+        (
+            "fair",
+            fair_title,
+            "افتتاح الدورة الجديدة لمعرض الكتاب.",
+            format!("{base}/news/fair"),
+        ),
+        (
+            "mali",
+            attack_title,
+            "الجيش يصدر بيانا عن الوضع في الشمال.",
+            format!("{base}/news/mali"),
+        ),
+        (
+            "tunis",
+            tunis_title,
+            "ارتفعت أسعار الخضر هذا الأسبوع.",
+            format!("{base}/news/tunis"),
+        ),
+    ]);
+    let feed_url = server.route("/feed.xml", Route::ok("application/rss+xml", feed));
+    let env = Env::new();
+    env.write_config(&format!("[[feeds]]\nurl = {feed_url:?}\n"));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let items = env.items();
+    let fair = item(&items, fair_title);
+    assert_eq!(fair["text_source"], "page", "{fair}");
+    assert_eq!(
+        fair["relevant"], false,
+        "a book fair is not security news, whatever the sidebar says: {fair}"
+    );
+    let mali = item(&items, attack_title);
+    assert_eq!(mali["text_source"], "page", "{mali}");
+    assert_eq!(mali["relevant"], true, "{mali}");
+    assert_eq!(mali["events"], serde_json::json!(["attack"]), "{mali}");
+    assert_eq!(mali["countries"], serde_json::json!(["ML"]), "{mali}");
+    assert_eq!(mali["killed"], 14, "{mali}");
+    let tunis = item(&items, tunis_title);
+    assert_eq!(tunis["text_source"], "summary", "{tunis}");
+    assert_eq!(
+        server.hits("/news/tunis"),
+        0,
+        "a non-candidate costs no request"
+    );
+    assert_eq!(
+        server.hits("/robots.txt"),
+        1,
+        "robots.txt is read once per site"
+    );
+
+    // The stored text is the article, not the furniture.
+    let show = env.run(&["show", &fair["id"].to_string()]);
+    let shown = String::from_utf8_lossy(&show.stdout);
+    assert!(shown.contains("معرض الكتاب"), "{shown}");
+    assert!(
+        shown.contains(&format!("article page {base}/news/fair")),
+        "{shown}"
+    );
+    for h in SAHEL_HEADLINES {
+        assert!(
+            !shown.contains(h),
+            "furniture {h:?} reached the text:\n{shown}"
+        );
+    }
+    assert!(
+        !shown.contains("الأكثر قراءة") && !shown.contains("اقرأ أيضا"),
+        "{shown}"
+    );
+
+    // A second poll of the unchanged feed fetches no page again.
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.hits("/news/fair"), 1);
+    assert_eq!(server.hits("/news/mali"), 1);
+}
+
+#[test]
+fn pages_that_fail_leave_the_item_on_its_summary_with_the_reason() {
+    let server = HttpServer::start();
+    let base = server.base.clone();
+    server.route(
+        "/robots.txt",
+        Route::ok(
+            "text/plain",
+            "User-agent: *\nDisallow: /private/\n\nUser-agent: sahel-watch\nDisallow: /blocked/\n",
+        ),
+    );
+    let body = page("x", &["نص لن يقرأ."]);
+    server.route("/blocked/1", html(body.clone()));
+    server.route(
+        "/slow/1",
+        html(body.clone()).delayed(Duration::from_secs(6)),
+    );
+    server.route(
+        "/big/1",
+        Route::ok("text/html", Vec::new()).with_body(Body::Repeat {
+            chunk: b"<p>filler</p>".repeat(100),
+            times: 200,
+        }),
+    );
+    server.route("/pdf/1", Route::ok("application/pdf", b"%PDF-1.4".to_vec()));
+    // Each summary is itself a report of an attack in the Sahel: the item still counts.
+    let cases = [
+        ("robots", "/blocked/1", "robots.txt"),
+        ("missing", "/gone/1", "HTTP 404"),
+        ("slow", "/slow/1", "timed out"),
+        ("big", "/big/1", "larger than the limit"),
+        ("pdf", "/pdf/1", "not an HTML page"),
+    ];
+    let titles: Vec<String> = cases
+        .iter()
+        .map(|(k, _, _)| {
+            format!("مقتل 12 جنديا في هجوم مسلح على موقع للجيش في شمال بوركينا فاسو ({k})")
+        })
+        .collect();
+    let entries: Vec<(&str, &str, &str, String)> = cases
+        .iter()
+        .zip(&titles)
+        .map(|((k, path, _), t)| {
+            (
+                *k,
+                t.as_str(),
+                "أعلن الجيش في بوركينا فاسو أن مسلحين هاجموا موقعا عسكريا في شمال البلاد.",
+                format!("{base}{path}"),
+            )
+        })
+        .collect();
+    let feed_url = server.route(
+        "/feed.xml",
+        Route::ok("application/rss+xml", summary_feed(&entries)),
+    );
+    let env = Env::new();
+    env.write_config(&format!(
+        "[[feeds]]\nurl = {feed_url:?}\n[limits]\npage_timeout = \"2s\"\nmax_page_bytes = 100000\n"
+    ));
+    let started = std::time::Instant::now();
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "failing pages held the refresh for {:?}",
+        started.elapsed()
+    );
+    let items = env.items();
+    assert_eq!(items.len(), cases.len(), "every item is stored: {items:?}");
+    for ((_, path, reason), title) in cases.iter().zip(&titles) {
+        let it = item(&items, title);
+        assert_eq!(it["text_source"], "summary", "{it}");
+        let note = it["text_note"].as_str().unwrap_or_default();
+        assert!(
+            note.contains(reason),
+            "{path}: expected «{reason}» in {note:?}"
+        );
+        assert_eq!(
+            it["relevant"], true,
+            "the summary still reports the attack: {it}"
+        );
+        let show = env.run(&["show", &it["id"].to_string()]);
+        let shown = String::from_utf8_lossy(&show.stdout);
+        assert!(
+            shown.contains("summary only:") && shown.contains(reason),
+            "{shown}"
+        );
+    }
+    assert_eq!(
+        server.hits("/blocked/1"),
+        0,
+        "a disallowed page is not requested"
+    );
+}
+
+#[test]
+fn links_of_public_feeds_never_reach_private_addresses() {
+    let server = HttpServer::start();
+    server.route("/page", html(page("x", &["نص."])));
+    server.route(
+        "/hop",
+        Route::redirect(302, &format!("{}/page", server.base)),
+    );
+    let limits = sahel_watch::config::Limits::default();
+    let fetcher = sahel_watch::fetch::Fetcher::new(&limits, "sahel-watch-test").unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for link in [
+        format!("{}/page", server.base),
+        "http://localhost:9/page".to_owned(),
+        "http://[::1]:9/page".to_owned(),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+    ] {
+        let url = url::Url::parse(&link).unwrap();
+        let got = rt.block_on(fetcher.fetch_page(&url, false));
+        match got {
+            Err(sahel_watch::fetch::FetchError::PrivateAddress(_)) => {}
+            other => panic!("{link}: expected a refusal, got {other:?}"),
+        }
+    }
+    assert_eq!(server.hits("/page"), 0);
+    // A feed served from loopback may lead to loopback pages (tests, intranets).
+    let url = url::Url::parse(&format!("{}/hop", server.base)).unwrap();
+    let page = rt.block_on(fetcher.fetch_page(&url, true)).unwrap();
+    assert_eq!(page.status, 200);
+}
