@@ -45,6 +45,25 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         items.push(item);
     }
     let report = evaluate(&config.rules, &items);
+    if let Some(path) = &a.predictions {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        for it in &items {
+            let p = sahel_watch::detect::analyze(&config.rules, &it.title, &it.text);
+            let line = serde_json::json!({
+                "id": it.id,
+                "relevant": p.relevant,
+                "score": p.score,
+                "events": p.events,
+                "countries": p.countries,
+                "entities": p.entities,
+            });
+            writeln!(out, "{line}")?;
+        }
+        out.flush()?;
+    }
     if a.as_received {
         let (received, pages) = as_received(&config, &items);
         let received_report = evaluate(&config.rules, &received);
@@ -68,25 +87,6 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             }
         }
         return Ok(Exit::Ok);
-    }
-    if let Some(path) = &a.predictions {
-        use std::io::Write;
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        );
-        for it in &items {
-            let p = sahel_watch::detect::analyze(&config.rules, &it.title, &it.text);
-            let line = serde_json::json!({
-                "id": it.id,
-                "relevant": p.relevant,
-                "score": p.score,
-                "events": p.events,
-                "countries": p.countries,
-                "entities": p.entities,
-            });
-            writeln!(out, "{line}")?;
-        }
-        out.flush()?;
     }
     match a.format {
         Format::Json => println!("{}", serde_json::to_string(&report)?),

@@ -412,11 +412,34 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             }
         }
     }
-    let countries: BTreeSet<String> = salience
+    let mut countries: BTreeSet<String> = salience
         .into_iter()
         .filter(|(_, s)| *s >= COUNTRY_SALIENCE)
         .map(|(c, _)| c.to_owned())
         .collect();
+    // A text that reports an event is about where the event happened: the countries of the
+    // places in its headline or next to the triggers of its lead, not every country it names
+    // in passing or in background paragraphs (a Boko Haram attack in Nigeria «which also
+    // strikes Niger and Chad»).
+    if !events.is_empty() {
+        let located: BTreeSet<&str> = accepted
+            .iter()
+            .filter(|(h, e)| {
+                counts(*e)
+                    && geo(*e)
+                    && (doc.in_title(h.first)
+                        || event_triggers.iter().any(|t| {
+                            doc.sentence[t.first] <= LEAD_SENTENCES
+                                && doc.same_sentence(t.first, h.first)
+                                && distance(t, h) <= pack.window
+                        }))
+            })
+            .filter_map(|(_, e)| pack.entities[*e].country.as_deref())
+            .collect();
+        if countries.iter().any(|c| located.contains(c.as_str())) {
+            countries.retain(|c| located.contains(c.as_str()));
+        }
+    }
 
     // 5. Security context near an in-scope place or actor, and off-topic signals.
     let mut security = BTreeSet::new();

@@ -10,7 +10,9 @@ use crate::arabic::{normalize, tokens};
 /// Why an item is a candidate for its article page, or `None` when it is not.
 ///
 /// A candidate names a Sahel place or actor (core or border scope; an ambiguous name such as
-/// «مالي» only with security words beside it, since «دعم مالي» is everywhere), or carries
+/// «مالي» only where it reads as a place — opening the headline, with a preposition attached
+/// or after a place word («في مالي», «شمال مالي») — or with security words beside it, since
+/// «دعم مالي» is everywhere), or carries
 /// security words (an event trigger or strong security vocabulary) together with a neighbour
 /// country, a region named relative to one, or an African context word of `[candidates]`.
 pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> {
@@ -30,6 +32,9 @@ pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> 
                     Scope::Core | Scope::Border if p.ambiguity.is_none() => {
                         return Some(format!("names {}", ent.id));
                     }
+                    Scope::Core | Scope::Border if reads_as_place(h, &toks, &norm.text) => {
+                        return Some(format!("names {}", ent.id));
+                    }
                     Scope::Core | Scope::Border => ambiguous_sahel = Some(&ent.id),
                     Scope::Neighbour => context = Some(&ent.id),
                     Scope::Outside | Scope::Foreign => {}
@@ -44,6 +49,36 @@ pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> 
     ambiguous_sahel
         .or(context)
         .map(|c| format!("security word «{security}» with {c}"))
+}
+
+/// Words after which an ambiguous name is a place.
+const PLACE_WORDS: &[&str] = &[
+    "في",
+    "شمال",
+    "جنوب",
+    "وسط",
+    "شرق",
+    "غرب",
+    "شمالي",
+    "جنوبي",
+    "شرقي",
+    "غربي",
+    "جمهوريه",
+    "دوله",
+    "الي",
+    "من",
+    "حدود",
+];
+
+/// Whether an ambiguous name's match reads as a place: the headline's first word, a
+/// preposition attached («بمالي»), or a place word before it.
+fn reads_as_place(h: &matcher::Hit, toks: &[crate::arabic::Token], text: &str) -> bool {
+    h.first == 0
+        || h.preposition
+        || h.first
+            .checked_sub(1)
+            .map(|i| toks[i].text(text))
+            .is_some_and(|w| PLACE_WORDS.contains(&w))
 }
 
 #[cfg(test)]
@@ -75,5 +110,7 @@ mod tests {
         let p = pack();
         assert!(candidate(&p, "دعم مالي للمزارعين", "أعلنت الحكومة عن دعم مالي جديد").is_none());
         assert!(candidate(&p, "هجوم على معسكر في مالي", "").is_some());
+        assert!(candidate(&p, "مالي: تطورات جديدة في الشمال", "").is_some());
+        assert!(candidate(&p, "زيارة وزير الخارجية إلى مالي", "").is_some());
     }
 }
