@@ -422,6 +422,11 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     // in passing or in background paragraphs (a Boko Haram attack in Nigeria «which also
     // strikes Niger and Chad»).
     if !events.is_empty() {
+        // A border closure concerns the countries on both sides, wherever the text says it.
+        let closes_a_border = |t: &Hit| {
+            matches!(pack.patterns[t.pattern].target,
+                Target::Trigger(r) if pack.events[r].kind == EventKind::BorderClosure)
+        };
         let located: BTreeSet<&str> = accepted
             .iter()
             .filter(|(h, e)| {
@@ -429,7 +434,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
                     && geo(*e)
                     && (doc.in_title(h.first)
                         || event_triggers.iter().any(|t| {
-                            doc.sentence[t.first] <= LEAD_SENTENCES
+                            (doc.sentence[t.first] <= LEAD_SENTENCES || closes_a_border(t))
                                 && doc.same_sentence(t.first, h.first)
                                 && distance(t, h) <= pack.window
                         }))
