@@ -309,6 +309,14 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         .filter(|(_, e)| counts(*e))
         .map(|(h, _)| h)
         .collect();
+    // Events happen somewhere in the Sahel: at a core place or actor, or a Sahel-facing region
+    // of a neighbour, never at a neighbour as a whole («a shooting in Algeria» in a digest that
+    // also mentions Sebha).
+    let event_anchors: Vec<&Hit> = accepted
+        .iter()
+        .filter(|(_, e)| matches!(pack.entities[*e].scope, Scope::Core | Scope::Border))
+        .map(|(h, _)| h)
+        .collect();
     let outside: Vec<&Hit> = accepted
         .iter()
         .filter(|(_, e)| geo(*e) && !counts(*e))
@@ -378,7 +386,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             {
                 continue;
             }
-            let Some(d_in) = nearest(th, &anchors) else {
+            let Some(d_in) = nearest(th, &event_anchors) else {
                 continue;
             };
             let in_title = doc.in_title(th.first);
@@ -505,7 +513,23 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             end: 0,
         });
     }
-    let relevant = in_scope && !elsewhere && score >= pack.threshold;
+    // A headline framed as other news (an election, a trial, a crash, migrants, donors) that
+    // reports no event of its own is that news, whatever its body recalls of attacks.
+    let frame = hits
+        .iter()
+        .find(|h| pack.patterns[h.pattern].target == Target::Frame && doc.in_title(h.first));
+    let framed = frame.is_some() && !event_triggers.iter().any(|t| doc.in_title(t.first));
+    if let Some(h) = frame.filter(|_| framed && in_scope) {
+        let (s, e) = norm.original_span(h.start, h.end);
+        explanation.push(Explanation {
+            rule: "frame:other-news".into(),
+            term: pack.patterns[h.pattern].term.clone(),
+            matched: original[s..e].to_owned(),
+            start: s,
+            end: e,
+        });
+    }
+    let relevant = in_scope && !elsewhere && !framed && score >= pack.threshold;
 
     // 6. Tolls, where the pack's toll words stand.
     let marks: Vec<(usize, Counted, Side)> = hits

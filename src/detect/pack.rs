@@ -131,6 +131,10 @@ struct RawPack {
     /// Words that put security news in Africa for the full-text pre-check («الساحل», «أفريقيا»).
     #[serde(default)]
     candidates: RawTerms,
+    /// Headline frames of other news (elections, trials, crashes, migration, donors): a
+    /// headline with one and no event of its own is not a security report.
+    #[serde(default)]
+    frames: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
@@ -319,6 +323,8 @@ pub(crate) enum Target {
     Claim,
     /// An African context for the full-text pre-check (`[candidates]`).
     AfricanContext,
+    /// A headline frame of other news (`[frames]`).
+    Frame,
 }
 
 #[derive(Debug, Clone)]
@@ -543,7 +549,8 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 11] = [
+        let vocabulary: [(&str, &[String], Target); 12] = [
+            ("frames.terms", &raw.frames.terms, Target::Frame),
             (
                 "candidates.terms",
                 &raw.candidates.terms,

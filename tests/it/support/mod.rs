@@ -17,8 +17,6 @@ pub struct Article {
     pub title: String,
     pub text: String,
     #[serde(default)]
-    pub url: String,
-    #[serde(default)]
     pub published: String,
 }
 
