@@ -9,7 +9,6 @@ fn article(id: &str, title: &str, text: &str) -> Article {
         id: id.into(),
         title: title.into(),
         text: text.into(),
-        url: String::new(),
         published: "2018-02-20T10:00:00Z".into(),
     }
 }
