@@ -499,7 +499,31 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             .sum()
     };
     let sahel_focus = focus(Scope::Core) + focus(Scope::Border);
-    let elsewhere = focus(Scope::Outside) > sahel_focus;
+    // A headline that reports an event at a neighbour as a whole («غارة في ليبيا») is placed by
+    // the first town or region its lead names: when that is outside the Sahel (Bani Walid,
+    // not Sebha), the story is elsewhere, whatever later paragraphs recall of the south.
+    let headline_event = hits.iter().any(|h| {
+        matches!(pack.patterns[h.pattern].target, Target::Trigger(_)) && doc.in_title(h.first)
+    });
+    let headline_sahel_place = accepted.iter().any(|(h, e)| {
+        doc.in_title(h.first)
+            && geo(*e)
+            && matches!(pack.entities[*e].scope, Scope::Core | Scope::Border)
+    });
+    let lead_place_outside = accepted
+        .iter()
+        .filter(|(h, e)| {
+            !doc.in_title(h.first)
+                && doc.sentence[h.first] <= LEAD_SENTENCES
+                && matches!(
+                    pack.entities[*e].kind,
+                    EntityKind::City | EntityKind::Region
+                )
+        })
+        .min_by_key(|(h, _)| h.first)
+        .is_some_and(|(_, e)| pack.entities[*e].scope == Scope::Outside);
+    let placed_elsewhere = headline_event && !headline_sahel_place && lead_place_outside;
+    let elsewhere = focus(Scope::Outside) > sahel_focus || placed_elsewhere;
     if elsewhere && in_scope {
         explanation.push(Explanation {
             rule: "focus:elsewhere".into(),
