@@ -15,7 +15,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Also write each item's prediction (id, relevant, score, events, countries, entities) as
-    /// JSON Lines to this file, for audits.
+    /// JSON Lines to this file, for audits (with --as-received, the predictions as received).
     #[arg(long)]
     predictions: Option<PathBuf>,
     /// Also score the corpus as feeds deliver it: the headline and the item's `summary` (its
@@ -45,12 +45,14 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         items.push(item);
     }
     let report = evaluate(&config.rules, &items);
+    let received = a.as_received.then(|| as_received(&config, &items));
     if let Some(path) = &a.predictions {
+        let items = received.as_ref().map_or(&items, |(r, _)| r);
         use std::io::Write;
         let mut out = std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
         );
-        for it in &items {
+        for it in items.iter() {
             let p = sahel_watch::detect::analyze(&config.rules, &it.title, &it.text);
             let line = serde_json::json!({
                 "id": it.id,
@@ -64,8 +66,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         }
         out.flush()?;
     }
-    if a.as_received {
-        let (received, pages) = as_received(&config, &items);
+    if let Some((received, pages)) = received {
         let received_report = evaluate(&config.rules, &received);
         match a.format {
             Format::Json => println!(

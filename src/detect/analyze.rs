@@ -409,6 +409,19 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         }
     }
 
+    // A headline about an agreement, a bill, arrests or a report, with no incident of its
+    // own, is context: the attacks its lead recalls are not news of the day.
+    let context_frame = hits
+        .iter()
+        .find(|h| pack.patterns[h.pattern].target == Target::ContextFrame && doc.in_title(h.first));
+    if context_frame.is_some() && !event_triggers.iter().any(|t| doc.in_title(t.first)) {
+        if let Some(h) = context_frame.filter(|_| !events.is_empty()) {
+            explain("frame:context".into(), h);
+        }
+        events.clear();
+        event_triggers.clear();
+    }
+
     // A country named next to an event trigger that counts is where it happened.
     for (h, e) in &accepted {
         let near_event = event_triggers
@@ -554,6 +567,16 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         });
     }
     let relevant = in_scope && !elsewhere && !framed && score >= pack.threshold;
+    // A text about elsewhere (a Cameroonian, Tunisian story) that names only Sahel neighbours
+    // (Nigeria, Libya) in passing is about none of them.
+    let core_country = |c: &String| {
+        pack.entities.iter().any(|e| {
+            e.kind == EntityKind::Country && e.country.as_ref() == Some(c) && e.scope == Scope::Core
+        })
+    };
+    if elsewhere && !countries.iter().any(core_country) {
+        countries.clear();
+    }
 
     // 6. Tolls, where the pack's toll words stand.
     let marks: Vec<(usize, Counted, Side)> = hits

@@ -13,7 +13,7 @@ use crate::arabic::{normalize, tokens};
 /// «مالي» only where it reads as a place — opening the headline, with a preposition attached
 /// or after a place word («في مالي», «شمال مالي») — or with security words beside it, since
 /// «دعم مالي» is everywhere), or carries
-/// security words (an event trigger or strong security vocabulary) together with a neighbour
+/// security words (an event trigger, strong security vocabulary or a border word) together with a neighbour
 /// country, a region named relative to one, or an African context word of `[candidates]`.
 pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> {
     let text = format!("{}\n{summary}", title.replace(['\n', '\r'], " "));
@@ -41,7 +41,11 @@ pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> 
                 }
             }
             Target::Relative(_) | Target::AfricanContext => context = Some(&p.term),
-            Target::Trigger(_) | Target::Security(true) => security = Some(&p.term),
+            // Border words (`requires_near` of the closure rule) count too: what a neighbour
+            // does at its borders with the Sahel is news of the Sahel.
+            Target::Trigger(_) | Target::Security(true) | Target::Requirement(_) => {
+                security = Some(&p.term)
+            }
             _ => {}
         }
     }

@@ -135,6 +135,10 @@ struct RawPack {
     /// headline with one and no event of its own is not a security report.
     #[serde(default)]
     frames: RawTerms,
+    /// Headline frames of security news that is not an incident (an agreement, a bill, an
+    /// arrest, a report): with no event of its own in the headline, the text reports none.
+    #[serde(default)]
+    context_frames: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
@@ -325,6 +329,8 @@ pub(crate) enum Target {
     AfricanContext,
     /// A headline frame of other news (`[frames]`).
     Frame,
+    /// A headline frame of security news without an incident (`[context_frames]`).
+    ContextFrame,
 }
 
 #[derive(Debug, Clone)]
@@ -549,7 +555,12 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 12] = [
+        let vocabulary: [(&str, &[String], Target); 13] = [
+            (
+                "context_frames.terms",
+                &raw.context_frames.terms,
+                Target::ContextFrame,
+            ),
             ("frames.terms", &raw.frames.terms, Target::Frame),
             (
                 "candidates.terms",
