@@ -16,7 +16,6 @@ use tokio::net::TcpListener;
 struct Article {
     title: String,
     text: String,
-    url: String,
 }
 
 fn esc(s: &str) -> String {
@@ -27,14 +26,15 @@ fn esc(s: &str) -> String {
 
 /// Feed `i` at `epoch`: four slots, epoch to epoch + 3; slot s carries article i + s·N (mod the
 /// corpus) under an id and link of its own, so each epoch brings exactly one new item per feed.
+/// Links lead to the closed loopback port 9, so that the daemon's article-page requests for
+/// short candidates stay on this machine and fail at once.
 fn feed(articles: &[Article], feeds: usize, i: usize, epoch: usize) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>load</title>");
     for slot in epoch..epoch + 4 {
         let a = &articles[(i + slot * feeds) % articles.len()];
         s.push_str(&format!(
-            "<item><title>{}</title><link>{}?feed={i}&amp;slot={slot}</link><guid isPermaLink=\"false\">f{i}-s{slot}</guid><description>{}</description></item>",
+            "<item><title>{}</title><link>http://127.0.0.1:9/a/{i}-{slot}</link><guid isPermaLink=\"false\">f{i}-s{slot}</guid><description>{}</description></item>",
             esc(&a.title),
-            esc(&a.url),
             esc(&a.text)
         ));
     }
@@ -64,7 +64,6 @@ async fn main() {
                     .chars()
                     .take(3000)
                     .collect(),
-                url: v["url"].as_str().unwrap_or_default().to_owned(),
             })
             .collect(),
     );
