@@ -101,23 +101,22 @@ impl Default for Metrics {
     }
 }
 
+/// One more of `kind` in a counter by kind.
+fn count(counts: &Mutex<BTreeMap<&'static str, u64>>, kind: &'static str) {
+    *counts
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(kind)
+        .or_default() += 1;
+}
+
 impl Metrics {
     pub fn page_failed(&self, kind: &'static str) {
-        *self
-            .pages_failed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(kind)
-            .or_default() += 1;
+        count(&self.pages_failed, kind);
     }
 
     pub fn fetch_error(&self, kind: &'static str) {
-        *self
-            .fetch_errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(kind)
-            .or_default() += 1;
+        count(&self.fetch_errors, kind);
     }
 
     /// The Prometheus text exposition.

@@ -172,20 +172,20 @@ fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String
 
 impl Fetcher {
     pub fn new(limits: &Limits, user_agent: &str) -> Result<Fetcher, FetchError> {
-        let client = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(limits.connect_timeout)
-            .timeout(limits.fetch_timeout)
-            .redirect(redirect::Policy::none())
-            .pool_max_idle_per_host(limits.per_host_concurrency)
+        // Redirects are followed by hand (a permanent one moves a feed; each hop of a page is
+        // checked against private addresses).
+        let builder = |timeout: Duration| {
+            reqwest::Client::builder()
+                .user_agent(user_agent)
+                .connect_timeout(limits.connect_timeout)
+                .timeout(timeout)
+                .redirect(redirect::Policy::none())
+                .pool_max_idle_per_host(limits.per_host_concurrency)
+        };
+        let client = builder(limits.fetch_timeout)
             .build()
             .map_err(FetchError::Http)?;
-        let page_client = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .connect_timeout(limits.connect_timeout)
-            .timeout(limits.page_timeout)
-            .redirect(redirect::Policy::none())
-            .pool_max_idle_per_host(limits.per_host_concurrency)
+        let page_client = builder(limits.page_timeout)
             .dns_resolver(super::address::PublicOnly)
             .build()
             .map_err(FetchError::Http)?;
