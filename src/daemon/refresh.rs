@@ -443,6 +443,25 @@ async fn move_feed(ctx: &Context, feed: &FeedRow, to: String) -> Result<(), Daem
     Ok(())
 }
 
+/// Records on the feed a refresh that ended in an error of its own (a caught panic, a store
+/// error): its status, last error, failure count and a backed-off next poll, as for a failed
+/// fetch, so that it is neither retried at once nor silent to the operator. When even that
+/// cannot be written (the database is gone), the error is logged.
+pub(super) async fn record_failure(ctx: &Context, feed: &FeedRow, error: &DaemonError) {
+    let interval = ctx
+        .config
+        .feed(&feed.configured_url)
+        .map_or(Duration::from_secs(900), |f| f.interval);
+    let report = RefreshReport {
+        feed_id: feed.id,
+        ..Default::default()
+    };
+    let why = format!("{}: the refresh failed: {error}", feed.url);
+    if let Err(e) = fail(ctx, feed, interval, None, None, why, report).await {
+        tracing::error!(feed_url = %feed.url, error = %e, "cannot record the failed refresh");
+    }
+}
+
 /// Records a failure against the feed with backoff (410 Gone stops polling).
 async fn fail(
     ctx: &Context,

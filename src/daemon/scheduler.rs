@@ -249,10 +249,14 @@ async fn limited_refresh(
     let _global = permits.acquire().await.expect("never closed");
     // A panic while refreshing one feed (a bug, or a parser beneath ours) is that feed's
     // failure: the daemon and the other feeds go on, and the feed is polled again.
-    std::panic::AssertUnwindSafe(refresh(ctx, feed))
+    let result = std::panic::AssertUnwindSafe(refresh(ctx, feed))
         .catch_unwind()
         .await
-        .unwrap_or_else(|panic| Err(DaemonError::Panicked(crate::panic_message(&*panic))))
+        .unwrap_or_else(|panic| Err(DaemonError::Panicked(crate::panic_message(&*panic))));
+    if let Err(e) = &result {
+        super::refresh::record_failure(ctx, feed, e).await;
+    }
+    result
 }
 
 /// Drains the outbox; `current` brings a reloaded context, or `None` to stop.

@@ -399,3 +399,46 @@ fn a_gone_feed_is_reported_and_no_longer_polled() {
         "a gone feed is not polled again"
     );
 }
+
+#[test]
+fn a_refresh_that_fails_inside_the_store_is_recorded_on_the_feed_with_backoff() {
+    let server = HttpServer::start();
+    let mut articles = fixture("articles.jsonl")[..3].to_vec();
+    articles[1].title = format!("{} STORE-FAILURE", articles[1].title);
+    let url = server.feed("/feed.xml", &articles);
+    let env = Env::new();
+    env.write_config(&feeds_config(std::slice::from_ref(&url)));
+    let out = env.run(&["migrate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The store refuses one of the items: the refresh's transaction fails as a whole.
+    let db = rusqlite::Connection::open(env.data_dir().join("sahel-watch.db")).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.title LIKE '%STORE-FAILURE%'
+         BEGIN SELECT RAISE(ABORT, 'injected store failure'); END;",
+    )
+    .unwrap();
+    drop(db);
+
+    let before = chrono::Utc::now().timestamp();
+    let out = env.run(&["run", "--once"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let feeds = env.feeds();
+    let f = feeds.iter().find(|f| f["url"] == url.as_str()).unwrap();
+    assert_eq!(f["status"], "failing", "{f}");
+    assert_eq!(f["consecutive_failures"], 1, "{f}");
+    let error = f["last_error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("injected store failure") && error.contains(&url),
+        "{f}"
+    );
+    // Backed off: not polled again at once (the shortest backoff is a share of the interval).
+    let next = f["next_poll_at"].as_i64().unwrap();
+    assert!(
+        next > before + 30,
+        "next poll {next} is not backed off from {before}: {f}"
+    );
+    assert!(
+        env.items().is_empty(),
+        "nothing of the failed transaction was kept"
+    );
+}
