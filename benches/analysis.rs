@@ -98,6 +98,23 @@ fn bench(c: &mut Criterion) {
         });
         g.finish();
     }
+    // A 100,000-character text dense with places, triggers and tolls, in one long sentence
+    // and in short ones: the analysis must stay linear in its matches (issue 14: ≤ 10 ms).
+    for (name, unit) in [
+        (
+            "one-sentence",
+            "هجوم مسلح في غاو شمال مالي أسفر عن مقتل 12 جنديا وخطف رهائن قرب ميناكا، ",
+        ),
+        (
+            "short-sentences",
+            "هجوم مسلح في غاو شمال مالي أسفر عن مقتل 12 جنديا. ",
+        ),
+    ] {
+        let text: String = unit.chars().cycle().take(100_000).collect();
+        c.bench_function(&format!("analyze/dense-100k/{name}"), |b| {
+            b.iter(|| analyze(&pack, "هجوم في مالي", &text).relevant)
+        });
+    }
     c.bench_function("rule_pack/compile", |b| b.iter(RulePack::bundled));
 }
 

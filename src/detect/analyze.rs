@@ -112,6 +112,64 @@ fn distance(a: &Hit, b: &Hit) -> usize {
     }
 }
 
+/// The longest span, in tokens, that one match may cover («جماعة نصرة الإسلام والمسلمين» and
+/// its clitics): how far before a position a match that reaches it may start.
+const MAX_SPAN: usize = 12;
+
+/// Matches sorted by position, so that «is one within N words of this one, in its sentence»
+/// and «how near is the nearest» look at the neighbourhood only: the analysis stays linear in
+/// the number of matches however dense a text is (a 100,000-character text of place names and
+/// triggers took half a second when every trigger scanned every match).
+struct Positions<'h> {
+    hits: Vec<&'h Hit>,
+}
+
+impl<'h> Positions<'h> {
+    fn new(hits: impl IntoIterator<Item = &'h Hit>) -> Positions<'h> {
+        let mut hits: Vec<&Hit> = hits.into_iter().collect();
+        hits.sort_by_key(|h| h.first);
+        Positions { hits }
+    }
+
+    /// Whether a match lies within `max` words of `h`, in its sentence.
+    fn near(&self, h: &Hit, max: usize, doc: &Doc<'_>) -> bool {
+        let from = h.first.saturating_sub(max + MAX_SPAN);
+        let start = self.hits.partition_point(|o| o.first < from);
+        self.hits[start..]
+            .iter()
+            .take_while(|o| o.first <= h.last + max)
+            .any(|o| doc.same_sentence(o.first, h.first) && distance(o, h) <= max)
+    }
+
+    /// The distance to the nearest match in `h`'s sentence.
+    fn nearest(&self, h: &Hit, doc: &Doc<'_>) -> Option<usize> {
+        let at = self.hits.partition_point(|o| o.first < h.first);
+        let mut best: Option<usize> = None;
+        // Later matches: the distance grows with the position.
+        for o in &self.hits[at..] {
+            if !doc.same_sentence(o.first, h.first) {
+                break;
+            }
+            let d = distance(o, h);
+            best = Some(best.map_or(d, |b| b.min(d)));
+            if o.first > h.last {
+                break;
+            }
+        }
+        // Earlier matches: a match ends at most MAX_SPAN words after it starts.
+        for o in self.hits[..at].iter().rev() {
+            if !doc.same_sentence(o.first, h.first)
+                || best.is_some_and(|b| h.first.saturating_sub(o.first) > b + MAX_SPAN)
+            {
+                break;
+            }
+            let d = distance(o, h);
+            best = Some(best.map_or(d, |b| b.min(d)));
+        }
+        best
+    }
+}
+
 /// Analyses a title and body against a rule pack.
 pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     // The headline is one line: its line breaks become spaces so that the first line break of
@@ -165,14 +223,21 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         .collect();
     entity_hits.sort_by_key(|(h, _)| (h.start, std::cmp::Reverse(h.end)));
     let mut kept: Vec<(Hit, usize)> = Vec::with_capacity(entity_hits.len());
+    // The kept match reaching furthest: every kept one starts at or before the next candidate
+    // (sorted by start), so it covers the candidate if any kept match does.
+    let mut reach: Option<(usize, usize)> = None;
     for (h, e) in entity_hits {
-        let covered = kept.iter().any(|(k, _)| {
-            k.start <= h.start && h.end <= k.end && (k.end - k.start) > (h.end - h.start)
-        });
+        let covered =
+            reach.is_some_and(|(start, end)| h.end <= end && (end - start) > (h.end - h.start));
         let duplicate = kept
             .iter()
-            .any(|(k, ke)| k.start == h.start && k.end == h.end && *ke == e);
+            .rev()
+            .take_while(|(k, _)| k.start == h.start)
+            .any(|(k, ke)| k.end == h.end && *ke == e);
         if !covered && !duplicate {
+            if reach.is_none_or(|(_, end)| h.end > end) {
+                reach = Some((h.start, h.end));
+            }
             kept.push((h, e));
         }
     }
@@ -193,12 +258,18 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             && matches!(pack.entities[*e].scope, Scope::Core | Scope::Border)
             && pack.entities[*e].country.is_some()
     });
+    let sure_country_hits: Vec<&Hit> = kept
+        .iter()
+        .filter(|(k, ke)| pack.entities[*ke].kind == EntityKind::Country && ambiguous(k).is_none())
+        .map(|(k, _)| k)
+        .collect();
+    let sure_country_firsts: HashSet<usize> = sure_country_hits.iter().map(|k| k.first).collect();
+    let sure_country_lasts: HashSet<usize> = sure_country_hits.iter().map(|k| k.last).collect();
     let country_neighbour = |h: &Hit| {
-        kept.iter().any(|(k, ke)| {
-            pack.entities[*ke].kind == EntityKind::Country
-                && ambiguous(k).is_none()
-                && (k.last + 1 == h.first || h.last + 1 == k.first)
-        })
+        sure_country_firsts.contains(&(h.last + 1))
+            || h.first
+                .checked_sub(1)
+                .is_some_and(|i| sure_country_lasts.contains(&i))
     };
     let mut accepted: Vec<(Hit, usize)> = Vec::with_capacity(kept.len());
     for (h, e) in &kept {
@@ -322,12 +393,9 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         .filter(|(_, e)| geo(*e) && !counts(*e))
         .map(|(h, _)| h)
         .collect();
-    let nearest = |h: &Hit, set: &[&Hit]| {
-        set.iter()
-            .filter(|a| doc.same_sentence(a.first, h.first))
-            .map(|a| distance(a, h))
-            .min()
-    };
+    let anchor_positions = Positions::new(anchors.iter().copied());
+    let event_anchor_positions = Positions::new(event_anchors.iter().copied());
+    let outside_positions = Positions::new(outside.iter().copied());
 
     // 4. Events: a trigger counts when an in-scope place or actor is near it in its sentence,
     //    nearer than any place outside the Sahel, and no exclusion or negation applies.
@@ -349,6 +417,27 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         .any(|h| doc.in_title(h.first));
         let mut fired_sentences: BTreeSet<u32> = BTreeSet::new();
         let mut strong = false;
+        let exclusions = Positions::new(by_target(
+            |t| match t {
+                Target::Exclusion(r) => Some(r),
+                _ => None,
+            },
+            r,
+        ));
+        let negations = Positions::new(by_target(
+            |t| match t {
+                Target::Negation(r) => Some(r),
+                _ => None,
+            },
+            r,
+        ));
+        let requirements = Positions::new(by_target(
+            |t| match t {
+                Target::Requirement(r) => Some(r),
+                _ => None,
+            },
+            r,
+        ));
         for th in by_target(
             |t| match t {
                 Target::Trigger(r) => Some(r),
@@ -356,44 +445,24 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
             },
             r,
         ) {
-            let near = |want: fn(Target) -> Option<usize>, max: usize| {
-                by_target(want, r)
-                    .any(|o| doc.same_sentence(o.first, th.first) && distance(o, th) <= max)
-            };
             if title_negated
-                || near(
-                    |t| match t {
-                        Target::Exclusion(r) => Some(r),
-                        _ => None,
-                    },
-                    1,
-                )
-                || near(
-                    |t| match t {
-                        Target::Negation(r) => Some(r),
-                        _ => None,
-                    },
-                    8,
-                )
-                || (rule.has_requirements
-                    && !near(
-                        |t| match t {
-                            Target::Requirement(r) => Some(r),
-                            _ => None,
-                        },
-                        3,
-                    ))
+                || exclusions.near(th, 1, &doc)
+                || negations.near(th, 8, &doc)
+                || (rule.has_requirements && !requirements.near(th, 3, &doc))
             {
                 continue;
             }
-            let Some(d_in) = nearest(th, &event_anchors) else {
+            let Some(d_in) = event_anchor_positions.nearest(th, &doc) else {
                 continue;
             };
             let in_title = doc.in_title(th.first);
             if d_in > pack.window && !in_title {
                 continue;
             }
-            if nearest(th, &outside).is_some_and(|d_out| d_out < d_in) {
+            if outside_positions
+                .nearest(th, &doc)
+                .is_some_and(|d_out| d_out < d_in)
+            {
                 continue;
             }
             fired_sentences.insert(doc.sentence[th.first]);
@@ -423,10 +492,14 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     }
 
     // A country named next to an event trigger that counts is where it happened.
+    let trigger_positions = Positions::new(event_triggers.iter());
+    let located_triggers = Positions::new(event_triggers.iter().filter(|t| {
+        doc.sentence[t.first] <= LEAD_SENTENCES
+            || matches!(pack.patterns[t.pattern].target,
+                Target::Trigger(r) if pack.events[r].kind == EventKind::BorderClosure)
+    }));
     for (h, e) in &accepted {
-        let near_event = event_triggers
-            .iter()
-            .any(|t| doc.same_sentence(t.first, h.first) && distance(t, h) <= pack.window);
+        let near_event = trigger_positions.near(h, pack.window, &doc);
         if counts(*e) && geo(*e) && near_event {
             if let Some(c) = &pack.entities[*e].country {
                 *salience.entry(c.as_str()).or_default() += COUNTRY_SALIENCE;
@@ -442,23 +515,14 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     // places in its headline or next to the triggers of its lead, not every country it names
     // in passing or in background paragraphs (a Boko Haram attack in Nigeria «which also
     // strikes Niger and Chad»).
+    // A border closure concerns the countries on both sides, wherever the text says it.
     if !events.is_empty() {
-        // A border closure concerns the countries on both sides, wherever the text says it.
-        let closes_a_border = |t: &Hit| {
-            matches!(pack.patterns[t.pattern].target,
-                Target::Trigger(r) if pack.events[r].kind == EventKind::BorderClosure)
-        };
         let located: BTreeSet<&str> = accepted
             .iter()
             .filter(|(h, e)| {
                 counts(*e)
                     && geo(*e)
-                    && (doc.in_title(h.first)
-                        || event_triggers.iter().any(|t| {
-                            (doc.sentence[t.first] <= LEAD_SENTENCES || closes_a_border(t))
-                                && doc.same_sentence(t.first, h.first)
-                                && distance(t, h) <= pack.window
-                        }))
+                    && (doc.in_title(h.first) || located_triggers.near(h, pack.window, &doc))
             })
             .filter_map(|(_, e)| pack.entities[*e].country.as_deref())
             .collect();
@@ -475,7 +539,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     for h in &hits {
         match pack.patterns[h.pattern].target {
             Target::Security(strong) => {
-                let near = nearest(h, &anchors).is_some_and(|d| d <= pack.window)
+                let near = anchor_positions.near(h, pack.window, &doc)
                     || (doc.in_title(h.first) && in_scope);
                 if near && security.insert(pack.patterns[h.pattern].term.clone()) {
                     security_score += if strong {
@@ -490,7 +554,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
                 explain("offtopic".into(), h);
             }
             // A claim counts where the text is about a Sahel event: near one of its anchors.
-            Target::Claim if !claimed && nearest(h, &anchors).is_some_and(|d| d <= pack.window) => {
+            Target::Claim if !claimed && anchor_positions.near(h, pack.window, &doc) => {
                 claimed = true;
                 explain("claim".into(), h);
             }
