@@ -2,10 +2,8 @@ use std::path::PathBuf;
 
 use sahel_watch::config::{write_opml, OpmlFeed};
 use sahel_watch::detect::analyze;
-use sahel_watch::feed::parse_feed;
-use sahel_watch::fetch::{
-    charset_from_content_type, decode_feed, decompress, FetchOutcome, Fetcher, Validators,
-};
+use sahel_watch::feed::{read_feed, ReadError};
+use sahel_watch::fetch::{FetchOutcome, Fetcher, Validators};
 use sahel_watch::store::Store;
 
 use super::{Exit, Globals, UsageError};
@@ -120,29 +118,18 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             if let Some(m) = &fetched.moved_to {
                 println!("  moved permanently to {m}: update the configuration");
             }
-            let header = fetched
-                .content_type
-                .as_deref()
-                .and_then(charset_from_content_type);
-            let body = match decompress(
+            // The same reading as the daemon's, with the feed's encoding override if it is
+            // configured.
+            let forced = config.feed(url.as_str()).and_then(|f| f.encoding);
+            match read_feed(
                 fetched.body,
+                fetched.content_type.as_deref(),
                 fetched.content_encoding.as_deref(),
-                config.limits.max_decompressed_bytes,
+                forced,
+                &config.limits,
             ) {
-                Ok(b) => b,
-                Err(e) => {
-                    println!("  {e}");
-                    return Ok(Exit::Failure);
-                }
-            };
-            let (text, enc) = decode_feed(&body, header, None);
-            println!("  charset: {}", enc.name());
-            match parse_feed(
-                text.as_bytes(),
-                config.limits.max_entries_per_feed,
-                config.limits.max_text_chars,
-            ) {
-                Ok(p) => {
+                Ok((p, enc)) => {
+                    println!("  charset: {}", enc.name());
                     println!("  title: {}", p.title.as_deref().unwrap_or("-"));
                     println!(
                         "  entries: {}{}",
@@ -164,7 +151,11 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     }
                     Ok(Exit::Ok)
                 }
-                Err(e) => {
+                Err(e @ ReadError::Body(_)) => {
+                    println!("  {e}");
+                    Ok(Exit::Failure)
+                }
+                Err(e @ ReadError::Feed(_)) => {
                     println!("  not a feed: {e}");
                     Ok(Exit::Failure)
                 }

@@ -12,10 +12,10 @@ use crate::dedup::Facts;
 use crate::dedup::{content_hash, identity, Identity};
 use crate::detect::event_date;
 use crate::detect::{analyze, candidate};
-use crate::feed::{parse_feed, Entry, ParsedFeed};
+use crate::feed::{read_feed, Entry, ReadError};
 use crate::fetch::{
-    charset_from_content_type, decode_feed, decompress, is_public, literal_is_private,
-    next_after_failure, next_after_success, FetchOutcome, PollHints, Validators,
+    is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
+    Validators,
 };
 use crate::fulltext::{self, Need, Provenance};
 use crate::store::StoryInput;
@@ -93,26 +93,20 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         move_feed(ctx, feed, to.to_string()).await?;
     }
 
-    // 2. Decode and parse (CPU work, off the async threads).
-    let header_charset = fetched
-        .content_type
-        .as_deref()
-        .and_then(charset_from_content_type);
+    // 2. Read: decompress, decode and parse (CPU work, off the async threads).
     let limits = cfg.limits.clone();
-    let body = fetched.body;
-    let encoding = fetched.content_encoding;
     let feed_url = fetched.final_url.clone();
-    let parsed: Result<(ParsedFeed, Vec<Keyed>), String> = tokio::task::spawn_blocking(move || {
-        let body = decompress(body, encoding.as_deref(), limits.max_decompressed_bytes)
-            .map_err(|e| e.to_string())?;
-        let (text, _) = decode_feed(&body, header_charset, forced);
-        let mut parsed = parse_feed(
-            text.as_bytes(),
-            limits.max_entries_per_feed,
-            limits.max_text_chars,
-        )
-        .map_err(|e| e.to_string())?;
-        let keyed = std::mem::take(&mut parsed.entries)
+    let (body, content_type, content_encoding) =
+        (fetched.body, fetched.content_type, fetched.content_encoding);
+    let read = tokio::task::spawn_blocking(move || {
+        let (mut parsed, _) = read_feed(
+            body,
+            content_type.as_deref(),
+            content_encoding.as_deref(),
+            forced,
+            &limits,
+        )?;
+        let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
             .into_iter()
             .map(|e| {
                 let hash = content_hash(&e.title, &e.text);
@@ -120,16 +114,29 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
                 (e, hash, id)
             })
             .collect();
-        Ok((parsed, keyed))
+        Ok::<_, ReadError>((parsed, keyed))
     })
-    .await
-    // The parser's thread panicked: a failure of this feed, recorded like a parse error.
-    .unwrap_or_else(|e| Err(format!("the feed parser failed: {e}")));
-    let (parsed, keyed) = match parsed {
-        Ok(p) => p,
+    .await;
+    let (parsed, keyed) = match read {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            ctx.metrics.fetch_error(e.kind());
+            let error = format!("{}: {e}", feed.url);
+            return fail(
+                ctx,
+                feed,
+                interval,
+                Some(fetched.status),
+                None,
+                error,
+                report,
+            )
+            .await;
+        }
+        // The reading thread panicked: a failure of this feed, like a parse error.
         Err(e) => {
             ctx.metrics.fetch_error("parse");
-            let error = format!("{}: {e}", feed.url);
+            let error = format!("{}: the feed parser failed: {e}", feed.url);
             return fail(
                 ctx,
                 feed,

@@ -2,8 +2,10 @@
 
 mod html;
 mod parse;
+mod read;
 mod url;
 
 pub use html::html_to_text;
 pub use parse::{parse_feed, Entry, FeedError, ParsedFeed};
+pub use read::{read_feed, ReadError};
 pub use url::canonical_url;
