@@ -136,3 +136,36 @@ fn arabic_legacy_and_utf16_feeds() {
         );
     }
 }
+
+/// `feeds check` reads a feed as the daemon does: with the configured encoding override a feed
+/// that lies about its charset is read right; without it, the lie shows.
+#[test]
+fn feeds_check_reads_like_the_daemon_with_the_encoding_override() {
+    let server = crate::support::http::HttpServer::start();
+    let articles = crate::support::fixture("articles.jsonl");
+    let doc = crate::support::rss(&articles[..3], &server.base, Some("ISO-8859-6"));
+    // Declared ISO-8859-6, written in windows-1256 (they differ on most letters).
+    let bytes = encoding_rs::WINDOWS_1256.encode(&doc).0.into_owned();
+    let url = server.route(
+        "/lying.xml",
+        crate::support::http::Route::ok("application/rss+xml", bytes),
+    );
+    let env = crate::support::Env::new();
+    env.write_config(&format!(
+        "[[feeds]]\nurl = {url:?}\nencoding = \"windows-1256\"\n"
+    ));
+    let out = env.run(&["feeds", "check", &url]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        crate::support::stderr(&out)
+    );
+    assert!(text.contains("charset: windows-1256"), "{text}");
+    assert!(text.contains("entries: 3"), "{text}");
+    let first: String = articles[0].title.chars().take(20).collect();
+    assert!(
+        text.contains(&first),
+        "the override reads the titles right:\n{text}"
+    );
+}
