@@ -112,6 +112,11 @@ fn distance(a: &Hit, b: &Hit) -> usize {
     }
 }
 
+/// Matches of one term kept at most: more than any article has («غاو» 64 times) add nothing to
+/// a verdict (salience, events and focus are decided long before) but work, so a hostile or
+/// degenerate text costs no more than a long real one.
+const MAX_HITS_PER_PATTERN: usize = 64;
+
 /// The longest span, in tokens, that one match may cover («جماعة نصرة الإسلام والمسلمين» and
 /// its clitics): how far before a position a match that reaches it may start.
 const MAX_SPAN: usize = 12;
@@ -200,7 +205,14 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         tokens: toks,
         sentence,
     };
-    let hits = matcher::find(pack, doc.text, &doc.tokens);
+    let mut hits = matcher::find(pack, doc.text, &doc.tokens);
+    if hits.len() > MAX_HITS_PER_PATTERN {
+        let mut seen = vec![0usize; pack.patterns.len()];
+        hits.retain(|h| {
+            seen[h.pattern] += 1;
+            seen[h.pattern] <= MAX_HITS_PER_PATTERN
+        });
+    }
     let mut explanation = Vec::new();
     let mut explain = |rule: String, hit: &Hit| {
         let (s, e) = norm.original_span(hit.start, hit.end);
