@@ -117,26 +117,16 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         Ok::<_, ReadError>((parsed, keyed))
     })
     .await;
-    let (parsed, keyed) = match read {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            ctx.metrics.fetch_error(e.kind());
-            let error = format!("{}: {e}", feed.url);
-            return fail(
-                ctx,
-                feed,
-                interval,
-                Some(fetched.status),
-                None,
-                error,
-                report,
-            )
-            .await;
-        }
+    let read = match read {
+        Ok(r) => r.map_err(|e| (e.kind(), e.to_string())),
         // The reading thread panicked: a failure of this feed, like a parse error.
-        Err(e) => {
-            ctx.metrics.fetch_error("parse");
-            let error = format!("{}: the feed parser failed: {e}", feed.url);
+        Err(e) => Err(("parse", format!("the feed parser failed: {e}"))),
+    };
+    let (parsed, keyed) = match read {
+        Ok(p) => p,
+        Err((kind, why)) => {
+            ctx.metrics.fetch_error(kind);
+            let error = format!("{}: {why}", feed.url);
             return fail(
                 ctx,
                 feed,
