@@ -12,7 +12,8 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, Criterion};
 use sahel_watch::arabic::{index_terms, parse_search};
 use sahel_watch::detect::{analyze, RulePack};
-use sahel_watch::store::{FetchRecord, ItemFilter, PreparedItem, Store, StoryInput};
+use sahel_watch::plan::StoryInput;
+use sahel_watch::store::{FetchRecord, ItemFilter, PackedText, PreparedItem, Store};
 
 struct Doc {
     id: String,
@@ -92,17 +93,19 @@ fn archive(dir: &Path, docs: &[Doc]) -> Store {
     for chunk in docs.chunks(1_000) {
         let items: Vec<PreparedItem> = chunk
             .iter()
-            .map(|d| PreparedItem {
+            .map(|d| (d, analyze(&rules, &d.title, &d.text)))
+            .map(|(d, analysis)| PreparedItem {
                 identity: format!("guid:{}", d.id),
                 guid: Some(d.id.clone()),
                 url: None,
                 canonical_url: None,
                 title: d.title.clone(),
-                text: d.text.clone(),
+                text: PackedText::pack(&d.text),
                 provenance: sahel_watch::fulltext::Provenance::feed(),
                 published_at: d.published,
                 content_hash: d.id.clone(),
-                analysis: analyze(&rules, &d.title, &d.text),
+                analysis_json: serde_json::to_string(&analysis).expect("analysis as JSON"),
+                analysis,
                 fts_terms: index_terms(&format!("{}\n{}", d.title, d.text)),
                 alert_to: Vec::new(),
                 event_at: None,

@@ -2,7 +2,7 @@
 //! from the shared stream corpus, with ETags, HTTP/1.1 keep-alive, on several loopback addresses
 //! (so that per-host limits behave as with many publishers).
 //!
-//! Usage: feed_server STREAM.jsonl FEEDS PORT HOSTS
+//! Usage: feed_server STREAM.jsonl FEEDS PORT HOSTS [ITEMS]  (ITEMS per feed, 4 by default)
 //! GET /feed/{i}.xml serves feed i; `POST /epoch` (or GET /epoch) moves every feed on by one
 //! article, so each then has one new item; a request with the current ETag gets 304.
 
@@ -24,13 +24,14 @@ fn esc(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Feed `i` at `epoch`: four slots, epoch to epoch + 3; slot s carries article i + s·N (mod the
-/// corpus) under an id and link of its own, so each epoch brings exactly one new item per feed.
+/// Feed `i` at `epoch`: `items` slots, epoch to epoch + items - 1; slot s carries article
+/// i + s·N (mod the corpus) under an id and link of its own, so each epoch brings exactly one
+/// new item per feed, and N feeds of items ≥ corpus / N serve every article of the corpus.
 /// Links lead to the closed loopback port 9, so that the daemon's article-page requests for
 /// short candidates stay on this machine and fail at once.
-fn feed(articles: &[Article], feeds: usize, i: usize, epoch: usize) -> String {
+fn feed(articles: &[Article], feeds: usize, items: usize, i: usize, epoch: usize) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>load</title>");
-    for slot in epoch..epoch + 4 {
+    for slot in epoch..epoch + items {
         let a = &articles[(i + slot * feeds) % articles.len()];
         s.push_str(&format!(
             "<item><title>{}</title><link>http://127.0.0.1:9/a/{i}-{slot}</link><guid isPermaLink=\"false\">f{i}-s{slot}</guid><description>{}</description></item>",
@@ -45,10 +46,15 @@ fn feed(articles: &[Article], feeds: usize, i: usize, epoch: usize) -> String {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, stream, feeds, port, hosts] = &args[..] else {
-        eprintln!("usage: feed_server STREAM.jsonl FEEDS PORT HOSTS");
-        std::process::exit(2);
+    let (stream, feeds, port, hosts, items) = match &args[..] {
+        [_, s, f, p, h] => (s, f, p, h, "4"),
+        [_, s, f, p, h, n] => (s, f, p, h, n.as_str()),
+        _ => {
+            eprintln!("usage: feed_server STREAM.jsonl FEEDS PORT HOSTS [ITEMS]");
+            std::process::exit(2);
+        }
     };
+    let items: usize = items.parse().unwrap();
     let feeds: usize = feeds.parse().unwrap();
     let hosts: usize = hosts.parse().unwrap();
     let articles: Arc<Vec<Article>> = Arc::new(
@@ -116,7 +122,7 @@ async fn main() {
                             if inm.as_deref() == Some(etag.as_str()) {
                                 ("304 Not Modified", String::new())
                             } else {
-                                ("200 OK", feed(&articles, feeds, i, e))
+                                ("200 OK", feed(&articles, feeds, items, i, e))
                             }
                         } else {
                             ("404 Not Found", String::new())

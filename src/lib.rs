@@ -1,10 +1,10 @@
 //! sahel-watch: watches Arabic-language news feeds for security events in the Sahel and sends
 //! email alerts.
 //!
-//! The modules follow the pipeline — fetch → feed → full text → arabic → detect → dedup → store →
-//! alert —
-//! with `config` describing it, `daemon` wiring it, and `report` summing up the archive. Each stage owns its types and its error
-//! enum; the binary (`src/main.rs`, `src/cli/`) adds context for people.
+//! The modules follow the pipeline — fetch → feed → full text → arabic → detect → dedup → plan →
+//! store → alert — with `config` describing it, `daemon` wiring it, and `report` summing up the
+//! archive. Each stage owns its types and its error enum; the binary (`src/main.rs`,
+//! `src/cli/`) adds context for people.
 
 pub mod config;
 
@@ -15,6 +15,7 @@ pub mod detect;
 pub mod feed;
 pub mod fetch;
 pub mod fulltext;
+pub mod plan;
 pub mod store;
 
 pub mod daemon;

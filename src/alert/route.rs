@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use crate::config::{Config, Delivery};
 use crate::detect::Analysis;
-use crate::store::AlertTo;
+use crate::plan::AlertTo;
 
 /// Where alerts go when nobody is configured and there is no SMTP `from` either: the maildir
 /// run needs an address to write.

@@ -8,9 +8,7 @@ use super::{Context, DaemonError, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
 use crate::arabic::index_terms;
 use crate::config::{Config, FullText};
-use crate::dedup::Facts;
 use crate::dedup::{content_hash, identity, Identity};
-use crate::detect::event_date;
 use crate::detect::{analyze, candidate};
 use crate::feed::{read_feed, Entry, ReadError};
 use crate::fetch::{
@@ -18,8 +16,8 @@ use crate::fetch::{
     Validators,
 };
 use crate::fulltext::{self, Need, Provenance};
-use crate::store::StoryInput;
-use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PreparedItem};
+use crate::plan::{story_input, StoryInput};
+use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem};
 
 /// An entry with its content hash and identity.
 type Keyed = (Entry, String, Identity);
@@ -349,7 +347,8 @@ fn prepare(
     let published = e.published.map(|d| d.timestamp());
     let (event_at, story) = if alert_worthy(&analysis) {
         story_input(
-            config,
+            &config.rules,
+            &config.stories,
             &analysis,
             &e.title,
             &e.text,
@@ -365,7 +364,8 @@ fn prepare(
         url: e.link,
         canonical_url: id.canonical_url,
         title: e.title,
-        text: e.text,
+        text: PackedText::pack(&e.text),
+        analysis_json: serde_json::to_string(&analysis).unwrap_or_default(),
         provenance,
         published_at: published,
         content_hash: hash,
@@ -374,56 +374,6 @@ fn prepare(
         event_at,
         story,
     }
-}
-
-/// How long before its publication an undated report's event may have happened.
-const UNDATED_SLACK: i64 = 2 * 86_400;
-
-/// When the event of an alert-worthy item happened, and what it brings to stories: its facts,
-/// or, when the text dates the event longer than `stories.max_event_age` before publication,
-/// the reason it brings nothing.
-fn story_input(
-    config: &Config,
-    analysis: &crate::detect::Analysis,
-    title: &str,
-    text: &str,
-    published: i64,
-) -> (Option<i64>, StoryInput) {
-    let day = chrono::DateTime::from_timestamp(published, 0)
-        .unwrap_or_default()
-        .date_naive();
-    let dated = event_date(analysis, title, text, day);
-    let event_at = dated
-        .as_ref()
-        .map(|d| {
-            d.date
-                .and_hms_opt(12, 0, 0)
-                .unwrap_or_default()
-                .and_utc()
-                .timestamp()
-        })
-        .map_or(published, |t| t.min(published));
-    let age = published - event_at;
-    if let Some(d) = dated
-        .as_ref()
-        .filter(|_| age > secs(config.stories.max_event_age))
-    {
-        let reason = format!(
-            "event dated {} («{}»), {} days before publication: background, no story",
-            d.date,
-            d.phrase,
-            age / 86_400
-        );
-        return (Some(event_at), StoryInput::Old(reason));
-    }
-    // An undated report may come days after its event («بعد 3 أيام»): its event is placed
-    // anywhere in the two days before publication.
-    let range = match dated {
-        Some(_) => (event_at, event_at),
-        None => (published - UNDATED_SLACK, published),
-    };
-    let facts = Facts::of_item(&config.rules, analysis, title, text, range);
-    (Some(event_at), StoryInput::Facts(Box::new(facts)))
 }
 
 fn secs(d: Duration) -> i64 {

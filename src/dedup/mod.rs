@@ -4,7 +4,7 @@
 mod story;
 
 pub use story::{
-    affinity, best_match, changes, signature, similarity, Facts, StoryPolicy, JOIN_SCORE,
+    affinity, best_match, changes, signature, similarity, Facts, Place, StoryPolicy, JOIN_SCORE,
 };
 
 use sha2::{Digest, Sha256};

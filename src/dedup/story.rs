@@ -403,8 +403,10 @@ fn compatible(a: &[EventKind], b: &[EventKind]) -> bool {
 /// kind of event, other countries, or too far apart in time.
 pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i32, String)> {
     let w = policy.window.as_secs() as i64;
-    // How far apart in time: 0 when the event ranges overlap.
-    let gap = (item.event_first - story.event_last)
+    // How far the item's event is from the story's first event: 0 when its range holds it.
+    // The window counts from there and never moves, so that stories do not chain: an item
+    // that joined at the window's end does not carry it further.
+    let gap = (item.event_first - story.event_first)
         .max(story.event_first - item.event_last)
         .max(0);
     let follow_up = FOLLOW_UP_DAYS * 86_400;
@@ -480,6 +482,29 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         0
     };
     score += text;
+    // On another day, the same town is not enough: the town is struck again and again (Maiduguri,
+    // Ménaka). Tolls or groups that disagree make it another incident; otherwise a second piece
+    // of evidence is needed: the same or a close toll, the same group, or much the same words.
+    if gap > 0 && why.contains(&"same town") {
+        let conflict = |a: Option<u32>, b: Option<u32>| matches!((a, b), (Some(a), Some(b)) if a.abs_diff(b) * 5 > a.max(b));
+        let groups_differ = !story.groups.is_empty()
+            && !item.groups.is_empty()
+            && !shares(&story.groups, &item.groups);
+        if toll == 0
+            && (conflict(story.killed, item.killed)
+                || conflict(story.kidnapped, item.kidnapped)
+                || groups_differ)
+        {
+            return None;
+        }
+        let second = toll > 0 || why.contains(&"same group") || text >= 2;
+        if !second {
+            return Some((
+                score.min(JOIN_SCORE - 1),
+                "same town on another day, nothing else in common".into(),
+            ));
+        }
+    }
     // Beyond the window only a follow-up of the same incident joins: the same town and the same
     // group or toll («the 110 girls of Dapchi», a week later).
     if gap > w {

@@ -81,6 +81,14 @@ impl Pages {
         max_chars: usize,
     ) -> Result<String, PageError> {
         let limits = fetcher.limits();
+        let path = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        };
+        // A site known to refuse the page costs neither a wait for its host's slot nor a request.
+        if self.cached(url).is_some_and(|r| !r.allows(&path)) {
+            return Err(PageError::Robots(site_of(url)));
+        }
         let same_host = url
             .host_str()
             .zip(held_host)
@@ -95,10 +103,6 @@ impl Pages {
             }
         };
         let robots = self.robots_for(fetcher, url, allow_private).await;
-        let path = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_owned(),
-        };
         if !robots.allows(&path) {
             return Err(PageError::Robots(site_of(url)));
         }
@@ -119,14 +123,19 @@ impl Pages {
         .unwrap_or_else(|e| Err(PageError::Panicked(e.to_string())))
     }
 
+    /// The robots.txt rules of `url`'s site while they are remembered.
+    fn cached(&self, url: &Url) -> Option<Arc<Robots>> {
+        let cache = self.lock();
+        let (until, r) = cache.get(&site_of(url))?;
+        (*until > Instant::now()).then(|| r.clone())
+    }
+
     /// The robots.txt rules of `url`'s site, fetched when not remembered.
     async fn robots_for(&self, fetcher: &Fetcher, url: &Url, allow_private: bool) -> Arc<Robots> {
-        let site = site_of(url);
-        if let Some((until, r)) = self.lock().get(&site) {
-            if *until > Instant::now() {
-                return r.clone();
-            }
+        if let Some(r) = self.cached(url) {
+            return r;
         }
+        let site = site_of(url);
         let mut robots_url = url.clone();
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);

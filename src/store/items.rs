@@ -1,12 +1,14 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
-use crate::dedup::StoryPolicy;
-
+use super::text::PackedText;
 use super::{Store, StoreError};
+use crate::dedup::StoryPolicy;
 use crate::detect::Analysis;
+use crate::plan::{arrival, plan_story, AlertTo, Arrival, Held, StoryInput};
 
-/// An item ready to store: identity and hashes computed, text analysed, alert routed.
+/// An item ready to store: identity and hashes computed, text analysed and packed, analysis
+/// serialized, alert routed: all outside the store's lock, which only writes it.
 #[derive(Debug, Clone)]
 pub struct PreparedItem {
     /// The strongest key of the item (see `dedup`).
@@ -15,8 +17,8 @@ pub struct PreparedItem {
     pub url: Option<String>,
     pub canonical_url: Option<String>,
     pub title: String,
-    /// The text analysed and kept: the feed's, the article page's, or the summary.
-    pub text: String,
+    /// The text analysed and kept (the feed's, the article page's, or the summary), deflated.
+    pub text: PackedText,
     /// Where `text` came from, and the page URL or the reason it is only the summary.
     pub provenance: crate::fulltext::Provenance,
     pub published_at: Option<i64>,
@@ -24,25 +26,16 @@ pub struct PreparedItem {
     /// recognises the entry unchanged without fetching its page again.
     pub content_hash: String,
     pub analysis: Analysis,
+    /// `analysis` as stored.
+    pub analysis_json: String,
     /// Normalized words and stems for the full-text index.
     pub fts_terms: String,
     /// Who to alert when this item is stored for the first time (or first becomes
     /// alert-worthy); empty when it is not alert-worthy.
-    pub alert_to: Vec<super::AlertTo>,
+    pub alert_to: Vec<AlertTo>,
     /// When the reported event happened (unix seconds), for alert-worthy items.
     pub event_at: Option<i64>,
     pub story: StoryInput,
-}
-
-/// What an item brings to stories.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StoryInput {
-    /// Not an event report: no story.
-    None,
-    /// An event report too old to open a story or alert, and why.
-    Old(String),
-    /// An event report: it opens a story or joins one.
-    Facts(Box<crate::dedup::Facts>),
 }
 
 /// What storing one item did.
@@ -73,8 +66,8 @@ pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
     )
 }
 
-/// Files an alert-worthy item under its story and writes its alerts (or records why it has
-/// none), once: `items.alerted` keeps an edit from alerting again.
+/// Files an alert-worthy item under its story and writes its alerts as the planner decides
+/// (or records why it has none), once: `items.alerted` keeps an edit from alerting again.
 fn decide(
     tx: &Transaction<'_>,
     id: i64,
@@ -91,15 +84,11 @@ fn decide(
             )?;
             0
         }
-        StoryInput::Facts(facts) => super::stories::assign(
-            tx,
-            id,
-            facts,
-            it.published_at.unwrap_or(now),
-            &it.alert_to,
-            now,
-            policy,
-        )?,
+        StoryInput::Facts(facts) => {
+            let candidates = super::stories::candidates(tx, facts, policy)?;
+            let plan = plan_story(facts, &candidates, &it.alert_to, policy);
+            super::stories::execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?
+        }
     };
     tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [id])?;
     Ok(written)
@@ -167,92 +156,98 @@ fn ingest_one(
     policy: &StoryPolicy,
 ) -> Result<IngestOutcome, StoreError> {
     // The same item may arrive under a weaker key from another feed (no GUID, same URL).
-    let existing: Option<(i64, String, bool)> = tx
-        .query_row(
+    let held: Option<Held> = tx
+        .prepare_cached(
             "SELECT id, content_hash, alerted FROM items WHERE identity = ?1
              UNION ALL
              SELECT id, content_hash, alerted FROM items WHERE canonical_url = ?2
              LIMIT 1",
-            params![it.identity, it.canonical_url],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![it.identity, it.canonical_url], |r| {
+            Ok(Held {
+                id: r.get(0)?,
+                content_hash: r.get(1)?,
+                alerted: r.get(2)?,
+            })
+        })
         .optional()?;
-    let analysis = serde_json::to_string(&it.analysis)?;
     let events = serde_json::to_string(&it.analysis.events)?;
     let countries = serde_json::to_string(&it.analysis.countries)?;
-    match existing {
-        Some((id, hash, _)) if hash == it.content_hash => Ok(IngestOutcome::Unchanged { id }),
-        Some((id, _, alerted)) => {
-            tx.execute(
+    match arrival(held.as_ref(), &it.content_hash) {
+        Arrival::Unchanged { id } => Ok(IngestOutcome::Unchanged { id }),
+        Arrival::Update { id, decide: again } => {
+            tx.prepare_cached(
                 "UPDATE items SET title = ?2, text = ?3, content_hash = ?4, relevant = ?5,
                     score = ?6, events = ?7, countries = ?8, analysis = ?9, updated_at = ?10,
                     published_at = coalesce(?11, published_at), event_at = ?12,
                     text_source = ?13, text_note = ?14
                  WHERE id = ?1",
-                params![
-                    id,
-                    it.title,
-                    it.text,
-                    it.content_hash,
-                    it.analysis.relevant,
-                    it.analysis.score,
-                    events,
-                    countries,
-                    analysis,
-                    now,
-                    it.published_at,
-                    it.event_at,
-                    it.provenance.source.as_str(),
-                    it.provenance.note
-                ],
-            )?;
-            tx.execute("DELETE FROM items_fts WHERE rowid = ?1", [id])?;
-            tx.execute(
-                "INSERT INTO items_fts (rowid, terms) VALUES (?1, ?2)",
-                params![id, it.fts_terms],
-            )?;
-            let alerts = if alerted {
-                0
-            } else {
+            )?
+            .execute(params![
+                id,
+                it.title,
+                it.text,
+                it.content_hash,
+                it.analysis.relevant,
+                it.analysis.score,
+                events,
+                countries,
+                it.analysis_json,
+                now,
+                it.published_at,
+                it.event_at,
+                it.provenance.source.as_str(),
+                it.provenance.note
+            ])?;
+            tx.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?
+                .execute([id])?;
+            index(tx, id, &it.fts_terms)?;
+            let alerts = if again {
                 decide(tx, id, it, now, policy)?
+            } else {
+                0
             };
             Ok(IngestOutcome::Updated { id, alerts })
         }
-        None => {
-            tx.execute(
+        Arrival::Insert => {
+            tx.prepare_cached(
                 "INSERT INTO items (feed_id, identity, guid, url, canonical_url, title, text,
                     published_at, fetched_at, updated_at, content_hash, relevant, score, events,
                     countries, analysis, event_at, text_source, text_note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                     ?17, ?18)",
-                params![
-                    feed_id,
-                    it.identity,
-                    it.guid,
-                    it.url,
-                    it.canonical_url,
-                    it.title,
-                    it.text,
-                    it.published_at,
-                    now,
-                    it.content_hash,
-                    it.analysis.relevant,
-                    it.analysis.score,
-                    events,
-                    countries,
-                    analysis,
-                    it.event_at,
-                    it.provenance.source.as_str(),
-                    it.provenance.note
-                ],
-            )?;
+            )?
+            .execute(params![
+                feed_id,
+                it.identity,
+                it.guid,
+                it.url,
+                it.canonical_url,
+                it.title,
+                it.text,
+                it.published_at,
+                now,
+                it.content_hash,
+                it.analysis.relevant,
+                it.analysis.score,
+                events,
+                countries,
+                it.analysis_json,
+                it.event_at,
+                it.provenance.source.as_str(),
+                it.provenance.note
+            ])?;
             let id = tx.last_insert_rowid();
-            tx.execute(
-                "INSERT INTO items_fts (rowid, terms) VALUES (?1, ?2)",
-                params![id, it.fts_terms],
-            )?;
+            index(tx, id, &it.fts_terms)?;
             let alerts = decide(tx, id, it, now, policy)?;
             Ok(IngestOutcome::Inserted { id, alerts })
         }
     }
+}
+
+/// Adds an item's terms to the full-text index.
+pub(super) fn index(tx: &Transaction<'_>, id: i64, terms: &str) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO items_fts (rowid, terms) VALUES (?1, ?2)")?
+        .execute(params![id, terms])?;
+    Ok(())
 }

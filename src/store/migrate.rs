@@ -1,8 +1,9 @@
 //! Schema migrations: numbered SQL files embedded in the binary, applied in order inside one
 //! transaction, with the schema version in `PRAGMA user_version`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
+use super::text::StoredBody;
 use super::StoreError;
 
 /// The migrations, in order. Shipped files are never edited: a change is a new file.
@@ -31,7 +32,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_text_source.sql",
         include_str!("../../migrations/0006_text_source.sql"),
     ),
+    (
+        "0007_compact_archive.sql",
+        include_str!("../../migrations/0007_compact_archive.sql"),
+    ),
 ];
+
+/// The migration after which the full-text index is empty and filled again from the items.
+const REINDEX_AT: usize = 7;
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -53,9 +61,35 @@ pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
     for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
             .map_err(|source| StoreError::Migration { name, source })?;
+        if i + 1 == REINDEX_AT {
+            reindex(&tx).map_err(|e| match e {
+                StoreError::Sql(source) => StoreError::Migration { name, source },
+                e => e,
+            })?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as u32)?;
         applied += 1;
     }
     tx.commit()?;
     Ok(applied)
+}
+
+/// Fills the full-text index from the stored items (after a migration that rebuilt it): the
+/// terms are those `arabic::index_terms` gives the analysed «title\ntext», as at ingest.
+fn reindex(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    let mut read = tx.prepare("SELECT id, title, text FROM items ORDER BY id")?;
+    let mut rows = read.query([])?;
+    let mut n = 0u64;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let title: String = r.get(1)?;
+        let StoredBody(text) = r.get(2)?;
+        let terms = crate::arabic::index_terms(&format!("{title}\n{text}"));
+        super::items::index(tx, id, &terms)?;
+        n += 1;
+    }
+    if n > 0 {
+        tracing::info!(items = n, "full-text index rebuilt");
+    }
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod notices;
 mod outbox;
 mod query;
 mod stories;
+mod text;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,12 +16,13 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
-pub use items::{IngestOutcome, PreparedItem, StoryInput};
+pub use items::{IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
-pub use outbox::{AlertRow, AlertTo, DigestRow, OutboxEntry, OutboxStatus, Queue};
+pub use outbox::{AlertRow, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 pub use stories::{StoryArticle, StoryRow};
+pub use text::PackedText;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -51,15 +51,6 @@ impl Queue {
     }
 }
 
-/// One outbox row to write for an alert-worthy item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertTo {
-    pub recipient: String,
-    pub delivery: Delivery,
-    /// When it is first due: now for immediate delivery, the next digest otherwise.
-    pub due_at: i64,
-}
-
 pub(super) fn mode_str(d: Delivery) -> &'static str {
     match d {
         Delivery::Immediate => "immediate",
@@ -153,7 +144,7 @@ fn alert_rows(
                     message_id: r.get(4)?,
                     attempts: r.get(5)?,
                     title: r.get(6)?,
-                    text: r.get(7)?,
+                    text: r.get::<_, super::text::StoredBody>(7)?.0,
                     url: r.get(8)?,
                     feed_name: r.get(9)?,
                     published_at: r.get(10)?,
@@ -465,7 +456,8 @@ impl Store {
 mod tests {
     use super::*;
     use crate::dedup::{Facts, StoryPolicy};
-    use crate::store::{FetchRecord, PreparedItem, StoryInput};
+    use crate::plan::{AlertTo, StoryInput};
+    use crate::store::{FetchRecord, PackedText, PreparedItem};
 
     /// A store with one feed and `n` stored items, each queued for `to` as `delivery`, due at
     /// `due_at`.
@@ -483,11 +475,12 @@ mod tests {
                 url: None,
                 canonical_url: None,
                 title: format!("title {i}"),
-                text: "text".into(),
+                text: PackedText::pack("text"),
                 provenance: crate::fulltext::Provenance::feed(),
                 published_at: None,
                 content_hash: format!("h{i}"),
                 analysis: Analysis::default(),
+                analysis_json: serde_json::to_string(&Analysis::default()).unwrap(),
                 fts_terms: String::new(),
                 event_at: Some(100),
                 // Each item its own incident: a country of its own.

@@ -1,5 +1,6 @@
 use rusqlite::{params_from_iter, types::Value, OptionalExtension};
 
+use super::text::StoredBody;
 use super::{Store, StoreError};
 use crate::arabic::{phrases_hold, snippet, Search, Term};
 use crate::detect::Analysis;
@@ -273,13 +274,17 @@ impl Store {
         };
         let mut text = self
             .conn
-            .prepare_cached("SELECT title || char(10) || text FROM items WHERE id = ?1")?;
+            .prepare_cached("SELECT title, text FROM items WHERE id = ?1")?;
         for raw in rows {
             if out.len() >= f.limit.max(1) {
                 break;
             }
             let mut row = finish(raw)?;
-            let body: String = text.query_row([row.id], |r| r.get(0))?;
+            let body = text.query_row([row.id], |r| {
+                let title: String = r.get(0)?;
+                let StoredBody(text) = r.get(1)?;
+                Ok(format!("{title}\n{text}"))
+            })?;
             if phrases && !phrases_hold(search, &body) {
                 continue;
             }
@@ -306,7 +311,7 @@ impl Store {
                         r.get::<_, String>(17)?,
                         r.get::<_, Option<String>>(18)?,
                         r.get::<_, String>(19)?,
-                        r.get::<_, String>(20)?,
+                        r.get::<_, StoredBody>(20)?.0,
                         r.get::<_, i64>(21)?,
                         r.get::<_, i64>(22)?,
                         r.get::<_, String>(23)?,
@@ -372,7 +377,7 @@ impl Store {
             f(StoredText {
                 id: r.get(0)?,
                 title: r.get(1)?,
-                text: r.get(2)?,
+                text: r.get::<_, StoredBody>(2)?.0,
                 analysis: serde_json::from_str(&analysis)?,
             });
         }

@@ -1,11 +1,12 @@
-//! Stories in SQL: candidates through the key index, a new story or an item joining one, and
-//! the alert rows the join decides (DESIGN.md contracts 2 and 3: all in the item's transaction).
+//! Stories in SQL: the candidates of an item through the key index, and the execution of the
+//! story plan `plan` made for it (DESIGN.md contracts 2 and 3: all in the item's transaction).
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 
 use super::items::message_id;
-use super::{AlertTo, Store, StoreError};
-use crate::dedup::{best_match, changes, Facts, StoryPolicy};
+use super::{Store, StoreError};
+use crate::dedup::{Facts, StoryPolicy};
+use crate::plan::{OutboxRow, StoryPlan, StoryState};
 
 /// A story as `stories` lists it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -32,19 +33,11 @@ pub struct StoryArticle {
     pub reason: Option<String>,
 }
 
-/// One outbox row to write.
-struct Row<'a> {
-    to: &'a AlertTo,
-    kind: &'static str,
-    in_reply_to: Option<String>,
-    note: Option<String>,
-}
-
 fn enqueue(
     tx: &Transaction<'_>,
     item_id: i64,
     story_id: i64,
-    row: &Row<'_>,
+    row: &OutboxRow,
     now: i64,
 ) -> Result<usize, StoreError> {
     let mut st = tx.prepare_cached(
@@ -53,11 +46,12 @@ fn enqueue(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (item_id, recipient, kind) DO NOTHING",
     )?;
+    let kind = row.kind.as_str();
     Ok(st.execute(params![
         item_id,
         row.to.recipient,
-        row.kind,
-        message_id(item_id, row.kind, &row.to.recipient),
+        kind,
+        message_id(item_id, kind, &row.to.recipient),
         now,
         row.to.due_at,
         super::outbox::mode_str(row.to.delivery),
@@ -71,128 +65,97 @@ fn load_facts(json: &str) -> Result<Facts, StoreError> {
     Ok(serde_json::from_str(json)?)
 }
 
-/// Files the item under its story (a new one, or the one it best joins) and writes its alerts:
-/// a recipient who has not heard of the story gets a first alert; one who has gets an update
-/// when the item changes the facts, at most `policy.max_updates` per story. Returns the
-/// number of outbox rows written.
-pub(super) fn assign(
+/// The stories an item with these facts could join: those filed under its kinds, countries
+/// and days (the key index), with who heard of each.
+pub(super) fn candidates(
     tx: &Transaction<'_>,
-    item_id: i64,
     facts: &Facts,
-    published: i64,
-    alert_to: &[AlertTo],
-    now: i64,
     policy: &StoryPolicy,
-) -> Result<usize, StoreError> {
-    // Candidates through the index: stories filed under this item's kinds, countries and days.
+) -> Result<Vec<StoryState>, StoreError> {
     let mut ids: Vec<i64> = Vec::new();
-    {
-        let mut st = tx.prepare_cached("SELECT story_id FROM story_keys WHERE key = ?1")?;
-        for key in facts.candidate_keys(policy) {
-            for id in st.query_map([key], |r| r.get::<_, i64>(0))? {
-                let id = id?;
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
+    let mut st = tx.prepare_cached("SELECT story_id FROM story_keys WHERE key = ?1")?;
+    for key in facts.candidate_keys(policy) {
+        for id in st.query_map([key], |r| r.get::<_, i64>(0))? {
+            let id = id?;
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
     }
-    let mut candidates = Vec::with_capacity(ids.len());
-    {
-        let mut st = tx.prepare_cached("SELECT facts, updates FROM stories WHERE id = ?1")?;
-        for id in &ids {
+    let mut story = tx.prepare_cached("SELECT facts, updates FROM stories WHERE id = ?1")?;
+    let mut heard = tx.prepare_cached(
+        "SELECT recipient, message_id FROM outbox WHERE id IN
+            (SELECT min(id) FROM outbox WHERE story_id = ?1 GROUP BY recipient)",
+    )?;
+    ids.into_iter()
+        .map(|id| {
             let (json, updates): (String, u32) =
-                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            candidates.push((load_facts(&json)?, updates));
-        }
-    }
-    let facts_only: Vec<Facts> = candidates.iter().map(|(f, _)| f.clone()).collect();
-    let file = |tx: &Transaction<'_>, story: i64, f: &Facts| -> Result<(), StoreError> {
-        let mut st =
-            tx.prepare_cached("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
-        for key in f.keys() {
-            st.execute(params![key, story])?;
-        }
-        Ok(())
-    };
+                story.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(StoryState {
+                id,
+                facts: load_facts(&json)?,
+                updates,
+                heard: heard
+                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
 
-    let mut written = 0;
-    match best_match(&facts_only, facts, policy) {
-        None => {
+/// Executes a story plan for the item: the story opened or updated with its facts and index
+/// keys, the item filed under it with the reason, and the planned outbox rows. Returns the
+/// number of rows written.
+pub(super) fn execute(
+    tx: &Transaction<'_>,
+    item_id: i64,
+    published: i64,
+    plan: &StoryPlan,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let (story, facts) = match plan {
+        StoryPlan::Open { facts, .. } => {
             let kind = facts.kinds.first().map_or("attack", |k| k.as_str());
             tx.execute(
                 "INSERT INTO stories (kind, facts, first_seen, last_seen, items)
                  VALUES (?1, ?2, ?3, ?3, 1)",
                 params![kind, serde_json::to_string(facts)?, published],
             )?;
-            let story = tx.last_insert_rowid();
-            file(tx, story, facts)?;
-            tx.execute(
-                "UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1",
-                params![item_id, story, "opened the story"],
-            )?;
-            for to in alert_to {
-                let row = Row {
-                    to,
-                    kind: "new",
-                    in_reply_to: None,
-                    note: None,
-                };
-                written += enqueue(tx, item_id, story, &row, now)?;
-            }
+            (tx.last_insert_rowid(), facts)
         }
-        Some((i, why)) => {
-            let story = ids[i];
-            let (mut merged, updates) = candidates.swap_remove(i);
-            let news = changes(&merged, facts, policy);
-            merged.merge(facts);
+        StoryPlan::Join {
+            story,
+            facts,
+            updated,
+            ..
+        } => {
             tx.execute(
                 "UPDATE stories SET facts = ?2, last_seen = max(last_seen, ?3),
-                    first_seen = min(first_seen, ?3), items = items + 1
+                    first_seen = min(first_seen, ?3), items = items + 1,
+                    updates = updates + ?4
                  WHERE id = ?1",
-                params![story, serde_json::to_string(&merged)?, published],
+                params![
+                    story,
+                    serde_json::to_string(facts)?,
+                    published,
+                    *updated as i64
+                ],
             )?;
-            file(tx, story, &merged)?;
-            tx.execute(
-                "UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1",
-                params![item_id, story, format!("joined story {story}: {why}")],
-            )?;
-            let may_update = !news.is_empty() && updates < policy.max_updates;
-            let mut updated = false;
-            for to in alert_to {
-                let first: Option<String> = tx
-                    .query_row(
-                        "SELECT message_id FROM outbox WHERE story_id = ?1 AND recipient = ?2
-                         ORDER BY id LIMIT 1",
-                        params![story, to.recipient],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                let row = match first {
-                    None => Row {
-                        to,
-                        kind: "new",
-                        in_reply_to: None,
-                        note: None,
-                    },
-                    Some(first) if may_update => Row {
-                        to,
-                        kind: "update",
-                        in_reply_to: Some(first),
-                        note: Some(news.join("; ")),
-                    },
-                    Some(_) => continue,
-                };
-                updated |= row.kind == "update";
-                written += enqueue(tx, item_id, story, &row, now)?;
-            }
-            if updated {
-                tx.execute(
-                    "UPDATE stories SET updates = updates + 1 WHERE id = ?1",
-                    [story],
-                )?;
-            }
+            (*story, facts)
         }
+    };
+    let mut file =
+        tx.prepare_cached("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
+    for key in facts.keys() {
+        file.execute(params![key, story])?;
+    }
+    tx.execute(
+        "UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1",
+        params![item_id, story, plan.reason()],
+    )?;
+    let mut written = 0;
+    for row in plan.alerts() {
+        written += enqueue(tx, item_id, story, row, now)?;
     }
     Ok(written)
 }

@@ -1,0 +1,122 @@
+//! The decisions about one item, in one pure place (DESIGN.md: plan): what the item brings to
+//! stories ([`story_input`]), whether a row that arrives again is new, edited or known
+//! ([`arrival`]), and which story it opens or joins with which outbox rows ([`plan_story`]).
+//! No SQL, no I/O: the store reads the state these functions need inside its transaction,
+//! calls them, and executes what they return. «Why did this item (not) alert?» is answered
+//! here and nowhere else, and every answer has a table test below.
+
+mod story;
+#[cfg(test)]
+mod tests;
+
+pub use story::{plan_story, AlertKind, OutboxRow, StoryPlan, StoryState};
+
+use std::time::Duration;
+
+use crate::config::Delivery;
+use crate::dedup::{Facts, StoryPolicy};
+use crate::detect::{event_date, Analysis, RulePack};
+
+/// One recipient an alert-worthy item goes to, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTo {
+    pub recipient: String,
+    pub delivery: Delivery,
+    /// When it is first due: now for immediate delivery, the next digest otherwise.
+    pub due_at: i64,
+}
+
+/// What an item brings to stories.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoryInput {
+    /// Not an event report: no story.
+    None,
+    /// An event report too old to open a story or alert, and why.
+    Old(String),
+    /// An event report: it opens a story or joins one.
+    Facts(Box<Facts>),
+}
+
+/// How long before its publication an undated report's event may have happened.
+const UNDATED_SLACK: i64 = 2 * 86_400;
+
+/// When the event of an alert-worthy item happened, and what it brings to stories: its facts,
+/// or, when the text dates the event longer than `policy.max_event_age` before publication,
+/// the reason it brings nothing.
+pub fn story_input(
+    rules: &RulePack,
+    policy: &StoryPolicy,
+    analysis: &Analysis,
+    title: &str,
+    text: &str,
+    published: i64,
+) -> (Option<i64>, StoryInput) {
+    let day = chrono::DateTime::from_timestamp(published, 0)
+        .unwrap_or_default()
+        .date_naive();
+    let dated = event_date(analysis, title, text, day);
+    let event_at = dated
+        .as_ref()
+        .map(|d| {
+            d.date
+                .and_hms_opt(12, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                .timestamp()
+        })
+        .map_or(published, |t| t.min(published));
+    let age = published - event_at;
+    if let Some(d) = dated.as_ref().filter(|_| age > secs(policy.max_event_age)) {
+        let reason = format!(
+            "event dated {} («{}»), {} days before publication: background, no story",
+            d.date,
+            d.phrase,
+            age / 86_400
+        );
+        return (Some(event_at), StoryInput::Old(reason));
+    }
+    // An undated report may come days after its event («بعد 3 أيام»): its event is placed
+    // anywhere in the two days before publication.
+    let range = match dated {
+        Some(_) => (event_at, event_at),
+        None => (published - UNDATED_SLACK, published),
+    };
+    let facts = Facts::of_item(rules, analysis, title, text, range);
+    (Some(event_at), StoryInput::Facts(Box::new(facts)))
+}
+
+/// An item as the store already holds it under the same identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub id: i64,
+    pub content_hash: String,
+    /// Its alert decision was written (DESIGN.md contract 3: once per item).
+    pub alerted: bool,
+}
+
+/// What to do with an item that arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Not held: insert it and decide its story and alerts.
+    Insert,
+    /// Held with other content: update it in place; `decide` when its alert decision is
+    /// still to be made (it was not alert-worthy before), never a second time.
+    Update { id: i64, decide: bool },
+    /// Held unchanged: nothing to write (contract 1).
+    Unchanged { id: i64 },
+}
+
+pub fn arrival(held: Option<&Held>, content_hash: &str) -> Arrival {
+    match held {
+        None => Arrival::Insert,
+        Some(h) if h.content_hash == content_hash => Arrival::Unchanged { id: h.id },
+        Some(h) => Arrival::Update {
+            id: h.id,
+            decide: !h.alerted,
+        },
+    }
+}
+
+fn secs(d: Duration) -> i64 {
+    d.as_secs().min(i64::MAX as u64) as i64
+}

@@ -1,0 +1,140 @@
+//! Which story an event report opens or joins, and what its recipients are sent (DESIGN.md
+//! contract 2: one story, one alert; an update only for material news, at most
+//! `stories.max_updates` per story).
+
+use super::AlertTo;
+use crate::dedup::{best_match, changes, Facts, StoryPolicy};
+
+/// A stored story the item could join, as the planner needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryState {
+    pub id: i64,
+    pub facts: Facts,
+    /// Update alerts it has given.
+    pub updates: u32,
+    /// Recipients who heard of it, with the Message-ID of the first alert each got.
+    pub heard: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertKind {
+    New,
+    Update,
+}
+
+impl AlertKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::New => "new",
+            AlertKind::Update => "update",
+        }
+    }
+}
+
+/// One outbox row to write for the item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub to: AlertTo,
+    pub kind: AlertKind,
+    /// The Message-ID of the story's first alert to this recipient (an update threads under it).
+    pub in_reply_to: Option<String>,
+    /// What is new, for an update.
+    pub note: Option<String>,
+}
+
+/// What filing the item under a story writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoryPlan {
+    /// A story of its own, with the item's facts.
+    Open {
+        facts: Facts,
+        alerts: Vec<OutboxRow>,
+    },
+    /// The item joins `story`; `facts` are the story's merged with the item's; `updated` when
+    /// an update alert was planned (it counts against `max_updates`).
+    Join {
+        story: i64,
+        why: String,
+        facts: Facts,
+        updated: bool,
+        alerts: Vec<OutboxRow>,
+    },
+}
+
+impl StoryPlan {
+    pub fn alerts(&self) -> &[OutboxRow] {
+        match self {
+            StoryPlan::Open { alerts, .. } | StoryPlan::Join { alerts, .. } => alerts,
+        }
+    }
+
+    /// Why the item is filed where it is, as `show` prints it.
+    pub fn reason(&self) -> String {
+        match self {
+            StoryPlan::Open { .. } => "opened the story".to_owned(),
+            StoryPlan::Join { story, why, .. } => format!("joined story {story}: {why}"),
+        }
+    }
+}
+
+/// Files an event report: it joins the candidate it best matches (see
+/// [`crate::dedup::affinity`]) or opens a story. A recipient who has not heard of the story
+/// gets a first alert; one who has gets an update when the item changes the facts and the
+/// story has updates left, else nothing.
+pub fn plan_story(
+    item: &Facts,
+    candidates: &[StoryState],
+    alert_to: &[AlertTo],
+    policy: &StoryPolicy,
+) -> StoryPlan {
+    let facts: Vec<Facts> = candidates.iter().map(|c| c.facts.clone()).collect();
+    let Some((i, why)) = best_match(&facts, item, policy) else {
+        return StoryPlan::Open {
+            facts: item.clone(),
+            alerts: alert_to
+                .iter()
+                .map(|to| OutboxRow {
+                    to: to.clone(),
+                    kind: AlertKind::New,
+                    in_reply_to: None,
+                    note: None,
+                })
+                .collect(),
+        };
+    };
+    let story = &candidates[i];
+    let news = changes(&story.facts, item, policy);
+    let may_update = !news.is_empty() && story.updates < policy.max_updates;
+    let mut alerts = Vec::new();
+    for to in alert_to {
+        let first = story
+            .heard
+            .iter()
+            .find(|(r, _)| *r == to.recipient)
+            .map(|(_, m)| m.clone());
+        match first {
+            None => alerts.push(OutboxRow {
+                to: to.clone(),
+                kind: AlertKind::New,
+                in_reply_to: None,
+                note: None,
+            }),
+            Some(first) if may_update => alerts.push(OutboxRow {
+                to: to.clone(),
+                kind: AlertKind::Update,
+                in_reply_to: Some(first),
+                note: Some(news.join("; ")),
+            }),
+            Some(_) => {}
+        }
+    }
+    let mut merged = story.facts.clone();
+    merged.merge(item);
+    StoryPlan::Join {
+        story: story.id,
+        why,
+        facts: merged,
+        updated: alerts.iter().any(|a| a.kind == AlertKind::Update),
+        alerts,
+    }
+}

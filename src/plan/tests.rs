@@ -1,0 +1,262 @@
+//! The policy as tables: each case states the facts of a story and an item and what must be
+//! decided, in words a reviewer can check against DESIGN.md contract 2.
+
+use std::time::Duration;
+
+use super::*;
+use crate::dedup::{signature, Place};
+use crate::detect::EventKind;
+
+const DAY: i64 = 86_400;
+
+fn policy() -> StoryPolicy {
+    StoryPolicy {
+        window: Duration::from_secs(72 * 3600),
+        max_updates: 2,
+        toll_increase: 5,
+        max_event_age: Duration::from_secs(7 * 86_400),
+    }
+}
+
+/// An attack report: town, killed, group, the day its event happened, its headline (whose
+/// signature, as at ingest, should not hold the place and group names: those are weighed
+/// apart).
+struct Report {
+    town: &'static str,
+    killed: Option<u32>,
+    group: Option<&'static str>,
+    day: i64,
+    headline: &'static str,
+}
+
+fn facts(r: &Report) -> Facts {
+    Facts {
+        kinds: vec![EventKind::Attack],
+        countries: vec!["ML".into()],
+        cities: vec![Place {
+            id: r.town.into(),
+            at: None,
+        }],
+        groups: r.group.map(|g| vec![g.to_owned()]).unwrap_or_default(),
+        killed: r.killed,
+        event_first: r.day * DAY,
+        event_last: r.day * DAY,
+        signature: signature(r.headline, "", &[]),
+        ..Facts::default()
+    }
+}
+
+fn story(id: i64, f: Facts) -> StoryState {
+    StoryState {
+        id,
+        facts: f,
+        updates: 0,
+        heard: vec![("a@x".into(), "<first@x>".into())],
+    }
+}
+
+fn to(r: &str) -> AlertTo {
+    AlertTo {
+        recipient: r.into(),
+        delivery: Delivery::Immediate,
+        due_at: 0,
+    }
+}
+
+/// Whether the second report joins the story the first opened.
+fn joins(first: &Report, second: &Report) -> bool {
+    let s = story(1, facts(first));
+    matches!(
+        plan_story(&facts(second), &[s], &[to("a@x")], &policy()),
+        StoryPlan::Join { .. }
+    )
+}
+
+#[test]
+fn one_town_two_attacks_or_one() {
+    let menaka = |killed, group, day, headline| Report {
+        town: "menaka",
+        killed,
+        group,
+        day,
+        headline,
+    };
+    let first = menaka(
+        Some(12),
+        Some("isgs"),
+        0,
+        "مقتل 12 مدنيا في هجوم مسلح على سوق ميناكا",
+    );
+    let cases: &[(&str, Report, bool)] = &[
+        (
+            "the same day, the same town: one incident",
+            menaka(None, None, 0, "هجوم على ميناكا"),
+            true,
+        ),
+        (
+            "two days later, another toll: another attack",
+            menaka(Some(3), None, 2, "مقتل ثلاثة جنود في كمين قرب ميناكا"),
+            false,
+        ),
+        (
+            "two days later, another group: another attack",
+            menaka(None, Some("jnim"), 2, "هجوم جديد على ميناكا"),
+            false,
+        ),
+        (
+            "the next day, the town alone: not enough",
+            menaka(None, None, 1, "اشتباكات عنيفة في المدينة"),
+            false,
+        ),
+        (
+            "a report three days later with the same toll: the same attack",
+            menaka(
+                Some(12),
+                None,
+                3,
+                "تشييع ضحايا هجوم ميناكا الذي أودى بحياة 12 مدنيا",
+            ),
+            true,
+        ),
+        (
+            "a week later, the same town and group: a follow-up",
+            menaka(None, Some("isgs"), 7, "تنظيم الدولة يتبنى هجوم ميناكا"),
+            true,
+        ),
+        (
+            "two weeks later: too late to be the same",
+            menaka(
+                Some(12),
+                Some("isgs"),
+                14,
+                "مقتل 12 مدنيا في هجوم على ميناكا",
+            ),
+            false,
+        ),
+    ];
+    for (what, second, expected) in cases {
+        assert_eq!(joins(&first, second), *expected, "{what}");
+    }
+}
+
+#[test]
+fn the_window_counts_from_the_first_event_and_does_not_chain() {
+    let first = Report {
+        town: "gao",
+        killed: Some(10),
+        group: None,
+        day: 0,
+        headline: "مقتل عشرة في هجوم على غاو",
+    };
+    let second = Report {
+        day: 2,
+        headline: "حصيلة هجوم غاو ترتفع",
+        ..first
+    };
+    // The story after the second report joined: its events now run to day 2.
+    let mut merged = facts(&first);
+    merged.merge(&facts(&second));
+    assert_eq!(merged.event_last, 2 * DAY);
+    // Day 4.5: within the window of the second report, outside the story's from its first
+    // event, and with no toll or group to make it a follow-up.
+    let third = Report {
+        killed: None,
+        day: 0,
+        headline: "حصيلة هجوم غاو ترتفع",
+        ..first
+    };
+    let mut third = facts(&third);
+    third.event_first = 4 * DAY + DAY / 2;
+    third.event_last = third.event_first;
+    let plan = plan_story(&third, &[story(1, merged)], &[], &policy());
+    assert!(matches!(plan, StoryPlan::Open { .. }), "{plan:?}");
+}
+
+#[test]
+fn who_is_sent_what() {
+    let first = Report {
+        town: "gao",
+        killed: Some(10),
+        group: None,
+        day: 0,
+        headline: "مقتل عشرة في هجوم على غاو",
+    };
+    let mut higher = facts(&first);
+    higher.killed = Some(30);
+    let recipients = [to("a@x"), to("b@x")];
+
+    // A new story: a first alert to everyone.
+    let plan = plan_story(&facts(&first), &[], &recipients, &policy());
+    let kinds: Vec<_> = plan.alerts().iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::New, AlertKind::New]);
+    assert_eq!(plan.reason(), "opened the story");
+
+    // A higher toll: an update to who heard (threaded under the first alert), a first alert
+    // to who did not.
+    let plan = plan_story(&higher, &[story(7, facts(&first))], &recipients, &policy());
+    let StoryPlan::Join {
+        story: 7,
+        updated: true,
+        alerts,
+        ..
+    } = &plan
+    else {
+        panic!("{plan:?}")
+    };
+    assert_eq!(alerts[0].kind, AlertKind::Update);
+    assert_eq!(alerts[0].in_reply_to.as_deref(), Some("<first@x>"));
+    assert_eq!(alerts[0].note.as_deref(), Some("killed 10 → 30"));
+    assert_eq!(alerts[1].kind, AlertKind::New);
+    assert!(
+        plan.reason().starts_with("joined story 7: "),
+        "{}",
+        plan.reason()
+    );
+
+    // The same facts again: nothing for who heard.
+    let plan = plan_story(
+        &facts(&first),
+        &[story(7, facts(&first))],
+        &recipients,
+        &policy(),
+    );
+    let kinds: Vec<_> = plan.alerts().iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::New], "only b@x, who had not heard");
+
+    // News, but the story has given its updates.
+    let mut spent = story(7, facts(&first));
+    spent.updates = 2;
+    let plan = plan_story(&higher, &[spent], &[to("a@x")], &policy());
+    assert!(plan.alerts().is_empty(), "{plan:?}");
+    assert!(matches!(plan, StoryPlan::Join { updated: false, .. }));
+}
+
+#[test]
+fn an_item_arrives_once_and_alerts_once() {
+    let held = |alerted| Held {
+        id: 5,
+        content_hash: "h1".into(),
+        alerted,
+    };
+    assert_eq!(arrival(None, "h1"), Arrival::Insert);
+    assert_eq!(
+        arrival(Some(&held(true)), "h1"),
+        Arrival::Unchanged { id: 5 }
+    );
+    assert_eq!(
+        arrival(Some(&held(true)), "h2"),
+        Arrival::Update {
+            id: 5,
+            decide: false
+        },
+        "an edit of an item whose alert was decided does not alert again"
+    );
+    assert_eq!(
+        arrival(Some(&held(false)), "h2"),
+        Arrival::Update {
+            id: 5,
+            decide: true
+        },
+        "an edit that makes an item an event report is decided now"
+    );
+}
