@@ -15,5 +15,5 @@ pub use dates::{dates_in, DateMention};
 pub use normalize::{normalize, normalize_char, Normalized};
 pub use numbers::{number_at, NumberWord};
 pub use search::{parse_search, phrases_hold, snippet, Search, Term};
-pub use stem::{index_terms, query_terms, stem};
+pub use stem::{index_terms, query_terms, stem, terms_of_tokens};
 pub use tokenize::{is_word_char, tokens, Token};

@@ -6,10 +6,9 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use super::{Context, DaemonError, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
-use crate::arabic::index_terms;
 use crate::config::{Config, FullText};
 use crate::dedup::{content_hash, identity, Identity};
-use crate::detect::{analyze, candidate};
+use crate::detect::{analyze_and_index, candidate};
 use crate::feed::{read_feed, Entry, ReadError};
 use crate::fetch::{
     is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
@@ -340,7 +339,7 @@ fn prepare(
 ) -> PreparedItem {
     e.text = text;
     let started = std::time::Instant::now();
-    let analysis = analyze(&config.rules, &e.title, &e.text);
+    let (analysis, fts_terms) = analyze_and_index(&config.rules, &e.title, &e.text);
     metrics.analysis_seconds.observe(started.elapsed());
     let now = crate::store::now();
     let alert_to = recipients_for(config, &analysis, now);
@@ -358,7 +357,7 @@ fn prepare(
         (None, StoryInput::None)
     };
     PreparedItem {
-        fts_terms: index_terms(&format!("{}\n{}", e.title, e.text)),
+        fts_terms,
         identity: id.key,
         guid: e.guid,
         url: e.link,

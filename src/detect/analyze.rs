@@ -84,7 +84,7 @@ fn any_in(set: &HashSet<String>, w: Option<&str>) -> bool {
 
 struct Doc<'a> {
     text: &'a str,
-    tokens: Vec<Token>,
+    tokens: &'a [Token],
     sentence: Vec<u32>,
     title_tokens: usize,
 }
@@ -177,16 +177,44 @@ impl<'h> Positions<'h> {
 
 /// Analyses a title and body against a rule pack.
 pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
-    // The headline is one line: its line breaks become spaces so that the first line break of
-    // the normalized text is where the headline ends.
-    let original = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
+    let original = headline_and_body(title, text);
     let norm = normalize(&original);
+    let toks = tokens(&norm.text);
+    analyze_normalized(pack, title, &original, &norm, &toks)
+}
+
+/// [`analyze`], and the full-text index terms of the same text from the same normalization
+/// (`arabic::index_terms` of «title\ntext»): ingest needs both, and normalizing once is a
+/// tenth of its work.
+pub fn analyze_and_index(pack: &RulePack, title: &str, text: &str) -> (Analysis, String) {
+    let original = headline_and_body(title, text);
+    let norm = normalize(&original);
+    let toks = tokens(&norm.text);
+    let terms = crate::arabic::terms_of_tokens(&norm.text, &toks);
+    (
+        analyze_normalized(pack, title, &original, &norm, &toks),
+        terms,
+    )
+}
+
+/// The headline is one line: its line breaks become spaces so that the first line break of
+/// the normalized text is where the headline ends.
+fn headline_and_body(title: &str, text: &str) -> String {
+    format!("{}\n{text}", title.replace(['\n', '\r'], " "))
+}
+
+fn analyze_normalized(
+    pack: &RulePack,
+    title: &str,
+    original: &str,
+    norm: &crate::arabic::Normalized,
+    toks: &[crate::arabic::Token],
+) -> Analysis {
     let title_norm_len = if title.trim().is_empty() {
         0
     } else {
         norm.text.find('\n').unwrap_or(norm.text.len())
     };
-    let toks = tokens(&norm.text);
     let mut sentence = Vec::with_capacity(toks.len());
     let mut sid = 0u32;
     for (i, t) in toks.iter().enumerate() {
@@ -205,7 +233,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
         tokens: toks,
         sentence,
     };
-    let mut hits = matcher::find(pack, doc.text, &doc.tokens);
+    let mut hits = matcher::find(pack, doc.text, doc.tokens);
     if hits.len() > MAX_HITS_PER_PATTERN {
         let mut seen = vec![0usize; pack.patterns.len()];
         hits.retain(|h| {

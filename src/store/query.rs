@@ -2,7 +2,7 @@ use rusqlite::{params_from_iter, types::Value, OptionalExtension};
 
 use super::text::StoredBody;
 use super::{Store, StoreError};
-use crate::arabic::{phrases_hold, snippet, Search, Term};
+use crate::arabic::{phrases_hold, snippet, stem, Search, Term};
 use crate::detect::Analysis;
 
 /// The length of a search snippet, in characters.
@@ -94,10 +94,19 @@ pub struct ItemDetail {
     pub event_at: Option<i64>,
 }
 
-/// One word's alternatives as an FTS5 expression, every term quoted so that nothing the user
-/// typed is read as query syntax.
+/// One word's alternatives as an FTS5 expression over the index of stems (`arabic::stem`): each
+/// alternative and its stem, every term quoted so that nothing the user typed is read as query
+/// syntax.
 fn fts_word(alts: &[String]) -> String {
-    let quoted: Vec<String> = alts
+    let mut terms: Vec<&str> = Vec::with_capacity(alts.len() * 2);
+    for a in alts {
+        for t in [a.as_str(), stem(a)] {
+            if !terms.contains(&t) {
+                terms.push(t);
+            }
+        }
+    }
+    let quoted: Vec<String> = terms
         .iter()
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect();
