@@ -258,7 +258,7 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
             let (status, ctype, body) = match path {
                 "/metrics" => {
                     let counts = ctx
-                        .with_store(|s| Ok((s.pending_alerts()?, s.feed_counts()?)))
+                        .with_reader(|s| Ok((s.pending_alerts()?, s.feed_counts()?)))
                         .await;
                     match counts {
                         Ok((outbox, (feeds, failing))) => (
@@ -269,7 +269,7 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
                         Err(e) => ("503 Service Unavailable", "text/plain", format!("{e}\n")),
                     }
                 }
-                "/healthz" => match ctx.with_store(|s| s.ping()).await {
+                "/healthz" => match ctx.with_reader(|s| s.ping()).await {
                     Ok(()) => ("200 OK", "text/plain", "ok\n".to_owned()),
                     Err(e) => ("503 Service Unavailable", "text/plain", format!("{e}\n")),
                 },

@@ -48,6 +48,9 @@ pub enum DaemonError {
 pub struct Context {
     pub config: Arc<Config>,
     pub store: Arc<Mutex<Store>>,
+    /// A read-only connection beside the writer, for health and metrics: they answer while a
+    /// refresh writes.
+    pub reader: Arc<Mutex<Store>>,
     pub fetcher: Fetcher,
     /// Article pages: robots.txt remembered per site, kept across reloads.
     pub pages: Arc<Pages>,
@@ -59,6 +62,7 @@ impl Context {
     /// Opens the database (applying migrations) and builds the HTTP client and mail transport.
     pub fn new(config: Config) -> Result<Arc<Context>, DaemonError> {
         let store = Store::open(&config.data_dir)?;
+        let reader = Store::open_reader(store.path())?;
         let fetcher =
             Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
         let transport = Transport::from_config(&config).map_err(DaemonError::Transport)?;
@@ -66,6 +70,7 @@ impl Context {
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: Arc::new(Mutex::new(store)),
+            reader: Arc::new(Mutex::new(reader)),
             fetcher,
             pages,
             transport,
@@ -90,6 +95,7 @@ impl Context {
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: self.store.clone(),
+            reader: self.reader.clone(),
             fetcher,
             pages: self.pages.clone(),
             transport,
@@ -103,7 +109,24 @@ impl Context {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
-        let store = self.store.clone();
+        Self::on(&self.store, f).await
+    }
+
+    /// Runs a read on the read-only connection, which does not wait for a write under way.
+    pub async fn with_reader<T, F>(&self, f: F) -> Result<T, DaemonError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        Self::on(&self.reader, f).await
+    }
+
+    async fn on<T, F>(store: &Arc<Mutex<Store>>, f: F) -> Result<T, DaemonError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = store.clone();
         let r = tokio::task::spawn_blocking(move || {
             let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut s)

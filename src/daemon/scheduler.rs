@@ -222,7 +222,7 @@ pub async fn run_forever(
 /// The one-line state systemd shows: «polling 120 feeds, 3 failing, outbox 0».
 async fn status_line(ctx: &Context) -> String {
     let counts = ctx
-        .with_store(|s| Ok((s.feed_counts()?, s.pending_alerts()?)))
+        .with_reader(|s| Ok((s.feed_counts()?, s.pending_alerts()?)))
         .await;
     match counts {
         Ok(((active, failing), outbox)) => {

@@ -21,6 +21,18 @@ pub struct EventDate {
     pub phrase: String,
 }
 
+/// How far from its trigger (bytes, each way) a sentence is taken to reach: about 500 words of
+/// Arabic, past any real sentence.
+const SENTENCE_REACH: usize = 4_000;
+
+/// The char boundary at or before `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 fn is_break(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n')
 }
@@ -47,10 +59,14 @@ pub fn event_date(
         if !original.is_char_boundary(start) {
             continue;
         }
-        let from = original[..start].rfind(is_break).map_or(0, |i| i + 1);
-        let to = original[start..]
-            .find(is_break)
-            .map_or(original.len(), |i| start + i);
+        // A sentence is looked for within a reach of the trigger, so that a text without
+        // breaks costs a bounded scan per trigger, not one over the whole text.
+        let lo = floor_boundary(&original, start.saturating_sub(SENTENCE_REACH));
+        let hi = floor_boundary(&original, (start + SENTENCE_REACH).min(original.len()));
+        let from = original[lo..start]
+            .rfind(is_break)
+            .map_or(lo, |i| lo + i + 1);
+        let to = original[start..hi].find(is_break).map_or(hi, |i| start + i);
         if seen.contains(&(from, to)) {
             continue;
         }

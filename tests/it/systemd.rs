@@ -256,3 +256,76 @@ impl OutputWith for std::process::Command {
         child.wait_with_output().unwrap()
     }
 }
+
+/// A feed of 40 items of 100,000 characters dense with places, triggers and tolls (7 MB, within
+/// the body cap): while the daemon analyses and stores them, `/healthz` still answers at once.
+#[test]
+fn health_answers_while_a_dense_feed_is_processed() {
+    let unit = "هجوم مسلح في غاو شمال مالي أسفر عن مقتل 12 جنديا وخطف رهائن قرب ميناكا، ";
+    let text: String = unit.chars().cycle().take(100_000).collect();
+    let server = HttpServer::start();
+    let feeds: Vec<String> = (0..3)
+        .map(|f| {
+            let items: String = (0..40)
+                .map(|i| {
+                    format!(
+                        "<item><title>هجوم في مالي {f}-{i}</title><guid isPermaLink=\"false\">d{f}-{i}</guid><description>{text}</description></item>"
+                    )
+                })
+                .collect();
+            let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>dense</title>{items}</channel></rss>");
+            server.route(&format!("/dense{f}.xml"), Route::ok("application/rss+xml", body))
+        })
+        .collect();
+    let port = crate::support::free_port();
+    let env = Env::new();
+    let mut config = format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n");
+    for url in &feeds {
+        config.push_str(&format!(
+            "[[feeds]]\nurl = {url:?}\nfull_text = \"never\"\n"
+        ));
+    }
+    env.write_config(&config);
+    let _child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());
+    let get = |path: &str| -> Option<String> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        Some(out)
+    };
+    crate::support::wait_for(
+        "the first dense feed fetched",
+        Duration::from_secs(30),
+        || (0..3).any(|f| server.hits(&format!("/dense{f}.xml")) > 0) && get("/healthz").is_some(),
+    );
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    let mut probes = 0;
+    loop {
+        let t = Instant::now();
+        let health = get("/healthz").expect("/healthz answers");
+        slowest = slowest.max(t.elapsed());
+        probes += 1;
+        assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+        let metrics = get("/metrics").unwrap_or_default();
+        if metrics.contains("sahel_watch_items_ingested_total 120") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the dense feeds were never stored"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        probes >= 3,
+        "only {probes} probes while the feeds were processed"
+    );
+    assert!(
+        slowest <= Duration::from_millis(200),
+        "/healthz took {slowest:?} while the feeds were processed ({probes} probes)"
+    );
+}
