@@ -13,7 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use sahel_watch::arabic::{index_terms, parse_search};
 use sahel_watch::detect::{analyze, RulePack};
 use sahel_watch::plan::StoryInput;
-use sahel_watch::store::{FetchRecord, ItemFilter, PackedText, PreparedItem, Store};
+use sahel_watch::store::{FeedIngest, FetchRecord, ItemFilter, PackedText, PreparedItem, Store};
 
 struct Doc {
     id: String,
@@ -112,10 +112,13 @@ fn archive(dir: &Path, docs: &[Doc]) -> Store {
                 story: StoryInput::None,
             })
             .collect();
-        let record = FetchRecord::NotModified;
-        store
-            .ingest_and_record(feed, &items, 0, &record, 0, &policy)
-            .expect("ingest");
+        let fetch = FeedIngest {
+            feed_id: feed,
+            items,
+            record: FetchRecord::NotModified,
+            next_poll_at: 0,
+        };
+        store.ingest_and_record(&fetch, 0, &policy).expect("ingest");
     }
     store
 }

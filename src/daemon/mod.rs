@@ -26,7 +26,26 @@ use crate::alert::{Transport, TransportError};
 use crate::config::Config;
 use crate::fetch::{FetchError, Fetcher};
 use crate::fulltext::Pages;
-use crate::store::{Store, StoreError};
+use crate::store::{FeedIngest, IngestOutcome, Store, StoreError};
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The fetches at the head of the queue, up to [`MAX_BATCH_ITEMS`] items (at least one fetch).
+fn take_batch(pending: &Mutex<Vec<Pending>>) -> Vec<Pending> {
+    let mut queue = lock(pending);
+    let mut items = 0;
+    let n = queue
+        .iter()
+        .take_while(|p| {
+            let first = items == 0;
+            items += p.feed.items.len().max(1);
+            first || items <= MAX_BATCH_ITEMS
+        })
+        .count();
+    queue.drain(..n).collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
@@ -56,7 +75,20 @@ pub struct Context {
     pub pages: Arc<Pages>,
     pub transport: Transport,
     pub metrics: Arc<Metrics>,
+    /// Fetches waiting to be written; whoever holds the store next writes them all in one
+    /// transaction. Bounded by the refreshes in flight (`limits.concurrency`): each waits for
+    /// its own.
+    pending: Arc<Mutex<Vec<Pending>>>,
 }
+
+/// A fetch to write and where its outcome goes.
+struct Pending {
+    feed: FeedIngest,
+    done: tokio::sync::oneshot::Sender<Result<Vec<IngestOutcome>, StoreError>>,
+}
+
+/// The most items one group commit writes: a bound on how long it holds the store.
+const MAX_BATCH_ITEMS: usize = 2_000;
 
 impl Context {
     /// Opens the database (applying migrations) and builds the HTTP client and mail transport.
@@ -75,6 +107,7 @@ impl Context {
             pages,
             transport,
             metrics: Arc::default(),
+            pending: Arc::default(),
         }))
     }
 
@@ -100,6 +133,7 @@ impl Context {
             pages: self.pages.clone(),
             transport,
             metrics: self.metrics.clone(),
+            pending: self.pending.clone(),
         }))
     }
 
@@ -110,6 +144,47 @@ impl Context {
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
         Self::on(&self.store, f).await
+    }
+
+    /// Writes one feed's fetch (its items, stories, alerts and state), together with the
+    /// fetches of other feeds that are waiting: the first to hold the store writes everything
+    /// queued, each feed under its own savepoint, and each gets its own outcome once the one
+    /// commit is done (DESIGN.md contract 3: nothing is reported stored before it is).
+    pub async fn ingest(&self, feed: FeedIngest) -> Result<Vec<IngestOutcome>, DaemonError> {
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        lock(&self.pending).push(Pending { feed, done });
+        let pending = self.pending.clone();
+        let policy = self.config.stories.clone();
+        self.with_store(move |s| {
+            let batch = take_batch(&pending);
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let (feeds, dones): (Vec<FeedIngest>, Vec<_>) =
+                batch.into_iter().map(|p| (p.feed, p.done)).unzip();
+            match s.ingest_batch(&feeds, crate::store::now(), &policy) {
+                Ok(results) => {
+                    for (d, r) in dones.into_iter().zip(results) {
+                        let _ = d.send(r);
+                    }
+                }
+                Err(e) => {
+                    let e = Arc::new(e);
+                    for d in dones {
+                        let _ = d.send(Err(StoreError::Batch(e.clone())));
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        match outcome.await {
+            Ok(r) => Ok(r?),
+            // The thread that took this fetch into its batch failed before answering.
+            Err(_) => Err(DaemonError::Panicked(
+                "the write of this feed's batch was abandoned".into(),
+            )),
+        }
     }
 
     /// Runs a read on the read-only connection, which does not wait for a write under way.

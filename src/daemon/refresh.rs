@@ -16,7 +16,9 @@ use crate::fetch::{
 };
 use crate::fulltext::{self, Need, Provenance};
 use crate::plan::{story_input, StoryInput};
-use crate::store::{now, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem};
+use crate::store::{
+    now, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
+};
 
 /// An entry with its content hash and identity.
 type Keyed = (Entry, String, Identity);
@@ -170,7 +172,8 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     })
     .await?;
 
-    // 6. Store items, their stories and alerts, and the feed's state in one transaction.
+    // 6. Store items, their stories and alerts, and the feed's state in one transaction (with
+    //    the other feeds waiting to be written: a group commit).
     let hints = PollHints {
         ttl: parsed
             .ttl_minutes
@@ -188,25 +191,23 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         last_modified: fetched.validators.last_modified,
         title: parsed.title,
     };
-    let id = feed.id;
-    let config = ctx.config.clone();
-    let metrics = ctx.metrics.clone();
+    let relevant: Vec<bool> = prepared.iter().map(|p| p.analysis.relevant).collect();
     let outcomes = ctx
-        .with_store(move |s| {
-            let t = now();
-            let out =
-                s.ingest_and_record(id, &prepared, t, &record, t + secs(next), &config.stories)?;
-            for (o, p) in out.iter().zip(&prepared) {
-                if matches!(o, IngestOutcome::Inserted { .. }) {
-                    metrics.items_ingested.fetch_add(1, Relaxed);
-                    if p.analysis.relevant {
-                        metrics.items_relevant.fetch_add(1, Relaxed);
-                    }
-                }
-            }
-            Ok(out)
+        .ingest(FeedIngest {
+            feed_id: feed.id,
+            items: prepared,
+            record,
+            next_poll_at: now() + secs(next),
         })
         .await?;
+    for (o, relevant) in outcomes.iter().zip(relevant) {
+        if matches!(o, IngestOutcome::Inserted { .. }) {
+            ctx.metrics.items_ingested.fetch_add(1, Relaxed);
+            if relevant {
+                ctx.metrics.items_relevant.fetch_add(1, Relaxed);
+            }
+        }
+    }
     for o in &outcomes {
         match o {
             IngestOutcome::Inserted { .. } => report.inserted += 1,

@@ -1,4 +1,4 @@
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::text::PackedText;
@@ -69,7 +69,7 @@ pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
 /// Files an alert-worthy item under its story and writes its alerts as the planner decides
 /// (or records why it has none), once: `items.alerted` keeps an edit from alerting again.
 fn decide(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     id: i64,
     it: &PreparedItem,
     now: i64,
@@ -119,37 +119,76 @@ impl Store {
     /// never says it was read without its items being there.
     pub fn ingest_and_record(
         &mut self,
-        feed_id: i64,
-        items: &[PreparedItem],
+        feed: &FeedIngest,
         now: i64,
-        record: &super::FetchRecord,
-        next_poll_at: i64,
         policy: &StoryPolicy,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
-        let tx = self.conn.transaction()?;
-        super::feeds::record_fetch_in(&tx, feed_id, record, now, next_poll_at)?;
-        let mut out = Vec::with_capacity(items.len());
-        for it in items {
-            out.push(ingest_one(&tx, feed_id, it, now, policy)?);
-        }
-        if out
-            .iter()
-            .any(|o| matches!(o, IngestOutcome::Inserted { .. }))
-        {
-            tx.execute(
-                "UPDATE feeds SET last_item_at = ?2,
-                    health_notice = CASE WHEN health_notice = 'feed_silent' THEN NULL ELSE health_notice END
-                 WHERE id = ?1",
-                params![feed_id, now],
-            )?;
+        let mut done = self.ingest_batch(std::slice::from_ref(feed), now, policy)?;
+        done.pop().unwrap_or(Ok(Vec::new()))
+    }
+
+    /// Stores the fetches of several feeds in one transaction (a group commit: one index flush
+    /// and one WAL write for all), each feed under a savepoint of its own, so that a feed whose
+    /// items cannot be written fails alone and the others are kept. Returns each feed's outcome
+    /// in order; an `Err` of the whole call means nothing was written.
+    pub fn ingest_batch(
+        &mut self,
+        feeds: &[FeedIngest],
+        now: i64,
+        policy: &StoryPolicy,
+    ) -> Result<Vec<Result<Vec<IngestOutcome>, StoreError>>, StoreError> {
+        let mut tx = self.conn.transaction()?;
+        let mut results = Vec::with_capacity(feeds.len());
+        for feed in feeds {
+            let sp = tx.savepoint()?;
+            let r = ingest_feed(&sp, feed, now, policy);
+            if r.is_ok() {
+                sp.commit()?;
+            }
+            results.push(r);
         }
         tx.commit()?;
-        Ok(out)
+        Ok(results)
     }
 }
 
+/// One fetch of one feed to store: its items and its record.
+#[derive(Debug, Clone)]
+pub struct FeedIngest {
+    pub feed_id: i64,
+    pub items: Vec<PreparedItem>,
+    pub record: super::FetchRecord,
+    pub next_poll_at: i64,
+}
+
+fn ingest_feed(
+    tx: &Connection,
+    feed: &FeedIngest,
+    now: i64,
+    policy: &StoryPolicy,
+) -> Result<Vec<IngestOutcome>, StoreError> {
+    let id = feed.feed_id;
+    super::feeds::record_fetch_in(tx, id, &feed.record, now, feed.next_poll_at)?;
+    let mut out = Vec::with_capacity(feed.items.len());
+    for it in &feed.items {
+        out.push(ingest_one(tx, id, it, now, policy)?);
+    }
+    if out
+        .iter()
+        .any(|o| matches!(o, IngestOutcome::Inserted { .. }))
+    {
+        tx.prepare_cached(
+            "UPDATE feeds SET last_item_at = ?2,
+                health_notice = CASE WHEN health_notice = 'feed_silent' THEN NULL ELSE health_notice END
+             WHERE id = ?1",
+        )?
+        .execute(params![id, now])?;
+    }
+    Ok(out)
+}
+
 fn ingest_one(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     feed_id: i64,
     it: &PreparedItem,
     now: i64,
@@ -246,7 +285,7 @@ fn ingest_one(
 }
 
 /// Adds an item's terms to the full-text index.
-pub(super) fn index(tx: &Transaction<'_>, id: i64, terms: &str) -> Result<(), StoreError> {
+pub(super) fn index(tx: &Connection, id: i64, terms: &str) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT INTO items_fts (rowid, terms) VALUES (?1, ?2)")?
         .execute(params![id, terms])?;
     Ok(())

@@ -1,7 +1,7 @@
 //! Schema migrations: numbered SQL files embedded in the binary, applied in order inside one
 //! transaction, with the schema version in `PRAGMA user_version`.
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 
 use super::text::StoredBody;
 use super::StoreError;
@@ -76,7 +76,7 @@ pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
 
 /// Fills the full-text index from the stored items (after a migration that rebuilt it): the
 /// terms are those `arabic::index_terms` gives the analysed «title\ntext», as at ingest.
-fn reindex(tx: &Transaction<'_>) -> Result<(), StoreError> {
+fn reindex(tx: &Connection) -> Result<(), StoreError> {
     let mut read = tx.prepare("SELECT id, title, text FROM items ORDER BY id")?;
     let mut rows = read.query([])?;
     let mut n = 0u64;

@@ -16,7 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
-pub use items::{IngestOutcome, PreparedItem};
+pub use items::{FeedIngest, IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
 pub use outbox::{AlertRow, DigestRow, OutboxEntry, OutboxStatus, Queue};
@@ -50,6 +50,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("stored JSON is unreadable: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the transaction this feed was written in failed: {0}")]
+    Batch(#[source] std::sync::Arc<StoreError>),
     #[error("no item with id {0}")]
     NoSuchItem(i64),
     #[error("no story with id {0}")]

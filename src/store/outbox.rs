@@ -457,7 +457,7 @@ mod tests {
     use super::*;
     use crate::dedup::{Facts, StoryPolicy};
     use crate::plan::{AlertTo, StoryInput};
-    use crate::store::{FetchRecord, PackedText, PreparedItem};
+    use crate::store::{FeedIngest, FetchRecord, PackedText, PreparedItem};
 
     /// A store with one feed and `n` stored items, each queued for `to` as `delivery`, due at
     /// `due_at`.
@@ -513,8 +513,13 @@ mod tests {
             toll_increase: 5,
             max_event_age: std::time::Duration::from_secs(7 * 86_400),
         };
-        s.ingest_and_record(feed, &items, 100, &record, 200, &policy)
-            .unwrap();
+        let feed = FeedIngest {
+            feed_id: feed,
+            items,
+            record,
+            next_poll_at: 200,
+        };
+        s.ingest_and_record(&feed, 100, &policy).unwrap();
         (dir, s)
     }
 

@@ -1,7 +1,7 @@
 //! Stories in SQL: the candidates of an item through the key index, and the execution of the
 //! story plan `plan` made for it (DESIGN.md contracts 2 and 3: all in the item's transaction).
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 
 use super::items::message_id;
 use super::{Store, StoreError};
@@ -34,7 +34,7 @@ pub struct StoryArticle {
 }
 
 fn enqueue(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     item_id: i64,
     story_id: i64,
     row: &OutboxRow,
@@ -68,7 +68,7 @@ fn load_facts(json: &str) -> Result<Facts, StoreError> {
 /// The stories an item with these facts could join: those filed under its kinds, countries
 /// and days (the key index), with who heard of each.
 pub(super) fn candidates(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     facts: &Facts,
     policy: &StoryPolicy,
 ) -> Result<Vec<StoryState>, StoreError> {
@@ -107,7 +107,7 @@ pub(super) fn candidates(
 /// keys, the item filed under it with the reason, and the planned outbox rows. Returns the
 /// number of rows written.
 pub(super) fn execute(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     item_id: i64,
     published: i64,
     plan: &StoryPlan,
