@@ -4,12 +4,14 @@
 
 mod route;
 mod sample;
+mod settings;
 mod templates;
 mod transport;
 mod view;
 
-pub use route::{alert_worthy, next_digest_at, recipients_for, DEFAULT_RECIPIENT};
+pub use route::{alert_worthy, next_digest_at, recipients_for, AlertTo, DEFAULT_RECIPIENT};
 pub use sample::sample_row;
+pub use settings::{Delivery, Recipient, SmtpConfig, SmtpSecurity};
 pub use templates::{Rendered, TemplateError, Templates};
 pub use transport::{Transport, TransportError};
 pub use view::{

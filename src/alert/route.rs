@@ -1,8 +1,16 @@
 use std::time::Duration;
 
-use crate::config::{Config, Delivery};
+use super::{Delivery, Recipient};
 use crate::detect::Analysis;
-use crate::plan::AlertTo;
+
+/// One recipient an alert-worthy item goes to, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTo {
+    pub recipient: String,
+    pub delivery: Delivery,
+    /// When it is first due: now for immediate delivery, the next digest otherwise.
+    pub due_at: i64,
+}
 
 /// Where alerts go when nobody is configured and there is no SMTP `from` either: the maildir
 /// run needs an address to write.
@@ -24,12 +32,11 @@ pub fn next_digest_at(now: i64, every: Duration) -> i64 {
 /// The outbox rows to write for this analysis (none when it is not alert-worthy): one per
 /// recipient whose filters match, due now for immediate recipients and at the next digest for
 /// the others.
-pub fn recipients_for(config: &Config, a: &Analysis, now: i64) -> Vec<AlertTo> {
+pub fn recipients_for(recipients: &[Recipient], a: &Analysis, now: i64) -> Vec<AlertTo> {
     if !alert_worthy(a) {
         return Vec::new();
     }
-    config
-        .recipients
+    recipients
         .iter()
         .filter(|r| r.wants(&a.events, &a.countries, a.score))
         .map(|r| AlertTo {

@@ -7,7 +7,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::Rendered;
-use crate::config::{Config, SmtpConfig, SmtpSecurity};
+use super::{SmtpConfig, SmtpSecurity};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -78,15 +78,16 @@ fn smtp_mailer(s: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, Tra
 }
 
 impl Transport {
-    /// SMTP when configured, otherwise the maildir under the data directory.
-    pub fn from_config(config: &Config) -> Result<Transport, TransportError> {
-        match &config.smtp {
+    /// SMTP when configured, otherwise the maildir at `maildir` (the configuration's
+    /// `maildir_path`, under the data directory).
+    pub fn new(smtp: Option<&SmtpConfig>, maildir: PathBuf) -> Result<Transport, TransportError> {
+        match smtp {
             Some(s) => Ok(Transport::Smtp {
                 mailer: smtp_mailer(s)?,
                 from: s.from.clone(),
             }),
             None => Ok(Transport::Maildir {
-                root: config.maildir_path(),
+                root: maildir,
                 from: "sahel-watch <sahel-watch@localhost>"
                     .parse()
                     .expect("a valid literal address"),

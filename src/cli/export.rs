@@ -7,8 +7,6 @@ use std::io::Write;
 use sahel_watch::detect::{Entity, EntityKind, RulePack};
 use sahel_watch::store::{ItemRow, Store};
 
-use super::query::{csv_field, rfc3339};
-
 /// The columns of `--format csv`, in order; never reordered, only appended to.
 pub const CSV_COLUMNS: &str = "id,published,feed,url,title,relevant,score,events,countries,places,groups,killed,wounded,kidnapped,story,event_date,text_source";
 
@@ -206,4 +204,20 @@ pub fn acled(
         )?;
     }
     Ok(())
+}
+
+/// A time as RFC 3339 in UTC, to the second.
+pub(super) fn rfc3339(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+pub(super) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
 }

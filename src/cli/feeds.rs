@@ -94,7 +94,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            let fetcher = Fetcher::new(&config.limits, &config.user_agent)?;
+            let fetcher = Fetcher::new(&config.limits.fetch(), &config.user_agent)?;
             let outcome = rt.block_on(fetcher.fetch(&url, &Validators::default()));
             let fetched = match outcome {
                 Ok(FetchOutcome::Fetched(f)) => f,
@@ -126,7 +126,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 fetched.content_type.as_deref(),
                 fetched.content_encoding.as_deref(),
                 forced,
-                &config.limits,
+                &config.limits.read(),
             ) {
                 Ok((p, enc)) => {
                     println!("  charset: {}", enc.name());

@@ -179,10 +179,26 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(e) => {
-            eprintln!("sahel-watch: error: {e:#}");
+            eprintln!("sahel-watch: error: {}", error_chain(&e));
             exit_for(&e).into()
         }
     }
+}
+
+/// The error and its causes, each said once: a library error that already quotes its cause
+/// in its message («cannot read x: No such file…») is not followed by that cause again.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 /// Configuration and rule-pack errors are the user's to fix: status 2. Anything else: 1.
@@ -216,5 +232,26 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
         Ok(s)
     } else {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_cause_is_said_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot read x: {source}")]
+        struct Quoting {
+            #[source]
+            source: std::io::Error,
+        }
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let quoted = anyhow::Error::new(Quoting { source: io() }).context("loading");
+        assert_eq!(error_chain(&quoted), "loading: cannot read x: No such file");
+        let io = io();
+        let plain = anyhow::Error::new(io).context("cannot read x");
+        assert_eq!(error_chain(&plain), "cannot read x: No such file");
     }
 }

@@ -4,7 +4,8 @@ use sahel_watch::arabic::parse_search;
 use sahel_watch::detect::{EntityKind, EventKind};
 use sahel_watch::store::{now, ItemFilter, ItemRow, Store};
 
-use super::{export, Exit, Globals, UsageError};
+use super::export::{self, rfc3339};
+use super::{Exit, Globals, UsageError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -83,20 +84,6 @@ pub fn parse_time(s: &str, now: i64) -> Result<i64, UsageError> {
     Err(UsageError(format!(
         "{s:?} is not a time: use RFC 3339 (2024-05-01T00:00:00Z), a date (2024-05-01) or an age (24h, 7d)"
     )))
-}
-
-pub(super) fn rfc3339(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
-pub(super) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {

@@ -27,7 +27,8 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let transport = Transport::from_config(&config).context("setting up delivery")?;
+        let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())
+            .context("setting up delivery")?;
         let message = transport.message(&a.to, &row.message_id, None, &rendered)?;
         transport
             .send(&message, &format!("sw-test-{t}"))

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::detect::{EventKind, PackError, RulePack};
+use crate::detect::{PackError, RulePack};
 
 pub use durations::parse_duration;
 pub use opml::{parse_opml, read_opml, write_opml, OpmlError, OpmlFeed};
@@ -78,101 +78,9 @@ pub struct FeedConfig {
     pub full_text: FullText,
 }
 
-/// When the article page behind an item's link is fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FullText {
-    /// For candidates (a cheap check of headline and summary) whose entry is only a summary.
-    #[default]
-    Auto,
-    /// For every item whose entry is only a summary, candidate or not.
-    Always,
-    /// Never: items are analysed on what the feed carries.
-    Never,
-}
+pub use crate::fulltext::FullText;
 
-impl FullText {
-    pub fn parse(s: &str) -> Option<FullText> {
-        match s {
-            "auto" => Some(FullText::Auto),
-            "always" => Some(FullText::Always),
-            "never" => Some(FullText::Never),
-            _ => None,
-        }
-    }
-}
-
-/// How to talk to the SMTP server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpSecurity {
-    /// `smtp://`: no TLS (refused for other hosts than loopback unless `allow_plain`).
-    Plain,
-    /// `smtp+starttls://`: STARTTLS required.
-    StartTls,
-    /// `smtp+starttls://` with `starttls = "opportunistic"`: STARTTLS when offered.
-    OpportunisticStartTls,
-    /// `smtps://`: TLS from the first byte.
-    Tls,
-}
-
-#[derive(Clone)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-    pub username: Option<String>,
-    /// Read from `password_file` at load; never printed.
-    pub password: Option<String>,
-    pub from: lettre::message::Mailbox,
-    pub timeout: Duration,
-    /// Extra certificate authorities to trust (PEM), from `ca_file`.
-    pub ca_pem: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for SmtpConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpConfig")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("security", &self.security)
-            .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .field("from", &self.from.to_string())
-            .finish()
-    }
-}
-
-/// How a recipient's alerts leave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// One email per alert, up to `max_per_hour`.
-    Immediate,
-    /// One email every `digest_every` gathering the alerts since the last.
-    Digest,
-}
-
-/// Who gets which alerts, and how. Empty filters mean everything.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recipient {
-    pub email: lettre::message::Mailbox,
-    pub events: Vec<EventKind>,
-    pub countries: Vec<String>,
-    pub min_score: f64,
-    pub delivery: Delivery,
-    /// The digest period, and for an immediate recipient when the overflow is sent.
-    pub digest_every: Duration,
-    /// The most emails in any hour; the overflow goes into the next digest.
-    pub max_per_hour: u32,
-}
-
-impl Recipient {
-    /// Whether an alert for these events and countries, with this score, concerns this
-    /// recipient.
-    pub fn wants(&self, events: &[EventKind], countries: &[String], score: f64) -> bool {
-        (self.events.is_empty() || events.iter().any(|e| self.events.contains(e)))
-            && (self.countries.is_empty() || countries.iter().any(|c| self.countries.contains(c)))
-            && score >= self.min_score
-    }
-}
+pub use crate::alert::{Delivery, Recipient, SmtpConfig, SmtpSecurity};
 
 /// Who is told when a feed keeps failing or falls silent, and after how long.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,5 +151,31 @@ impl Config {
 
     pub fn maildir_path(&self) -> PathBuf {
         self.data_dir.join("alerts")
+    }
+}
+
+impl Limits {
+    /// The fetcher's share of the limits.
+    pub fn fetch(&self) -> crate::fetch::FetchLimits {
+        crate::fetch::FetchLimits {
+            max_body_bytes: self.max_body_bytes,
+            max_decompressed_bytes: self.max_decompressed_bytes,
+            min_transfer_rate: self.min_transfer_rate,
+            per_host_concurrency: self.per_host_concurrency,
+            fetch_timeout: self.fetch_timeout,
+            connect_timeout: self.connect_timeout,
+            max_redirects: self.max_redirects,
+            max_page_bytes: self.max_page_bytes,
+            page_timeout: self.page_timeout,
+        }
+    }
+
+    /// The feed reader's share of the limits.
+    pub fn read(&self) -> crate::feed::ReadLimits {
+        crate::feed::ReadLimits {
+            max_decompressed_bytes: self.max_decompressed_bytes,
+            max_entries_per_feed: self.max_entries_per_feed,
+            max_text_chars: self.max_text_chars,
+        }
     }
 }

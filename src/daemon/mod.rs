@@ -96,8 +96,9 @@ impl Context {
         let store = Store::open(&config.data_dir)?;
         let reader = Store::open_reader(store.path())?;
         let fetcher =
-            Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
-        let transport = Transport::from_config(&config).map_err(DaemonError::Transport)?;
+            Fetcher::new(&config.limits.fetch(), &config.user_agent).map_err(DaemonError::Http)?;
+        let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())
+            .map_err(DaemonError::Transport)?;
         let pages = Arc::new(Pages::new(&config.user_agent));
         Ok(Arc::new(Context {
             config: Arc::new(config),
@@ -123,8 +124,9 @@ impl Context {
             config.data_dir = self.config.data_dir.clone();
         }
         let fetcher =
-            Fetcher::new(&config.limits, &config.user_agent).map_err(DaemonError::Http)?;
-        let transport = Transport::from_config(&config).map_err(DaemonError::Transport)?;
+            Fetcher::new(&config.limits.fetch(), &config.user_agent).map_err(DaemonError::Http)?;
+        let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())
+            .map_err(DaemonError::Transport)?;
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: self.store.clone(),

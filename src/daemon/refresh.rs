@@ -93,7 +93,7 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     }
 
     // 2. Read: decompress, decode and parse (CPU work, off the async threads).
-    let limits = cfg.limits.clone();
+    let limits = cfg.limits.read();
     let feed_url = fetched.final_url.clone();
     let (body, content_type, content_encoding) =
         (fetched.body, fetched.content_type, fetched.content_encoding);
@@ -343,7 +343,7 @@ fn prepare(
     let (analysis, fts_terms) = analyze_and_index(&config.rules, &e.title, &e.text);
     metrics.analysis_seconds.observe(started.elapsed());
     let now = crate::store::now();
-    let alert_to = recipients_for(config, &analysis, now);
+    let alert_to = recipients_for(&config.recipients, &analysis, now);
     let published = e.published.map(|d| d.timestamp());
     let (event_at, story) = if alert_worthy(&analysis) {
         story_input(

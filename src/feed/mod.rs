@@ -7,5 +7,5 @@ mod url;
 
 pub use html::html_to_text;
 pub use parse::{parse_feed, Entry, FeedError, ParsedFeed};
-pub use read::{read_feed, ReadError};
+pub use read::{read_feed, ReadError, ReadLimits};
 pub use url::canonical_url;

@@ -5,7 +5,6 @@
 use encoding_rs::Encoding;
 
 use super::{parse_feed, FeedError, ParsedFeed};
-use crate::config::Limits;
 use crate::fetch::{charset_from_content_type, decode_feed, decompress, FetchError};
 
 /// Why a fetched body gave no entries.
@@ -28,6 +27,14 @@ impl ReadError {
     }
 }
 
+/// How much of a feed is read: its share of `[limits]` (`config::Limits::read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    pub max_decompressed_bytes: u64,
+    pub max_entries_per_feed: usize,
+    pub max_text_chars: usize,
+}
+
 /// The feed in `body`, with the charset it was read in. `forced` is the feed's `encoding`
 /// override; otherwise the BOM, the `Content-Type` header or the XML prolog decide.
 pub fn read_feed(
@@ -35,7 +42,7 @@ pub fn read_feed(
     content_type: Option<&str>,
     content_encoding: Option<&str>,
     forced: Option<&'static Encoding>,
-    limits: &Limits,
+    limits: &ReadLimits,
 ) -> Result<(ParsedFeed, &'static Encoding), ReadError> {
     let body = decompress(body, content_encoding, limits.max_decompressed_bytes)
         .map_err(ReadError::Body)?;

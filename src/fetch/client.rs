@@ -7,8 +7,6 @@ use reqwest::{redirect, StatusCode};
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::config::Limits;
-
 /// Validators from the previous successful fetch.
 #[derive(Debug, Clone, Default)]
 pub struct Validators {
@@ -107,13 +105,28 @@ impl FetchError {
     }
 }
 
+/// What the fetcher may read and how long it waits: its share of `[limits]`, which the
+/// configuration hands it (`config::Limits::fetch`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchLimits {
+    pub max_body_bytes: u64,
+    pub max_decompressed_bytes: u64,
+    pub min_transfer_rate: u64,
+    pub per_host_concurrency: usize,
+    pub fetch_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_redirects: usize,
+    pub max_page_bytes: u64,
+    pub page_timeout: Duration,
+}
+
 /// The HTTP side of polling: one client (connections reused), and a per-host limit that the
 /// scheduler takes before a global one, so that one slow host never holds the others' places.
 pub struct Fetcher {
     client: reqwest::Client,
     /// For article pages linked from public feeds: resolves names to public addresses only.
     page_client: reqwest::Client,
-    limits: Limits,
+    limits: FetchLimits,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
@@ -171,7 +184,7 @@ fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String
 }
 
 impl Fetcher {
-    pub fn new(limits: &Limits, user_agent: &str) -> Result<Fetcher, FetchError> {
+    pub fn new(limits: &FetchLimits, user_agent: &str) -> Result<Fetcher, FetchError> {
         // Redirects are followed by hand (a permanent one moves a feed; each hop of a page is
         // checked against private addresses).
         let builder = |timeout: Duration| {
@@ -197,7 +210,7 @@ impl Fetcher {
         })
     }
 
-    pub fn limits(&self) -> &Limits {
+    pub fn limits(&self) -> &FetchLimits {
         &self.limits
     }
 

@@ -17,7 +17,28 @@ pub use robots::Robots;
 
 use serde::Serialize;
 
-use crate::config::FullText;
+/// When the article page behind an item's link is fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FullText {
+    /// For candidates (a cheap check of headline and summary) whose entry is only a summary.
+    #[default]
+    Auto,
+    /// For every item whose entry is only a summary, candidate or not.
+    Always,
+    /// Never: items are analysed on what the feed carries.
+    Never,
+}
+
+impl FullText {
+    pub fn parse(s: &str) -> Option<FullText> {
+        match s {
+            "auto" => Some(FullText::Auto),
+            "always" => Some(FullText::Always),
+            "never" => Some(FullText::Never),
+            _ => None,
+        }
+    }
+}
 
 /// Where the text of an item came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

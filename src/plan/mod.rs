@@ -13,18 +13,9 @@ pub use story::{plan_story, AlertKind, OutboxRow, StoryPlan, StoryState};
 
 use std::time::Duration;
 
-use crate::config::Delivery;
+pub use crate::alert::AlertTo;
 use crate::dedup::{Facts, StoryPolicy};
 use crate::detect::{event_date, Analysis, RulePack};
-
-/// One recipient an alert-worthy item goes to, and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertTo {
-    pub recipient: String,
-    pub delivery: Delivery,
-    /// When it is first due: now for immediate delivery, the next digest otherwise.
-    pub due_at: i64,
-}
 
 /// What an item brings to stories.
 #[derive(Debug, Clone, PartialEq)]

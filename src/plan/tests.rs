@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::alert::Delivery;
 use crate::dedup::{signature, Place};
 use crate::detect::EventKind;
 

@@ -1,11 +1,10 @@
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 
 use super::text::PackedText;
-use super::{Store, StoreError};
+use super::{outbox, stories, Store, StoreError};
 use crate::dedup::StoryPolicy;
 use crate::detect::Analysis;
-use crate::plan::{arrival, plan_story, AlertTo, Arrival, Held, StoryInput};
+use crate::plan::{arrival, plan_story, AlertTo, Arrival, Held, StoryInput, StoryPlan};
 
 /// An item ready to store: identity and hashes computed, text analysed and packed, analysis
 /// serialized, alert routed: all outside the store's lock, which only writes it.
@@ -57,15 +56,6 @@ impl IngestOutcome {
     }
 }
 
-/// The Message-ID of an alert: fixed by the row's key, so a resend is the same message.
-pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
-    let h = Sha256::digest(recipient.as_bytes());
-    format!(
-        "<sw.{item_id}.{kind}.{:02x}{:02x}{:02x}{:02x}@sahel-watch>",
-        h[0], h[1], h[2], h[3]
-    )
-}
-
 /// Files an alert-worthy item under its story and writes its alerts as the planner decides
 /// (or records why it has none), once: `items.alerted` keeps an edit from alerting again.
 fn decide(
@@ -85,12 +75,41 @@ fn decide(
             0
         }
         StoryInput::Facts(facts) => {
-            let candidates = super::stories::candidates(tx, facts, policy)?;
+            let candidates = stories::candidates(tx, facts, policy)?;
             let plan = plan_story(facts, &candidates, &it.alert_to, policy);
-            super::stories::execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?
+            execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?
         }
     };
     tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [id])?;
+    Ok(written)
+}
+
+/// Executes a story plan for the item: the story opened or joined with its facts, the item
+/// filed under it with the reason, and the planned outbox rows. Returns the rows written.
+fn execute(
+    tx: &Connection,
+    item_id: i64,
+    published: i64,
+    plan: &StoryPlan,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let (story, facts) = match plan {
+        StoryPlan::Open { facts, .. } => (stories::open(tx, facts, published)?, facts),
+        StoryPlan::Join {
+            story,
+            facts,
+            updated,
+            ..
+        } => {
+            stories::join(tx, *story, facts, published, *updated)?;
+            (*story, facts)
+        }
+    };
+    stories::file(tx, item_id, story, facts, &plan.reason())?;
+    let mut written = 0;
+    for row in plan.alerts() {
+        written += outbox::enqueue(tx, item_id, story, row, now)?;
+    }
     Ok(written)
 }
 

@@ -2,8 +2,9 @@ use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
-use crate::config::Delivery;
+use crate::alert::Delivery;
 use crate::detect::Analysis;
+use crate::plan::OutboxRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,6 +50,44 @@ impl Queue {
             Queue::Notices => "notices",
         }
     }
+}
+
+/// The Message-ID of an alert: fixed by the row's key, so a resend is the same message.
+pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
+    let h = Sha256::digest(recipient.as_bytes());
+    format!(
+        "<sw.{item_id}.{kind}.{:02x}{:02x}{:02x}{:02x}@sahel-watch>",
+        h[0], h[1], h[2], h[3]
+    )
+}
+
+/// Writes one planned outbox row for the item (none when the recipient has it already).
+pub(super) fn enqueue(
+    conn: &rusqlite::Connection,
+    item_id: i64,
+    story_id: i64,
+    row: &OutboxRow,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at,
+            mode, story_id, in_reply_to, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (item_id, recipient, kind) DO NOTHING",
+    )?;
+    let kind = row.kind.as_str();
+    Ok(st.execute(params![
+        item_id,
+        row.to.recipient,
+        kind,
+        message_id(item_id, kind, &row.to.recipient),
+        now,
+        row.to.due_at,
+        mode_str(row.to.delivery),
+        story_id,
+        row.in_reply_to,
+        row.note
+    ])?)
 }
 
 pub(super) fn mode_str(d: Delivery) -> &'static str {

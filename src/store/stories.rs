@@ -1,12 +1,12 @@
-//! Stories in SQL: the candidates of an item through the key index, and the execution of the
-//! story plan `plan` made for it (DESIGN.md contracts 2 and 3: all in the item's transaction).
+//! Stories in SQL: the candidates of an item through the key index, a story opened or joined,
+//! an item filed under it (the steps of a story plan, which `items` executes in the item's
+//! transaction: DESIGN.md contracts 2 and 3).
 
 use rusqlite::{params, Connection};
 
-use super::items::message_id;
 use super::{Store, StoreError};
 use crate::dedup::{Facts, StoryPolicy};
-use crate::plan::{OutboxRow, StoryPlan, StoryState};
+use crate::plan::StoryState;
 
 /// A story as `stories` lists it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -31,34 +31,6 @@ pub struct StoryArticle {
     pub url: Option<String>,
     pub published_at: Option<i64>,
     pub reason: Option<String>,
-}
-
-fn enqueue(
-    tx: &Connection,
-    item_id: i64,
-    story_id: i64,
-    row: &OutboxRow,
-    now: i64,
-) -> Result<usize, StoreError> {
-    let mut st = tx.prepare_cached(
-        "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at,
-            mode, story_id, in_reply_to, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (item_id, recipient, kind) DO NOTHING",
-    )?;
-    let kind = row.kind.as_str();
-    Ok(st.execute(params![
-        item_id,
-        row.to.recipient,
-        kind,
-        message_id(item_id, kind, &row.to.recipient),
-        now,
-        row.to.due_at,
-        super::outbox::mode_str(row.to.delivery),
-        story_id,
-        row.in_reply_to,
-        row.note
-    ])?)
 }
 
 fn load_facts(json: &str) -> Result<Facts, StoreError> {
@@ -103,61 +75,56 @@ pub(super) fn candidates(
         .collect()
 }
 
-/// Executes a story plan for the item: the story opened or updated with its facts and index
-/// keys, the item filed under it with the reason, and the planned outbox rows. Returns the
-/// number of rows written.
-pub(super) fn execute(
+/// Opens a story with an item's facts; returns its id.
+pub(super) fn open(tx: &Connection, facts: &Facts, published: i64) -> Result<i64, StoreError> {
+    let kind = facts.kinds.first().map_or("attack", |k| k.as_str());
+    tx.prepare_cached(
+        "INSERT INTO stories (kind, facts, first_seen, last_seen, items)
+         VALUES (?1, ?2, ?3, ?3, 1)",
+    )?
+    .execute(params![kind, serde_json::to_string(facts)?, published])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Records an item joining `story`, whose facts are now `facts`; `updated` when it gave an
+/// update alert.
+pub(super) fn join(
+    tx: &Connection,
+    story: i64,
+    facts: &Facts,
+    published: i64,
+    updated: bool,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE stories SET facts = ?2, last_seen = max(last_seen, ?3),
+            first_seen = min(first_seen, ?3), items = items + 1, updates = updates + ?4
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        story,
+        serde_json::to_string(facts)?,
+        published,
+        updated as i64
+    ])?;
+    Ok(())
+}
+
+/// Files the item under its story, with the reason, and the story under its facts' keys.
+pub(super) fn file(
     tx: &Connection,
     item_id: i64,
-    published: i64,
-    plan: &StoryPlan,
-    now: i64,
-) -> Result<usize, StoreError> {
-    let (story, facts) = match plan {
-        StoryPlan::Open { facts, .. } => {
-            let kind = facts.kinds.first().map_or("attack", |k| k.as_str());
-            tx.execute(
-                "INSERT INTO stories (kind, facts, first_seen, last_seen, items)
-                 VALUES (?1, ?2, ?3, ?3, 1)",
-                params![kind, serde_json::to_string(facts)?, published],
-            )?;
-            (tx.last_insert_rowid(), facts)
-        }
-        StoryPlan::Join {
-            story,
-            facts,
-            updated,
-            ..
-        } => {
-            tx.execute(
-                "UPDATE stories SET facts = ?2, last_seen = max(last_seen, ?3),
-                    first_seen = min(first_seen, ?3), items = items + 1,
-                    updates = updates + ?4
-                 WHERE id = ?1",
-                params![
-                    story,
-                    serde_json::to_string(facts)?,
-                    published,
-                    *updated as i64
-                ],
-            )?;
-            (*story, facts)
-        }
-    };
-    let mut file =
+    story: i64,
+    facts: &Facts,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let mut st =
         tx.prepare_cached("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
     for key in facts.keys() {
-        file.execute(params![key, story])?;
+        st.execute(params![key, story])?;
     }
-    tx.execute(
-        "UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1",
-        params![item_id, story, plan.reason()],
-    )?;
-    let mut written = 0;
-    for row in plan.alerts() {
-        written += enqueue(tx, item_id, story, row, now)?;
-    }
-    Ok(written)
+    tx.prepare_cached("UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1")?
+        .execute(params![item_id, story, reason])?;
+    Ok(())
 }
 
 /// The articles of a story, oldest first, at most `limit`.

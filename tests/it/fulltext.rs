@@ -283,7 +283,7 @@ fn links_of_public_feeds_never_reach_private_addresses() {
         Route::redirect(302, &format!("{}/page", server.base)),
     );
     let limits = sahel_watch::config::Limits::default();
-    let fetcher = sahel_watch::fetch::Fetcher::new(&limits, "sahel-watch-test").unwrap();
+    let fetcher = sahel_watch::fetch::Fetcher::new(&limits.fetch(), "sahel-watch-test").unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     for link in [
         format!("{}/page", server.base),

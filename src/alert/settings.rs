@@ -1,0 +1,79 @@
+//! What alert delivery is configured with: the SMTP server and the recipients. The
+//! configuration builds these from its raw file; `alert` needs nothing else of it.
+
+use std::time::Duration;
+
+use crate::detect::EventKind;
+
+/// How to talk to the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtp://`: no TLS (refused for other hosts than loopback unless `allow_plain`).
+    Plain,
+    /// `smtp+starttls://`: STARTTLS required.
+    StartTls,
+    /// `smtp+starttls://` with `starttls = "opportunistic"`: STARTTLS when offered.
+    OpportunisticStartTls,
+    /// `smtps://`: TLS from the first byte.
+    Tls,
+}
+
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    /// Read from `password_file` at load; never printed.
+    pub password: Option<String>,
+    pub from: lettre::message::Mailbox,
+    pub timeout: Duration,
+    /// Extra certificate authorities to trust (PEM), from `ca_file`.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("from", &self.from.to_string())
+            .finish()
+    }
+}
+
+/// How a recipient's alerts leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// One email per alert, up to `max_per_hour`.
+    Immediate,
+    /// One email every `digest_every` gathering the alerts since the last.
+    Digest,
+}
+
+/// Who gets which alerts, and how. Empty filters mean everything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipient {
+    pub email: lettre::message::Mailbox,
+    pub events: Vec<EventKind>,
+    pub countries: Vec<String>,
+    pub min_score: f64,
+    pub delivery: Delivery,
+    /// The digest period, and for an immediate recipient when the overflow is sent.
+    pub digest_every: Duration,
+    /// The most emails in any hour; the overflow goes into the next digest.
+    pub max_per_hour: u32,
+}
+
+impl Recipient {
+    /// Whether an alert for these events and countries, with this score, concerns this
+    /// recipient.
+    pub fn wants(&self, events: &[EventKind], countries: &[String], score: f64) -> bool {
+        (self.events.is_empty() || events.iter().any(|e| self.events.contains(e)))
+            && (self.countries.is_empty() || countries.iter().any(|c| self.countries.contains(c)))
+            && score >= self.min_score
+    }
+}
