@@ -13,9 +13,14 @@ pub struct Args {
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
+    // Blocking threads run the CPU work (reading feeds, analysis, packing) and the store's
+    // calls: a few per core keep both cores busy, where hundreds would only contend for them
+    // and for memory (each thread its own allocator arena).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("sahel-watch")
+        .max_blocking_threads(4 * cores)
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
