@@ -171,6 +171,17 @@ fn check_exposition(text: &str) -> Result<usize, String> {
     Ok(samples)
 }
 
+/// One GET to the daemon's metrics listener; the whole answer, head and body.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+        .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
 #[test]
 fn metrics_and_health_are_served() {
     let server = HttpServer::start();
@@ -181,15 +192,7 @@ fn metrics_and_health_are_served() {
     let env = Env::new();
     env.write_config(&format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n[[feeds]]\nurl = {url:?}\n[[feeds]]\nurl = {bad:?}\n"));
     let mut child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());
-    let get = |path: &str| -> Option<String> {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
-            .ok()?;
-        let mut out = String::new();
-        s.read_to_string(&mut out).ok()?;
-        Some(out)
-    };
+    let get = |path: &str| http_get(port, path);
     let start = Instant::now();
     let metrics = loop {
         if let Some(m) = get("/metrics") {
@@ -287,15 +290,7 @@ fn health_answers_while_a_dense_feed_is_processed() {
     }
     env.write_config(&config);
     let _child = crate::support::Daemon(env.command().arg("run").spawn().unwrap());
-    let get = |path: &str| -> Option<String> {
-        use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
-            .ok()?;
-        let mut out = String::new();
-        s.read_to_string(&mut out).ok()?;
-        Some(out)
-    };
+    let get = |path: &str| http_get(port, path);
     crate::support::wait_for(
         "the first dense feed fetched",
         Duration::from_secs(30),
