@@ -9,7 +9,7 @@ use crate::alert::{alert_worthy, recipients_for};
 use crate::config::{Config, FullText};
 use crate::dedup::{content_hash, identity, Identity};
 use crate::detect::{analyze_and_index, candidate};
-use crate::feed::{read_feed, Entry, ReadError};
+use crate::feed::{read_feed, Entry, ParsedFeed, ReadError};
 use crate::fetch::{
     is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
     Validators,
@@ -35,9 +35,10 @@ pub struct RefreshReport {
     pub error: Option<String>,
 }
 
-/// The whole pipeline for one feed: fetch with validators → decode and parse the capped body →
-/// analyse and identify each entry → store items and their alerts in one transaction → record
-/// the feed's state and next poll. Errors are recorded against the feed, never propagated: one
+/// The whole pipeline for one feed: fetch with validators → read the capped body (decompress,
+/// decode, parse, identify) → keep what is new or edited → full text of candidates → analyse
+/// and plan, off the store → write items, stories, alerts and the feed's state in one
+/// transaction (shared with other feeds' writes). Errors are recorded against the feed, never propagated: one
 /// broken feed does not stop the others. Only a database failure is returned.
 pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, DaemonError> {
     let cfg = &ctx.config;
@@ -93,34 +94,16 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     }
 
     // 2. Read: decompress, decode and parse (CPU work, off the async threads).
-    let limits = cfg.limits.read();
-    let feed_url = fetched.final_url.clone();
-    let (body, content_type, content_encoding) =
-        (fetched.body, fetched.content_type, fetched.content_encoding);
-    let read = tokio::task::spawn_blocking(move || {
-        let (mut parsed, _) = read_feed(
-            body,
-            content_type.as_deref(),
-            content_encoding.as_deref(),
-            forced,
-            &limits,
-        )?;
-        let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
-            .into_iter()
-            .map(|e| {
-                let hash = content_hash(&e.title, &e.text);
-                let id = identity(&feed_url, &e, &hash);
-                (e, hash, id)
-            })
-            .collect();
-        Ok::<_, ReadError>((parsed, keyed))
-    })
+    let final_url = fetched.final_url.clone();
+    let read = read(
+        cfg,
+        forced,
+        final_url,
+        fetched.body,
+        fetched.content_type,
+        fetched.content_encoding,
+    )
     .await;
-    let read = match read {
-        Ok(r) => r.map_err(|e| (e.kind(), e.to_string())),
-        // The reading thread panicked: a failure of this feed, like a parse error.
-        Err(e) => Err(("parse", format!("the feed parser failed: {e}"))),
-    };
     let (parsed, keyed) = match read {
         Ok(p) => p,
         Err((kind, why)) => {
@@ -142,20 +125,9 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         warn!(feed_url = %feed.url, dropped = parsed.dropped, "feed has more entries than limits.max_entries_per_feed");
     }
 
-    // 3. What is new or edited: one short read of the store. Items it holds unchanged are
-    //    neither fetched again, analysed nor written.
+    // 3. What is new or edited.
     report.entries = keyed.len();
-    let keys: Vec<(String, Option<String>)> = keyed
-        .iter()
-        .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
-        .collect();
-    let known = ctx.with_store(move |s| s.known_hashes(&keys)).await?;
-    let fresh: Vec<Keyed> = keyed
-        .into_iter()
-        .zip(known)
-        .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
-        .map(|(k, _)| k)
-        .collect();
+    let fresh = fresh(ctx, keyed).await?;
 
     // 4. Full text: the article page of candidates that arrived as a summary.
     let texts = full_texts(ctx, feed, &fetched.final_url, &fresh).await;
@@ -201,16 +173,14 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         })
         .await?;
     for (o, relevant) in outcomes.iter().zip(relevant) {
-        if matches!(o, IngestOutcome::Inserted { .. }) {
-            ctx.metrics.items_ingested.fetch_add(1, Relaxed);
-            if relevant {
-                ctx.metrics.items_relevant.fetch_add(1, Relaxed);
-            }
-        }
-    }
-    for o in &outcomes {
         match o {
-            IngestOutcome::Inserted { .. } => report.inserted += 1,
+            IngestOutcome::Inserted { .. } => {
+                report.inserted += 1;
+                ctx.metrics.items_ingested.fetch_add(1, Relaxed);
+                if relevant {
+                    ctx.metrics.items_relevant.fetch_add(1, Relaxed);
+                }
+            }
             IngestOutcome::Updated { .. } => report.updated += 1,
             IngestOutcome::Unchanged { .. } => {}
         }
@@ -226,6 +196,59 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
         "feed refreshed"
     );
     Ok(report)
+}
+
+/// Decompresses, decodes and parses a fetched body, and identifies each entry, on a blocking
+/// thread. A failure (and a panic of the reader) is this feed's, with its kind for metrics.
+async fn read(
+    cfg: &Config,
+    forced: Option<&'static encoding_rs::Encoding>,
+    feed_url: url::Url,
+    body: Vec<u8>,
+    content_type: Option<String>,
+    content_encoding: Option<String>,
+) -> Result<(ParsedFeed, Vec<Keyed>), (&'static str, String)> {
+    let limits = cfg.limits.read();
+    let read = tokio::task::spawn_blocking(move || {
+        let (mut parsed, _) = read_feed(
+            body,
+            content_type.as_deref(),
+            content_encoding.as_deref(),
+            forced,
+            &limits,
+        )?;
+        let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
+            .into_iter()
+            .map(|e| {
+                let hash = content_hash(&e.title, &e.text);
+                let id = identity(&feed_url, &e, &hash);
+                (e, hash, id)
+            })
+            .collect();
+        Ok::<_, ReadError>((parsed, keyed))
+    })
+    .await;
+    match read {
+        Ok(r) => r.map_err(|e| (e.kind(), e.to_string())),
+        // The reading thread panicked: a failure of this feed, like a parse error.
+        Err(e) => Err(("parse", format!("the feed parser failed: {e}"))),
+    }
+}
+
+/// The entries that are new or edited, after one short read of the store: items it holds
+/// unchanged are neither fetched again, analysed nor written.
+async fn fresh(ctx: &Context, keyed: Vec<Keyed>) -> Result<Vec<Keyed>, DaemonError> {
+    let keys: Vec<(String, Option<String>)> = keyed
+        .iter()
+        .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
+        .collect();
+    let known = ctx.with_store(move |s| s.known_hashes(&keys)).await?;
+    Ok(keyed
+        .into_iter()
+        .zip(known)
+        .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
+        .map(|(k, _)| k)
+        .collect())
 }
 
 /// The text each fresh entry is analysed on, and where it came from: the entry's own, its
