@@ -204,11 +204,7 @@ impl Context {
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
         let store = store.clone();
-        let r = tokio::task::spawn_blocking(move || {
-            let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut s)
-        })
-        .await?;
+        let r = tokio::task::spawn_blocking(move || f(&mut lock(&store))).await?;
         Ok(r?)
     }
 }

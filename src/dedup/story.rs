@@ -29,6 +29,20 @@ pub struct StoryPolicy {
     pub max_event_age: Duration,
 }
 
+#[cfg(test)]
+impl StoryPolicy {
+    /// The policy the story tables are written for: a 72 h window, 2 updates, a toll rise of
+    /// 5, events up to a week old.
+    pub(crate) fn for_tests() -> StoryPolicy {
+        StoryPolicy {
+            window: Duration::from_secs(72 * 3600),
+            max_updates: 2,
+            toll_increase: 5,
+            max_event_age: Duration::from_secs(7 * 86_400),
+        }
+    }
+}
+
 /// What an item (or a story, merged over its items) says about its incident.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
@@ -568,13 +582,13 @@ const NEAR_REGION_KM: f64 = 300.0;
 pub const JOIN_SCORE: i32 = 2;
 
 /// The best story (index into `candidates`) the item joins, with the reason, if any.
-pub fn best_match(
-    candidates: &[Facts],
+pub fn best_match<'a>(
+    candidates: impl IntoIterator<Item = &'a Facts>,
     item: &Facts,
     policy: &StoryPolicy,
 ) -> Option<(usize, String)> {
     candidates
-        .iter()
+        .into_iter()
         .enumerate()
         .filter_map(|(i, s)| affinity(s, item, policy).map(|(score, why)| (i, score, why)))
         .filter(|(_, score, _)| *score >= JOIN_SCORE)
@@ -620,12 +634,7 @@ mod tests {
     use super::*;
 
     fn policy() -> StoryPolicy {
-        StoryPolicy {
-            window: Duration::from_secs(72 * 3600),
-            max_updates: 2,
-            toll_increase: 5,
-            max_event_age: Duration::from_secs(7 * 86_400),
-        }
+        StoryPolicy::for_tests()
     }
 
     fn facts(kind: EventKind, cities: &[&str], killed: Option<u32>, day: i64, text: &str) -> Facts {

@@ -87,8 +87,7 @@ pub fn plan_story(
     alert_to: &[AlertTo],
     policy: &StoryPolicy,
 ) -> StoryPlan {
-    let facts: Vec<Facts> = candidates.iter().map(|c| c.facts.clone()).collect();
-    let Some((i, why)) = best_match(&facts, item, policy) else {
+    let Some((i, why)) = best_match(candidates.iter().map(|c| &c.facts), item, policy) else {
         return StoryPlan::Open {
             facts: item.clone(),
             alerts: alert_to

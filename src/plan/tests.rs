@@ -1,8 +1,6 @@
 //! The policy as tables: each case states the facts of a story and an item and what must be
 //! decided, in words a reviewer can check against DESIGN.md contract 2.
 
-use std::time::Duration;
-
 use super::*;
 use crate::alert::Delivery;
 use crate::dedup::{signature, Place};
@@ -11,12 +9,7 @@ use crate::detect::EventKind;
 const DAY: i64 = 86_400;
 
 fn policy() -> StoryPolicy {
-    StoryPolicy {
-        window: Duration::from_secs(72 * 3600),
-        max_updates: 2,
-        toll_increase: 5,
-        max_event_age: Duration::from_secs(7 * 86_400),
-    }
+    StoryPolicy::for_tests()
 }
 
 /// An attack report: town, killed, group, the day its event happened, its headline (whose
