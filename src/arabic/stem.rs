@@ -32,7 +32,9 @@ pub fn stem(word: &str) -> &str {
     w
 }
 
-/// The stems of a text's words, space-separated, for the full-text index.
+/// The distinct stems of a text's words, space-separated, for the full-text index. The index
+/// keeps no positions nor counts (`detail=none`: phrases are checked on the text), so each
+/// stem is given once, in sorted order: a repeated word would only cost the index work.
 pub fn index_terms(text: &str) -> String {
     let n = normalize(text);
     terms_of_tokens(&n.text, &tokens(&n.text))
@@ -41,9 +43,12 @@ pub fn index_terms(text: &str) -> String {
 /// [`index_terms`] of a text already normalized and tokenized (by the analysis, which then
 /// needs no second pass).
 pub fn terms_of_tokens(norm: &str, toks: &[super::Token]) -> String {
-    let mut out = String::with_capacity(norm.len());
-    for t in toks {
-        out.push_str(stem(t.text(norm)));
+    let mut stems: Vec<&str> = toks.iter().map(|t| stem(t.text(norm))).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let mut out = String::with_capacity(stems.iter().map(|s| s.len() + 1).sum());
+    for s in stems {
+        out.push_str(s);
         out.push(' ');
     }
     out

@@ -24,6 +24,7 @@ pub use signals::shutdown_signal;
 
 use crate::alert::{Transport, TransportError};
 use crate::config::Config;
+use crate::dedup::StoryPolicy;
 use crate::fetch::{FetchError, Fetcher};
 use crate::fulltext::Pages;
 use crate::store::{FeedIngest, IngestOutcome, Store, StoreError};
@@ -32,11 +33,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// The fetches at the head of the queue, up to [`MAX_BATCH_ITEMS`] items (at least one fetch).
-fn take_batch(pending: &Mutex<Vec<Pending>>) -> Vec<Pending> {
-    let mut queue = lock(pending);
+/// Fetches waiting to be written, and whether a writer is draining them. One mutex guards
+/// both, so a fetch queued as the writer finds the queue empty is never left behind.
+#[derive(Default)]
+struct IngestQueue {
+    waiting: Vec<Pending>,
+    writing: bool,
+}
+
+/// The fetches at the head of the queue, up to [`MAX_BATCH_ITEMS`] items (at least one fetch);
+/// when none is left, the writer is done.
+fn take_batch(queue: &Mutex<IngestQueue>) -> Vec<Pending> {
+    let mut queue = lock(queue);
     let mut items = 0;
     let n = queue
+        .waiting
         .iter()
         .take_while(|p| {
             let first = items == 0;
@@ -44,7 +55,41 @@ fn take_batch(pending: &Mutex<Vec<Pending>>) -> Vec<Pending> {
             first || items <= MAX_BATCH_ITEMS
         })
         .count();
-    queue.drain(..n).collect()
+    if n == 0 {
+        queue.writing = false;
+    }
+    queue.waiting.drain(..n).collect()
+}
+
+/// Writes queued fetches, batch after batch, until the queue is empty. The store is locked for
+/// one batch at a time so that the mailer and the watchdog get their turn. A batch that panics
+/// is abandoned (its feeds are told so) and the writer goes on with the next.
+fn drain_queue(queue: &Mutex<IngestQueue>, store: &Mutex<Store>, policy: &StoryPolicy) {
+    loop {
+        let batch = take_batch(queue);
+        if batch.is_empty() {
+            return;
+        }
+        let (feeds, dones): (Vec<FeedIngest>, Vec<_>) =
+            batch.into_iter().map(|p| (p.feed, p.done)).unzip();
+        let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lock(store).ingest_batch(&feeds, crate::store::now(), policy)
+        }));
+        match written {
+            Ok(Ok(results)) => {
+                for (d, r) in dones.into_iter().zip(results) {
+                    let _ = d.send(r);
+                }
+            }
+            Ok(Err(e)) => {
+                let e = Arc::new(e);
+                for d in dones {
+                    let _ = d.send(Err(StoreError::Batch(e.clone())));
+                }
+            }
+            Err(_) => tracing::error!(feeds = feeds.len(), "writing a batch of fetches panicked"),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,10 +120,23 @@ pub struct Context {
     pub pages: Arc<Pages>,
     pub transport: Transport,
     pub metrics: Arc<Metrics>,
-    /// Fetches waiting to be written; whoever holds the store next writes them all in one
-    /// transaction. Bounded by the refreshes in flight (`limits.concurrency`): each waits for
-    /// its own.
-    pending: Arc<Mutex<Vec<Pending>>>,
+    /// Fetches waiting to be written by the one writer, several in a transaction. Bounded by
+    /// the refreshes in flight (`limits.concurrency`): each waits for its own.
+    queue: Arc<Mutex<IngestQueue>>,
+    /// Places in that queue: a refresh takes one before it gives up its fetch slot, so that
+    /// fetches waiting to be written stay bounded while the next feeds are fetched.
+    write_slots: Arc<tokio::sync::Semaphore>,
+    /// Places for the CPU work of refreshes (reading feeds, analysing items), one a core: more
+    /// would only take the cores from the writer, whose turn every feed waits for.
+    cpu_slots: Arc<tokio::sync::Semaphore>,
+}
+
+/// The places a refresh holds while it fetches and analyses: one of its host's and one of the
+/// daemon's (`limits.per_host_concurrency`, `limits.concurrency`). It gives them up when it
+/// hands its items to the writer, so that the next feed is fetched during the write.
+pub struct FetchSlot {
+    pub host: Option<tokio::sync::OwnedSemaphorePermit>,
+    pub global: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// A fetch to write and where its outcome goes.
@@ -100,6 +158,12 @@ impl Context {
         let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())
             .map_err(DaemonError::Transport)?;
         let pages = Arc::new(Pages::new(&config.user_agent));
+        let write_slots = Arc::new(tokio::sync::Semaphore::new(
+            config.limits.concurrency.max(1),
+        ));
+        let cpu_slots = Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ));
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: Arc::new(Mutex::new(store)),
@@ -108,7 +172,9 @@ impl Context {
             pages,
             transport,
             metrics: Arc::default(),
-            pending: Arc::default(),
+            queue: Arc::default(),
+            write_slots,
+            cpu_slots,
         }))
     }
 
@@ -135,7 +201,9 @@ impl Context {
             pages: self.pages.clone(),
             transport,
             metrics: self.metrics.clone(),
-            pending: self.pending.clone(),
+            queue: self.queue.clone(),
+            write_slots: self.write_slots.clone(),
+            cpu_slots: self.cpu_slots.clone(),
         }))
     }
 
@@ -149,44 +217,47 @@ impl Context {
     }
 
     /// Writes one feed's fetch (its items, stories, alerts and state), together with the
-    /// fetches of other feeds that are waiting: the first to hold the store writes everything
-    /// queued, each feed under its own savepoint, and each gets its own outcome once the one
-    /// commit is done (DESIGN.md contract 3: nothing is reported stored before it is).
-    pub async fn ingest(&self, feed: FeedIngest) -> Result<Vec<IngestOutcome>, DaemonError> {
+    /// fetches of other feeds that are waiting. One writer at a time drains the queue on a
+    /// blocking thread, each feed under its own savepoint, and each feed gets its own outcome
+    /// once its batch is committed (DESIGN.md contract 3: nothing is reported stored before it
+    /// is). Waiting feeds hold no thread and no fetch slot: the blocking pool and the fetch
+    /// slots stay free for the next feeds.
+    pub async fn ingest(
+        &self,
+        feed: FeedIngest,
+        slot: FetchSlot,
+    ) -> Result<Vec<IngestOutcome>, DaemonError> {
+        let _queued = self.write_slots.acquire().await.expect("never closed");
+        drop(slot);
         let (done, outcome) = tokio::sync::oneshot::channel();
-        lock(&self.pending).push(Pending { feed, done });
-        let pending = self.pending.clone();
-        let policy = self.config.stories.clone();
-        self.with_store(move |s| {
-            let batch = take_batch(&pending);
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let (feeds, dones): (Vec<FeedIngest>, Vec<_>) =
-                batch.into_iter().map(|p| (p.feed, p.done)).unzip();
-            match s.ingest_batch(&feeds, crate::store::now(), &policy) {
-                Ok(results) => {
-                    for (d, r) in dones.into_iter().zip(results) {
-                        let _ = d.send(r);
-                    }
-                }
-                Err(e) => {
-                    let e = Arc::new(e);
-                    for d in dones {
-                        let _ = d.send(Err(StoreError::Batch(e.clone())));
-                    }
-                }
-            }
-            Ok(())
-        })
-        .await?;
+        let start_writer = {
+            let mut queue = lock(&self.queue);
+            queue.waiting.push(Pending { feed, done });
+            !std::mem::replace(&mut queue.writing, true)
+        };
+        if start_writer {
+            let queue = self.queue.clone();
+            let store = self.store.clone();
+            let policy = self.config.stories.clone();
+            tokio::task::spawn_blocking(move || drain_queue(&queue, &store, &policy));
+        }
         match outcome.await {
             Ok(r) => Ok(r?),
-            // The thread that took this fetch into its batch failed before answering.
+            // The batch holding this fetch panicked before answering.
             Err(_) => Err(DaemonError::Panicked(
                 "the write of this feed's batch was abandoned".into(),
             )),
         }
+    }
+
+    /// Runs CPU work of a refresh on a blocking thread once a core is free for it.
+    pub async fn on_cpu<T, F>(&self, f: F) -> Result<T, tokio::task::JoinError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let _core = self.cpu_slots.acquire().await.expect("never closed");
+        tokio::task::spawn_blocking(f).await
     }
 
     /// Runs a read on the read-only connection, which does not wait for a write under way.

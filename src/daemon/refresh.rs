@@ -4,7 +4,7 @@ use tracing::{debug, info, warn};
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use super::{Context, DaemonError, Metrics};
+use super::{Context, DaemonError, FetchSlot, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
 use crate::config::{Config, FullText};
 use crate::dedup::{content_hash, identity, Identity};
@@ -17,7 +17,7 @@ use crate::fetch::{
 use crate::fulltext::{self, Need, Provenance};
 use crate::plan::{story_input, StoryInput};
 use crate::store::{
-    now, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
+    now, stored_analysis, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
 };
 
 /// An entry with its content hash and identity.
@@ -40,7 +40,11 @@ pub struct RefreshReport {
 /// and plan, off the store → write items, stories, alerts and the feed's state in one
 /// transaction (shared with other feeds' writes). Errors are recorded against the feed, never propagated: one
 /// broken feed does not stop the others. Only a database failure is returned.
-pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, DaemonError> {
+pub async fn refresh(
+    ctx: &Context,
+    feed: &FeedRow,
+    slot: FetchSlot,
+) -> Result<RefreshReport, DaemonError> {
     let cfg = &ctx.config;
     let settings = cfg.feed(&feed.configured_url);
     let interval = settings.map_or(Duration::from_secs(900), |f| f.interval);
@@ -96,7 +100,7 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     // 2. Read: decompress, decode and parse (CPU work, off the async threads).
     let final_url = fetched.final_url.clone();
     let read = read(
-        cfg,
+        ctx,
         forced,
         final_url,
         fetched.body,
@@ -135,17 +139,19 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     // 5. Analyse and decide who to alert, off the async threads and outside the store.
     let config = ctx.config.clone();
     let metrics = ctx.metrics.clone();
-    let prepared: Vec<PreparedItem> = tokio::task::spawn_blocking(move || {
-        fresh
-            .into_iter()
-            .zip(texts)
-            .map(|((e, hash, k), text)| prepare(&config, &metrics, e, text, hash, k))
-            .collect()
-    })
-    .await?;
+    let prepared: Vec<PreparedItem> = ctx
+        .on_cpu(move || {
+            fresh
+                .into_iter()
+                .zip(texts)
+                .map(|((e, hash, k), text)| prepare(&config, &metrics, e, text, hash, k))
+                .collect()
+        })
+        .await?;
 
     // 6. Store items, their stories and alerts, and the feed's state in one transaction (with
-    //    the other feeds waiting to be written: a group commit).
+    //    the other feeds waiting to be written: a group commit). The fetch slot goes to the
+    //    next feed while this one waits for its commit.
     let hints = PollHints {
         ttl: parsed
             .ttl_minutes
@@ -165,12 +171,15 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
     };
     let relevant: Vec<bool> = prepared.iter().map(|p| p.analysis.relevant).collect();
     let outcomes = ctx
-        .ingest(FeedIngest {
-            feed_id: feed.id,
-            items: prepared,
-            record,
-            next_poll_at: now() + secs(next),
-        })
+        .ingest(
+            FeedIngest {
+                feed_id: feed.id,
+                items: prepared,
+                record,
+                next_poll_at: now() + secs(next),
+            },
+            slot,
+        )
         .await?;
     for (o, relevant) in outcomes.iter().zip(relevant) {
         match o {
@@ -201,33 +210,34 @@ pub async fn refresh(ctx: &Context, feed: &FeedRow) -> Result<RefreshReport, Dae
 /// Decompresses, decodes and parses a fetched body, and identifies each entry, on a blocking
 /// thread. A failure (and a panic of the reader) is this feed's, with its kind for metrics.
 async fn read(
-    cfg: &Config,
+    ctx: &Context,
     forced: Option<&'static encoding_rs::Encoding>,
     feed_url: url::Url,
     body: Vec<u8>,
     content_type: Option<String>,
     content_encoding: Option<String>,
 ) -> Result<(ParsedFeed, Vec<Keyed>), (&'static str, String)> {
-    let limits = cfg.limits.read();
-    let read = tokio::task::spawn_blocking(move || {
-        let (mut parsed, _) = read_feed(
-            body,
-            content_type.as_deref(),
-            content_encoding.as_deref(),
-            forced,
-            &limits,
-        )?;
-        let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
-            .into_iter()
-            .map(|e| {
-                let hash = content_hash(&e.title, &e.text);
-                let id = identity(&feed_url, &e, &hash);
-                (e, hash, id)
-            })
-            .collect();
-        Ok::<_, ReadError>((parsed, keyed))
-    })
-    .await;
+    let limits = ctx.config.limits.read();
+    let read = ctx
+        .on_cpu(move || {
+            let (mut parsed, _) = read_feed(
+                body,
+                content_type.as_deref(),
+                content_encoding.as_deref(),
+                forced,
+                &limits,
+            )?;
+            let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
+                .into_iter()
+                .map(|e| {
+                    let hash = content_hash(&e.title, &e.text);
+                    let id = identity(&feed_url, &e, &hash);
+                    (e, hash, id)
+                })
+                .collect();
+            Ok::<_, ReadError>((parsed, keyed))
+        })
+        .await;
     match read {
         Ok(r) => r.map_err(|e| (e.kind(), e.to_string())),
         // The reading thread panicked: a failure of this feed, like a parse error.
@@ -236,13 +246,15 @@ async fn read(
 }
 
 /// The entries that are new or edited, after one short read of the store: items it holds
-/// unchanged are neither fetched again, analysed nor written.
+/// unchanged are neither fetched again, analysed nor written. The read goes to the read-only
+/// connection, so it does not wait for a batch being written; an item that batch holds is
+/// analysed again and then found unchanged by the write, which decides on its own reading.
 async fn fresh(ctx: &Context, keyed: Vec<Keyed>) -> Result<Vec<Keyed>, DaemonError> {
     let keys: Vec<(String, Option<String>)> = keyed
         .iter()
         .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
         .collect();
-    let known = ctx.with_store(move |s| s.known_hashes(&keys)).await?;
+    let known = ctx.with_reader(move |s| s.known_hashes(&keys)).await?;
     Ok(keyed
         .into_iter()
         .zip(known)
@@ -388,7 +400,7 @@ fn prepare(
         canonical_url: id.canonical_url,
         title: e.title,
         text: PackedText::pack(&e.text),
-        analysis_json: serde_json::to_string(&analysis).unwrap_or_default(),
+        analysis_json: stored_analysis(&analysis),
         provenance,
         published_at: published,
         content_hash: hash,

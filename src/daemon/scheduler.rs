@@ -9,7 +9,9 @@ use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 use tracing::{error, info};
 
-use super::{check_feed_health, deliver_due, notify, refresh, Context, DaemonError, RefreshReport};
+use super::{
+    check_feed_health, deliver_due, notify, refresh, Context, DaemonError, FetchSlot, RefreshReport,
+};
 use crate::config::{Config, ConfigError};
 use crate::store::{now, FeedRow};
 
@@ -236,20 +238,24 @@ async fn status_line(ctx: &Context) -> String {
 /// feed waiting for its slow host holds no global place.
 async fn limited_refresh(
     ctx: &Context,
-    permits: &Semaphore,
+    permits: &Arc<Semaphore>,
     feed: &FeedRow,
 ) -> Result<RefreshReport, DaemonError> {
-    let host = url::Url::parse(&feed.url)
-        .ok()
-        .map(|u| ctx.fetcher.host_limit(&u));
-    let _host = match &host {
-        Some(h) => Some(h.acquire().await.expect("never closed")),
-        None => None,
+    let host = match url::Url::parse(&feed.url) {
+        Ok(u) => Some(
+            ctx.fetcher
+                .host_limit(&u)
+                .acquire_owned()
+                .await
+                .expect("never closed"),
+        ),
+        Err(_) => None,
     };
-    let _global = permits.acquire().await.expect("never closed");
+    let global = permits.clone().acquire_owned().await.expect("never closed");
+    let slot = FetchSlot { host, global };
     // A panic while refreshing one feed (a bug, or a parser beneath ours) is that feed's
     // failure: the daemon and the other feeds go on, and the feed is polled again.
-    let result = std::panic::AssertUnwindSafe(refresh(ctx, feed))
+    let result = std::panic::AssertUnwindSafe(refresh(ctx, feed, slot))
         .catch_unwind()
         .await
         .unwrap_or_else(|panic| Err(DaemonError::Panicked(crate::panic_message(&*panic))));

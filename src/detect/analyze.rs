@@ -21,12 +21,20 @@ pub struct Figures {
     pub kidnapped: Option<u32>,
 }
 
+impl Figures {
+    pub fn is_empty(&self) -> bool {
+        *self == Figures::default()
+    }
+}
+
 /// One rule that fired, with the span of the original text (title, a line break, then the body)
 /// it matched, so that a user can see why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub rule: String,
     pub term: String,
+    /// The original words at `start..end` (absent from the stored form, which has the text).
+    #[serde(default)]
     pub matched: String,
     pub start: usize,
     pub end: usize,
@@ -37,11 +45,15 @@ pub struct Explanation {
 pub struct Analysis {
     pub relevant: bool,
     pub score: f64,
+    #[serde(default)]
     pub events: Vec<EventKind>,
     /// ISO 3166 alpha-2 codes of the Sahel countries the text is about.
+    #[serde(default)]
     pub countries: Vec<String>,
     /// Gazetteer ids of the places and actors named.
+    #[serde(default)]
     pub entities: Vec<String>,
+    #[serde(default)]
     pub figures: Figures,
     /// A claim of responsibility is reported.
     #[serde(default)]
@@ -177,7 +189,7 @@ impl<'h> Positions<'h> {
 
 /// Analyses a title and body against a rule pack.
 pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
-    let original = headline_and_body(title, text);
+    let original = analysed_text(title, text);
     let norm = normalize(&original);
     let toks = tokens(&norm.text);
     analyze_normalized(pack, title, &original, &norm, &toks)
@@ -187,7 +199,7 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
 /// (`arabic::index_terms` of «title\ntext»): ingest needs both, and normalizing once is a
 /// tenth of its work.
 pub fn analyze_and_index(pack: &RulePack, title: &str, text: &str) -> (Analysis, String) {
-    let original = headline_and_body(title, text);
+    let original = analysed_text(title, text);
     let norm = normalize(&original);
     let toks = tokens(&norm.text);
     let terms = crate::arabic::terms_of_tokens(&norm.text, &toks);
@@ -197,9 +209,10 @@ pub fn analyze_and_index(pack: &RulePack, title: &str, text: &str) -> (Analysis,
     )
 }
 
-/// The headline is one line: its line breaks become spaces so that the first line break of
-/// the normalized text is where the headline ends.
-fn headline_and_body(title: &str, text: &str) -> String {
+/// The text an analysis is of, which its explanation spans point into: the headline, a line
+/// break, the body. The headline is one line: its line breaks become spaces so that the first
+/// line break of the normalized text is where the headline ends.
+pub fn analysed_text(title: &str, text: &str) -> String {
     format!("{}\n{text}", title.replace(['\n', '\r'], " "))
 }
 

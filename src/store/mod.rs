@@ -1,6 +1,7 @@
 //! Storage: the only module that speaks SQL. One SQLite file in WAL mode, one writer (the
 //! daemon), any number of readers (the CLI while the daemon runs).
 
+mod analysis;
 mod feeds;
 mod items;
 mod migrate;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use analysis::stored_analysis;
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{FeedIngest, IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;

@@ -519,7 +519,7 @@ mod tests {
                 published_at: None,
                 content_hash: format!("h{i}"),
                 analysis: Analysis::default(),
-                analysis_json: serde_json::to_string(&Analysis::default()).unwrap(),
+                analysis_json: crate::store::stored_analysis(&Analysis::default()),
                 fts_terms: String::new(),
                 event_at: Some(100),
                 // Each item its own incident: a country of its own.

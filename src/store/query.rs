@@ -343,15 +343,17 @@ impl Store {
         else {
             return Err(StoreError::NoSuchItem(id));
         };
+        let row = finish(row)?;
+        let analysis = super::analysis::read_analysis(&analysis, &row.title, &text)?;
         Ok(ItemDetail {
-            row: finish(row)?,
+            row,
             feed_url,
             guid,
             identity,
             text,
             fetched_at,
             updated_at,
-            analysis: serde_json::from_str(&analysis)?,
+            analysis,
             story_id,
             story_reason,
             event_at,
@@ -382,12 +384,13 @@ impl Store {
         )?;
         let mut rows = st.query([since.unwrap_or(i64::MIN)])?;
         while let Some(r) = rows.next()? {
-            let analysis: String = r.get(3)?;
+            let (title, text): (String, String) = (r.get(1)?, r.get::<_, StoredBody>(2)?.0);
+            let analysis = super::analysis::read_analysis(&r.get::<_, String>(3)?, &title, &text)?;
             f(StoredText {
                 id: r.get(0)?,
-                title: r.get(1)?,
-                text: r.get::<_, StoredBody>(2)?.0,
-                analysis: serde_json::from_str(&analysis)?,
+                title,
+                text,
+                analysis,
             });
         }
         Ok(())
@@ -410,7 +413,7 @@ impl Store {
                     a.score,
                     serde_json::to_string(&a.events)?,
                     serde_json::to_string(&a.countries)?,
-                    serde_json::to_string(a)?
+                    super::stored_analysis(a)
                 ])?;
             }
         }

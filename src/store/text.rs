@@ -11,9 +11,10 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::ToSql;
 
-/// Deflate level: 2 keeps 41 % of the stream's texts at 50 MB/s (level 1: 60 %, 96 MB/s;
-/// level 6: 39 %, 47 MB/s).
-const LEVEL: u32 = 2;
+/// Deflate level: 1 keeps 60 % of the stream's texts at 96 MB/s (level 2: 41 %, 50 MB/s;
+/// level 6: 39 %, 47 MB/s). Packing was an eighth of a cold ingest's CPU at level 2; the bytes
+/// level 1 gives up are won back, and more, by the compact stored analysis.
+const LEVEL: u32 = 1;
 /// The first byte of a packed text: its format, so that another one can follow.
 const RAW_DEFLATE: u8 = 1;
 /// The most a stored text may inflate to: far above `limits.max_text_chars` of any sane
