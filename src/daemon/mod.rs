@@ -111,10 +111,12 @@ pub enum DaemonError {
 /// What every task of the daemon shares.
 pub struct Context {
     pub config: Arc<Config>,
-    pub store: Arc<Mutex<Store>>,
-    /// A read-only connection beside the writer, for health and metrics: they answer while a
-    /// refresh writes.
+    /// A read-only connection beside the writer, for health, metrics and the check of what a
+    /// fetch holds that is new: they answer while a batch is written. Declared before the
+    /// writer so that it is closed first: the last connection to close checkpoints the WAL
+    /// into the database and removes it, which a read-only one cannot do.
     pub reader: Arc<Mutex<Store>>,
+    pub store: Arc<Mutex<Store>>,
     pub fetcher: Fetcher,
     /// Article pages: robots.txt remembered per site, kept across reloads.
     pub pages: Arc<Pages>,

@@ -7,8 +7,8 @@ use std::sync::atomic::Ordering::Relaxed;
 use super::{Context, DaemonError, FetchSlot, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
 use crate::config::{Config, FullText};
-use crate::dedup::{content_hash, identity, Identity};
-use crate::detect::{analyze_and_index, candidate};
+use crate::dedup::{content_hash_of, identity, Identity};
+use crate::detect::{analyze_and_index_input, candidate, AnalysisInput};
 use crate::feed::{read_feed, Entry, ParsedFeed, ReadError};
 use crate::fetch::{
     is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
@@ -20,8 +20,14 @@ use crate::store::{
     now, stored_analysis, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
 };
 
-/// An entry with its content hash and identity.
-type Keyed = (Entry, String, Identity);
+/// An entry as read: its content hash, its identity, and its own text made ready to analyse
+/// (normalized once, for the hash and then for the analysis).
+struct Keyed {
+    entry: Entry,
+    hash: String,
+    id: Identity,
+    input: AnalysisInput,
+}
 
 /// What one refresh of one feed did.
 #[derive(Debug, Clone, Default)]
@@ -144,7 +150,7 @@ pub async fn refresh(
             fresh
                 .into_iter()
                 .zip(texts)
-                .map(|((e, hash, k), text)| prepare(&config, &metrics, e, text, hash, k))
+                .map(|(k, text)| prepare(&config, &metrics, k, text))
                 .collect()
         })
         .await?;
@@ -229,10 +235,16 @@ async fn read(
             )?;
             let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
                 .into_iter()
-                .map(|e| {
-                    let hash = content_hash(&e.title, &e.text);
-                    let id = identity(&feed_url, &e, &hash);
-                    (e, hash, id)
+                .map(|entry| {
+                    let input = AnalysisInput::new(&entry.title, &entry.text);
+                    let hash = content_hash_of(&entry.title, &entry.text, &input.norm.text);
+                    let id = identity(&feed_url, &entry, &hash);
+                    Keyed {
+                        entry,
+                        hash,
+                        id,
+                        input,
+                    }
                 })
                 .collect();
             Ok::<_, ReadError>((parsed, keyed))
@@ -252,13 +264,13 @@ async fn read(
 async fn fresh(ctx: &Context, keyed: Vec<Keyed>) -> Result<Vec<Keyed>, DaemonError> {
     let keys: Vec<(String, Option<String>)> = keyed
         .iter()
-        .map(|(_, _, k)| (k.key.clone(), k.canonical_url.clone()))
+        .map(|k| (k.id.key.clone(), k.id.canonical_url.clone()))
         .collect();
     let known = ctx.with_reader(move |s| s.known_hashes(&keys)).await?;
     Ok(keyed
         .into_iter()
         .zip(known)
-        .filter(|((_, hash, _), known)| known.as_deref() != Some(hash.as_str()))
+        .filter(|(k, known)| known.as_deref() != Some(k.hash.as_str()))
         .map(|(k, _)| k)
         .collect())
 }
@@ -281,7 +293,7 @@ async fn full_texts(
     let mut budget = limits.max_pages_per_refresh;
     let mut allow_private: Option<bool> = None;
     let mut out = Vec::with_capacity(fresh.len());
-    for (e, _, _) in fresh {
+    for Keyed { entry: e, .. } in fresh {
         let need = {
             let chars = e.text.chars().count();
             let candidate = (mode == FullText::Auto && chars < limits.min_article_chars)
@@ -368,14 +380,22 @@ async fn served_privately(url: &url::Url) -> bool {
 fn prepare(
     config: &Config,
     metrics: &Metrics,
-    mut e: Entry,
+    keyed: Keyed,
     (text, provenance): (String, Provenance),
-    hash: String,
-    id: Identity,
 ) -> PreparedItem {
-    e.text = text;
+    let Keyed {
+        entry: mut e,
+        hash,
+        id,
+        mut input,
+    } = keyed;
     let started = std::time::Instant::now();
-    let (analysis, fts_terms) = analyze_and_index(&config.rules, &e.title, &e.text);
+    // The entry's own text was normalized when it was read; a page's text is new.
+    if text != e.text {
+        input = AnalysisInput::new(&e.title, &text);
+    }
+    e.text = text;
+    let (analysis, fts_terms) = analyze_and_index_input(&config.rules, &e.title, &input);
     metrics.analysis_seconds.observe(started.elapsed());
     let now = crate::store::now();
     let alert_to = recipients_for(&config.recipients, &analysis, now);

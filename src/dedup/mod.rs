@@ -23,10 +23,35 @@ pub struct Identity {
 /// sha256 (hex) of the normalized title and text: unchanged by diacritics, spacing or markup,
 /// changed by any edit of substance.
 pub fn content_hash(title: &str, text: &str) -> String {
+    hash_parts(&normalize(title).text, &normalize(text).text)
+}
+
+/// [`content_hash`] of an entry whose analysed text («title, line break, body»,
+/// `detect::analysed_text`) is already normalized as `analysed`: only the short title is
+/// normalized again, the body is the rest of `analysed`. Normalization reads left to right and
+/// a line break ends whatever white space surrounds it, so the rest is the body's own
+/// normalization whenever the title has no line break of its own (the analysed text turns them
+/// into spaces) and normalizes to something; otherwise the body is normalized apart.
+pub fn content_hash_of(title: &str, text: &str, analysed: &str) -> String {
+    let t = normalize(title).text;
+    let rest = (!t.is_empty() && !title.contains(['\n', '\r']))
+        .then(|| analysed.strip_prefix(t.as_str()))
+        .flatten()
+        .and_then(|rest| match rest.strip_prefix('\n') {
+            Some(body) => Some(body),
+            None => rest.is_empty().then_some(""),
+        });
+    match rest {
+        Some(body) => hash_parts(&t, body),
+        None => hash_parts(&t, &normalize(text).text),
+    }
+}
+
+fn hash_parts(title: &str, text: &str) -> String {
     let mut h = Sha256::new();
-    h.update(normalize(title).text.as_bytes());
+    h.update(title.as_bytes());
     h.update(b"\n");
-    h.update(normalize(text).text.as_bytes());
+    h.update(text.as_bytes());
     let digest = h.finalize();
     let mut s = String::with_capacity(64);
     for b in digest {
@@ -106,5 +131,39 @@ mod tests {
             .key
             .starts_with("hash:"));
         assert_eq!(content_hash("مالِي", "نص"), content_hash("مالي", " نص "));
+    }
+
+    fn of(title: &str, text: &str) -> String {
+        let analysed = normalize(&crate::detect::analysed_text(title, text)).text;
+        content_hash_of(title, text, &analysed)
+    }
+
+    #[test]
+    fn the_hash_from_the_analysed_text_is_the_hash() {
+        for (title, text) in [
+            ("مالِي ", " نص"),
+            ("", "نص"),
+            ("عنوان", ""),
+            ("\u{064B}", "نص"),
+            ("سطر\nثان", "نص"),
+            ("ﷺ", " \n نص"),
+            ("عنوان\u{2028}", "\u{200F}نص"),
+        ] {
+            assert_eq!(
+                of(title, text),
+                content_hash(title, text),
+                "{title:?} {text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_entry_hashes_the_same_either_way(
+            title in "[\u{0621}-\u{0652}\u{0640}\u{FEF5}\u{FDFA}\u{200F} a-zA-Z0-9_#\n\r\t\u{2028}.]{0,24}",
+            text in "[\u{0621}-\u{0652}\u{0640}\u{FEF5}\u{FDFA}\u{200F} a-zA-Z0-9_#\n\r\t\u{2028}.]{0,48}",
+        ) {
+            proptest::prop_assert_eq!(of(&title, &text), content_hash(&title, &text));
+        }
     }
 }

@@ -13,7 +13,10 @@ mod pack;
 #[cfg(test)]
 mod tests;
 
-pub use analyze::{analysed_text, analyze, analyze_and_index, Analysis, Explanation, Figures};
+pub use analyze::{
+    analysed_text, analyze, analyze_and_index, analyze_and_index_input, Analysis, AnalysisInput,
+    Explanation, Figures,
+};
 pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
 pub use eval::{evaluate, EvalReport, LabelledItem, Scores};
