@@ -6,9 +6,10 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use super::{Context, DaemonError, FetchSlot, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
+use crate::arabic::{normalize, Normalized};
 use crate::config::{Config, FullText};
 use crate::dedup::{content_hash_of, identity, Identity};
-use crate::detect::{analyze_and_index_input, candidate, AnalysisInput};
+use crate::detect::{analysed_text, analyze_and_index_normalized, candidate};
 use crate::feed::{read_feed, Entry, ParsedFeed, ReadError};
 use crate::fetch::{
     is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
@@ -20,13 +21,13 @@ use crate::store::{
     now, stored_analysis, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
 };
 
-/// An entry as read: its content hash, its identity, and its own text made ready to analyse
-/// (normalized once, for the hash and then for the analysis).
+/// An entry as read: its content hash, its identity, and the normalization of its analysed
+/// text (made once, for the hash and then for the analysis).
 struct Keyed {
     entry: Entry,
     hash: String,
     id: Identity,
-    input: AnalysisInput,
+    norm: Normalized,
 }
 
 /// What one refresh of one feed did.
@@ -236,14 +237,14 @@ async fn read(
             let keyed: Vec<Keyed> = std::mem::take(&mut parsed.entries)
                 .into_iter()
                 .map(|entry| {
-                    let input = AnalysisInput::new(&entry.title, &entry.text);
-                    let hash = content_hash_of(&entry.title, &entry.text, &input.norm.text);
+                    let norm = normalize(&analysed_text(&entry.title, &entry.text));
+                    let hash = content_hash_of(&entry.title, &entry.text, &norm.text);
                     let id = identity(&feed_url, &entry, &hash);
                     Keyed {
                         entry,
                         hash,
                         id,
-                        input,
+                        norm,
                     }
                 })
                 .collect();
@@ -387,15 +388,18 @@ fn prepare(
         entry: mut e,
         hash,
         id,
-        mut input,
+        mut norm,
     } = keyed;
     let started = std::time::Instant::now();
+    let original = analysed_text(&e.title, &text);
     // The entry's own text was normalized when it was read; a page's text is new.
     if text != e.text {
-        input = AnalysisInput::new(&e.title, &text);
+        norm = normalize(&original);
     }
     e.text = text;
-    let (analysis, fts_terms) = analyze_and_index_input(&config.rules, &e.title, &input);
+    let (analysis, fts_terms) =
+        analyze_and_index_normalized(&config.rules, &e.title, &original, &norm);
+    drop((original, norm));
     metrics.analysis_seconds.observe(started.elapsed());
     let now = crate::store::now();
     let alert_to = recipients_for(&config.recipients, &analysis, now);

@@ -195,41 +195,27 @@ pub fn analyze(pack: &RulePack, title: &str, text: &str) -> Analysis {
     analyze_normalized(pack, title, &original, &norm, &toks)
 }
 
-/// A text ready to analyse: the analysed text of a title and body ([`analysed_text`]) and its
-/// normalization. Reading a feed builds it once an entry, for the entry's content hash
-/// (`dedup::content_hash_of`) and then its analysis.
-#[derive(Debug, Clone)]
-pub struct AnalysisInput {
-    pub original: String,
-    pub norm: crate::arabic::Normalized,
-}
-
-impl AnalysisInput {
-    pub fn new(title: &str, text: &str) -> AnalysisInput {
-        let original = analysed_text(title, text);
-        let norm = normalize(&original);
-        AnalysisInput { original, norm }
-    }
-}
-
 /// [`analyze`], and the full-text index terms of the same text from the same normalization
 /// (`arabic::index_terms` of «title\ntext»): ingest needs both, and normalizing once is a
 /// tenth of its work.
 pub fn analyze_and_index(pack: &RulePack, title: &str, text: &str) -> (Analysis, String) {
-    analyze_and_index_input(pack, title, &AnalysisInput::new(title, text))
+    let original = analysed_text(title, text);
+    analyze_and_index_normalized(pack, title, &original, &normalize(&original))
 }
 
-/// [`analyze_and_index`] of a text already normalized.
-pub fn analyze_and_index_input(
+/// [`analyze_and_index`] of an analysed text (`original`, from [`analysed_text`]) already
+/// normalized: reading a feed normalizes each entry once, for its content hash
+/// (`dedup::content_hash_of`) and then for this.
+pub fn analyze_and_index_normalized(
     pack: &RulePack,
     title: &str,
-    input: &AnalysisInput,
+    original: &str,
+    norm: &crate::arabic::Normalized,
 ) -> (Analysis, String) {
-    let norm = &input.norm;
     let toks = tokens(&norm.text);
     let terms = crate::arabic::terms_of_tokens(&norm.text, &toks);
     (
-        analyze_normalized(pack, title, &input.original, norm, &toks),
+        analyze_normalized(pack, title, original, norm, &toks),
         terms,
     )
 }

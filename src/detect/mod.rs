@@ -14,8 +14,8 @@ mod pack;
 mod tests;
 
 pub use analyze::{
-    analysed_text, analyze, analyze_and_index, analyze_and_index_input, Analysis, AnalysisInput,
-    Explanation, Figures,
+    analysed_text, analyze, analyze_and_index, analyze_and_index_normalized, Analysis, Explanation,
+    Figures,
 };
 pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
