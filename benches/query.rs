@@ -138,7 +138,7 @@ fn queries(c: &mut Criterion) {
     let search = |q: &str| ItemFilter {
         search: Some(parse_search(q, &|w| rules.aliases(w)).expect("query")),
         all: true,
-        limit: 50,
+        limit: Some(50),
         ..Default::default()
     };
     let cases: Vec<(&str, ItemFilter)> = vec![
@@ -151,7 +151,7 @@ fn queries(c: &mut Criterion) {
                 countries: vec!["ML".into()],
                 events: vec!["attack".into()],
                 since: Some(1_514_764_800),
-                limit: 50,
+                limit: Some(50),
                 ..Default::default()
             },
         ),
@@ -160,7 +160,7 @@ fn queries(c: &mut Criterion) {
             ItemFilter {
                 all: true,
                 min_killed: Some(10),
-                limit: 50,
+                limit: Some(50),
                 ..Default::default()
             },
         ),
@@ -168,7 +168,7 @@ fn queries(c: &mut Criterion) {
             "listing: newest 50 of all",
             ItemFilter {
                 all: true,
-                limit: 50,
+                limit: Some(50),
                 ..Default::default()
             },
         ),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use sahel_watch::detect::{Entity, EntityKind, RulePack};
-use sahel_watch::store::{ItemRow, Store};
+use sahel_watch::store::{ItemFilter, Store};
 
 /// The columns of `--format csv`, in order; never reordered, only appended to.
 pub const CSV_COLUMNS: &str = "id,published,feed,url,title,relevant,score,events,countries,places,groups,killed,wounded,kidnapped,story,event_date,text_source";
@@ -25,9 +25,10 @@ fn date(ts: i64) -> String {
     rfc3339(ts).get(..10).unwrap_or_default().to_owned()
 }
 
-pub fn csv(out: &mut impl Write, rows: &[ItemRow]) -> std::io::Result<()> {
+/// Every item `filter` matches as CSV, a row at a time.
+pub fn csv(out: &mut impl Write, store: &Store, filter: &ItemFilter) -> anyhow::Result<()> {
     writeln!(out, "{CSV_COLUMNS}")?;
-    for r in rows {
+    store.query_each(filter, |r| -> anyhow::Result<()> {
         let (places, groups): (Vec<&String>, Vec<&String>) =
             r.entities.iter().partition(|id| !id.starts_with("g-"));
         let join = |v: Vec<&String>| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(";");
@@ -52,8 +53,8 @@ pub fn csv(out: &mut impl Write, rows: &[ItemRow]) -> std::io::Result<()> {
             r.event_at.map(date).unwrap_or_default(),
             r.text_source,
         )?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// The most specific place of an item with coordinates: a town, else a region, else a country.
@@ -67,17 +68,23 @@ fn located<'a>(rules: &'a RulePack, ids: &[String]) -> Option<&'a Entity> {
         })
 }
 
-/// A FeatureCollection with one point per item at its most specific place; returns the
-/// document and how many items had no place with coordinates.
-pub fn geojson(rules: &RulePack, rows: &[ItemRow]) -> (serde_json::Value, usize) {
-    let mut features = Vec::new();
+/// A FeatureCollection with one point per item at its most specific place, written a feature
+/// at a time; returns how many items had no place with coordinates.
+pub fn geojson(
+    out: &mut impl Write,
+    rules: &RulePack,
+    store: &Store,
+    filter: &ItemFilter,
+) -> anyhow::Result<usize> {
     let mut skipped = 0;
-    for r in rows {
+    let mut first = true;
+    write!(out, r#"{{"type":"FeatureCollection","features":["#)?;
+    store.query_each(filter, |r| -> anyhow::Result<()> {
         let Some(place) = located(rules, &r.entities) else {
             skipped += 1;
-            continue;
+            return Ok(());
         };
-        features.push(serde_json::json!({
+        let feature = serde_json::json!({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
             "properties": {
@@ -95,12 +102,15 @@ pub fn geojson(rules: &RulePack, rows: &[ItemRow]) -> (serde_json::Value, usize)
                 "kidnapped": r.kidnapped,
                 "story": r.story_id,
             }
-        }));
-    }
-    (
-        serde_json::json!({"type": "FeatureCollection", "features": features}),
-        skipped,
-    )
+        });
+        if !std::mem::take(&mut first) {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &feature)?;
+        Ok(())
+    })?;
+    writeln!(out, "]}}")?;
+    Ok(skipped)
 }
 
 /// ACLED's columns (a subset, in its order).
@@ -111,21 +121,23 @@ fn english(e: &Entity) -> &str {
 }
 
 /// One row per story of the matched items (items without a story are not events of their
-/// own: background, or not alert-worthy).
+/// own: background, or not alert-worthy). Items are read a row at a time; only the stories
+/// and their first event times are held.
 pub fn acled(
     out: &mut impl Write,
     rules: &RulePack,
     store: &Store,
-    rows: &[ItemRow],
+    filter: &ItemFilter,
 ) -> anyhow::Result<()> {
     let mut stories: BTreeMap<i64, i64> = BTreeMap::new();
-    for r in rows {
+    store.query_each(filter, |r| -> anyhow::Result<()> {
         if let Some(s) = r.story_id {
             let at = r.event_at.unwrap_or(r.published);
             let e = stories.entry(s).or_insert(at);
             *e = (*e).min(at);
         }
-    }
+        Ok(())
+    })?;
     writeln!(out, "{ACLED_COLUMNS}")?;
     for (id, event_at) in stories {
         let (story, articles) = store.story(id)?;

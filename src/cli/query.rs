@@ -47,9 +47,10 @@ pub struct Args {
     /// Include items judged not relevant.
     #[arg(long)]
     all: bool,
-    /// At most this many items, newest first.
-    #[arg(long, default_value_t = 50)]
-    limit: usize,
+    /// At most this many items, newest first. Exports (json, csv, geojson, acled) give every
+    /// match without it; the table shows the first TABLE_PAGE and says how many more there are.
+    #[arg(long)]
+    limit: Option<usize>,
     /// Output: table; json (one object a line); csv; geojson (a FeatureCollection of the
     /// items' places); acled (an ACLED-like CSV, one row per story).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -140,46 +141,67 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         filter.search = Some(search);
     }
     let store = Store::open(&config.data_dir)?;
-    let rows = store.query(&filter)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Geojson => {
-            let (doc, skipped) = export::geojson(rules, &rows);
-            writeln!(out, "{doc}")?;
+            let skipped = export::geojson(&mut out, rules, &store, &filter)?;
             if skipped > 0 {
                 eprintln!("{skipped} items name no place with coordinates and are not in the map");
             }
         }
-        Format::Acled => export::acled(&mut out, rules, &store, &rows)?,
-        Format::Json => {
-            for r in &rows {
-                writeln!(out, "{}", serde_json::to_string(&json_row(r))?)?;
-            }
-        }
-        Format::Csv => export::csv(&mut out, &rows)?,
-        Format::Table => {
-            for r in &rows {
-                let title: String = r.title.chars().take(80).collect();
-                writeln!(
-                    out,
-                    "{:>6}  {}  {:<24} {:<8} {:<18} {}",
-                    r.id,
-                    &rfc3339(r.published)[..16.min(rfc3339(r.published).len())],
-                    r.events.join(","),
-                    r.countries.join(","),
-                    r.feed.chars().take(18).collect::<String>(),
-                    title
-                )?;
-                if let Some(sn) = &r.snippet {
-                    writeln!(out, "        {sn}")?;
-                }
-            }
-            if rows.is_empty() {
-                eprintln!("no items match");
-            }
-        }
+        Format::Acled => export::acled(&mut out, rules, &store, &filter)?,
+        Format::Json => store.query_each(&filter, |r| -> anyhow::Result<()> {
+            writeln!(out, "{}", serde_json::to_string(&json_row(&r))?)?;
+            Ok(())
+        })?,
+        Format::Csv => export::csv(&mut out, &store, &filter)?,
+        Format::Table => table(&mut out, &store, filter)?,
     }
+    out.flush()?;
     Ok(Exit::Ok)
+}
+
+/// The items the table shows when `--limit` is not given.
+pub const TABLE_PAGE: usize = 50;
+
+/// The newest matches as a table, a page of them unless `--limit` says otherwise, and how many
+/// more there are.
+fn table(out: &mut impl Write, store: &Store, mut filter: ItemFilter) -> anyhow::Result<()> {
+    let page = filter.limit.unwrap_or(TABLE_PAGE);
+    filter.limit = None;
+    let (mut shown, mut more) = (0usize, 0usize);
+    store.query_each(&filter, |r| -> anyhow::Result<()> {
+        if shown == page {
+            more += 1;
+            return Ok(());
+        }
+        shown += 1;
+        let title: String = r.title.chars().take(80).collect();
+        let published = rfc3339(r.published);
+        writeln!(
+            out,
+            "{:>6}  {}  {:<24} {:<8} {:<18} {}",
+            r.id,
+            &published[..16.min(published.len())],
+            r.events.join(","),
+            r.countries.join(","),
+            r.feed.chars().take(18).collect::<String>(),
+            title
+        )?;
+        if let Some(sn) = &r.snippet {
+            writeln!(out, "        {sn}")?;
+        }
+        Ok(())
+    })?;
+    if shown == 0 {
+        eprintln!("no items match");
+    } else if more > 0 {
+        eprintln!(
+            "{shown} shown, {more} more match: --limit {} shows them all, --format json or csv exports them",
+            shown + more
+        );
+    }
+    Ok(())
 }
 
 fn json_row(r: &ItemRow) -> serde_json::Value {

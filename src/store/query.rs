@@ -32,7 +32,8 @@ pub struct ItemFilter {
     pub story: Option<i64>,
     /// Include items judged not relevant.
     pub all: bool,
-    pub limit: usize,
+    /// At most this many items; `None`: every match.
+    pub limit: Option<usize>,
 }
 
 /// An item as listed by `query`.
@@ -184,8 +185,23 @@ fn placeholders(n: usize) -> String {
 }
 
 impl Store {
-    /// Lists items matching `f`, newest first. Every value is a bound parameter.
+    /// Lists items matching `f`, newest first.
     pub fn query(&self, f: &ItemFilter) -> Result<Vec<ItemRow>, StoreError> {
+        let mut out = Vec::new();
+        self.query_each(f, |row| {
+            out.push(row);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `each` with every item matching `f`, newest first, one row at a time: an export of
+    /// the whole archive holds one row in memory. Every value is a bound parameter.
+    pub fn query_each<E: From<StoreError>>(
+        &self,
+        f: &ItemFilter,
+        mut each: impl FnMut(ItemRow) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut sql = format!(
             "SELECT {ROW_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE 1 = 1"
         );
@@ -269,38 +285,44 @@ impl Store {
         }
         sql.push_str(" ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC");
         // Phrases are checked on the text after the index: the limit applies after that.
-        if !phrases {
+        if let (false, Some(limit)) = (phrases, f.limit) {
             sql.push_str(" LIMIT ?");
-            args.push((f.limit.max(1) as i64).into());
+            args.push((limit.max(1) as i64).into());
         }
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st
-            .query_map(params_from_iter(args), item_row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut out = Vec::with_capacity(rows.len().min(f.limit));
-        let Some(search) = &f.search else {
-            return rows.into_iter().map(finish).collect();
+        let limit = f.limit.map_or(usize::MAX, |l| l.max(1));
+        let mut st = self.conn.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = st.query(params_from_iter(args)).map_err(StoreError::from)?;
+        let mut text = match &f.search {
+            Some(_) => Some(
+                self.conn
+                    .prepare_cached("SELECT title, text FROM items WHERE id = ?1")
+                    .map_err(StoreError::from)?,
+            ),
+            None => None,
         };
-        let mut text = self
-            .conn
-            .prepare_cached("SELECT title, text FROM items WHERE id = ?1")?;
-        for raw in rows {
-            if out.len() >= f.limit.max(1) {
+        let mut given = 0;
+        while given < limit {
+            let Some(r) = rows.next().map_err(StoreError::from)? else {
                 break;
+            };
+            let mut row = finish(item_row(r).map_err(StoreError::from)?)?;
+            if let (Some(search), Some(text)) = (&f.search, text.as_mut()) {
+                let body = text
+                    .query_row([row.id], |r| {
+                        let title: String = r.get(0)?;
+                        let StoredBody(text) = r.get(1)?;
+                        Ok(format!("{title}\n{text}"))
+                    })
+                    .map_err(StoreError::from)?;
+                if phrases && !phrases_hold(search, &body) {
+                    continue;
+                }
+                row.snippet = snippet(search, &body, SNIPPET_CHARS);
             }
-            let mut row = finish(raw)?;
-            let body = text.query_row([row.id], |r| {
-                let title: String = r.get(0)?;
-                let StoredBody(text) = r.get(1)?;
-                Ok(format!("{title}\n{text}"))
-            })?;
-            if phrases && !phrases_hold(search, &body) {
-                continue;
-            }
-            row.snippet = snippet(search, &body, SNIPPET_CHARS);
-            out.push(row);
+            each(row)?;
+            given += 1;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// One item with its analysis.

@@ -229,3 +229,55 @@ fn filters_exports_and_stats() {
         .sum();
     assert!(ng_stories >= 1 && ng_reports > ng_stories, "{rows:?}");
 }
+
+/// Sixty attacks, each in its own week with its own toll: sixty stories, more than a page.
+fn sixty_attacks() -> Vec<Article> {
+    let towns = ["موبتي", "غاو", "تمبكتو", "كيدال"];
+    (0..60)
+        .map(|i| {
+            let day = chrono::NaiveDate::from_ymd_opt(2018, 1, 1).unwrap()
+                + chrono::Duration::days(i64::from(i) * 9);
+            let town = towns[i as usize % towns.len()];
+            Article {
+                id: format!("w-{i}"),
+                title: format!("مقتل {} مدنيين في هجوم مسلح قرب {town} في مالي", i + 3),
+                text: format!(
+                    "قتل مسلحون {} مدنيين في هجوم على قرية قرب مدينة {town} في مالي، وفق مصادر محلية.",
+                    i + 3
+                ),
+                published: format!("{day}T10:00:00Z"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn exports_are_whole_beyond_a_page() {
+    let (_s, env) = env_with(&sixty_attacks());
+    let run = |args: &[&str]| {
+        let out = env.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr(&out),
+        )
+    };
+    let since = ["--since", "36500d"];
+    let json = run(&[&["query", "--format", "json"][..], &since].concat()).0;
+    assert_eq!(json.lines().count(), 60);
+    let csv = run(&[&["query", "--format", "csv"][..], &since].concat()).0;
+    assert_eq!(csv.lines().count(), 61, "a header and sixty rows");
+    let geo = run(&[&["query", "--format", "geojson"][..], &since].concat()).0;
+    let doc: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    assert_eq!(doc["features"].as_array().unwrap().len(), 60);
+    let acled = run(&[&["query", "--format", "acled"][..], &since].concat()).0;
+    assert_eq!(acled.lines().count(), 61, "a header and a row per story");
+    // --limit still bounds an export.
+    let some = run(&[&["query", "--format", "json", "--limit", "7"][..], &since].concat()).0;
+    assert_eq!(some.lines().count(), 7);
+    // The table shows a page and says what it left out.
+    let (table, note) = run(&[&["query"][..], &since].concat());
+    assert_eq!(table.lines().count(), 50);
+    assert!(note.contains("10 more match"), "{note}");
+    assert!(note.contains("--limit 60"), "{note}");
+}
