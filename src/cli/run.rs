@@ -40,7 +40,12 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 r.alerts_deferred
             );
             for (url, e) in &r.failed {
-                eprintln!("  failed: {url}: {e}");
+                // A feed's recorded error names its URL already.
+                if e.starts_with(url.as_str()) {
+                    eprintln!("  failed: {e}");
+                } else {
+                    eprintln!("  failed: {url}: {e}");
+                }
             }
             Ok(if r.failed.is_empty() && r.alerts_failed == 0 {
                 Exit::Ok

@@ -67,8 +67,33 @@ pub enum FetchError {
     /// address, and the feed it came from is not served from one.
     #[error("{0}: a loopback, private or link-local address is not followed for a public feed")]
     PrivateAddress(String),
-    #[error("request failed: {0}")]
+    /// The request failed below HTTP. Shown by its cause, found under the client's own words:
+    /// «dns error: failed to lookup address information», «tcp connect error: Connection
+    /// refused», «invalid peer certificate: …».
+    #[error("request failed: {}", cause_of(.0))]
     Http(#[source] reqwest::Error),
+}
+
+/// What went wrong under a request that failed: the messages of the error's causes, without
+/// the client's generic ones («error sending request for url», «client error (Connect)») and
+/// each said once.
+pub fn cause_of(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = std::error::Error::source(e);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        let generic =
+            text.starts_with("client error (") || text.starts_with("error sending request");
+        if !generic && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = cause.source();
+    }
+    if parts.is_empty() {
+        // No cause beneath: the client's message is all there is.
+        return e.to_string();
+    }
+    parts.join(": ")
 }
 
 impl FetchError {
@@ -99,7 +124,19 @@ impl FetchError {
             | FetchError::BadRedirect(_)
             | FetchError::BrokenRedirect => "redirect",
             FetchError::PrivateAddress(_) => "private_address",
-            FetchError::Http(e) if e.is_connect() => "connect",
+            FetchError::Http(e) if e.is_connect() => {
+                let cause = cause_of(e);
+                if cause.starts_with("dns error") {
+                    "dns"
+                } else if cause.contains("certificate")
+                    || cause.contains("tls")
+                    || cause.contains("TLS")
+                {
+                    "tls"
+                } else {
+                    "connect"
+                }
+            }
             FetchError::Http(_) => "http",
         }
     }

@@ -177,3 +177,43 @@ fn a_feed_that_made_the_parser_panic_fails_alone() {
     assert_eq!(failed["status"], "failing", "{failed}");
     assert!(!failed["last_error"].as_str().unwrap_or_default().is_empty());
 }
+
+/// A feed nobody answers names why, in `feeds` and at exit: a closed port is «connection
+/// refused», a name that cannot be resolved a «dns error». The name has a 64-byte label, which
+/// the resolver refuses before asking any server: the test sends nothing off this machine.
+#[test]
+fn unreachable_feeds_name_their_cause() {
+    let closed = crate::support::free_port();
+    let unresolvable = format!("http://{}.invalid/feed.xml", "a".repeat(64));
+    let refused = format!("http://127.0.0.1:{closed}/feed.xml");
+    let env = Env::new();
+    env.write_config(&format!(
+        "[[feeds]]\nurl = {refused:?}\n[[feeds]]\nurl = {unresolvable:?}\n"
+    ));
+    let out = env.run(&["run", "--once"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stderr(&out);
+    let feeds = env.feeds();
+    let error_of = |url: &str| -> String {
+        feeds
+            .iter()
+            .find(|f| f["url"] == url)
+            .and_then(|f| f["last_error"].as_str())
+            .unwrap_or_else(|| panic!("no error recorded for {url}: {feeds:?}"))
+            .to_owned()
+    };
+    let e = error_of(&refused);
+    assert!(e.to_lowercase().contains("connection refused"), "{e}");
+    let e = error_of(&unresolvable);
+    assert!(e.contains("dns error"), "{e}");
+    assert!(e.contains("failed to lookup address"), "{e}");
+    assert!(said.to_lowercase().contains("connection refused"), "{said}");
+    assert!(said.contains("dns error"), "{said}");
+    // Each cause once, and the URL once per line.
+    for line in said
+        .lines()
+        .filter(|l| l.trim_start().starts_with("failed:"))
+    {
+        assert_eq!(line.matches("://").count(), 1, "{line}");
+    }
+}
