@@ -3,6 +3,7 @@
 
 mod alerts;
 mod backtest;
+mod backup;
 mod check_config;
 mod classify;
 mod eval;
@@ -79,6 +80,8 @@ enum Command {
     Backtest(backtest::Args),
     /// Apply database migrations and exit.
     Migrate(migrate::Args),
+    /// Write a consistent copy of the database (also while the daemon runs).
+    Backup(backup::Args),
     /// Validate the configuration and print it (secrets redacted).
     CheckConfig(check_config::Args),
     /// Send one sample alert through the configured SMTP server (or the maildir) to check a setup.
@@ -156,6 +159,7 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules::run(a),
         Command::Backtest(a) => backtest::run(&globals, a),
         Command::Migrate(a) => migrate::run(&globals, a),
+        Command::Backup(a) => backup::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
         Command::SendTestAlert(a) => send_test_alert::run(&globals, a),
         Command::Completions { shell } => {

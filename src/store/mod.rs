@@ -2,6 +2,7 @@
 //! daemon), any number of readers (the CLI while the daemon runs).
 
 mod analysis;
+mod backup;
 mod feeds;
 mod items;
 mod migrate;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use analysis::stored_analysis;
+pub use backup::{BackupError, BackupReport};
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{FeedIngest, IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;

@@ -18,3 +18,4 @@ mod signals;
 mod smtp;
 mod stories;
 mod systemd;
+mod upkeep;
