@@ -11,6 +11,7 @@ mod export;
 mod extract;
 mod feeds;
 mod migrate;
+mod prune;
 pub mod query;
 mod report;
 mod rules;
@@ -82,6 +83,8 @@ enum Command {
     Migrate(migrate::Args),
     /// Write a consistent copy of the database (also while the daemon runs).
     Backup(backup::Args),
+    /// Apply [retention] now (the daemon does it daily): empty old irrelevant texts, reclaim space.
+    Prune(prune::Args),
     /// Validate the configuration and print it (secrets redacted).
     CheckConfig(check_config::Args),
     /// Send one sample alert through the configured SMTP server (or the maildir) to check a setup.
@@ -160,6 +163,7 @@ pub fn main() -> ExitCode {
         Command::Backtest(a) => backtest::run(&globals, a),
         Command::Migrate(a) => migrate::run(&globals, a),
         Command::Backup(a) => backup::run(&globals, a),
+        Command::Prune(a) => prune::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
         Command::SendTestAlert(a) => send_test_alert::run(&globals, a),
         Command::Completions { shell } => {

@@ -11,11 +11,17 @@ pub struct Args {
     /// One JSON object per line.
     #[arg(long)]
     json: bool,
+    /// Report the archive's size instead: rows, tables and indexes, file and free space.
+    #[arg(long)]
+    storage: bool,
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
     let store = Store::open(&config.data_dir)?;
+    if a.storage {
+        return storage(&store, a.json);
+    }
     let since = super::query::parse_time(&a.since, now())?;
     let stories = store.stories(Some(since), usize::MAX >> 1)?;
     let stories: Vec<_> = stories
@@ -47,6 +53,32 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     }
     if rows.is_empty() {
         eprintln!("no stories since {}", a.since);
+    }
+    Ok(Exit::Ok)
+}
+
+fn storage(store: &Store, json: bool) -> anyhow::Result<Exit> {
+    let r = store.storage()?;
+    if json {
+        println!("{}", serde_json::to_string(&r)?);
+        return Ok(Exit::Ok);
+    }
+    let mb = |b: i64| b as f64 / 1_048_576.0;
+    println!(
+        "{}: {:.1} MB ({:.1} MB free inside)",
+        store.path().display(),
+        mb(r.file_bytes),
+        mb(r.free_bytes)
+    );
+    println!(
+        "items {} ({} relevant, {} with their text let go by retention), stories {}, alerts {}",
+        r.items, r.items_relevant, r.items_pruned, r.stories, r.outbox
+    );
+    if r.items > 0 {
+        println!("{} bytes an item", r.file_bytes / r.items);
+    }
+    for (name, bytes) in &r.objects {
+        println!("  {name:<32} {:>9.1} MB", mb(*bytes));
     }
     Ok(Exit::Ok)
 }

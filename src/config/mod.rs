@@ -67,6 +67,21 @@ pub enum ConfigError {
     },
 }
 
+/// What the archive lets go of (`[retention]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    /// Texts of items never judged relevant go this long after their fetch; `None`: kept.
+    pub irrelevant_text: Option<Duration>,
+}
+
+impl Retention {
+    /// Items fetched before this time are due (`None`: nothing is).
+    pub fn text_cutoff(&self, now: i64) -> Option<i64> {
+        self.irrelevant_text
+            .map(|d| now.saturating_sub(d.as_secs().min(i64::MAX as u64) as i64))
+    }
+}
+
 /// One feed to poll.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedConfig {
@@ -107,6 +122,7 @@ pub struct Config {
     pub rules: Arc<RulePack>,
     pub templates: Arc<crate::alert::Templates>,
     pub stories: crate::dedup::StoryPolicy,
+    pub retention: Retention,
     /// Position in `feeds` by URL: a refresh looks its feed up among thousands.
     feed_index: std::collections::HashMap<String, usize>,
 }

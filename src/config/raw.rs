@@ -43,6 +43,26 @@ struct RawConfig {
     templates: Option<RawTemplates>,
     #[serde(default)]
     stories: RawStories,
+    #[serde(default)]
+    retention: RawRetention,
+}
+
+/// What the archive lets go of, and when (migration 0008 says why).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawRetention {
+    /// Items never judged relevant lose their text and index entries this many days after
+    /// they were fetched (their identity stays: nothing is fetched or alerted twice); 0 keeps
+    /// every text.
+    irrelevant_text_days: u32,
+}
+
+impl Default for RawRetention {
+    fn default() -> Self {
+        RawRetention {
+            irrelevant_text_days: 30,
+        }
+    }
 }
 
 /// How items of several outlets become one story, and when a story gets an update alert.
@@ -543,9 +563,15 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         ));
     }
 
+    let retention = super::Retention {
+        irrelevant_text: (raw.retention.irrelevant_text_days > 0)
+            .then(|| Duration::from_secs(u64::from(raw.retention.irrelevant_text_days) * 86_400)),
+    };
+
     Ok(Config {
         source: origin.to_owned(),
         stories,
+        retention,
         templates: Arc::new(templates),
         data_dir: Path::new(raw.data_dir.get_ref()).to_owned(),
         smtp,

@@ -8,6 +8,7 @@ mod mailer;
 mod metrics;
 mod notify;
 mod refresh;
+mod retention;
 mod scheduler;
 mod signals;
 

@@ -272,7 +272,14 @@ async fn mailer_loop(
     mut current: watch::Receiver<Option<Arc<Context>>>,
 ) {
     let mut last_health_check: Option<std::time::Instant> = None;
+    let mut next_prune = std::time::Instant::now() + super::retention::FIRST_PRUNE_AFTER;
     loop {
+        if std::time::Instant::now() >= next_prune {
+            next_prune = std::time::Instant::now() + super::retention::PRUNE_EVERY;
+            if let Err(e) = super::retention::prune(&ctx).await {
+                error!(error = %e, "retention prune failed");
+            }
+        }
         if last_health_check.is_none_or(|t| t.elapsed() >= HEALTH_CHECK_EVERY) {
             last_health_check = Some(std::time::Instant::now());
             if let Err(e) = check_feed_health(&ctx).await {

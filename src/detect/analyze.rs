@@ -58,6 +58,8 @@ pub struct Analysis {
     /// A claim of responsibility is reported.
     #[serde(default)]
     pub claimed: bool,
+    /// Absent from items whose text retention let go (the spans pointed into it).
+    #[serde(default)]
     pub explanation: Vec<Explanation>,
 }
 

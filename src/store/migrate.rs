@@ -36,6 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_compact_archive.sql",
         include_str!("../../migrations/0007_compact_archive.sql"),
     ),
+    (
+        "0008_retention.sql",
+        include_str!("../../migrations/0008_retention.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

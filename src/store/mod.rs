@@ -9,6 +9,7 @@ mod migrate;
 mod notices;
 mod outbox;
 mod query;
+mod retention;
 mod stories;
 mod text;
 
@@ -25,6 +26,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
 pub use outbox::{AlertRow, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
+pub use retention::{PruneReport, StorageReport, PRUNE_BATCH};
 pub use stories::{StoryArticle, StoryRow};
 pub use text::PackedText;
 
@@ -113,6 +115,9 @@ impl Store {
             let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
         }
         conn.busy_timeout(Duration::from_secs(10))?;
+        // A new database gives pages freed by retention back to the file system
+        // (`Store::reclaim`); on an existing one this does nothing until a VACUUM.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
         set_wal(&conn)?;
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
