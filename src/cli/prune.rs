@@ -7,6 +7,11 @@ pub struct Args {
     /// Say what would be removed, and remove nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Then rewrite the database compactly (VACUUM): the pages pruned rows left half empty
+    /// are given back too. Takes as long as copying the file and as much room again; run it
+    /// with the daemon stopped, or expect its writes to wait.
+    #[arg(long)]
+    vacuum: bool,
 }
 
 /// Applies `[retention]` now (the daemon does it daily) and gives the space back.
@@ -27,7 +32,10 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         );
         return Ok(Exit::Ok);
     }
-    let r = store.prune(cutoff, t)?;
+    let mut r = store.prune(cutoff, t)?;
+    if a.vacuum {
+        r.pages_freed += store.compact()?;
+    }
     println!(
         "emptied the text and index entries of {} items never judged relevant, fetched before {before} ({} bytes of text); {} pages given back",
         r.items, r.text_bytes, r.pages_freed
