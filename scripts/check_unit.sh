@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Checks the systemd unit: `systemd-analyze verify` and the offline security exposure (must be
-# at most 1.5). The unit is checked as shipped, with ExecStart pointed at the built binary so
-# that verify can find it. Prints both outputs (CI shows them). Usage: scripts/check_unit.sh BIN
+# Checks a systemd unit: `systemd-analyze verify` and the offline security exposure (must be
+# at most 1.5). The unit (deploy/sahel-watch.service unless UNIT is given, e.g. the one the
+# Debian package installed) is checked with ExecStart pointed at BIN so that verify can find
+# it. Prints both outputs (CI shows them). Usage: scripts/check_unit.sh BIN [UNIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-target/debug/sahel-watch}")
@@ -10,11 +11,12 @@ if ! command -v systemd-analyze >/dev/null; then
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-sed "s#/usr/local/bin/sahel-watch#$bin#" deploy/sahel-watch.service > "$dir/sahel-watch.service"
-echo "--- systemd-analyze verify deploy/sahel-watch.service"
+unit=${2:-deploy/sahel-watch.service}
+sed -e "s#/usr/local/bin/sahel-watch#$bin#" -e "s#/usr/bin/sahel-watch#$bin#" "$unit" > "$dir/sahel-watch.service"
+echo "--- systemd-analyze verify $unit"
 systemd-analyze verify "$dir/sahel-watch.service"
 echo "verify: clean"
-echo "--- systemd-analyze security --offline=yes deploy/sahel-watch.service"
+echo "--- systemd-analyze security --offline=yes $unit"
 out=$(systemd-analyze security --offline=yes "$dir/sahel-watch.service" 2>&1)
 echo "$out" | grep -E "✗" || true
 exposure=$(echo "$out" | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')

@@ -4,7 +4,8 @@
 # target/; promtool, systemd-analyze, chromium and the Noto fonts come from Debian), then checks
 # formatting, lints and the systemd unit, runs every test, the crash test with a small count
 # (scripts/crash_test.py; the full run is `--kills 50`), and each fuzz target for a few seconds
-# (scripts/fuzz.sh; installs cargo-fuzz).
+# (scripts/fuzz.sh; installs cargo-fuzz), and the Debian package built, installed, checked and
+# removed (scripts/check_deb.sh; installs cargo-deb; needs root on Debian, as CI is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,3 +60,9 @@ cargo build --quiet --bin sahel-watch
 "$venv/bin/python" scripts/crash_test.py --kills "${SAHEL_WATCH_CRASH_KILLS:-6}"
 echo "==> fuzz targets, a short bounded run each (scripts/fuzz.sh 300 for a real one)"
 scripts/fuzz.sh "${SAHEL_WATCH_FUZZ_SECONDS:-15}"
+echo "==> Debian package: build, dpkg -i, verify the installed unit, check-config, remove, purge"
+if command -v dpkg >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    scripts/check_deb.sh
+else
+    echo "skipped: scripts/check_deb.sh needs root on a Debian machine" >&2
+fi
