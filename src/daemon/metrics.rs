@@ -77,6 +77,8 @@ pub struct Metrics {
     /// Article pages that failed, by kind (robots, http_status, timeout, too_large, …).
     pub pages_failed: Mutex<BTreeMap<&'static str, u64>>,
     pub page_seconds: Histogram,
+    /// Items whose text retention let go (`[retention]`).
+    pub items_pruned: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -97,6 +99,7 @@ impl Default for Metrics {
             pages_skipped: AtomicU64::new(0),
             pages_failed: Mutex::new(BTreeMap::new()),
             page_seconds: Histogram::new(&[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
+            items_pruned: AtomicU64::new(0),
         }
     }
 }
@@ -119,8 +122,14 @@ impl Metrics {
         count(&self.fetch_errors, kind);
     }
 
-    /// The Prometheus text exposition.
-    pub fn render(&self, outbox_depth: i64, feeds: i64, failing: i64) -> String {
+    /// The Prometheus text exposition; `database_bytes` is the database file with its WAL.
+    pub fn render(
+        &self,
+        outbox_depth: i64,
+        feeds: i64,
+        failing: i64,
+        database_bytes: u64,
+    ) -> String {
         let mut out = String::with_capacity(2048);
         let mut counter = |name: &str, help: &str, v: u64| {
             let _ = writeln!(
@@ -168,6 +177,11 @@ impl Metrics {
             "New items analysed on their summary without a page request.",
             self.pages_skipped.load(Relaxed),
         );
+        counter(
+            "sahel_watch_items_pruned_total",
+            "Items whose text and index entries retention let go.",
+            self.items_pruned.load(Relaxed),
+        );
         for (name, help, counts) in [
             (
                 "sahel_watch_fetch_errors_total",
@@ -196,6 +210,11 @@ impl Metrics {
                 "sahel_watch_feeds_failing",
                 "Active feeds whose last poll failed.",
                 failing,
+            ),
+            (
+                "sahel_watch_database_bytes",
+                "Size of the database file with its write-ahead log.",
+                database_bytes.min(i64::MAX as u64) as i64,
             ),
         ] {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
@@ -264,7 +283,8 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
                         Ok((outbox, (feeds, failing))) => (
                             "200 OK",
                             "text/plain; version=0.0.4",
-                            ctx.metrics.render(outbox, feeds, failing),
+                            ctx.metrics
+                                .render(outbox, feeds, failing, database_bytes(&ctx)),
                         ),
                         Err(e) => ("503 Service Unavailable", "text/plain", format!("{e}\n")),
                     }
@@ -283,4 +303,15 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
             let _ = sock.shutdown().await;
         });
     }
+}
+
+/// The database file and its write-ahead log, in bytes (0 for what cannot be read).
+fn database_bytes(ctx: &Context) -> u64 {
+    let db = ctx.config.data_dir.join("sahel-watch.db");
+    let wal = ctx.config.data_dir.join("sahel-watch.db-wal");
+    [db, wal]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
 }

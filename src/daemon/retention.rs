@@ -23,6 +23,9 @@ pub async fn prune(ctx: &Context) -> Result<PruneReport, DaemonError> {
             .await?;
         total.items += r.items;
         total.text_bytes += r.text_bytes;
+        ctx.metrics
+            .items_pruned
+            .fetch_add(r.items as u64, std::sync::atomic::Ordering::Relaxed);
         if r.items < PRUNE_BATCH {
             break;
         }

@@ -217,9 +217,17 @@ fn metrics_and_health_are_served() {
         "sahel_watch_outbox_depth",
         "sahel_watch_fetch_seconds_bucket",
         "sahel_watch_analysis_seconds_count",
+        "sahel_watch_items_pruned_total 0",
     ] {
         assert!(body.contains(name), "{name} missing");
     }
+    // The database it wrote is on disk: its size is a positive number of bytes.
+    let db_bytes: u64 = body
+        .lines()
+        .find_map(|l| l.strip_prefix("sahel_watch_database_bytes "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("sahel_watch_database_bytes missing\n{body}"));
+    assert!(db_bytes > 4096, "{db_bytes}");
     let samples = check_exposition(body).unwrap_or_else(|e| panic!("{e}\n{body}"));
     assert!(samples > 20);
     // Debian's promtool, where scripts/test.sh installed it.
