@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long)]
     all: bool,
     /// At most this many items, newest first. Exports (json, csv, geojson, acled) give every
-    /// match without it; the table shows the first TABLE_PAGE and says how many more there are.
+    /// match without it; the table shows a page of the newest and says how many more match.
     #[arg(long)]
     limit: Option<usize>,
     /// Output: table; json (one object a line); csv; geojson (a FeatureCollection of the

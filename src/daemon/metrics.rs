@@ -277,14 +277,15 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
             let (status, ctype, body) = match path {
                 "/metrics" => {
                     let counts = ctx
-                        .with_reader(|s| Ok((s.pending_alerts()?, s.feed_counts()?)))
+                        .with_reader(|s| {
+                            Ok((s.pending_alerts()?, s.feed_counts()?, s.disk_bytes()))
+                        })
                         .await;
                     match counts {
-                        Ok((outbox, (feeds, failing))) => (
+                        Ok((outbox, (feeds, failing), bytes)) => (
                             "200 OK",
                             "text/plain; version=0.0.4",
-                            ctx.metrics
-                                .render(outbox, feeds, failing, database_bytes(&ctx)),
+                            ctx.metrics.render(outbox, feeds, failing, bytes),
                         ),
                         Err(e) => ("503 Service Unavailable", "text/plain", format!("{e}\n")),
                     }
@@ -303,15 +304,4 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
             let _ = sock.shutdown().await;
         });
     }
-}
-
-/// The database file and its write-ahead log, in bytes (0 for what cannot be read).
-fn database_bytes(ctx: &Context) -> u64 {
-    let db = ctx.config.data_dir.join("sahel-watch.db");
-    let wal = ctx.config.data_dir.join("sahel-watch.db-wal");
-    [db, wal]
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum()
 }

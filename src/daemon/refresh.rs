@@ -399,7 +399,6 @@ fn prepare(
     e.text = text;
     let (analysis, fts_terms) =
         analyze_and_index_normalized(&config.rules, &e.title, &original, &norm);
-    drop((original, norm));
     metrics.analysis_seconds.observe(started.elapsed());
     let now = crate::store::now();
     let alert_to = recipients_for(&config.recipients, &analysis, now);

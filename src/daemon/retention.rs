@@ -21,8 +21,7 @@ pub async fn prune(ctx: &Context) -> Result<PruneReport, DaemonError> {
         let r = ctx
             .with_store(move |s| s.prune_batch(cutoff, now()))
             .await?;
-        total.items += r.items;
-        total.text_bytes += r.text_bytes;
+        total.add(&r);
         ctx.metrics
             .items_pruned
             .fetch_add(r.items as u64, std::sync::atomic::Ordering::Relaxed);

@@ -49,14 +49,12 @@ impl Store {
         let partial = partial_path(dest);
         let _ = std::fs::remove_file(&partial);
         let written = copy_into(&self.conn, &partial).and_then(|pages| {
-            let file = std::fs::File::open(&partial).map_err(|source| BackupError::Io {
+            let io = |source| BackupError::Io {
                 path: partial.clone(),
                 source,
-            })?;
-            file.sync_all().map_err(|source| BackupError::Io {
-                path: partial.clone(),
-                source,
-            })?;
+            };
+            let file = std::fs::File::open(&partial).map_err(io)?;
+            file.sync_all().map_err(io)?;
             Ok((pages, file.metadata().map(|m| m.len()).unwrap_or(0)))
         });
         let (pages, bytes) = match written {

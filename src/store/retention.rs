@@ -19,6 +19,21 @@ pub struct PruneReport {
     pub pages_freed: i64,
 }
 
+impl PruneReport {
+    /// Adds a batch's figures to a running total.
+    pub fn add(&mut self, batch: &PruneReport) {
+        self.items += batch.items;
+        self.text_bytes += batch.text_bytes;
+        self.pages_freed += batch.pages_freed;
+    }
+}
+
+/// The items a prune lets go of: never judged relevant, text still there, fetched before
+/// `?1`, in no story, never alerted.
+const PRUNABLE: &str = "FROM items INDEXED BY items_prunable
+     WHERE relevant = 0 AND text_pruned_at IS NULL AND fetched_at < ?1
+       AND story_id IS NULL AND alerted = 0";
+
 /// Rows, index and file size.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct StorageReport {
@@ -41,12 +56,7 @@ impl Store {
     pub fn prune_batch(&mut self, cutoff: i64, now: i64) -> Result<PruneReport, StoreError> {
         let tx = self.conn.transaction()?;
         let ids: Vec<(i64, i64)> = tx
-            .prepare_cached(
-                "SELECT id, length(text) FROM items INDEXED BY items_prunable
-                 WHERE relevant = 0 AND text_pruned_at IS NULL AND fetched_at < ?1
-                   AND story_id IS NULL AND alerted = 0
-                 LIMIT ?2",
-            )?
+            .prepare_cached(&format!("SELECT id, length(text) {PRUNABLE} LIMIT ?2"))?
             .query_map(params![cutoff, PRUNE_BATCH as i64], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?
@@ -74,8 +84,7 @@ impl Store {
         let mut total = PruneReport::default();
         loop {
             let r = self.prune_batch(cutoff, now)?;
-            total.items += r.items;
-            total.text_bytes += r.text_bytes;
+            total.add(&r);
             if r.items < PRUNE_BATCH {
                 break;
             }
@@ -87,9 +96,7 @@ impl Store {
     /// What [`prune_batch`](Self::prune_batch) would remove, all batches together.
     pub fn prunable(&self, cutoff: i64) -> Result<PruneReport, StoreError> {
         let (items, bytes): (i64, i64) = self.conn.query_row(
-            "SELECT count(*), coalesce(sum(length(text)), 0) FROM items INDEXED BY items_prunable
-             WHERE relevant = 0 AND text_pruned_at IS NULL AND fetched_at < ?1
-               AND story_id IS NULL AND alerted = 0",
+            &format!("SELECT count(*), coalesce(sum(length(text)), 0) {PRUNABLE}"),
             [cutoff],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -127,6 +134,17 @@ impl Store {
         let before = self.page_count()?;
         self.conn.execute_batch("VACUUM")?;
         Ok(before - self.page_count()?)
+    }
+
+    /// The database file and its write-ahead log on disk, in bytes (0 for what cannot be read).
+    pub fn disk_bytes(&self) -> u64 {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        [self.path.as_os_str(), wal.as_os_str()]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
     }
 
     fn page_count(&self) -> Result<i64, StoreError> {
