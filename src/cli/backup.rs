@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use sahel_watch::store::Store;
+use sahel_watch::store::{now, Store};
 
 use super::{Exit, Globals};
 
@@ -19,14 +19,18 @@ pub struct Args {
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
     let store = Store::open(&config.data_dir)?;
-    let started = std::time::Instant::now();
     let report = store.backup_to(&a.file, a.force)?;
     println!(
         "{}: {} pages, {} bytes, integrity ok, in {:.1} s",
         report.path.display(),
         report.pages,
         report.bytes,
-        started.elapsed().as_secs_f64()
+        report.seconds
     );
+    // The copy is whole whether or not its record is written: a failure here is a warning.
+    if let Err(e) = store.record_backup(&report, now()) {
+        let e = super::error_chain(&e.into());
+        eprintln!("sahel-watch: warning: the backup is whole, but is not on record: {e}");
+    }
     Ok(Exit::Ok)
 }

@@ -195,7 +195,7 @@ pub fn main() -> ExitCode {
 
 /// The error and its causes, each said once: a library error that already quotes its cause
 /// in its message («cannot read x: No such file…») is not followed by that cause again.
-fn error_chain(e: &anyhow::Error) -> String {
+pub(crate) fn error_chain(e: &anyhow::Error) -> String {
     let mut out = String::new();
     for cause in e.chain() {
         let text = cause.to_string();

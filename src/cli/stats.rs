@@ -77,6 +77,18 @@ fn storage(store: &Store, json: bool) -> anyhow::Result<Exit> {
     if r.items > 0 {
         println!("{} bytes an item", r.file_bytes / r.items);
     }
+    match &r.last_backup {
+        Some(b) => println!(
+            "last backup {} ago: {} ({:.1} MB, {:.1} s)",
+            humantime::format_duration(std::time::Duration::from_secs(
+                (now() - b.finished_at).max(0) as u64
+            )),
+            b.path,
+            mb(b.bytes),
+            b.seconds
+        ),
+        None => println!("no backup on record (sahel-watch backup FILE)"),
+    }
     for (name, bytes) in &r.objects {
         println!("  {name:<32} {:>9.1} MB", mb(*bytes));
     }

@@ -4,7 +4,6 @@
 //! after `limits.alert_max_attempts`, marked failed (listed by `alerts`, retried by hand).
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use lettre::Message;
@@ -99,7 +98,7 @@ async fn attempt(
                 now() + retry_delay(attempts, limits.alert_retry_min, limits.alert_retry_max);
             ctx.with_store(move |s| s.mark_attempt_failed(queue, id, &error, retry_at, give_up))
                 .await?;
-            ctx.metrics.alerts_failed.fetch_add(1, Relaxed);
+            ctx.metrics.alerts_failed.inc();
             Ok(false)
         }
     }
@@ -121,7 +120,7 @@ fn compose(
 fn tally(ctx: &Context, report: &mut DeliveryReport, accepted: bool, alerts: usize) {
     if accepted {
         report.sent += alerts;
-        ctx.metrics.alerts_sent.fetch_add(alerts as u64, Relaxed);
+        ctx.metrics.alerts_sent.inc_by(alerts as u64);
     } else {
         report.failed += 1;
     }
@@ -172,7 +171,7 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
                     ctx.with_store(move |s| s.defer_to_digest(id, due)).await?;
                     info!(alert_id = id, recipient = %row.recipient, cap = r.max_per_hour, "hourly cap reached; alert moved into the next digest");
                     report.deferred += 1;
-                    ctx.metrics.alerts_deferred.fetch_add(1, Relaxed);
+                    ctx.metrics.alerts_deferred.inc();
                     continue;
                 }
             }

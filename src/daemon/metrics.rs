@@ -1,239 +1,228 @@
-//! Prometheus metrics and a health check, served on a loopback HTTP listener. Counters are
-//! atomics updated on the hot path; the outbox depth and feed counts are read at scrape time.
+//! Prometheus metrics and a health check, served over hyper's HTTP/1 server on the listener
+//! `[metrics] listen` names. Counters and histograms are the `prometheus` crate's (atomics on
+//! the hot path) and are encoded by it in the Prometheus text format; the outbox depth, feed
+//! counts and database size are read at scrape time.
+//!
+//! The names are those of the hand-written exposition before it (`sahel_watch_*_total`
+//! counters, the gauges and the three `_seconds` histograms with the same buckets), so
+//! dashboards and alert rules keep working.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use prometheus::core::Collector;
+use prometheus::{Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use super::Context;
+use crate::store::{LastBackup, StoreError};
 
-/// A histogram with fixed buckets (seconds).
-pub struct Histogram {
-    bounds: &'static [f64],
-    counts: Vec<AtomicU64>,
-    sum_micros: AtomicU64,
-    count: AtomicU64,
-}
+/// Buckets of the fetch and page histograms (seconds): a fast feed to the request timeout.
+const NETWORK_BUCKETS: [f64; 9] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+/// Buckets of the analysis histogram (seconds): one item takes tens of microseconds.
+const ANALYSIS_BUCKETS: [f64; 9] = [
+    0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.05,
+];
 
-impl Histogram {
-    fn new(bounds: &'static [f64]) -> Histogram {
-        Histogram {
-            bounds,
-            counts: bounds.iter().map(|_| AtomicU64::new(0)).collect(),
-            sum_micros: AtomicU64::new(0),
-            count: AtomicU64::new(0),
-        }
-    }
-
-    pub fn observe(&self, d: Duration) {
-        let s = d.as_secs_f64();
-        for (b, c) in self.bounds.iter().zip(&self.counts) {
-            if s <= *b {
-                c.fetch_add(1, Relaxed);
-            }
-        }
-        self.sum_micros.fetch_add(d.as_micros() as u64, Relaxed);
-        self.count.fetch_add(1, Relaxed);
-    }
-
-    fn render(&self, out: &mut String, name: &str, help: &str) {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
-        for (b, c) in self.bounds.iter().zip(&self.counts) {
-            let _ = writeln!(out, "{name}_bucket{{le=\"{b}\"}} {}", c.load(Relaxed));
-        }
-        let n = self.count.load(Relaxed);
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {n}");
-        let _ = writeln!(
-            out,
-            "{name}_sum {}",
-            self.sum_micros.load(Relaxed) as f64 / 1e6
-        );
-        let _ = writeln!(out, "{name}_count {n}");
-    }
-}
+/// Connections served at once; more are closed at accept, so a client that opens many cannot
+/// make the daemon hold many tasks.
+const MAX_CONNECTIONS: usize = 16;
+/// A request head must arrive within this.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// A connection, keep-alive included, is closed after this.
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(60);
 
 /// Everything the daemon counts. Shared across reloads.
 pub struct Metrics {
-    pub polls: AtomicU64,
-    pub fetch_errors: Mutex<BTreeMap<&'static str, u64>>,
-    pub items_ingested: AtomicU64,
-    pub items_relevant: AtomicU64,
-    pub alerts_sent: AtomicU64,
-    pub alerts_failed: AtomicU64,
-    pub alerts_deferred: AtomicU64,
+    pub polls: IntCounter,
+    fetch_errors: IntCounterVec,
+    pub items_ingested: IntCounter,
+    pub items_relevant: IntCounter,
+    pub alerts_sent: IntCounter,
+    pub alerts_failed: IntCounter,
+    pub alerts_deferred: IntCounter,
     pub fetch_seconds: Histogram,
     pub analysis_seconds: Histogram,
     /// Article pages read for candidates that arrived as a summary.
-    pub pages_fetched: AtomicU64,
+    pub pages_fetched: IntCounter,
     /// Items analysed on their summary without a request (not candidates, `full_text =
     /// "never"`, no link, page budget spent).
-    pub pages_skipped: AtomicU64,
+    pub pages_skipped: IntCounter,
     /// Article pages that failed, by kind (robots, http_status, timeout, too_large, …).
-    pub pages_failed: Mutex<BTreeMap<&'static str, u64>>,
+    pages_failed: IntCounterVec,
     pub page_seconds: Histogram,
     /// Items whose text retention let go (`[retention]`).
-    pub items_pruned: AtomicU64,
+    pub items_pruned: IntCounter,
+    /// Read from the store at each scrape.
+    outbox_depth: IntGauge,
+    feeds: IntGauge,
+    feeds_failing: IntGauge,
+    database_bytes: IntGauge,
+    last_backup_at: IntGauge,
+    last_backup_bytes: IntGauge,
+    registry: Registry,
+}
+
+/// What the store says at a scrape.
+#[derive(Debug, Default)]
+pub struct Scraped {
+    pub outbox_depth: i64,
+    pub feeds: i64,
+    pub feeds_failing: i64,
+    /// The database file with its WAL.
+    pub database_bytes: u64,
+    pub last_backup: Option<LastBackup>,
+}
+
+impl Scraped {
+    fn read(store: &crate::store::Store) -> Result<Scraped, StoreError> {
+        let (feeds, feeds_failing) = store.feed_counts()?;
+        Ok(Scraped {
+            outbox_depth: store.pending_alerts()?,
+            feeds,
+            feeds_failing,
+            database_bytes: store.disk_bytes(),
+            last_backup: store.last_backup()?,
+        })
+    }
+}
+
+/// Registers `metric` and hands it back. The names and buckets are this file's constants, so
+/// a refusal (a bad or repeated name) is a bug caught by the first test that builds metrics.
+fn registered<M: Collector + Clone + 'static>(registry: &Registry, metric: M) -> M {
+    registry
+        .register(Box::new(metric.clone()))
+        .expect("metric names are valid and unique");
+    metric
 }
 
 impl Default for Metrics {
     fn default() -> Self {
+        let registry = Registry::new();
+        let counter = |name: &str, help: &str| {
+            registered(
+                &registry,
+                IntCounter::new(name, help).expect("valid counter"),
+            )
+        };
+        let by_kind = |name: &str, help: &str| {
+            let family = IntCounterVec::new(Opts::new(name, help), &["kind"]);
+            registered(&registry, family.expect("valid counter family"))
+        };
+        let gauge = |name: &str, help: &str| {
+            registered(&registry, IntGauge::new(name, help).expect("valid gauge"))
+        };
+        let histogram = |name: &str, help: &str, buckets: &[f64]| {
+            let opts = HistogramOpts::new(name, help).buckets(buckets.to_vec());
+            registered(
+                &registry,
+                Histogram::with_opts(opts).expect("valid histogram"),
+            )
+        };
         Metrics {
-            polls: AtomicU64::new(0),
-            fetch_errors: Mutex::new(BTreeMap::new()),
-            items_ingested: AtomicU64::new(0),
-            items_relevant: AtomicU64::new(0),
-            alerts_sent: AtomicU64::new(0),
-            alerts_failed: AtomicU64::new(0),
-            alerts_deferred: AtomicU64::new(0),
-            fetch_seconds: Histogram::new(&[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
-            analysis_seconds: Histogram::new(&[
-                0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.05,
-            ]),
-            pages_fetched: AtomicU64::new(0),
-            pages_skipped: AtomicU64::new(0),
-            pages_failed: Mutex::new(BTreeMap::new()),
-            page_seconds: Histogram::new(&[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
-            items_pruned: AtomicU64::new(0),
+            polls: counter("sahel_watch_polls_total", "Feed polls attempted."),
+            fetch_errors: by_kind("sahel_watch_fetch_errors_total", "Failed polls by kind."),
+            items_ingested: counter("sahel_watch_items_ingested_total", "New items stored."),
+            items_relevant: counter(
+                "sahel_watch_items_relevant_total",
+                "New items judged relevant.",
+            ),
+            alerts_sent: counter(
+                "sahel_watch_alerts_sent_total",
+                "Alerts and notices accepted by the transport.",
+            ),
+            alerts_failed: counter(
+                "sahel_watch_alerts_failed_total",
+                "Failed delivery attempts.",
+            ),
+            alerts_deferred: counter(
+                "sahel_watch_alerts_deferred_total",
+                "Alerts moved into a digest by their recipient's hourly cap.",
+            ),
+            fetch_seconds: histogram(
+                "sahel_watch_fetch_seconds",
+                "Time to fetch a feed.",
+                &NETWORK_BUCKETS,
+            ),
+            analysis_seconds: histogram(
+                "sahel_watch_analysis_seconds",
+                "Time to analyse one item.",
+                &ANALYSIS_BUCKETS,
+            ),
+            pages_fetched: counter(
+                "sahel_watch_pages_fetched_total",
+                "Article pages read for candidates that arrived as a summary.",
+            ),
+            pages_skipped: counter(
+                "sahel_watch_pages_skipped_total",
+                "New items analysed on their summary without a page request.",
+            ),
+            pages_failed: by_kind(
+                "sahel_watch_pages_failed_total",
+                "Article pages that failed by kind; their items were analysed on the summary.",
+            ),
+            page_seconds: histogram(
+                "sahel_watch_page_seconds",
+                "Time to fetch and extract one article page.",
+                &NETWORK_BUCKETS,
+            ),
+            items_pruned: counter(
+                "sahel_watch_items_pruned_total",
+                "Items whose text and index entries retention let go.",
+            ),
+            outbox_depth: gauge("sahel_watch_outbox_depth", "Alerts waiting to be sent."),
+            feeds: gauge("sahel_watch_feeds", "Active feeds."),
+            feeds_failing: gauge(
+                "sahel_watch_feeds_failing",
+                "Active feeds whose last poll failed.",
+            ),
+            database_bytes: gauge(
+                "sahel_watch_database_bytes",
+                "Size of the database file with its write-ahead log.",
+            ),
+            last_backup_at: gauge(
+                "sahel_watch_last_backup_timestamp_seconds",
+                "When the newest backup on record finished (Unix time); 0: none.",
+            ),
+            last_backup_bytes: gauge(
+                "sahel_watch_last_backup_bytes",
+                "Size of the newest backup on record; 0: none.",
+            ),
+            registry,
         }
     }
-}
-
-/// One more of `kind` in a counter by kind.
-fn count(counts: &Mutex<BTreeMap<&'static str, u64>>, kind: &'static str) {
-    *counts
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .entry(kind)
-        .or_default() += 1;
 }
 
 impl Metrics {
     pub fn page_failed(&self, kind: &'static str) {
-        count(&self.pages_failed, kind);
+        self.pages_failed.with_label_values(&[kind]).inc();
     }
 
     pub fn fetch_error(&self, kind: &'static str) {
-        count(&self.fetch_errors, kind);
+        self.fetch_errors.with_label_values(&[kind]).inc();
     }
 
-    /// The Prometheus text exposition; `database_bytes` is the database file with its WAL.
-    pub fn render(
-        &self,
-        outbox_depth: i64,
-        feeds: i64,
-        failing: i64,
-        database_bytes: u64,
-    ) -> String {
-        let mut out = String::with_capacity(2048);
-        let mut counter = |name: &str, help: &str, v: u64| {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
-            );
-        };
-        counter(
-            "sahel_watch_polls_total",
-            "Feed polls attempted.",
-            self.polls.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_items_ingested_total",
-            "New items stored.",
-            self.items_ingested.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_items_relevant_total",
-            "New items judged relevant.",
-            self.items_relevant.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_alerts_sent_total",
-            "Alerts and notices accepted by the transport.",
-            self.alerts_sent.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_alerts_failed_total",
-            "Failed delivery attempts.",
-            self.alerts_failed.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_alerts_deferred_total",
-            "Alerts moved into a digest by their recipient's hourly cap.",
-            self.alerts_deferred.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_pages_fetched_total",
-            "Article pages read for candidates that arrived as a summary.",
-            self.pages_fetched.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_pages_skipped_total",
-            "New items analysed on their summary without a page request.",
-            self.pages_skipped.load(Relaxed),
-        );
-        counter(
-            "sahel_watch_items_pruned_total",
-            "Items whose text and index entries retention let go.",
-            self.items_pruned.load(Relaxed),
-        );
-        for (name, help, counts) in [
-            (
-                "sahel_watch_fetch_errors_total",
-                "Failed polls by kind.",
-                &self.fetch_errors,
-            ),
-            (
-                "sahel_watch_pages_failed_total",
-                "Article pages that failed by kind; their items were analysed on the summary.",
-                &self.pages_failed,
-            ),
-        ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
-            for (kind, n) in counts.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-                let _ = writeln!(out, "{name}{{kind=\"{kind}\"}} {n}");
-            }
-        }
-        for (name, help, v) in [
-            (
-                "sahel_watch_outbox_depth",
-                "Alerts waiting to be sent.",
-                outbox_depth,
-            ),
-            ("sahel_watch_feeds", "Active feeds.", feeds),
-            (
-                "sahel_watch_feeds_failing",
-                "Active feeds whose last poll failed.",
-                failing,
-            ),
-            (
-                "sahel_watch_database_bytes",
-                "Size of the database file with its write-ahead log.",
-                database_bytes.min(i64::MAX as u64) as i64,
-            ),
-        ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
-        }
-        self.fetch_seconds.render(
-            &mut out,
-            "sahel_watch_fetch_seconds",
-            "Time to fetch a feed.",
-        );
-        self.analysis_seconds.render(
-            &mut out,
-            "sahel_watch_analysis_seconds",
-            "Time to analyse one item.",
-        );
-        self.page_seconds.render(
-            &mut out,
-            "sahel_watch_page_seconds",
-            "Time to fetch and extract one article page.",
-        );
+    /// The Prometheus text exposition, with the figures read from the store at this scrape.
+    pub fn render(&self, now: &Scraped) -> String {
+        self.outbox_depth.set(now.outbox_depth);
+        self.feeds.set(now.feeds);
+        self.feeds_failing.set(now.feeds_failing);
+        self.database_bytes
+            .set(now.database_bytes.min(i64::MAX as u64) as i64);
+        let backup = now.last_backup.as_ref();
+        self.last_backup_at.set(backup.map_or(0, |b| b.finished_at));
+        self.last_backup_bytes.set(backup.map_or(0, |b| b.bytes));
+        let mut out = String::with_capacity(4096);
+        // Encoding the registry's own families into a String cannot fail.
+        let _ = prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out);
         out
     }
 }
@@ -249,59 +238,114 @@ pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>
         }
     };
     tracing::info!(%addr, "metrics on http://{addr}/metrics");
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let Ok((mut sock, _)) = listener.accept().await else {
-            continue;
+        let sock = match listener.accept().await {
+            Ok((sock, _)) => sock,
+            Err(e) => {
+                // Out of descriptors, most likely: wait instead of spinning on accept.
+                tracing::warn!(%addr, error = %e, "metrics listener cannot accept");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            continue; // dropping the socket closes it
         };
         let ctx = ctx.read().await.clone();
         tokio::spawn(async move {
-            // Read the request head (it may come in pieces), at most 4 KiB, for 5 s at most.
-            let mut buf = Vec::with_capacity(1024);
-            let read_head = async {
-                let mut chunk = [0u8; 1024];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 4096 {
-                    match sock.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-            };
-            if tokio::time::timeout(Duration::from_secs(5), read_head)
-                .await
-                .is_err()
-            {
-                return;
-            }
-            let req = String::from_utf8_lossy(&buf);
-            let path = req.split_whitespace().nth(1).unwrap_or("/");
-            let (status, ctype, body) = match path {
-                "/metrics" => {
-                    let counts = ctx
-                        .with_reader(|s| {
-                            Ok((s.pending_alerts()?, s.feed_counts()?, s.disk_bytes()))
-                        })
-                        .await;
-                    match counts {
-                        Ok((outbox, (feeds, failing), bytes)) => (
-                            "200 OK",
-                            "text/plain; version=0.0.4",
-                            ctx.metrics.render(outbox, feeds, failing, bytes),
-                        ),
-                        Err(e) => ("503 Service Unavailable", "text/plain", format!("{e}\n")),
-                    }
-                }
-                "/healthz" => match ctx.with_reader(|s| s.ping()).await {
-                    Ok(()) => ("200 OK", "text/plain", "ok\n".to_owned()),
-                    Err(e) => ("503 Service Unavailable", "text/plain", format!("{e}\n")),
-                },
-                _ => ("404 Not Found", "text/plain", "not found\n".to_owned()),
-            };
-            let resp = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = sock.write_all(resp.as_bytes()).await;
-            let _ = sock.shutdown().await;
+            let service = hyper::service::service_fn(move |req| {
+                let ctx = ctx.clone();
+                async move { Ok::<_, Infallible>(answer(&req, &ctx).await) }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(sock), service);
+            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
+            drop(slot);
         });
+    }
+}
+
+/// The answer to one request: the exposition, the health check, or 404 / 405.
+async fn answer(req: &Request<hyper::body::Incoming>, ctx: &Context) -> Response<Full<Bytes>> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method not allowed\n".into(),
+        );
+        r.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    match req.uri().path() {
+        "/metrics" => match ctx.with_reader(|s| Scraped::read(s)).await {
+            Ok(scraped) => {
+                let mut r = text(StatusCode::OK, ctx.metrics.render(&scraped));
+                r.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(prometheus::TEXT_FORMAT),
+                );
+                r
+            }
+            Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")),
+        },
+        "/healthz" => match ctx.with_reader(|s| s.ping()).await {
+            Ok(()) => text(StatusCode::OK, "ok\n".to_owned()),
+            Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")),
+        },
+        _ => text(StatusCode::NOT_FOUND, "not found\n".to_owned()),
+    }
+}
+
+fn text(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exposition keeps the names dashboards use, whatever the encoder's conventions.
+    #[test]
+    fn exposition_keeps_the_published_names() {
+        let m = Metrics::default();
+        m.polls.inc();
+        m.fetch_error("timeout");
+        m.fetch_error("timeout");
+        m.fetch_seconds.observe(0.2);
+        m.page_failed("robots");
+        let text = m.render(&Scraped {
+            outbox_depth: 3,
+            feeds: 7,
+            feeds_failing: 1,
+            database_bytes: 123_456,
+            last_backup: None,
+        });
+        for line in [
+            "sahel_watch_polls_total 1",
+            "sahel_watch_fetch_errors_total{kind=\"timeout\"} 2",
+            "sahel_watch_outbox_depth 3",
+            "sahel_watch_feeds 7",
+            "sahel_watch_feeds_failing 1",
+            "sahel_watch_database_bytes 123456",
+            "sahel_watch_last_backup_timestamp_seconds 0",
+            "sahel_watch_fetch_seconds_bucket{le=\"0.1\"} 0",
+            "sahel_watch_fetch_seconds_bucket{le=\"0.25\"} 1",
+            "sahel_watch_fetch_seconds_bucket{le=\"+Inf\"} 1",
+            "sahel_watch_fetch_seconds_count 1",
+            "sahel_watch_pages_failed_total{kind=\"robots\"} 1",
+            "# HELP sahel_watch_polls_total Feed polls attempted.",
+            "# TYPE sahel_watch_polls_total counter",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line:?} missing:\n{text}");
+        }
     }
 }

@@ -2,8 +2,6 @@ use std::time::Duration;
 
 use tracing::{debug, info, warn};
 
-use std::sync::atomic::Ordering::Relaxed;
-
 use super::{Context, DaemonError, FetchSlot, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
 use crate::arabic::{normalize, Normalized};
@@ -73,10 +71,12 @@ pub async fn refresh(
     };
 
     // 1. Fetch.
-    ctx.metrics.polls.fetch_add(1, Relaxed);
+    ctx.metrics.polls.inc();
     let started = std::time::Instant::now();
     let outcome = ctx.fetcher.fetch(&url, &validators).await;
-    ctx.metrics.fetch_seconds.observe(started.elapsed());
+    ctx.metrics
+        .fetch_seconds
+        .observe(started.elapsed().as_secs_f64());
     let fetched = match outcome {
         Ok(FetchOutcome::NotModified { moved_to }) => {
             if let Some(to) = moved_to {
@@ -192,9 +192,9 @@ pub async fn refresh(
         match o {
             IngestOutcome::Inserted { .. } => {
                 report.inserted += 1;
-                ctx.metrics.items_ingested.fetch_add(1, Relaxed);
+                ctx.metrics.items_ingested.inc();
                 if relevant {
-                    ctx.metrics.items_relevant.fetch_add(1, Relaxed);
+                    ctx.metrics.items_relevant.inc();
                 }
             }
             IngestOutcome::Updated { .. } => report.updated += 1,
@@ -314,14 +314,14 @@ async fn full_texts(
                 continue;
             }
             Need::Summary(why) => {
-                ctx.metrics.pages_skipped.fetch_add(1, Relaxed);
+                ctx.metrics.pages_skipped.inc();
                 out.push((e.text.clone(), Provenance::summary(why)));
                 continue;
             }
             Need::Page { url, why } => (url, why),
         };
         if budget == 0 {
-            ctx.metrics.pages_skipped.fetch_add(1, Relaxed);
+            ctx.metrics.pages_skipped.inc();
             let why = "this refresh's page budget (limits.max_pages_per_refresh) was spent";
             out.push((e.text.clone(), Provenance::summary(why)));
             continue;
@@ -343,10 +343,12 @@ async fn full_texts(
                 limits.max_text_chars,
             )
             .await;
-        ctx.metrics.page_seconds.observe(started.elapsed());
+        ctx.metrics
+            .page_seconds
+            .observe(started.elapsed().as_secs_f64());
         match page {
             Ok(text) => {
-                ctx.metrics.pages_fetched.fetch_add(1, Relaxed);
+                ctx.metrics.pages_fetched.inc();
                 debug!(feed_url = %feed.url, page_url = %url, candidate = %why, chars = text.chars().count(), "article page read");
                 out.push((text, Provenance::page(url.as_str())));
             }
@@ -399,7 +401,9 @@ fn prepare(
     e.text = text;
     let (analysis, fts_terms) =
         analyze_and_index_normalized(&config.rules, &e.title, &original, &norm);
-    metrics.analysis_seconds.observe(started.elapsed());
+    metrics
+        .analysis_seconds
+        .observe(started.elapsed().as_secs_f64());
     let now = crate::store::now();
     let alert_to = recipients_for(&config.recipients, &analysis, now);
     let published = e.published.map(|d| d.timestamp());

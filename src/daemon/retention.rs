@@ -22,9 +22,7 @@ pub async fn prune(ctx: &Context) -> Result<PruneReport, DaemonError> {
             .with_store(move |s| s.prune_batch(cutoff, now()))
             .await?;
         total.add(&r);
-        ctx.metrics
-            .items_pruned
-            .fetch_add(r.items as u64, std::sync::atomic::Ordering::Relaxed);
+        ctx.metrics.items_pruned.inc_by(r.items as u64);
         if r.items < PRUNE_BATCH {
             break;
         }

@@ -10,12 +10,26 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{Store, StoreError};
 
+/// Backups kept on record (`backups` table): enough for a year of daily copies to be seen
+/// back to the last quarter, little enough to never matter.
+const BACKUPS_ON_RECORD: i64 = 100;
+
 /// What a backup wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackupReport {
     pub path: PathBuf,
     pub pages: i32,
     pub bytes: u64,
+    pub seconds: f64,
+}
+
+/// The newest backup on record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LastBackup {
+    pub finished_at: i64,
+    pub path: String,
+    pub bytes: i64,
+    pub seconds: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +57,7 @@ pub enum BackupError {
 impl Store {
     /// Copies the database to `dest` (replacing it only with `replace`) and checks the copy.
     pub fn backup_to(&self, dest: &Path, replace: bool) -> Result<BackupReport, BackupError> {
+        let started = std::time::Instant::now();
         if dest.exists() && !replace {
             return Err(BackupError::Exists(dest.to_owned()));
         }
@@ -72,7 +87,47 @@ impl Store {
             path: dest.to_owned(),
             pages,
             bytes,
+            seconds: started.elapsed().as_secs_f64(),
         })
+    }
+
+    /// Puts a backup that passed on record (`backups`), so the daemon's metrics and
+    /// `stats --storage` show how old the newest copy is.
+    pub fn record_backup(&self, r: &BackupReport, now: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO backups (finished_at, path, bytes, seconds) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![
+                now,
+                r.path.to_string_lossy(),
+                r.bytes.min(i64::MAX as u64) as i64,
+                r.seconds
+            ],
+        )?;
+        self.conn.execute(
+            "DELETE FROM backups WHERE id <= (SELECT max(id) FROM backups) - ?1",
+            [BACKUPS_ON_RECORD],
+        )?;
+        Ok(())
+    }
+
+    /// The newest backup on record, if any was taken.
+    pub fn last_backup(&self) -> Result<Option<LastBackup>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT finished_at, path, bytes, seconds FROM backups ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(LastBackup {
+                        finished_at: r.get(0)?,
+                        path: r.get(1)?,
+                        bytes: r.get(2)?,
+                        seconds: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 }
 
@@ -151,14 +206,23 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::now;
 
     #[test]
     fn a_backup_is_a_database_of_the_same_schema_and_is_not_overwritten_unasked() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("data")).unwrap();
         let dest = dir.path().join("copy.db");
+        assert_eq!(store.last_backup().unwrap(), None);
         let report = store.backup_to(&dest, false).unwrap();
         assert!(report.pages > 0 && report.bytes > 0);
+        store.record_backup(&report, now()).unwrap();
+        let last = store
+            .last_backup()
+            .unwrap()
+            .expect("the backup is on record");
+        assert_eq!(last.path, dest.to_string_lossy());
+        assert_eq!(last.bytes as u64, report.bytes);
         assert!(!partial_path(&dest).exists());
         let copy = Store::open_reader(&dest).unwrap();
         assert_eq!(
@@ -170,5 +234,15 @@ mod tests {
             Err(BackupError::Exists(_))
         ));
         store.backup_to(&dest, true).unwrap();
+        // The record keeps the newest hundred.
+        for _ in 0..BACKUPS_ON_RECORD + 5 {
+            store.record_backup(&report, 7).unwrap();
+        }
+        let kept: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM backups", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, BACKUPS_ON_RECORD);
+        assert_eq!(store.last_backup().unwrap().unwrap().finished_at, 7);
     }
 }

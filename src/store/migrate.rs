@@ -40,6 +40,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_retention.sql",
         include_str!("../../migrations/0008_retention.sql"),
     ),
+    (
+        "0009_backups.sql",
+        include_str!("../../migrations/0009_backups.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

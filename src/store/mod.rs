@@ -19,7 +19,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use analysis::stored_analysis;
-pub use backup::{BackupError, BackupReport};
+pub use backup::{BackupError, BackupReport, LastBackup};
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{FeedIngest, IngestOutcome, PreparedItem};
 pub use migrate::SCHEMA_VERSION;

@@ -46,6 +46,7 @@ pub struct StorageReport {
     pub outbox: i64,
     /// Bytes of each table and index, largest first (SQLite's dbstat).
     pub objects: Vec<(String, i64)>,
+    pub last_backup: Option<super::LastBackup>,
 }
 
 impl Store {
@@ -178,6 +179,7 @@ impl Store {
             stories: count("SELECT count(*) FROM stories")?,
             outbox: count("SELECT count(*) FROM outbox")?,
             objects,
+            last_backup: self.last_backup()?,
         })
     }
 }

@@ -171,11 +171,12 @@ fn check_exposition(text: &str) -> Result<usize, String> {
     Ok(samples)
 }
 
-/// One GET to the daemon's metrics listener; the whole answer, head and body.
-fn http_get(port: u16, path: &str) -> Option<String> {
+/// One GET to the daemon's metrics listener; the whole answer, head and body (the request
+/// asks the server to close the connection after it, so reading to the end ends).
+pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
         .ok()?;
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
@@ -208,7 +209,31 @@ fn metrics_and_health_are_served() {
         );
         std::thread::sleep(Duration::from_millis(200));
     };
+    // Clients that connect and say nothing do not keep the others waiting.
+    let idle: Vec<_> = (0..4)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
     assert!(get("/healthz").unwrap().starts_with("HTTP/1.1 200"));
+    drop(idle);
+    assert!(get("/nowhere").unwrap().starts_with("HTTP/1.1 404"));
+    let post = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(
+            b"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(post.starts_with("HTTP/1.1 405"), "{post}");
+    assert!(
+        metrics
+            .to_ascii_lowercase()
+            .contains("content-type: text/plain; version=0.0.4"),
+        "{metrics}"
+    );
     let body = metrics.split("\r\n\r\n").nth(1).unwrap();
     for name in [
         "sahel_watch_polls_total",

@@ -28,6 +28,8 @@ fn a_backup_taken_while_the_daemon_ingests_is_whole() {
             "[[feeds]]\nurl = {url:?}\nfull_text = \"never\"\n"
         ));
     }
+    let port = crate::support::free_port();
+    config.push_str(&format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n"));
     let env = Env::new();
     env.write_config(&config);
     let total = i64::from(feeds) * articles.len() as i64;
@@ -64,6 +66,27 @@ fn a_backup_taken_while_the_daemon_ingests_is_whole() {
         counts.iter().any(|&n| n > 0 && n < total),
         "no backup was taken while the daemon was writing: {counts:?}"
     );
+    // The newest backup is on record, for `stats --storage` and for an alert on its age.
+    let newest = env
+        .dir
+        .path()
+        .join(format!("backup-{}.db", counts.len() - 1));
+    let newest_bytes = std::fs::metadata(&newest).unwrap().len();
+    let storage = env.run(&["stats", "--storage", "--json"]);
+    assert!(storage.status.success(), "{}", stderr(&storage));
+    let report: serde_json::Value = serde_json::from_slice(&storage.stdout).unwrap();
+    assert_eq!(report["last_backup"]["path"], newest.to_str().unwrap());
+    assert_eq!(report["last_backup"]["bytes"], newest_bytes);
+    let metrics = crate::systemd::http_get(port, "/metrics").expect("metrics answer");
+    let gauge = |name: &str| -> i64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing\n{metrics}"))
+    };
+    assert_eq!(gauge("sahel_watch_last_backup_bytes"), newest_bytes as i64);
+    let age = chrono::Utc::now().timestamp() - gauge("sahel_watch_last_backup_timestamp_seconds");
+    assert!((0..120).contains(&age), "last backup {age} s ago");
     // A second backup to the same file is refused unless asked for.
     let dest = env.dir.path().join("backup-0.db");
     let out = env.run(&["backup", dest.to_str().unwrap()]);
