@@ -178,17 +178,63 @@ fn a_feed_that_made_the_parser_panic_fails_alone() {
     assert!(!failed["last_error"].as_str().unwrap_or_default().is_empty());
 }
 
+/// An HTTPS server on 127.0.0.1 whose certificate is signed by the tests' own authority
+/// (tests/fixtures/tls), which the daemon has no reason to trust: Python's ssl module.
+struct UntrustedHttps {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl UntrustedHttps {
+    fn start() -> UntrustedHttps {
+        use std::io::BufRead;
+        let tls = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+        let script = format!(
+            "import http.server, ssl\n\
+             srv = http.server.HTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)\n\
+             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+             ctx.load_cert_chain('{tls}/server.pem', '{tls}/server.key')\n\
+             srv.socket = ctx.wrap_socket(srv.socket, server_side=True)\n\
+             print(srv.server_port, flush=True)\n\
+             srv.serve_forever()\n"
+        );
+        let python = std::env::var("SAHEL_WATCH_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let mut child = std::process::Command::new(python)
+            .args(["-c", &script])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the server says its port");
+        UntrustedHttps { port, child }
+    }
+}
+
+impl Drop for UntrustedHttps {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A feed nobody answers names why, in `feeds` and at exit: a closed port is «connection
-/// refused», a name that cannot be resolved a «dns error». The name has a 64-byte label, which
-/// the resolver refuses before asking any server: the test sends nothing off this machine.
+/// refused», a name that cannot be resolved a «dns error», a certificate from an unknown
+/// authority an «invalid peer certificate». The name has a 64-byte label, which the resolver
+/// refuses before asking any server: the test sends nothing off this machine.
 #[test]
 fn unreachable_feeds_name_their_cause() {
     let closed = crate::support::free_port();
     let unresolvable = format!("http://{}.invalid/feed.xml", "a".repeat(64));
     let refused = format!("http://127.0.0.1:{closed}/feed.xml");
+    let https = UntrustedHttps::start();
+    let untrusted = format!("https://127.0.0.1:{}/feed.xml", https.port);
     let env = Env::new();
     env.write_config(&format!(
-        "[[feeds]]\nurl = {refused:?}\n[[feeds]]\nurl = {unresolvable:?}\n"
+        "[[feeds]]\nurl = {refused:?}\n[[feeds]]\nurl = {unresolvable:?}\n[[feeds]]\nurl = {untrusted:?}\n"
     ));
     let out = env.run(&["run", "--once"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -207,6 +253,9 @@ fn unreachable_feeds_name_their_cause() {
     let e = error_of(&unresolvable);
     assert!(e.contains("dns error"), "{e}");
     assert!(e.contains("failed to lookup address"), "{e}");
+    let e = error_of(&untrusted);
+    assert!(e.contains("invalid peer certificate"), "{e}");
+    assert!(e.contains("UnknownIssuer"), "{e}");
     assert!(said.to_lowercase().contains("connection refused"), "{said}");
     assert!(said.contains("dns error"), "{said}");
     // Each cause once, and the URL once per line.
