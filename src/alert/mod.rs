@@ -2,6 +2,8 @@
 //! by templates: plain text and right-to-left HTML), and how it leaves (SMTP through lettre, or
 //! a local maildir when no SMTP is configured).
 
+mod channels;
+mod payload;
 mod route;
 mod sample;
 mod settings;
@@ -9,9 +11,16 @@ mod templates;
 mod transport;
 mod view;
 
+pub use channels::{
+    matrix_txn_id, webhook_signature, ChannelError, Channels, EVENT_HEADER, IDEMPOTENCY_HEADER,
+    SIGNATURE_HEADER, TIMESTAMP_HEADER,
+};
+pub use payload::{alert_payload, digest_payload, matrix_html, PAYLOAD_VERSION};
 pub use route::{alert_worthy, next_digest_at, recipients_for, AlertTo, DEFAULT_RECIPIENT};
 pub use sample::sample_row;
-pub use settings::{Delivery, Recipient, SmtpConfig, SmtpSecurity};
+pub use settings::{
+    Channel, Delivery, MatrixConfig, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig,
+};
 pub use templates::{Rendered, TemplateError, Templates};
 pub use transport::{Transport, TransportError};
 pub use view::{

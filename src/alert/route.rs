@@ -40,7 +40,7 @@ pub fn recipients_for(recipients: &[Recipient], a: &Analysis, now: i64) -> Vec<A
         .iter()
         .filter(|r| r.wants(&a.events, &a.countries, a.score))
         .map(|r| AlertTo {
-            recipient: r.email.email.to_string(),
+            recipient: r.key.clone(),
             delivery: r.delivery,
             due_at: match r.delivery {
                 Delivery::Immediate => now,

@@ -34,5 +34,8 @@ pub fn sample_row(rules: &RulePack, to: &str) -> AlertRow {
             published_at: Some(t),
             reason: None,
         }],
+        story_id: None,
+        story: None,
+        thread_root: None,
     }
 }

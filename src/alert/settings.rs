@@ -54,17 +54,81 @@ pub enum Delivery {
     Digest,
 }
 
+/// A webhook: an HTTPS (or loopback HTTP) POST of the alert as JSON, signed with the secret.
+#[derive(Clone, PartialEq)]
+pub struct WebhookConfig {
+    pub url: url::Url,
+    /// The HMAC-SHA256 key, from `secret_file` or `secret_env`; never printed.
+    pub secret: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url.as_str())
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A Matrix room, through the client-server API of its homeserver.
+#[derive(Clone, PartialEq)]
+pub struct MatrixConfig {
+    pub homeserver: url::Url,
+    /// The room id («!abc:example.org»).
+    pub room: String,
+    /// From `access_token_file` or `access_token_env`; never printed.
+    pub access_token: String,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for MatrixConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatrixConfig")
+            .field("homeserver", &self.homeserver.as_str())
+            .field("room", &self.room)
+            .field("access_token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Where a recipient's alerts go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Channel {
+    /// Email through SMTP (or the maildir when no SMTP is configured).
+    Email(lettre::message::Mailbox),
+    Webhook(WebhookConfig),
+    Matrix(MatrixConfig),
+}
+
+impl Channel {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Channel::Email(_) => "email",
+            Channel::Webhook(_) => "webhook",
+            Channel::Matrix(_) => "matrix",
+        }
+    }
+}
+
 /// Who gets which alerts, and how. Empty filters mean everything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipient {
-    pub email: lettre::message::Mailbox,
+    /// What `send-test-alert --recipient` and `alerts list` call it: the configured name, or
+    /// the email address.
+    pub name: String,
+    /// The outbox's name for it: the address for email (as before channels existed), and
+    /// «webhook:NAME» or «matrix:NAME» for the others.
+    pub key: String,
+    pub channel: Channel,
     pub events: Vec<EventKind>,
     pub countries: Vec<String>,
     pub min_score: f64,
     pub delivery: Delivery,
     /// The digest period, and for an immediate recipient when the overflow is sent.
     pub digest_every: Duration,
-    /// The most emails in any hour; the overflow goes into the next digest.
+    /// The most messages in any hour; the overflow goes into the next digest.
     pub max_per_hour: u32,
 }
 

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::dedup::{Corroboration, Facts};
 use crate::detect::{Entity, EntityKind, EventKind, RulePack};
 use crate::store::{AlertRow, DigestRow};
 
@@ -44,6 +45,10 @@ pub struct AlertView {
     /// For an update: what changed ("killed 10 → 27; responsibility claimed").
     pub note: Option<String>,
     pub subject: String,
+    /// How solid the story is: «single source», «corroborated by 3 independent outlets;
+    /// claimed by JNIM», with the parts apart in `corroboration`.
+    pub sources: String,
+    pub corroboration: Corroboration,
     /// The English summary block.
     pub what: String,
     pub r#where: String,
@@ -260,8 +265,35 @@ fn segments(
     out
 }
 
-/// The subject: «[sahel-watch] هجوم — مالي: 27 قتيلا (باماكو)», free of control characters.
-fn subject(rules: &RulePack, row: &AlertRow) -> String {
+/// How solid the alert's story is now; an item without a story is its one source.
+pub fn corroboration(rules: &RulePack, row: &AlertRow) -> Corroboration {
+    match &row.story {
+        Some(f) => Corroboration::of(rules, f),
+        None => Corroboration::of(
+            rules,
+            &Facts {
+                claimed: row.analysis.claimed,
+                disputed: row.analysis.disputed,
+                groups: row
+                    .analysis
+                    .entities
+                    .iter()
+                    .filter(|id| {
+                        rules
+                            .entity(id)
+                            .is_some_and(|e| e.kind == EntityKind::Group)
+                    })
+                    .cloned()
+                    .collect(),
+                ..Facts::default()
+            },
+        ),
+    }
+}
+
+/// The subject: «[sahel-watch] هجوم — مالي: 27 قتيلا (باماكو) [مصدر واحد]», free of
+/// control characters.
+fn subject(rules: &RulePack, row: &AlertRow, c: &Corroboration) -> String {
     let a = &row.analysis;
     let mut subject = String::from("[sahel-watch] ");
     if row.kind == "update" {
@@ -282,6 +314,7 @@ fn subject(rules: &RulePack, row: &AlertRow) -> String {
     if let Some(p) = places(rules, &a.entities).first() {
         let _ = write!(subject, " ({})", p.name);
     }
+    let _ = write!(subject, " [{}]", c.arabic());
     sanitize_line(&subject, MAX_SUBJECT_CHARS)
 }
 
@@ -340,12 +373,15 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
         .filter(|e| e.kind == EntityKind::Group)
         .map(|e| e.name_en.clone().unwrap_or_else(|| e.name.clone()))
         .collect();
+    let corroboration = corroboration(rules, row);
     AlertView {
         id: row.id,
         item_id: row.item_id,
         kind: sanitize_line(&row.kind, 20),
         note: row.note.as_deref().map(|n| sanitize_line(n, 300)),
-        subject: subject(rules, row),
+        subject: subject(rules, row, &corroboration),
+        sources: corroboration.summary(),
+        corroboration,
         what: a
             .events
             .iter()
@@ -437,6 +473,9 @@ mod tests {
                 published_at: Some(0),
                 reason: None,
             }],
+            story_id: None,
+            story: None,
+            thread_root: None,
         }
     }
 

@@ -64,9 +64,15 @@ pub fn run(g: &Globals, _a: Args) -> anyhow::Result<Exit> {
                 )
             }
         };
+        let to = match &r.channel {
+            sahel_watch::config::Channel::Email(m) => format!("email {m}"),
+            sahel_watch::config::Channel::Webhook(w) => format!("webhook {} → {}", r.name, w.url),
+            sahel_watch::config::Channel::Matrix(m) => {
+                format!("matrix {} → {} on {}", r.name, m.room, m.homeserver)
+            }
+        };
         println!(
-            "  {} events [{}] countries [{}] min score {} — {mode}",
-            r.email,
+            "  {to}: events [{}] countries [{}] min score {} — {mode}",
             events.join(", "),
             r.countries.join(", "),
             r.min_score

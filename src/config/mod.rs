@@ -91,11 +91,16 @@ pub struct FeedConfig {
     /// Charset to use whatever the feed declares (for feeds that lie about it).
     pub encoding: Option<&'static encoding_rs::Encoding>,
     pub full_text: FullText,
+    /// Who publishes it, when the item links do not tell (a feed proxy, a wire service
+    /// syndicated under another site): two feeds of one publisher are one source.
+    pub publisher: Option<String>,
 }
 
 pub use crate::fulltext::FullText;
 
-pub use crate::alert::{Delivery, Recipient, SmtpConfig, SmtpSecurity};
+pub use crate::alert::{
+    Channel, Delivery, MatrixConfig, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig,
+};
 
 /// Who is told when a feed keeps failing or falls silent, and after how long.
 #[derive(Debug, Clone, PartialEq)]
@@ -157,12 +162,19 @@ impl Config {
         self.data_dir.join("sahel-watch.db")
     }
 
-    /// The configured recipient with this address (alerts queued under an older
+    /// The configured recipient with this outbox key (alerts queued under an older
     /// configuration may name one that is gone).
-    pub fn recipient(&self, email: &str) -> Option<&Recipient> {
-        self.recipients
-            .iter()
-            .find(|r| r.email.email.to_string() == email)
+    pub fn recipient(&self, key: &str) -> Option<&Recipient> {
+        self.recipients.iter().find(|r| r.key == key)
+    }
+
+    /// The recipient a person names: by its name, its outbox key or its address.
+    pub fn recipient_named(&self, name: &str) -> Option<&Recipient> {
+        self.recipients.iter().find(|r| {
+            r.name == name
+                || r.key == name
+                || matches!(&r.channel, Channel::Email(m) if m.email.to_string() == name)
+        })
     }
 
     pub fn maildir_path(&self) -> PathBuf {

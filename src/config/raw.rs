@@ -9,8 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    parse_duration, read_opml, Config, ConfigError, Delivery, FeedConfig, FullText, Operator,
-    Recipient, SmtpConfig, SmtpSecurity,
+    parse_duration, read_opml, Channel, Config, ConfigError, Delivery, FeedConfig, FullText,
+    MatrixConfig, Operator, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig,
 };
 use crate::detect::{EventKind, RulePack};
 
@@ -32,7 +32,7 @@ struct RawConfig {
     #[serde(default)]
     smtp: Option<RawSmtp>,
     #[serde(default)]
-    recipients: Vec<RawRecipient>,
+    recipients: Vec<Spanned<RawRecipient>>,
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
@@ -157,6 +157,10 @@ struct RawFeed {
     /// feed entry is only a summary), "always" or "never".
     #[serde(default)]
     full_text: Option<Spanned<String>>,
+    /// Who publishes the feed, when its item links do not tell (default: the site of each
+    /// item's link): two feeds of one publisher are one source for corroboration.
+    #[serde(default)]
+    publisher: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,7 +197,17 @@ fn default_smtp_timeout() -> Spanned<String> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRecipient {
-    email: Spanned<String>,
+    /// How `send-test-alert --recipient` names it; required for webhook and matrix recipients
+    /// (their outbox rows are filed under it), the address by default for email.
+    #[serde(default)]
+    name: Option<Spanned<String>>,
+    /// One of `email`, `webhook` and `matrix` says where the alerts go.
+    #[serde(default)]
+    email: Option<Spanned<String>>,
+    #[serde(default)]
+    webhook: Option<RawWebhook>,
+    #[serde(default)]
+    matrix: Option<RawMatrix>,
     #[serde(default)]
     events: Vec<Spanned<String>>,
     #[serde(default)]
@@ -201,17 +215,53 @@ struct RawRecipient {
     /// Alerts whose detection score is below this are not sent to this recipient.
     #[serde(default)]
     min_score: f64,
-    /// "immediate": one email per alert; "digest": one email every `digest_every`.
+    /// "immediate": one message per alert; "digest": one message every `digest_every`.
     #[serde(default = "default_mode")]
     mode: Spanned<String>,
     /// The digest period; for an immediate recipient, when the overflow beyond
     /// `max_per_hour` is sent, as one digest.
     #[serde(default = "default_digest_every")]
     digest_every: Spanned<String>,
-    /// The most emails this recipient gets in any hour; alerts beyond it wait for the next
+    /// The most messages this recipient gets in any hour; alerts beyond it wait for the next
     /// digest instead of being dropped.
     #[serde(default = "default_max_per_hour")]
     max_per_hour: Spanned<u32>,
+}
+
+/// `recipients[].webhook`: where to POST, and the signing secret.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhook {
+    /// https://, or http:// to a loopback address.
+    url: Spanned<String>,
+    /// A file holding the HMAC-SHA256 secret (one line), or the name of an environment
+    /// variable that holds it.
+    #[serde(default)]
+    secret_file: Option<Spanned<String>>,
+    #[serde(default)]
+    secret_env: Option<Spanned<String>>,
+    #[serde(default = "default_channel_timeout")]
+    timeout: Spanned<String>,
+}
+
+/// `recipients[].matrix`: a room on a homeserver, and the bot's access token.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatrix {
+    /// https://, or http:// to a loopback address.
+    homeserver: Spanned<String>,
+    /// The room id, «!abc:example.org» (Element: room settings → advanced).
+    room: Spanned<String>,
+    #[serde(default)]
+    access_token_file: Option<Spanned<String>>,
+    #[serde(default)]
+    access_token_env: Option<Spanned<String>>,
+    #[serde(default = "default_channel_timeout")]
+    timeout: Spanned<String>,
+}
+
+fn default_channel_timeout() -> Spanned<String> {
+    Spanned::new(0..0, "30s".into())
 }
 
 impl RawRecipient {
@@ -423,6 +473,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             interval,
             encoding,
             full_text,
+            publisher: f.publisher.clone(),
         });
     }
     for (i, o) in raw.feeds_opml.iter().enumerate() {
@@ -447,6 +498,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
                     interval: default_interval,
                     encoding: None,
                     full_text: FullText::Auto,
+                    publisher: None,
                 });
             }
         }
@@ -464,13 +516,24 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             .as_ref()
             .map(|s: &SmtpConfig| s.from.email.to_string())
             .unwrap_or_else(|| crate::alert::DEFAULT_RECIPIENT.to_owned());
-        vec![RawRecipient::implicit(to)]
+        vec![Spanned::new(0..0, RawRecipient::implicit(to))]
     } else {
         raw.recipients
     };
-    let mut recipients = Vec::new();
+    let mut recipients: Vec<Recipient> = Vec::new();
     for (i, r) in raw_recipients.iter().enumerate() {
-        recipients.push(build_recipient(i, r, &invalid)?);
+        let built = build_recipient(i, r, &invalid, &resolve)?;
+        if recipients
+            .iter()
+            .any(|o| o.key == built.key || o.name == built.name)
+        {
+            return Err(invalid(
+                &r.span(),
+                &format!("recipients[{i}].name"),
+                format!("{:?} is already the name of another recipient", built.name),
+            ));
+        }
+        recipients.push(built);
     }
 
     let operator = match raw.operator {
@@ -609,20 +672,50 @@ pub(super) fn parse_feed_url(s: &str) -> Result<url::Url, String> {
 
 fn build_recipient(
     i: usize,
-    r: &RawRecipient,
+    spanned: &Spanned<RawRecipient>,
     invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+    resolve: &impl Fn(&str) -> std::path::PathBuf,
 ) -> Result<Recipient, ConfigError> {
-    let email = r
-        .email
-        .get_ref()
-        .parse::<lettre::message::Mailbox>()
-        .map_err(|e| {
-            invalid(
-                &r.email.span(),
-                &format!("recipients[{i}].email"),
-                e.to_string(),
-            )
-        })?;
+    let r = spanned.get_ref();
+    let key = format!("recipients[{i}]");
+    let channel = match (&r.email, &r.webhook, &r.matrix) {
+        (Some(e), None, None) => Channel::Email(
+            e.get_ref()
+                .parse::<lettre::message::Mailbox>()
+                .map_err(|err| invalid(&e.span(), &format!("{key}.email"), err.to_string()))?,
+        ),
+        (None, Some(w), None) => Channel::Webhook(build_webhook(&key, w, invalid, resolve)?),
+        (None, None, Some(m)) => Channel::Matrix(build_matrix(&key, m, invalid, resolve)?),
+        _ => {
+            return Err(invalid(
+                &spanned.span(),
+                &key,
+                "give one of email, webhook or matrix".into(),
+            ))
+        }
+    };
+    let name = match (&r.name, &channel) {
+        (Some(n), _) if n.get_ref().trim().is_empty() || n.get_ref().contains(char::is_control) => {
+            return Err(invalid(
+                &n.span(),
+                &format!("{key}.name"),
+                "a name is a non-empty line".into(),
+            ))
+        }
+        (Some(n), _) => n.get_ref().trim().to_owned(),
+        (None, Channel::Email(m)) => m.email.to_string(),
+        (None, _) => {
+            return Err(invalid(
+                &spanned.span(),
+                &format!("{key}.name"),
+                "a webhook or matrix recipient needs a name (its alerts are filed under it)".into(),
+            ))
+        }
+    };
+    let outbox_key = match &channel {
+        Channel::Email(m) => m.email.to_string(),
+        other => format!("{}:{name}", other.kind()),
+    };
     let mut events = Vec::new();
     for (j, e) in r.events.iter().enumerate() {
         events.push(EventKind::parse(e.get_ref()).ok_or_else(|| {
@@ -684,13 +777,167 @@ fn build_recipient(
         ));
     }
     Ok(Recipient {
-        email,
+        name,
+        key: outbox_key,
+        channel,
         events,
         countries,
         min_score: r.min_score,
         delivery,
         digest_every,
         max_per_hour: *r.max_per_hour.get_ref(),
+    })
+}
+
+/// A secret from a file (its first line) or an environment variable, never both.
+fn read_secret(
+    (file_key, file): (&str, Option<&Spanned<String>>),
+    (env_key, env): (&str, Option<&Spanned<String>>),
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+    resolve: &impl Fn(&str) -> std::path::PathBuf,
+) -> Result<Option<String>, ConfigError> {
+    match (file, env) {
+        (Some(_), Some(e)) => Err(invalid(
+            &e.span(),
+            env_key,
+            format!("give {file_key} or {env_key}, not both"),
+        )),
+        (Some(f), None) => {
+            let path = resolve(f.get_ref());
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                invalid(
+                    &f.span(),
+                    file_key,
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            Ok(Some(text.trim_end_matches(['\r', '\n']).to_owned()))
+        }
+        (None, Some(e)) => Ok(Some(std::env::var(e.get_ref()).map_err(|_| {
+            invalid(
+                &e.span(),
+                env_key,
+                format!("environment variable {} is not set", e.get_ref()),
+            )
+        })?)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// An endpoint alerts are sent to: https://, or http:// to a loopback address (a local relay,
+/// the tests), where nothing crosses a network in clear.
+fn https_endpoint(
+    value: &Spanned<String>,
+    key: &str,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<url::Url, ConfigError> {
+    let url = url::Url::parse(value.get_ref().trim())
+        .map_err(|e| invalid(&value.span(), key, format!("not a URL ({e})")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(invalid(
+            &value.span(),
+            key,
+            "http:// only to a loopback address; use https://".into(),
+        )),
+        _ => Err(invalid(
+            &value.span(),
+            key,
+            "expected an https:// URL".into(),
+        )),
+    }
+}
+
+fn channel_timeout(
+    value: &Spanned<String>,
+    key: &str,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<Duration, ConfigError> {
+    let d = parse_duration(value.get_ref()).map_err(|m| invalid(&value.span(), key, m))?;
+    if d < Duration::from_secs(1) || d > Duration::from_secs(300) {
+        return Err(invalid(&value.span(), key, "between 1s and 5m".into()));
+    }
+    Ok(d)
+}
+
+fn build_webhook(
+    key: &str,
+    w: &RawWebhook,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+    resolve: &impl Fn(&str) -> std::path::PathBuf,
+) -> Result<WebhookConfig, ConfigError> {
+    let url = https_endpoint(&w.url, &format!("{key}.webhook.url"), invalid)?;
+    let (file_key, env_key) = (
+        format!("{key}.webhook.secret_file"),
+        format!("{key}.webhook.secret_env"),
+    );
+    let secret = read_secret(
+        (&file_key, w.secret_file.as_ref()),
+        (&env_key, w.secret_env.as_ref()),
+        invalid,
+        resolve,
+    )?
+    .filter(|s| !s.is_empty())
+    .ok_or_else(|| {
+        invalid(
+            &w.url.span(),
+            &file_key,
+            "a webhook needs a signing secret (secret_file or secret_env): receivers verify each body with it".into(),
+        )
+    })?;
+    Ok(WebhookConfig {
+        url,
+        secret,
+        timeout: channel_timeout(&w.timeout, &format!("{key}.webhook.timeout"), invalid)?,
+    })
+}
+
+fn build_matrix(
+    key: &str,
+    m: &RawMatrix,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+    resolve: &impl Fn(&str) -> std::path::PathBuf,
+) -> Result<MatrixConfig, ConfigError> {
+    let homeserver = https_endpoint(&m.homeserver, &format!("{key}.matrix.homeserver"), invalid)?;
+    let room = m.room.get_ref().trim();
+    if !room.starts_with('!') || !room.contains(':') || room.contains(['/', '?', '#', ' ']) {
+        return Err(invalid(
+            &m.room.span(),
+            &format!("{key}.matrix.room"),
+            format!("{room:?} is not a room id such as \"!abc123:example.org\" (an alias «#room:server» is not resolved)"),
+        ));
+    }
+    let (file_key, env_key) = (
+        format!("{key}.matrix.access_token_file"),
+        format!("{key}.matrix.access_token_env"),
+    );
+    let access_token = read_secret(
+        (&file_key, m.access_token_file.as_ref()),
+        (&env_key, m.access_token_env.as_ref()),
+        invalid,
+        resolve,
+    )?
+    .filter(|s| !s.is_empty())
+    .ok_or_else(|| {
+        invalid(
+            &m.homeserver.span(),
+            &file_key,
+            "a matrix recipient needs an access token (access_token_file or access_token_env)"
+                .into(),
+        )
+    })?;
+    Ok(MatrixConfig {
+        homeserver,
+        room: room.to_owned(),
+        access_token,
+        timeout: channel_timeout(&m.timeout, &format!("{key}.matrix.timeout"), invalid)?,
     })
 }
 
@@ -782,34 +1029,12 @@ fn build_smtp(
             Some(pem)
         }
     };
-    let password = match (&s.password_file, &s.password_env) {
-        (Some(_), Some(e)) => {
-            return Err(invalid(
-                &e.span(),
-                "smtp.password_env",
-                "give password_file or password_env, not both".into(),
-            ))
-        }
-        (Some(f), None) => {
-            let path = resolve(f.get_ref());
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                invalid(
-                    &f.span(),
-                    "smtp.password_file",
-                    format!("cannot read {}: {e}", path.display()),
-                )
-            })?;
-            Some(text.trim_end_matches(['\r', '\n']).to_owned())
-        }
-        (None, Some(e)) => Some(std::env::var(e.get_ref()).map_err(|_| {
-            invalid(
-                &e.span(),
-                "smtp.password_env",
-                format!("environment variable {} is not set", e.get_ref()),
-            )
-        })?),
-        (None, None) => None,
-    };
+    let password = read_secret(
+        ("smtp.password_file", s.password_file.as_ref()),
+        ("smtp.password_env", s.password_env.as_ref()),
+        invalid,
+        resolve,
+    )?;
     if password.is_some() && s.username.is_none() {
         return Err(invalid(
             &span,

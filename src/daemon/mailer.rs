@@ -2,18 +2,23 @@
 //! recipient's hourly cap (the overflow moves into the next digest), then digests. A row is
 //! marked sent only after the transport accepted it; a failure is rescheduled with backoff and,
 //! after `limits.alert_max_attempts`, marked failed (listed by `alerts`, retried by hand).
+//! Every channel (email, webhook, Matrix) goes through the same queue, caps and digests; a
+//! channel's permanent refusal (a 4xx other than 408/429) is marked failed at once, and a
+//! server's `Retry-After` pushes the next attempt back.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use lettre::Message;
 use tracing::{info, warn};
 
 use super::{Context, DaemonError};
 use crate::alert::{
-    alert_view, digest_view, next_digest_at, Rendered, TemplateError, TransportError,
+    alert_payload, alert_view, digest_payload, digest_view, matrix_html, next_digest_at, AlertView,
+    ChannelError, DigestView, Rendered, TemplateError, TransportError,
 };
+use crate::config::Channel;
 use crate::store::{now, Queue};
+use crate::store::{AlertRow, DigestRow};
 
 /// The longest one message may take to hand over.
 const SEND_DEADLINE: Duration = Duration::from_secs(120);
@@ -35,11 +40,115 @@ pub struct DeliveryReport {
 
 /// Why a message could not be handed over.
 #[derive(Debug, thiserror::Error)]
-enum SendError {
+pub enum SendError {
     #[error(transparent)]
     Render(#[from] TemplateError),
     #[error(transparent)]
     Transport(#[from] TransportError),
+    #[error(transparent)]
+    Channel(#[from] ChannelError),
+    /// A row queued for a webhook or Matrix recipient that the configuration no longer has:
+    /// there is nowhere to send it until it is configured again (then `alerts retry`).
+    #[error("recipient {0} is no longer configured")]
+    Unconfigured(String),
+    #[error("delivery took longer than {0:?}")]
+    TimedOut(Duration),
+}
+
+impl SendError {
+    fn permanent(&self) -> bool {
+        match self {
+            SendError::Channel(e) => e.permanent(),
+            SendError::Unconfigured(_) => true,
+            _ => false,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            SendError::Channel(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+}
+
+/// What goes out: an alert or a digest, with its view.
+enum Outgoing<'a> {
+    Alert(&'a AlertRow, &'a AlertView),
+    Digest(&'a DigestRow, &'a DigestView),
+}
+
+impl Outgoing<'_> {
+    fn message_id(&self) -> &str {
+        match self {
+            Outgoing::Alert(row, _) => &row.message_id,
+            Outgoing::Digest(d, _) => &d.message_id,
+        }
+    }
+
+    fn rendered(&self, ctx: &Context) -> Result<Rendered, TemplateError> {
+        match self {
+            Outgoing::Alert(_, v) => ctx.config.templates.alert(v),
+            Outgoing::Digest(_, v) => ctx.config.templates.digest(v),
+        }
+    }
+}
+
+/// Hands one alert or digest to its recipient's channel; Ok with what the channel called it
+/// (a Matrix event id) once it was accepted. `to` is the outbox's recipient key; `key` names
+/// the maildir file.
+async fn hand_over(
+    ctx: &Context,
+    to: &str,
+    out: &Outgoing<'_>,
+    key: &str,
+) -> Result<Option<String>, SendError> {
+    let rules = &ctx.config.rules;
+    match ctx.config.recipient(to).map(|r| &r.channel) {
+        Some(Channel::Webhook(w)) => {
+            let (event, body) = match out {
+                Outgoing::Alert(row, v) => ("alert", alert_payload(rules, row, v)),
+                Outgoing::Digest(d, v) => ("digest", digest_payload(rules, d, v)),
+            };
+            ctx.channels
+                .post_webhook(w, event, out.message_id(), body, now())
+                .await?;
+            Ok(None)
+        }
+        Some(Channel::Matrix(m)) => {
+            let rendered = out.rendered(ctx)?;
+            let (html, root) = match out {
+                Outgoing::Alert(row, v) => (matrix_html(&[v]), row.thread_root.as_deref()),
+                Outgoing::Digest(_, v) => (matrix_html(&v.alerts.iter().collect::<Vec<_>>()), None),
+            };
+            let text = format!("{}\n\n{}", rendered.subject, rendered.text);
+            let event = ctx
+                .channels
+                .send_matrix(m, out.message_id(), &text, &html, root)
+                .await?;
+            Ok(Some(event))
+        }
+        // An email recipient, or an address no longer configured: it still gets what was
+        // decided for it.
+        Some(Channel::Email(_)) | None if !is_channel_key(to) => {
+            let in_reply_to = match out {
+                Outgoing::Alert(row, _) => row.in_reply_to.as_deref(),
+                Outgoing::Digest(..) => None,
+            };
+            let rendered = out.rendered(ctx)?;
+            let message = ctx
+                .transport
+                .message(to, out.message_id(), in_reply_to, &rendered)?;
+            ctx.transport.send(&message, key).await?;
+            Ok(None)
+        }
+        _ => Err(SendError::Unconfigured(to.to_owned())),
+    }
+}
+
+/// Whether an outbox recipient key names a webhook or Matrix recipient («webhook:NAME»).
+fn is_channel_key(to: &str) -> bool {
+    to.starts_with("webhook:") || to.starts_with("matrix:")
 }
 
 /// Delay before the next attempt after `attempts` failures: `min` doubling up to `max`, plus
@@ -72,49 +181,32 @@ async fn attempt(
     queue: Queue,
     id: i64,
     attempts: u32,
-    message: Result<Message, SendError>,
-    key: &str,
+    send: impl std::future::Future<Output = Result<Option<String>, SendError>>,
 ) -> Result<bool, DaemonError> {
-    let sent = match message {
-        Ok(m) => tokio::time::timeout(SEND_DEADLINE, ctx.transport.send(&m, key))
-            .await
-            .unwrap_or(Err(TransportError::TimedOut(SEND_DEADLINE)))
-            .map_err(SendError::from),
-        Err(e) => Err(e),
-    };
+    let sent = tokio::time::timeout(SEND_DEADLINE, send)
+        .await
+        .unwrap_or(Err(SendError::TimedOut(SEND_DEADLINE)));
     match sent {
-        Ok(()) => {
-            ctx.with_store(move |s| s.mark_sent(queue, id, now()))
+        Ok(remote) => {
+            ctx.with_store(move |s| s.mark_sent_as(queue, id, now(), remote.as_deref()))
                 .await?;
             Ok(true)
         }
         Err(e) => {
             let attempts = attempts + 1;
-            let give_up = attempts >= ctx.config.limits.alert_max_attempts.max(1);
+            let give_up = e.permanent() || attempts >= ctx.config.limits.alert_max_attempts.max(1);
             let error = e.to_string();
             warn!(?queue, id, attempts, give_up, error = %error, "delivery failed");
             let limits = &ctx.config.limits;
-            let retry_at =
-                now() + retry_delay(attempts, limits.alert_retry_min, limits.alert_retry_max);
+            let backoff = retry_delay(attempts, limits.alert_retry_min, limits.alert_retry_max);
+            let asked = e.retry_after().map_or(0, |d| d.as_secs() as i64);
+            let retry_at = now() + backoff.max(asked);
             ctx.with_store(move |s| s.mark_attempt_failed(queue, id, &error, retry_at, give_up))
                 .await?;
             ctx.metrics.alerts_failed.inc();
             Ok(false)
         }
     }
-}
-
-/// The email of a rendered alert or digest.
-fn compose(
-    ctx: &Context,
-    rendered: Result<Rendered, TemplateError>,
-    to: &str,
-    message_id: &str,
-    in_reply_to: Option<&str>,
-) -> Result<Message, SendError> {
-    Ok(ctx
-        .transport
-        .message(to, message_id, in_reply_to, &rendered?)?)
 }
 
 fn tally(ctx: &Context, report: &mut DeliveryReport, accepted: bool, alerts: usize) {
@@ -129,12 +221,15 @@ fn tally(ctx: &Context, report: &mut DeliveryReport, accepted: bool, alerts: usi
 async fn deliver_notices(ctx: &Context, report: &mut DeliveryReport) -> Result<(), DaemonError> {
     let rows = ctx.with_store(|s| s.due_notices(now(), 100)).await?;
     for n in rows {
-        let message = ctx
-            .transport
-            .plain_message(&n.recipient, &n.message_id, &n.subject, &n.body)
-            .map_err(SendError::from);
         let key = format!("sw-notice-{:08}", n.id);
-        let ok = attempt(ctx, Queue::Notices, n.id, n.attempts, message, &key).await?;
+        let send = async {
+            let message =
+                ctx.transport
+                    .plain_message(&n.recipient, &n.message_id, &n.subject, &n.body)?;
+            ctx.transport.send(&message, &key).await?;
+            Ok(None)
+        };
+        let ok = attempt(ctx, Queue::Notices, n.id, n.attempts, send).await?;
         tally(ctx, report, ok, 1);
     }
     Ok(())
@@ -176,18 +271,13 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
                 }
             }
             let view = alert_view(&ctx.config.rules, &row);
-            let message = compose(
-                ctx,
-                ctx.config.templates.alert(&view),
-                &row.recipient,
-                &row.message_id,
-                row.in_reply_to.as_deref(),
-            );
             let key = format!("sw-{:08}", row.id);
-            let ok = attempt(ctx, Queue::Alerts, row.id, row.attempts, message, &key).await?;
+            let out = Outgoing::Alert(&row, &view);
+            let send = hand_over(ctx, &row.recipient, &out, &key);
+            let ok = attempt(ctx, Queue::Alerts, row.id, row.attempts, send).await?;
             if ok {
                 *sent_last_hour.entry(row.recipient.clone()).or_default() += 1;
-                info!(alert_id = row.id, item_id = row.item_id, recipient = %row.recipient, subject = %view.subject, "alert sent via {}", ctx.transport.describe());
+                info!(alert_id = row.id, item_id = row.item_id, recipient = %row.recipient, subject = %view.subject, "alert sent via {}", channel_name(ctx, &row.recipient));
             }
             tally(ctx, report, ok, 1);
         }
@@ -198,22 +288,49 @@ async fn deliver_digests(ctx: &Context, report: &mut DeliveryReport) -> Result<(
     let digests = ctx.with_store(|s| s.due_digests(now(), 100)).await?;
     for d in digests {
         let view = digest_view(&ctx.config.rules, &d);
-        let message = compose(
-            ctx,
-            ctx.config.templates.digest(&view),
-            &d.recipient,
-            &d.message_id,
-            None,
-        );
         let key = format!("sw-digest-{:08}", d.id);
-        let ok = attempt(ctx, Queue::Digests, d.id, d.attempts, message, &key).await?;
+        let out = Outgoing::Digest(&d, &view);
+        let send = hand_over(ctx, &d.recipient, &out, &key);
+        let ok = attempt(ctx, Queue::Digests, d.id, d.attempts, send).await?;
         if ok {
             report.digests += 1;
-            info!(digest_id = d.id, recipient = %d.recipient, alerts = d.alerts.len(), "digest sent via {}", ctx.transport.describe());
+            info!(digest_id = d.id, recipient = %d.recipient, alerts = d.alerts.len(), "digest sent via {}", channel_name(ctx, &d.recipient));
         }
         tally(ctx, report, ok, d.alerts.len());
     }
     Ok(())
+}
+
+/// Sends the sample alert (`send-test-alert`) to a configured recipient through its channel,
+/// as an alert would go; returns how it left.
+pub async fn send_sample(
+    ctx: &Context,
+    recipient: &crate::config::Recipient,
+) -> Result<String, SendError> {
+    let rules = &ctx.config.rules;
+    let mut row = crate::alert::sample_row(rules, &recipient.key);
+    row.title = format!("[test] {}", row.title);
+    row.analysis = crate::detect::analyze(rules, &row.title, &row.text);
+    let view = alert_view(rules, &row);
+    let key = format!("sw-test-{}", now());
+    let out = Outgoing::Alert(&row, &view);
+    tokio::time::timeout(SEND_DEADLINE, hand_over(ctx, &recipient.key, &out, &key))
+        .await
+        .unwrap_or(Err(SendError::TimedOut(SEND_DEADLINE)))?;
+    Ok(format!(
+        "«{}» through {}",
+        view.subject,
+        channel_name(ctx, &recipient.key)
+    ))
+}
+
+/// How a recipient's messages leave, for the log.
+fn channel_name(ctx: &Context, to: &str) -> String {
+    match ctx.config.recipient(to).map(|r| &r.channel) {
+        Some(Channel::Webhook(w)) => format!("webhook {}", w.url),
+        Some(Channel::Matrix(m)) => format!("matrix room {}", m.room),
+        _ => ctx.transport.describe(),
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 pub use health::check_feed_health;
 pub use logging::init_logging;
-pub use mailer::{deliver_due, DeliveryReport};
+pub use mailer::{deliver_due, send_sample, DeliveryReport, SendError};
 pub use metrics::Metrics;
 pub use notify::notify;
 pub use refresh::{refresh, RefreshReport};
@@ -101,6 +101,8 @@ pub enum DaemonError {
     Http(#[source] FetchError),
     #[error("cannot set up alert delivery: {0}")]
     Transport(#[source] TransportError),
+    #[error("cannot set up webhook and Matrix delivery: {0}")]
+    Channels(#[source] crate::alert::ChannelError),
     #[error("configuration refused: {0}")]
     Config(#[source] crate::config::ConfigError),
     #[error("a worker task failed: {0}")]
@@ -122,6 +124,8 @@ pub struct Context {
     /// Article pages: robots.txt remembered per site, kept across reloads.
     pub pages: Arc<Pages>,
     pub transport: Transport,
+    /// Webhooks and Matrix rooms.
+    pub channels: crate::alert::Channels,
     pub metrics: Arc<Metrics>,
     /// Fetches waiting to be written by the one writer, several in a transaction. Bounded by
     /// the refreshes in flight (`limits.concurrency`): each waits for its own.
@@ -161,6 +165,8 @@ impl Context {
         let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())
             .map_err(DaemonError::Transport)?;
         let pages = Arc::new(Pages::new(&config.user_agent));
+        let channels =
+            crate::alert::Channels::new(&config.user_agent).map_err(DaemonError::Channels)?;
         let write_slots = Arc::new(tokio::sync::Semaphore::new(
             config.limits.concurrency.max(1),
         ));
@@ -174,6 +180,7 @@ impl Context {
             fetcher,
             pages,
             transport,
+            channels,
             metrics: Arc::default(),
             queue: Arc::default(),
             write_slots,
@@ -196,6 +203,8 @@ impl Context {
             Fetcher::new(&config.limits.fetch(), &config.user_agent).map_err(DaemonError::Http)?;
         let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())
             .map_err(DaemonError::Transport)?;
+        let channels =
+            crate::alert::Channels::new(&config.user_agent).map_err(DaemonError::Channels)?;
         Ok(Arc::new(Context {
             config: Arc::new(config),
             store: self.store.clone(),
@@ -203,6 +212,7 @@ impl Context {
             fetcher,
             pages: self.pages.clone(),
             transport,
+            channels,
             metrics: self.metrics.clone(),
             queue: self.queue.clone(),
             write_slots: self.write_slots.clone(),

@@ -146,12 +146,18 @@ pub async fn refresh(
     // 5. Analyse and decide who to alert, off the async threads and outside the store.
     let config = ctx.config.clone();
     let metrics = ctx.metrics.clone();
+    let feed_url = url.clone();
+    let publisher = settings.and_then(|f| f.publisher.clone());
     let prepared: Vec<PreparedItem> = ctx
         .on_cpu(move || {
+            let source = Source {
+                url: &feed_url,
+                publisher: publisher.as_deref(),
+            };
             fresh
                 .into_iter()
                 .zip(texts)
-                .map(|(k, text)| prepare(&config, &metrics, k, text))
+                .map(|(k, text)| prepare(&config, &metrics, &source, k, text))
                 .collect()
         })
         .await?;
@@ -379,10 +385,18 @@ async fn served_privately(url: &url::Url) -> bool {
     }
 }
 
+/// The feed an entry came from, as corroboration counts it.
+struct Source<'a> {
+    url: &'a url::Url,
+    /// `feeds[].publisher`, when configured.
+    publisher: Option<&'a str>,
+}
+
 /// Analyses an entry on its text (the feed's, or its page's) and decides who to alert.
 fn prepare(
     config: &Config,
     metrics: &Metrics,
+    source: &Source<'_>,
     keyed: Keyed,
     (text, provenance): (String, Provenance),
 ) -> PreparedItem {
@@ -407,7 +421,7 @@ fn prepare(
     let now = crate::store::now();
     let alert_to = recipients_for(&config.recipients, &analysis, now);
     let published = e.published.map(|d| d.timestamp());
-    let (event_at, story) = if alert_worthy(&analysis) {
+    let (event_at, mut story) = if alert_worthy(&analysis) {
         story_input(
             &config.rules,
             &config.stories,
@@ -419,6 +433,13 @@ fn prepare(
     } else {
         (None, StoryInput::None)
     };
+    if let StoryInput::Facts(facts) = &mut story {
+        facts.publishers = vec![crate::dedup::publisher(
+            source.publisher,
+            e.link.as_deref(),
+            source.url,
+        )];
+    }
     PreparedItem {
         fts_terms,
         identity: id.key,

@@ -1,8 +1,10 @@
 //! Item identity (DESIGN.md contract 1): the GUID, else the canonical URL, else a hash of the
 //! content. The store enforces it with a UNIQUE constraint.
 
+mod corroboration;
 mod story;
 
+pub use corroboration::{publisher, publisher_of_host, Corroboration};
 pub use story::{
     affinity, best_match, changes, signature, similarity, Facts, Place, StoryPolicy, JOIN_SCORE,
 };

@@ -56,6 +56,13 @@ pub struct Facts {
     pub wounded: Option<u32>,
     pub kidnapped: Option<u32>,
     pub claimed: bool,
+    /// A report of it is denied or disputed.
+    #[serde(default)]
+    pub disputed: bool,
+    /// The publishers that reported it (see [`super::publisher`]): two feeds of one site are
+    /// one publisher. Empty in stories stored before corroboration was kept.
+    #[serde(default)]
+    pub publishers: Vec<String>,
     /// When the event happened (unix seconds): the first and the latest of the items.
     pub event_first: i64,
     pub event_last: i64,
@@ -286,6 +293,7 @@ impl Facts {
             wounded: a.figures.wounded,
             kidnapped: a.figures.kidnapped,
             claimed: a.claimed,
+            disputed: a.disputed,
             event_first,
             event_last,
             signature: signature(
@@ -388,6 +396,8 @@ impl Facts {
         self.wounded = max_opt(self.wounded, item.wounded);
         self.kidnapped = max_opt(self.kidnapped, item.kidnapped);
         self.claimed |= item.claimed;
+        self.disputed |= item.disputed;
+        union(&mut self.publishers, &item.publishers);
         self.event_first = self.event_first.min(item.event_first);
         self.event_last = self.event_last.max(item.event_last);
     }
@@ -626,6 +636,19 @@ pub fn changes(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Vec<String>
     if item.claimed && !story.claimed {
         out.push("responsibility claimed".into());
     }
+    let before = story.publishers.len();
+    let after = before
+        + item
+            .publishers
+            .iter()
+            .filter(|p| !story.publishers.contains(p))
+            .count();
+    if before == 1 && after >= 2 {
+        out.push(format!("corroborated by {after} independent outlets"));
+    }
+    if item.disputed && !story.disputed {
+        out.push("denied or disputed".into());
+    }
     out
 }
 
@@ -749,6 +772,30 @@ mod tests {
             c,
             ["killed 10 → 27", "now also NE", "responsibility claimed"]
         );
+    }
+
+    #[test]
+    fn a_second_publisher_and_a_denial_are_news() {
+        let p = policy();
+        let mut s = facts(EventKind::Attack, &["x"], Some(10), 100, "a");
+        s.publishers = vec!["aljazeera.net".into()];
+        let mut i = facts(EventKind::Attack, &["x"], Some(10), 100, "a");
+        i.publishers = vec!["aljazeera.net".into()];
+        assert!(changes(&s, &i, &p).is_empty(), "the same publisher again");
+        i.publishers = vec!["france24.com".into()];
+        i.disputed = true;
+        assert_eq!(
+            changes(&s, &i, &p),
+            [
+                "corroborated by 2 independent outlets",
+                "denied or disputed"
+            ]
+        );
+        // Already corroborated: a third outlet is not news.
+        s.publishers.push("rfi.fr".into());
+        i.disputed = false;
+        i.publishers = vec!["france24.com".into()];
+        assert!(changes(&s, &i, &p).is_empty());
     }
 
     #[test]

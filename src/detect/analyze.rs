@@ -58,6 +58,9 @@ pub struct Analysis {
     /// A claim of responsibility is reported.
     #[serde(default)]
     pub claimed: bool,
+    /// The report is denied or disputed near its event («نفى الجيش», «لا صحة»).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disputed: bool,
     /// Absent from items whose text retention let go (the spans pointed into it).
     #[serde(default)]
     pub explanation: Vec<Explanation>,
@@ -602,6 +605,7 @@ fn analyze_normalized(
     let mut security_score = 0.0;
     let mut offtopic = BTreeSet::new();
     let mut claimed = false;
+    let mut disputed = false;
     for h in &hits {
         match pack.patterns[h.pattern].target {
             Target::Security(strong) => {
@@ -623,6 +627,11 @@ fn analyze_normalized(
             Target::Claim if !claimed && anchor_positions.near(h, pack.window, &doc) => {
                 claimed = true;
                 explain("claim".into(), h);
+            }
+            // So does a denial: «نفى» about something else is not a dispute of this event.
+            Target::Denial if !disputed && anchor_positions.near(h, pack.window, &doc) => {
+                disputed = true;
+                explain("denial".into(), h);
             }
             _ => {}
         }
@@ -761,6 +770,7 @@ fn analyze_normalized(
             kidnapped,
         },
         claimed: relevant && claimed,
+        disputed: relevant && disputed,
         explanation,
     }
 }

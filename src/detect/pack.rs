@@ -128,6 +128,10 @@ struct RawPack {
     /// Words of a claim of responsibility («تبنى»): a claim is news for a story's update.
     #[serde(default)]
     claims: RawTerms,
+    /// Words of a denial or a dispute of the report («نفى», «لا صحة»): shown as the story's
+    /// corroboration, and news for an update.
+    #[serde(default)]
+    denials: RawTerms,
     /// Words that put security news in Africa for the full-text pre-check («الساحل», «أفريقيا»).
     #[serde(default)]
     candidates: RawTerms,
@@ -325,6 +329,8 @@ pub(crate) enum Target {
     Offtopic,
     /// A claim of responsibility.
     Claim,
+    /// A denial or dispute of the report.
+    Denial,
     /// An African context for the full-text pre-check (`[candidates]`).
     AfricanContext,
     /// A headline frame of other news (`[frames]`).
@@ -555,7 +561,7 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 13] = [
+        let vocabulary: [(&str, &[String], Target); 14] = [
             (
                 "context_frames.terms",
                 &raw.context_frames.terms,
@@ -579,6 +585,7 @@ impl RulePack {
             ),
             ("offtopic.terms", &raw.offtopic.terms, Target::Offtopic),
             ("claims.terms", &raw.claims.terms, Target::Claim),
+            ("denials.terms", &raw.denials.terms, Target::Denial),
             (
                 "figures.killed_after",
                 &f.killed_after,

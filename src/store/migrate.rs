@@ -44,6 +44,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_backups.sql",
         include_str!("../../migrations/0009_backups.sql"),
     ),
+    (
+        "0010_channels.sql",
+        include_str!("../../migrations/0010_channels.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

@@ -118,6 +118,12 @@ pub struct AlertRow {
     pub note: Option<String>,
     /// Every article of the story so far (just this item's when it has no story).
     pub articles: Vec<super::StoryArticle>,
+    pub story_id: Option<i64>,
+    /// The story's facts as they stand now (its corroboration among them).
+    pub story: Option<crate::dedup::Facts>,
+    /// For an update: what the channel called the story's first alert to this recipient (a
+    /// Matrix event id), to reply in its thread.
+    pub thread_root: Option<String>,
 }
 
 /// A due digest: one email carrying several alerts for one recipient.
@@ -160,8 +166,10 @@ fn digest_message_id(id: i64, recipient: &str) -> String {
 
 const ALERT_COLUMNS: &str = "o.id, o.item_id, o.recipient, o.kind, o.message_id, o.attempts,
     i.title, i.text, i.url, coalesce(f.name, f.title, f.url), i.published_at, i.fetched_at,
-    i.analysis, o.in_reply_to, o.note, o.story_id
-    FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id";
+    i.analysis, o.in_reply_to, o.note, o.story_id, s.facts,
+    (SELECT first.remote_id FROM outbox first WHERE first.message_id = o.in_reply_to)
+    FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
+    LEFT JOIN stories s ON s.id = o.story_id";
 
 /// The most articles listed in one alert.
 const MAX_ARTICLES: usize = 20;
@@ -192,15 +200,21 @@ fn alert_rows(
                     in_reply_to: r.get(13)?,
                     note: r.get(14)?,
                     articles: Vec::new(),
+                    story_id: None,
+                    story: None,
+                    thread_root: r.get(17)?,
                 },
                 r.get::<_, String>(12)?,
                 r.get::<_, Option<i64>>(15)?,
+                r.get::<_, Option<String>>(16)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
-        .map(|(mut row, json, story)| {
+        .map(|(mut row, json, story, facts)| {
             row.analysis = serde_json::from_str(&json)?;
+            row.story = facts.map(|f| serde_json::from_str(&f)).transpose()?;
+            row.story_id = story;
             row.articles = match story {
                 Some(s) => super::stories::articles(conn, s, MAX_ARTICLES)?,
                 None => Vec::new(),
@@ -335,6 +349,18 @@ impl Store {
     /// Marks a message delivered: only called after the server accepted it. A digest's alerts
     /// are marked with it, in the same transaction.
     pub fn mark_sent(&mut self, queue: Queue, id: i64, now: i64) -> Result<(), StoreError> {
+        self.mark_sent_as(queue, id, now, None)
+    }
+
+    /// [`Store::mark_sent`], keeping what the channel called the message (a Matrix event id),
+    /// which the story's updates refer to.
+    pub fn mark_sent_as(
+        &mut self,
+        queue: Queue,
+        id: i64,
+        now: i64,
+        remote_id: Option<&str>,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             &format!(
@@ -344,6 +370,12 @@ impl Store {
             ),
             params![id, now],
         )?;
+        if let (Queue::Alerts, Some(remote)) = (queue, remote_id) {
+            tx.execute(
+                "UPDATE outbox SET remote_id = ?2 WHERE id = ?1",
+                params![id, remote],
+            )?;
+        }
         if queue == Queue::Digests {
             tx.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1,
