@@ -1,14 +1,46 @@
 //! `query`'s export formats: CSV with stable columns, GeoJSON points from the gazetteer's
 //! coordinates, and an ACLED-like CSV with one row per story.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
+use sahel_watch::dedup::Corroboration;
 use sahel_watch::detect::{Entity, EntityKind, RulePack};
 use sahel_watch::store::{ItemFilter, Store};
 
 /// The columns of `--format csv`, in order; never reordered, only appended to.
-pub const CSV_COLUMNS: &str = "id,published,feed,url,title,relevant,score,events,countries,places,groups,killed,wounded,kidnapped,story,event_date,text_source";
+pub const CSV_COLUMNS: &str = "id,published,feed,url,title,relevant,score,events,countries,places,groups,killed,wounded,kidnapped,story,event_date,text_source,corroboration";
+
+/// The corroboration of the stories an export meets, each read once.
+pub struct Corroborations<'a> {
+    rules: &'a RulePack,
+    store: &'a Store,
+    seen: HashMap<i64, String>,
+}
+
+impl<'a> Corroborations<'a> {
+    pub fn new(rules: &'a RulePack, store: &'a Store) -> Self {
+        Corroborations {
+            rules,
+            store,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// «single source», «corroborated by 2 independent outlets; …», or "" without a story.
+    pub fn of(&mut self, story: Option<i64>) -> anyhow::Result<String> {
+        let Some(id) = story else {
+            return Ok(String::new());
+        };
+        if let Some(s) = self.seen.get(&id) {
+            return Ok(s.clone());
+        }
+        let (story, _) = self.store.story(id)?;
+        let summary = Corroboration::of(self.rules, &story.facts).summary();
+        self.seen.insert(id, summary.clone());
+        Ok(summary)
+    }
+}
 
 fn n(v: Option<u32>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -26,15 +58,21 @@ fn date(ts: i64) -> String {
 }
 
 /// Every item `filter` matches as CSV, a row at a time.
-pub fn csv(out: &mut impl Write, store: &Store, filter: &ItemFilter) -> anyhow::Result<()> {
+pub fn csv(
+    out: &mut impl Write,
+    rules: &RulePack,
+    store: &Store,
+    filter: &ItemFilter,
+) -> anyhow::Result<()> {
     writeln!(out, "{CSV_COLUMNS}")?;
+    let mut corroboration = Corroborations::new(rules, store);
     store.query_each(filter, |r| -> anyhow::Result<()> {
         let (places, groups): (Vec<&String>, Vec<&String>) =
             r.entities.iter().partition(|id| !id.starts_with("g-"));
         let join = |v: Vec<&String>| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(";");
         writeln!(
             out,
-            "{},{},{},{},{},{},{:.1},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{:.1},{},{},{},{},{},{},{},{},{},{},{}",
             r.id,
             rfc3339(r.published),
             csv_field(&r.feed),
@@ -52,6 +90,7 @@ pub fn csv(out: &mut impl Write, store: &Store, filter: &ItemFilter) -> anyhow::
             r.story_id.map(|s| s.to_string()).unwrap_or_default(),
             r.event_at.map(date).unwrap_or_default(),
             r.text_source,
+            csv_field(&corroboration.of(r.story_id)?),
         )?;
         Ok(())
     })
@@ -78,6 +117,7 @@ pub fn geojson(
 ) -> anyhow::Result<usize> {
     let mut skipped = 0;
     let mut first = true;
+    let mut corroboration = Corroborations::new(rules, store);
     write!(out, r#"{{"type":"FeatureCollection","features":["#)?;
     store.query_each(filter, |r| -> anyhow::Result<()> {
         let Some(place) = located(rules, &r.entities) else {
@@ -101,6 +141,7 @@ pub fn geojson(
                 "killed": r.killed,
                 "kidnapped": r.kidnapped,
                 "story": r.story_id,
+                "corroboration": corroboration.of(r.story_id)?,
             }
         });
         if !std::mem::take(&mut first) {
@@ -113,8 +154,9 @@ pub fn geojson(
     Ok(skipped)
 }
 
-/// ACLED's columns (a subset, in its order).
-pub const ACLED_COLUMNS: &str = "event_date,event_type,sub_event_type,country,admin1,location,latitude,longitude,fatalities,actor1,source,source_url,notes";
+/// ACLED's columns (a subset, in its order), then `corroboration`, which is ours: «single
+/// source», «corroborated by N independent outlets», with a claim or a denial.
+pub const ACLED_COLUMNS: &str = "event_date,event_type,sub_event_type,country,admin1,location,latitude,longitude,fatalities,actor1,source,source_url,notes,corroboration";
 
 fn english(e: &Entity) -> &str {
     e.name_en.as_deref().unwrap_or(&e.name)
@@ -190,7 +232,7 @@ pub fn acled(
         let first = articles.first();
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             date(event_at),
             event_type,
             csv_field(sub_event_type),
@@ -213,6 +255,7 @@ pub fn acled(
                 first.map(|a| a.title.as_str()).unwrap_or(""),
                 300
             )),
+            csv_field(&Corroboration::of(rules, f).summary()),
         )?;
     }
     Ok(())

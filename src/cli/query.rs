@@ -150,11 +150,18 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             }
         }
         Format::Acled => export::acled(&mut out, rules, &store, &filter)?,
-        Format::Json => store.query_each(&filter, |r| -> anyhow::Result<()> {
-            writeln!(out, "{}", serde_json::to_string(&json_row(&r))?)?;
-            Ok(())
-        })?,
-        Format::Csv => export::csv(&mut out, &store, &filter)?,
+        Format::Json => {
+            let mut corroboration = export::Corroborations::new(rules, &store);
+            store.query_each(&filter, |r| -> anyhow::Result<()> {
+                let mut row = json_row(&r);
+                if r.story_id.is_some() {
+                    row["corroboration"] = corroboration.of(r.story_id)?.into();
+                }
+                writeln!(out, "{}", serde_json::to_string(&row)?)?;
+                Ok(())
+            })?
+        }
+        Format::Csv => export::csv(&mut out, rules, &store, &filter)?,
         Format::Table => table(&mut out, &store, filter)?,
     }
     out.flush()?;

@@ -92,11 +92,16 @@ fn show_story(g: &Globals, id: i64, json: bool) -> anyhow::Result<Exit> {
     let store = Store::open(&config.data_dir)?;
     let (story, articles) = store.story(id)?;
     if json {
-        let v = serde_json::json!({ "story": story, "articles": articles });
+        let corroboration = sahel_watch::dedup::Corroboration::of(&config.rules, &story.facts);
+        let v = serde_json::json!({
+            "story": story,
+            "corroboration": corroboration,
+            "articles": articles,
+        });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(Exit::Ok);
     }
-    super::stories::print_story(&story);
+    super::stories::print_story(&config.rules, &story);
     println!("articles:");
     for a in &articles {
         println!(

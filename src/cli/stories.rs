@@ -1,3 +1,5 @@
+use sahel_watch::dedup::Corroboration;
+use sahel_watch::detect::RulePack;
 use sahel_watch::store::{now, Store, StoryRow};
 
 use super::{Exit, Globals};
@@ -22,7 +24,7 @@ fn day(t: i64) -> String {
 }
 
 /// The lines `stories` and `show story` print for a story.
-pub fn print_story(s: &StoryRow) {
+pub fn print_story(rules: &RulePack, s: &StoryRow) {
     let f = &s.facts;
     let kinds: Vec<&str> = f.kinds.iter().map(|k| k.as_str()).collect();
     let places: Vec<&str> = f
@@ -59,6 +61,7 @@ pub fn print_story(s: &StoryRow) {
         n(f.kidnapped),
         if f.claimed { "  claimed" } else { "" }
     );
+    println!("             {}", Corroboration::of(rules, f).summary());
     println!(
         "             outlets {}",
         s.outlets
@@ -80,9 +83,10 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             if let Some(f) = v.get_mut("facts").and_then(|f| f.as_object_mut()) {
                 f.remove("signature");
             }
+            v["corroboration"] = serde_json::to_value(Corroboration::of(&config.rules, &s.facts))?;
             println!("{v}");
         } else {
-            print_story(&s);
+            print_story(&config.rules, &s);
         }
     }
     Ok(Exit::Ok)

@@ -5,6 +5,7 @@ mod support;
 
 mod alerts;
 mod archive;
+mod channels;
 mod charsets;
 mod cli;
 mod config;

@@ -4,6 +4,7 @@
 pub mod http;
 pub mod mail;
 pub mod smtp;
+pub mod webhook;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -15,7 +15,7 @@ pub struct SmtpServer {
     _dir: tempfile::TempDir,
 }
 
-fn python() -> String {
+pub fn python() -> String {
     std::env::var("SAHEL_WATCH_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
