@@ -76,7 +76,7 @@ impl std::fmt::Debug for WebhookConfig {
 #[derive(Clone, PartialEq)]
 pub struct MatrixConfig {
     pub homeserver: url::Url,
-    /// The room id («!abc:example.org»).
+    /// The room id («!abc:example.org», or «!abc» in room versions 12 and later).
     pub room: String,
     /// From `access_token_file` or `access_token_env`; never printed.
     pub access_token: String,

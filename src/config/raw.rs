@@ -907,7 +907,8 @@ fn build_matrix(
 ) -> Result<MatrixConfig, ConfigError> {
     let homeserver = https_endpoint(&m.homeserver, &format!("{key}.matrix.homeserver"), invalid)?;
     let room = m.room.get_ref().trim();
-    if !room.starts_with('!') || !room.contains(':') || room.contains(['/', '?', '#', ' ']) {
+    // Room ids are «!opaque:server», or «!opaque» from room version 12 on.
+    if !room.starts_with('!') || room.len() < 2 || room.contains(['/', '?', '#', ' ']) {
         return Err(invalid(
             &m.room.span(),
             &format!("{key}.matrix.room"),

@@ -254,3 +254,82 @@ fn a_story_is_corroborated_by_a_second_publisher_not_by_a_second_feed() {
     );
     assert_eq!(lines.next(), None, "one story, one row: {csv}");
 }
+
+/// A real homeserver (Synapse): the alert and its update reach the room once each, the update
+/// in the thread of the alert, the Arabic as the outlets wrote it.
+#[test]
+fn matrix_gets_the_alert_and_its_update_in_one_thread() {
+    let hs = crate::support::matrix::Homeserver::start();
+    let server = HttpServer::start();
+    let env = Env::new();
+    let token = env.dir.path().join("matrix.token");
+    std::fs::write(&token, &hs.access_token).unwrap();
+    let recipient = format!(
+        "[[recipients]]\nname = \"room\"\nmatrix = {{ homeserver = {:?}, room = {:?}, access_token_file = {:?} }}\n",
+        hs.url(),
+        hs.room_id,
+        token.display().to_string()
+    );
+    let first = feed(&server, "/aj.xml", &[&GAO_1]);
+    env.write_config(&format!("{first}{recipient}{FAST_RETRIES}"));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    env.write_config(&format!(
+        "{first}{}{recipient}{FAST_RETRIES}",
+        feed(&server, "/f24.xml", &[&GAO_3])
+    ));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Nothing new: nothing more in the room.
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let ours: Vec<serde_json::Value> = hs
+        .messages()
+        .into_iter()
+        .filter(|e| e["sender"] == hs.user_id.as_str())
+        .collect();
+    assert_eq!(
+        ours.len(),
+        2,
+        "the alert and its update, once each: {ours:#?}"
+    );
+    let (alert, update) = (&ours[0]["content"], &ours[1]["content"]);
+    for c in [alert, update] {
+        assert_eq!(c["msgtype"], "m.text");
+        assert_eq!(c["format"], "org.matrix.custom.html");
+        assert!(
+            c["formatted_body"]
+                .as_str()
+                .unwrap()
+                .contains("<div dir=\"rtl\" lang=\"ar\">"),
+            "{c}"
+        );
+    }
+    assert!(
+        alert["body"].as_str().unwrap().contains(GAO_1.title),
+        "{alert}"
+    );
+    assert!(
+        alert["formatted_body"]
+            .as_str()
+            .unwrap()
+            .contains(GAO_1.title),
+        "{alert}"
+    );
+    assert!(alert.get("m.relates_to").is_none(), "{alert}");
+    assert!(
+        update["body"].as_str().unwrap().contains(GAO_3.title),
+        "{update}"
+    );
+    assert!(
+        update["body"]
+            .as_str()
+            .unwrap()
+            .contains("corroborated by 2 independent outlets"),
+        "{update}"
+    );
+    let relation = &update["m.relates_to"];
+    assert_eq!(relation["rel_type"], "m.thread", "{update}");
+    assert_eq!(relation["event_id"], ours[0]["event_id"], "{update}");
+}

@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod mail;
+pub mod matrix;
 pub mod smtp;
 pub mod webhook;
 
