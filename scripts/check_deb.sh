@@ -21,7 +21,8 @@ for f in ./usr/bin/sahel-watch ./etc/sahel-watch/sahel-watch.toml \
     ./usr/share/bash-completion/completions/sahel-watch \
     ./usr/share/zsh/vendor-completions/_sahel-watch \
     ./usr/share/fish/vendor_completions.d/sahel-watch.fish \
-    ./usr/share/doc/sahel-watch/README.md /systemd/system/sahel-watch.service; do
+    ./usr/share/doc/sahel-watch/README.md ./usr/share/doc/sahel-watch/webhook.md \
+    /systemd/system/sahel-watch.service; do
     grep -q -- "$f\$" <<<"$listing" || { echo "missing from the package: $f" >&2; exit 1; }
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/sahel-watch/sahel-watch.toml \

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Crash test for the alert outbox (DESIGN.md contract 3, issue 5).
 
-Replays feeds whose items appear over time, runs the daemon against them and a real SMTP server
-(aiosmtpd, slowed down a little so that kills land inside SMTP transactions), and kill -9s the
-daemon at random moments, restarting it each time. At the end the daemon runs until the outbox
-is empty, and the emails received are compared with the alerts the daemon decided (a clean
-reference run checks that the same items were stored):
+Replays feeds whose items appear over time, runs the daemon against them, a real SMTP server
+(aiosmtpd) and a real webhook receiver (tests/it/support/webhook_receiver.py, which checks each
+signature itself), both slowed down a little so that kills land inside deliveries, and kill -9s
+the daemon at random moments, restarting it each time. At the end the daemon runs until the
+outbox is empty, and the emails and webhook requests received are compared with the alerts the
+daemon decided (a clean reference run checks that the same items were stored):
 
   lost        alerts decided (outbox rows, written with their items) never received: must be 0
-  unexpected  emails received that no outbox row decided: must be 0
+  unexpected  messages received that no outbox row decided: must be 0
   undecided   alert-worthy items stored without an alert decision: must be 0
-  duplicates  extra copies of a message (same Message-ID): only a kill between the server's
-              acceptance and the daemon's mark can cause one, so at most one per kill
+  duplicates  extra copies of a message (same Message-ID; for the webhook, the same
+              Idempotency-Key, which equals the document's id): only a kill between the
+              receiver's acceptance and the daemon's mark can cause one, so at most one per
+              kill and channel
+  unsigned    webhook requests whose signature the receiver could not verify: must be 0
 
 Run from the repository root with a Python that has aiosmtpd (scripts/test.sh makes one):
     target/test-venv/bin/python scripts/crash_test.py --kills 50
@@ -43,6 +47,9 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from loopback import free_port, serve_feeds  # noqa: E402
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 SMTP_SERVER = os.path.join(ROOT, "tests", "it", "support", "smtp_server.py")
+WEBHOOK_RECEIVER = os.path.join(ROOT, "tests", "it", "support", "webhook_receiver.py")
+WEBHOOK_SECRET = "crash test webhook secret"
+WEBHOOK = "webhook:crash"
 
 
 # Words that make an article of the shared stream worth replaying (most are not about the Sahel).
@@ -114,7 +121,7 @@ def serve(replay):
     return serve_feeds(document)
 
 
-def config(data_dir, feeds, smtp_port):
+def config(data_dir, feeds, smtp_port, webhook=None):
     lines = [f'data_dir = "{data_dir}"', "[metrics]", 'listen = ""']
     if smtp_port:
         lines += ["[smtp]", f'url = "smtp://127.0.0.1:{smtp_port}"', 'from = "sahel-watch <alerts@test.invalid>"']
@@ -133,6 +140,14 @@ def config(data_dir, feeds, smtp_port):
         'countries = ["ML", "NE", "BF"]',
         "max_per_hour = 100000",
     ]
+    if webhook:
+        url, secret_file = webhook
+        lines += [
+            "[[recipients]]",
+            'name = "crash"',
+            f'webhook = {{ url = "{url}", secret_file = "{secret_file}" }}',
+            "max_per_hour = 100000",
+        ]
     for url in feeds:
         lines += ["[[feeds]]", f'url = "{url}"', 'interval = "1s"']
     return "\n".join(lines) + "\n"
@@ -202,10 +217,21 @@ def main():
                 sys.exit("the SMTP server did not start")
             time.sleep(0.05)
 
+    hook_log = os.path.join(work, "webhook.jsonl")
+    hook = subprocess.Popen(
+        [sys.executable, WEBHOOK_RECEIVER, WEBHOOK_SECRET, hook_log, "/hook=200"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, WEBHOOK_DELAY=str(a.smtp_delay)),
+    )
+    hook_port = int(hook.stdout.readline())
+    secret_file = os.path.join(work, "webhook.secret")
+    with open(secret_file, "w") as f:
+        f.write(WEBHOOK_SECRET + "\n")
+
     data = os.path.join(work, "data")
     cfg = os.path.join(work, "crash.toml")
     with open(cfg, "w") as f:
-        f.write(config(data, feeds, smtp_port))
+        f.write(config(data, feeds, smtp_port, (f"http://127.0.0.1:{hook_port}/hook", secret_file)))
     env = dict(os.environ, SAHEL_WATCH_LOG="warn")
     log = open(os.path.join(work, "daemon.log"), "ab")
 
@@ -243,6 +269,8 @@ def main():
     finally:
         smtp.terminate()
         smtp.wait()
+        hook.terminate()
+        hook.wait()
 
     db = sqlite3.connect(os.path.join(data, "sahel-watch.db"))
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
@@ -252,7 +280,10 @@ def main():
     # arrive, and nothing else. Which items make which alerts depends on the order the stories
     # met them, so a clean run is not the yardstick for alerts; it is for the items stored.
     db = sqlite3.connect(os.path.join(data, "sahel-watch.db"))
-    decided = {mid for (mid,) in db.execute("SELECT message_id FROM outbox")}
+    decided = {mid for (mid,) in db.execute(
+        "SELECT message_id FROM outbox WHERE recipient != ?", (WEBHOOK,))}
+    decided_hook = {mid for (mid,) in db.execute(
+        "SELECT message_id FROM outbox WHERE recipient = ?", (WEBHOOK,))}
     undecided = db.execute(
         "SELECT count(*) FROM items WHERE relevant = 1 AND events != '[]' AND alerted = 0"
     ).fetchone()[0]
@@ -275,6 +306,21 @@ def main():
     duplicates = {mid: len(ms) - 1 for mid, ms in by_id.items() if len(ms) > 1}
     lost = sorted(decided - set(by_id))
     unexpected = sorted(set(by_id) - decided)
+
+    requests = []
+    if os.path.exists(hook_log):
+        with open(hook_log, encoding="utf-8") as f:
+            requests = [json.loads(line) for line in f if line.strip()]
+    hook_by_key = {}
+    for r in requests:
+        hook_by_key.setdefault(r["idempotency_key"], []).append(r)
+    unsigned = sum(1 for r in requests if not r["signature_ok"])
+    # The key is the alert's Message-ID, and so is the document's id: a duplicate is the same
+    # alert, recognisable as such by the receiver.
+    mismatched = sum(1 for r in requests if (r.get("body") or {}).get("id") != r["idempotency_key"])
+    hook_duplicates = {k: len(rs) - 1 for k, rs in hook_by_key.items() if len(rs) > 1}
+    lost += sorted(decided_hook - set(hook_by_key))
+    unexpected += sorted(set(hook_by_key) - decided_hook)
     report = {
         "seed": seed,
         "kills": a.kills,
@@ -289,6 +335,12 @@ def main():
         "unexpected": unexpected,
         "duplicates": sum(duplicates.values()),
         "duplicated_message_ids": duplicates,
+        "webhook_alerts_decided": len(decided_hook),
+        "webhook_alerts_received": len(hook_by_key),
+        "webhook_requests": len(requests),
+        "webhook_duplicates": sum(hook_duplicates.values()),
+        "webhook_unsigned": unsigned,
+        "webhook_id_not_key": mismatched,
         "integrity_check": integrity,
         "work_dir": work,
     }
@@ -298,9 +350,13 @@ def main():
         and not unexpected
         and undecided == 0
         and sum(duplicates.values()) <= a.kills
+        and sum(hook_duplicates.values()) <= a.kills
+        and unsigned == 0
+        and mismatched == 0
         and integrity == "ok"
         and crash_items == ref_items
         and len(decided) > 0
+        and len(decided_hook) > 0
     )
     sys.exit(0 if ok else 1)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need (a Rust toolchain is
-# assumed; Python's aiosmtpd, the SMTP server the tests talk to, goes into a virtualenv under
-# target/; promtool, systemd-analyze, chromium and the Noto fonts come from Debian), then checks
+# assumed; Python's aiosmtpd, the SMTP server the tests talk to, and matrix-synapse, the Matrix
+# homeserver they post alerts to, go into a virtualenv under target/; promtool, systemd-analyze, chromium and the Noto fonts come from Debian), then checks
 # formatting, lints and the systemd unit, runs every test, the crash test with a small count
 # (scripts/crash_test.py; the full run is `--kills 50`), and each fuzz target for a few seconds
 # (scripts/fuzz.sh; installs cargo-fuzz), and the Debian package built, installed, checked and
@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv="target/test-venv"
-if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    echo "==> installing aiosmtpd into $venv"
+if ! "$venv/bin/python" -c "import aiosmtpd, synapse" 2>/dev/null; then
+    echo "==> installing aiosmtpd and matrix-synapse into $venv"
     mkdir -p target
     if ! python3 -m venv "$venv" 2>/dev/null; then
         # Debian's python3 lacks ensurepip until python3-venv is installed.
@@ -23,7 +23,8 @@ if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
             exit 1
         fi
     fi
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "aiosmtpd==1.4.6" "matrix-synapse==1.163.2"
 fi
 export SAHEL_WATCH_TEST_PYTHON="$PWD/$venv/bin/python"
 

@@ -20,7 +20,9 @@ enum Command {
     },
     /// Put a failed alert back in the queue (a failed digest is retried whole).
     Retry { id: i64 },
-    /// Send a sent alert again, as an email of its own with the same Message-ID.
+    /// Send a sent alert again, on its own, with the same Message-ID (a webhook gets the same
+    /// Idempotency-Key and a Matrix room the same transaction id: receivers that honour them
+    /// do not show it twice).
     Resend { id: i64 },
 }
 

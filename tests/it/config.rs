@@ -101,3 +101,64 @@ fn a_broken_template_override_exits_2_naming_its_file_and_line() {
         "{shown}"
     );
 }
+
+/// A webhook or Matrix recipient that cannot work is refused at start: file, line, key and why.
+#[test]
+fn a_channel_recipient_that_cannot_work_is_refused_naming_line_and_key() {
+    let env = Env::new();
+    let secret = env.dir.path().join("secret");
+    std::fs::write(&secret, "s\n").unwrap();
+    let secret = secret.display().to_string();
+    // (recipient table, line of the error, key, words of the reason); the table starts on
+    // line 2, after the data_dir the test environment writes.
+    let cases = [
+        (
+            format!("name = \"w\"\nwebhook = {{ url = \"http://hooks.example.org/x\", secret_file = {secret:?} }}\n"),
+            4,
+            "recipients[0].webhook.url",
+            "loopback",
+        ),
+        (
+            "name = \"w\"\nwebhook = { url = \"https://hooks.example.org/x\" }\n".to_owned(),
+            4,
+            "recipients[0].webhook.secret_file",
+            "signing secret",
+        ),
+        (
+            format!("webhook = {{ url = \"https://hooks.example.org/x\", secret_file = {secret:?} }}\n"),
+            2,
+            "recipients[0].name",
+            "needs a name",
+        ),
+        (
+            format!("email = \"a@example.org\"\nname = \"w\"\nwebhook = {{ url = \"https://h.example.org/\", secret_file = {secret:?} }}\n"),
+            2,
+            "recipients[0]",
+            "one of email, webhook or matrix",
+        ),
+        (
+            format!("name = \"m\"\nmatrix = {{ homeserver = \"https://m.example.org\", room = \"#alerts:m.example.org\", access_token_file = {secret:?} }}\n"),
+            4,
+            "recipients[0].matrix.room",
+            "room id",
+        ),
+        (
+            "name = \"m\"\nmatrix = { homeserver = \"https://m.example.org\", room = \"!r:m.example.org\", access_token_env = \"SAHEL_WATCH_TEST_NO_SUCH_VARIABLE\" }\n".to_owned(),
+            4,
+            "recipients[0].matrix.access_token_env",
+            "is not set",
+        ),
+    ];
+    for (table, line, key, why) in cases {
+        let path = env.write_config(&format!("[[recipients]]\n{table}"));
+        let out = env.run(&["check-config"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{table}: {err}");
+        assert!(
+            err.contains(&format!("{}:{line}", path.display())),
+            "{table}: line {line}: {err}"
+        );
+        assert!(err.contains(&format!("`{key}`")), "{table}: {key}: {err}");
+        assert!(err.contains(why), "{table}: {why}: {err}");
+    }
+}

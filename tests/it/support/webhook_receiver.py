@@ -4,15 +4,19 @@ JSON line, and answers from a per-path script of statuses (the last one repeats)
 
     webhook_receiver.py SECRET LOG PATH=STATUS,STATUS... [PATH=...]
 
-Prints the port it listens on (127.0.0.1) and serves until killed.
+Prints the port it listens on (127.0.0.1) and serves until killed. WEBHOOK_DELAY (seconds) in
+the environment delays each answer after the request is recorded, so that a crash test's kills
+land between the receipt and the daemon's mark.
 """
 
 import hashlib
 import hmac
 import http.server
 import json
+import os
 import sys
 import threading
+import time
 
 secret, log_path = sys.argv[1].encode(), sys.argv[2]
 plans = {}
@@ -21,6 +25,7 @@ for arg in sys.argv[3:]:
     plans[path] = [int(s) for s in statuses.split(",")]
 seen = {}
 lock = threading.Lock()
+delay = float(os.environ.get("WEBHOOK_DELAY", "0"))
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -59,6 +64,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(log_path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 f.flush()
+        time.sleep(delay)
         answer = b'{"ok":true}' if status < 300 else b'{"error":"scripted"}'
         self.send_response(status)
         if status == 429:
