@@ -104,6 +104,7 @@ fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
         "{got:?}"
     );
     for r in &got {
+        assert_eq!(r.path, "/hook");
         assert!(r.signature_ok, "the receiver could not verify {r:?}");
         assert_eq!(r.content_type.as_deref(), Some("application/json"));
         assert_eq!(r.event.as_deref(), Some("alert"));
