@@ -334,3 +334,57 @@ fn matrix_gets_the_alert_and_its_update_in_one_thread() {
     assert_eq!(relation["rel_type"], "m.thread", "{update}");
     assert_eq!(relation["event_id"], ours[0]["event_id"], "{update}");
 }
+
+/// Digests are the same on every channel: a webhook recipient in digest mode gets one POST
+/// gathering the alerts of the period, under the digest's own key.
+#[test]
+fn a_webhook_in_digest_mode_gets_one_document_for_the_period() {
+    let server = HttpServer::start();
+    let receiver = WebhookReceiver::start(SECRET, &[("/digest", &[200])]);
+    let env = Env::new();
+    let kidnapping = Item {
+        guid: "niger-kidnap-1",
+        title: "اختطاف خمسة عمال إغاثة على يد مسلحين قرب ديفا في النيجر",
+        text:
+            "اختطف مسلحون خمسة عمال إغاثة قرب مدينة ديفا في جنوب شرق النيجر أمس، بحسب مصادر محلية.",
+        link: "https://www.alwasat.ly/news/niger-kidnap",
+    };
+    // The secret from the environment this time, as under systemd's `Environment=`.
+    env.write_config(&format!(
+        "{}[[recipients]]\nname = \"desk\"\nwebhook = {{ url = {:?}, secret_env = \"SAHEL_WATCH_TEST_WEBHOOK_SECRET\" }}\nmode = \"digest\"\ndigest_every = \"5s\"\n{FAST_RETRIES}",
+        feed(&server, "/a.xml", &[&GAO_1, &kidnapping]),
+        receiver.url("/digest"),
+    ));
+    let _daemon = Daemon(
+        env.command()
+            .arg("run")
+            .env("SAHEL_WATCH_TEST_WEBHOOK_SECRET", SECRET)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("the digest", Duration::from_secs(40), || {
+        !receiver.requests().is_empty()
+    });
+    std::thread::sleep(Duration::from_secs(6));
+    let got = receiver.requests();
+    assert_eq!(got.len(), 1, "one digest for the period: {got:?}");
+    let r = &got[0];
+    assert!(r.signature_ok);
+    assert_eq!(r.event.as_deref(), Some("digest"));
+    let doc = r.body.as_ref().unwrap();
+    assert_eq!(doc["type"], "digest");
+    let key = r.idempotency_key.as_deref().unwrap();
+    assert!(key.starts_with("<sw.digest."), "{key}");
+    assert_eq!(doc["id"], key);
+    let mut headlines: Vec<&str> = doc["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["headline_ar"].as_str().unwrap())
+        .collect();
+    headlines.sort();
+    let mut expected = vec![GAO_1.title, kidnapping.title];
+    expected.sort();
+    assert_eq!(headlines, expected);
+}
