@@ -140,6 +140,21 @@ async fn verdict(
 ) -> Result<String, ChannelError> {
     let status = response.status().as_u16();
     let header_retry = retry_after_header(&response);
+    if (300..400).contains(&status) {
+        // Not followed (a signed body or a token goes only where it was configured to), and
+        // asking again gets the same answer: the configuration must change.
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(|l| crate::alert::sanitize_line(l, MAX_ERROR_BODY))
+            .unwrap_or_default();
+        return Err(ChannelError::Refused {
+            channel,
+            status,
+            body: format!("redirect to {location:?} not followed: configure the final URL"),
+        });
+    }
     // Bodies are read only as far as an error message needs (and a Matrix event id).
     let body = read_capped(response, 16 * 1024).await;
     if (200..300).contains(&status) {

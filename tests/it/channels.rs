@@ -144,6 +144,40 @@ fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
     assert!(listing.contains("webhook:field"), "{listing}");
 }
 
+/// A receiver that asks for time gets it: its Retry-After (8 s) outweighs the outbox's backoff
+/// (1 s here), and the alert waits in the queue meanwhile.
+#[test]
+fn a_webhook_that_says_retry_after_is_not_asked_again_sooner() {
+    let server = HttpServer::start();
+    let receiver = WebhookReceiver::start(SECRET, &[("/hook", &[429, 200])]);
+    let env = Env::new();
+    env.write_config(&format!(
+        "{}{}{FAST_RETRIES}",
+        feed(&server, "/a.xml", &[&GAO_1]),
+        webhook_recipient(&env, &receiver.url("/hook"))
+    ));
+    let out = env.run(&["run", "--once"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    std::thread::sleep(Duration::from_secs(2));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        receiver.requests().len(),
+        1,
+        "asked again before Retry-After"
+    );
+    let pending =
+        String::from_utf8_lossy(&env.run(&["alerts", "list", "--status", "pending"]).stdout)
+            .into_owned();
+    assert!(pending.contains("HTTP 429 (retry after 8 s)"), "{pending}");
+    std::thread::sleep(Duration::from_secs(7));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = receiver.requests();
+    assert_eq!(got.iter().map(|r| r.status).collect::<Vec<_>>(), [429, 200]);
+    assert!(got[1].received_at - got[0].received_at >= 7.9);
+}
+
 #[test]
 fn a_webhook_that_refuses_is_failed_listed_and_retried_by_hand() {
     let server = HttpServer::start();
@@ -333,6 +367,53 @@ fn matrix_gets_the_alert_and_its_update_in_one_thread() {
     let relation = &update["m.relates_to"];
     assert_eq!(relation["rel_type"], "m.thread", "{update}");
     assert_eq!(relation["event_id"], ours[0]["event_id"], "{update}");
+
+    // send-test-alert checks the channel end to end.
+    let out = env.run(&["send-test-alert", "--recipient", "room"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("matrix room"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let ours: Vec<serde_json::Value> = hs
+        .messages()
+        .into_iter()
+        .filter(|e| e["sender"] == hs.user_id.as_str())
+        .collect();
+    assert_eq!(ours.len(), 3, "{ours:#?}");
+    assert!(
+        ours[2]["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("[test]"),
+        "{:#?}",
+        ours[2]
+    );
+}
+
+#[test]
+fn send_test_alert_reaches_a_webhook_recipient_and_names_unknown_ones() {
+    let receiver = WebhookReceiver::start(SECRET, &[("/hook", &[200])]);
+    let env = Env::new();
+    env.write_config(&format!(
+        "{}{FAST_RETRIES}",
+        webhook_recipient(&env, &receiver.url("/hook"))
+    ));
+    let out = env.run(&["send-test-alert", "--recipient", "field"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = receiver.requests();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].signature_ok);
+    let doc = got[0].body.as_ref().unwrap();
+    assert_eq!(doc["type"], "test");
+    assert!(doc["alert"]["headline_ar"]
+        .as_str()
+        .unwrap()
+        .starts_with("[test] "));
+    let out = env.run(&["send-test-alert", "--recipient", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("field"), "{}", stderr(&out));
 }
 
 /// Digests are the same on every channel: a webhook recipient in digest mode gets one POST

@@ -16,6 +16,8 @@ pub struct WebhookReceiver {
 /// One request as the receiver saw it.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Received {
+    /// The receiver's clock (seconds since the epoch).
+    pub received_at: f64,
     pub path: String,
     pub status: u16,
     pub signature_ok: bool,

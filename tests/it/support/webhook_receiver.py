@@ -1,6 +1,7 @@
 """A webhook receiver for the tests: verifies each POST's signature on its own (HMAC-SHA256 of
 "timestamp.body" under the secret, as docs/webhook.md describes), records every request as a
-JSON line, and answers from a per-path script of statuses (the last one repeats).
+JSON line, and answers from a per-path script of statuses (the last one repeats); a 429 or 503 says
+"Retry-After: 8".
 
     webhook_receiver.py SECRET LOG PATH=STATUS,STATUS... [PATH=...]
 
@@ -52,6 +53,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except ValueError:
                 document = None
             record = {
+                "received_at": time.time(),
                 "path": self.path,
                 "status": status,
                 "signature_ok": hmac.compare_digest(signature, expected),
@@ -67,8 +69,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         time.sleep(delay)
         answer = b'{"ok":true}' if status < 300 else b'{"error":"scripted"}'
         self.send_response(status)
-        if status == 429:
-            self.send_header("Retry-After", "1")
+        if status in (429, 503):
+            self.send_header("Retry-After", "8")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
