@@ -824,6 +824,31 @@ fn read_secret(
     }
 }
 
+/// A secret a channel cannot work without, from `<table>.<name>_file` or `<table>.<name>_env`;
+/// its absence is reported at `at` (the endpoint it is for).
+fn required_secret(
+    (table, name): (&str, &str),
+    (file, env): (Option<&Spanned<String>>, Option<&Spanned<String>>),
+    at: &Spanned<String>,
+    why: &str,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+    resolve: &impl Fn(&str) -> std::path::PathBuf,
+) -> Result<String, ConfigError> {
+    let (file_key, env_key) = (
+        format!("{table}.{name}_file"),
+        format!("{table}.{name}_env"),
+    );
+    read_secret((&file_key, file), (&env_key, env), invalid, resolve)?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            invalid(
+                &at.span(),
+                &file_key,
+                format!("{why} ({name}_file or {name}_env)"),
+            )
+        })
+}
+
 /// An endpoint alerts are sent to: https://, or http:// to a loopback address (a local relay,
 /// the tests), where nothing crosses a network in clear.
 fn https_endpoint(
@@ -874,24 +899,14 @@ fn build_webhook(
     resolve: &impl Fn(&str) -> std::path::PathBuf,
 ) -> Result<WebhookConfig, ConfigError> {
     let url = https_endpoint(&w.url, &format!("{key}.webhook.url"), invalid)?;
-    let (file_key, env_key) = (
-        format!("{key}.webhook.secret_file"),
-        format!("{key}.webhook.secret_env"),
-    );
-    let secret = read_secret(
-        (&file_key, w.secret_file.as_ref()),
-        (&env_key, w.secret_env.as_ref()),
+    let secret = required_secret(
+        (&format!("{key}.webhook"), "secret"),
+        (w.secret_file.as_ref(), w.secret_env.as_ref()),
+        &w.url,
+        "a webhook needs a signing secret: receivers verify each body with it",
         invalid,
         resolve,
-    )?
-    .filter(|s| !s.is_empty())
-    .ok_or_else(|| {
-        invalid(
-            &w.url.span(),
-            &file_key,
-            "a webhook needs a signing secret (secret_file or secret_env): receivers verify each body with it".into(),
-        )
-    })?;
+    )?;
     Ok(WebhookConfig {
         url,
         secret,
@@ -915,25 +930,14 @@ fn build_matrix(
             format!("{room:?} is not a room id such as \"!abc123:example.org\" (an alias «#room:server» is not resolved)"),
         ));
     }
-    let (file_key, env_key) = (
-        format!("{key}.matrix.access_token_file"),
-        format!("{key}.matrix.access_token_env"),
-    );
-    let access_token = read_secret(
-        (&file_key, m.access_token_file.as_ref()),
-        (&env_key, m.access_token_env.as_ref()),
+    let access_token = required_secret(
+        (&format!("{key}.matrix"), "access_token"),
+        (m.access_token_file.as_ref(), m.access_token_env.as_ref()),
+        &m.homeserver,
+        "a matrix recipient needs an access token",
         invalid,
         resolve,
-    )?
-    .filter(|s| !s.is_empty())
-    .ok_or_else(|| {
-        invalid(
-            &m.homeserver.span(),
-            &file_key,
-            "a matrix recipient needs an access token (access_token_file or access_token_env)"
-                .into(),
-        )
-    })?;
+    )?;
     Ok(MatrixConfig {
         homeserver,
         room: room.to_owned(),

@@ -204,7 +204,7 @@ fn filters_exports_and_stats() {
     let mut lines = acled.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "event_date,event_type,sub_event_type,country,admin1,location,latitude,longitude,fatalities,actor1,source,source_url,notes"
+        "event_date,event_type,sub_event_type,country,admin1,location,latitude,longitude,fatalities,actor1,source,source_url,notes,corroboration"
     );
     let stories = run(&["stories", "--since", "36500d", "--limit", "1000"]);
     let story_count = stories.lines().filter(|l| l.starts_with("story")).count();

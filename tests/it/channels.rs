@@ -67,6 +67,20 @@ fn webhook_recipient(env: &Env, url: &str) -> String {
     )
 }
 
+/// A feed of one alert-worthy item (GAO_1) and a webhook recipient «field» at a receiver
+/// answering `/hook` with `statuses`.
+fn one_alert_to_a_webhook(statuses: &[u16]) -> (HttpServer, WebhookReceiver, Env) {
+    let server = HttpServer::start();
+    let receiver = WebhookReceiver::start(SECRET, &[("/hook", statuses)]);
+    let env = Env::new();
+    env.write_config(&format!(
+        "{}{}{FAST_RETRIES}",
+        feed(&server, "/a.xml", &[&GAO_1]),
+        webhook_recipient(&env, &receiver.url("/hook"))
+    ));
+    (server, receiver, env)
+}
+
 const FAST_RETRIES: &str =
     "[metrics]\nlisten = \"\"\n[limits]\nalert_retry_min = \"1s\"\nalert_retry_max = \"2s\"\n";
 
@@ -77,14 +91,7 @@ fn is_message_id(s: &str) -> bool {
 
 #[test]
 fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
-    let server = HttpServer::start();
-    let receiver = WebhookReceiver::start(SECRET, &[("/hook", &[500, 200])]);
-    let env = Env::new();
-    env.write_config(&format!(
-        "{}{}{FAST_RETRIES}",
-        feed(&server, "/a.xml", &[&GAO_1]),
-        webhook_recipient(&env, &receiver.url("/hook"))
-    ));
+    let (_server, receiver, env) = one_alert_to_a_webhook(&[500, 200]);
     let _daemon = Daemon(
         env.command()
             .arg("run")
@@ -148,14 +155,7 @@ fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
 /// (1 s here), and the alert waits in the queue meanwhile.
 #[test]
 fn a_webhook_that_says_retry_after_is_not_asked_again_sooner() {
-    let server = HttpServer::start();
-    let receiver = WebhookReceiver::start(SECRET, &[("/hook", &[429, 200])]);
-    let env = Env::new();
-    env.write_config(&format!(
-        "{}{}{FAST_RETRIES}",
-        feed(&server, "/a.xml", &[&GAO_1]),
-        webhook_recipient(&env, &receiver.url("/hook"))
-    ));
+    let (_server, receiver, env) = one_alert_to_a_webhook(&[429, 200]);
     let out = env.run(&["run", "--once"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     std::thread::sleep(Duration::from_secs(2));
@@ -180,14 +180,7 @@ fn a_webhook_that_says_retry_after_is_not_asked_again_sooner() {
 
 #[test]
 fn a_webhook_that_refuses_is_failed_listed_and_retried_by_hand() {
-    let server = HttpServer::start();
-    let receiver = WebhookReceiver::start(SECRET, &[("/hook", &[400, 200])]);
-    let env = Env::new();
-    env.write_config(&format!(
-        "{}{}{FAST_RETRIES}",
-        feed(&server, "/a.xml", &[&GAO_1]),
-        webhook_recipient(&env, &receiver.url("/hook"))
-    ));
+    let (_server, receiver, env) = one_alert_to_a_webhook(&[400, 200]);
     let out = env.run(&["run", "--once"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // A 400 is the receiver's final word: failed at once, not retried.
