@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::support::http::{HttpServer, Route};
 use crate::support::webhook::WebhookReceiver;
-use crate::support::{stderr, wait_for, xml_escape, Daemon, Env};
+use crate::support::{stderr, wait_for, xml_escape, Env};
 
 const SECRET: &str = "a webhook secret, only for this test";
 
@@ -92,13 +92,7 @@ fn is_message_id(s: &str) -> bool {
 #[test]
 fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
     let (_server, receiver, env) = one_alert_to_a_webhook(&[500, 200]);
-    let _daemon = Daemon(
-        env.command()
-            .arg("run")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _daemon = env.daemon();
     wait_for("the alert accepted", Duration::from_secs(40), || {
         receiver.requests().iter().any(|r| r.status == 200)
     });
@@ -429,14 +423,7 @@ fn a_webhook_in_digest_mode_gets_one_document_for_the_period() {
         feed(&server, "/a.xml", &[&GAO_1, &kidnapping]),
         receiver.url("/digest"),
     ));
-    let _daemon = Daemon(
-        env.command()
-            .arg("run")
-            .env("SAHEL_WATCH_TEST_WEBHOOK_SECRET", SECRET)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _daemon = env.daemon_with(|c| c.env("SAHEL_WATCH_TEST_WEBHOOK_SECRET", SECRET));
     wait_for("the digest", Duration::from_secs(40), || {
         !receiver.requests().is_empty()
     });

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::support::http::HttpServer;
 use crate::support::smtp::{ca_file, Options, Security, SmtpServer};
-use crate::support::{alert_worthy, fixture, stderr, wait_for, Daemon, Env};
+use crate::support::{alert_worthy, fixture, stderr, wait_for, Env};
 
 #[test]
 fn alerts_reach_each_matching_recipient_once() {
@@ -104,13 +104,7 @@ fn an_outage_queues_alerts_and_each_is_delivered_once_when_it_ends() {
     assert!(listing.contains("last error"), "{listing}");
 
     // The daemon keeps retrying; the server comes up where it expects it.
-    let _daemon = Daemon(
-        env.command()
-            .arg("run")
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _daemon = env.daemon();
     std::thread::sleep(Duration::from_secs(2));
     let smtp = SmtpServer::start_with(Options {
         port: Some(port),

@@ -162,6 +162,18 @@ impl Env {
         self.command().args(args).output().unwrap()
     }
 
+    /// `run` in the background, quiet; killed when the returned guard drops.
+    pub fn daemon(&self) -> Daemon {
+        self.daemon_with(|c| c)
+    }
+
+    /// [`Env::daemon`] with more set on its command (an environment variable, say).
+    pub fn daemon_with(&self, f: impl FnOnce(&mut Command) -> &mut Command) -> Daemon {
+        let mut c = self.command();
+        c.arg("run").stderr(std::process::Stdio::null());
+        Daemon(f(&mut c).spawn().unwrap())
+    }
+
     /// The stored items (all of them) as `query --format json` prints them.
     pub fn items(&self) -> Vec<serde_json::Value> {
         let out = self.run(&[
