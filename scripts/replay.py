@@ -166,7 +166,10 @@ def main():
         f.write('[[recipients]]\nemail = "desk@replay.invalid"\nmax_per_hour = 1000000\n')
         f.write("[limits]\nmax_entries_per_feed = 1000\n")
         for key in sorted(replay.feeds):
-            f.write(f'[[feeds]]\nurl = "{base}/feed/{key}.xml"\nname = "{key}"\n')
+            # The items link to this machine, so the publisher (for corroboration: the feeds
+            # of one outlet are one source) is said, as it is for a feed served through a proxy.
+            outlet = replay.feeds[key][0]["outlet"]
+            f.write(f'[[feeds]]\nurl = "{base}/feed/{key}.xml"\nname = "{key}"\npublisher = "{outlet}"\n')
     env = dict(os.environ, SAHEL_WATCH_LOG="warn")
 
     days = sorted({x["_t"].date() for x in articles})
@@ -229,11 +232,13 @@ def main():
         "items_flagged": len(flagged),
         "alert_worthy": len(worthy),
         "stories": len(stories),
+        "stories_corroborated": sum(1 for s in stories if s["corroboration"]["level"] == "corroborated"),
+        "stories_disputed": sum(1 for s in stories if s["corroboration"]["disputed"]),
         "alerts": first_alerts,
         "updates": updates,
         "alerts_per_flagged": round(len(subjects) / len(flagged), 3) if flagged else None,
         "largest_stories": [
-            {k: s[k] for k in ("id", "items", "updates", "first_seen", "outlets")}
+            {k: s[k] for k in ("id", "items", "updates", "first_seen", "outlets", "corroboration")}
             | {"kinds": s["facts"]["kinds"], "countries": s["facts"]["countries"],
                "places": [p["id"] for p in s["facts"]["cities"] + s["facts"]["regions"]]}
             for s in big
