@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{MatrixConfig, WebhookConfig};
+use crate::dedup::hex;
 
 /// The most of an error answer kept for `alerts list`.
 const MAX_ERROR_BODY: usize = 300;
@@ -18,10 +19,10 @@ const MAX_ERROR_BODY: usize = 300;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
 
 /// Headers of a webhook request (documented in docs/webhook.md).
-pub const SIGNATURE_HEADER: &str = "X-Sahel-Watch-Signature";
-pub const TIMESTAMP_HEADER: &str = "X-Sahel-Watch-Timestamp";
-pub const EVENT_HEADER: &str = "X-Sahel-Watch-Event";
-pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+const SIGNATURE_HEADER: &str = "X-Sahel-Watch-Signature";
+const TIMESTAMP_HEADER: &str = "X-Sahel-Watch-Timestamp";
+const EVENT_HEADER: &str = "X-Sahel-Watch-Event";
+const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChannelError {
@@ -91,7 +92,7 @@ pub struct Channels {
 /// The signature of a webhook body: hex HMAC-SHA256 of «timestamp.body» under the secret,
 /// prefixed with the scheme version («v1=…»). The timestamp is signed too, so a receiver that
 /// refuses old timestamps cannot be replayed an old body.
-pub fn webhook_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
+fn webhook_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(timestamp.to_string().as_bytes());
@@ -102,17 +103,9 @@ pub fn webhook_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
 
 /// The Matrix transaction id of a message: the same for every attempt at one Message-ID, so
 /// the homeserver answers a retry with the event it already made.
-pub fn matrix_txn_id(message_id: &str) -> String {
+fn matrix_txn_id(message_id: &str) -> String {
     let h = Sha256::digest(message_id.as_bytes());
     format!("sw-{}", hex(&h[..16]))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// What Matrix says when it is asked to slow down: `retry_after_ms` in the body.

@@ -11,13 +11,10 @@ mod templates;
 mod transport;
 mod view;
 
-pub use channels::{
-    matrix_txn_id, webhook_signature, ChannelError, Channels, EVENT_HEADER, IDEMPOTENCY_HEADER,
-    SIGNATURE_HEADER, TIMESTAMP_HEADER,
-};
-pub use payload::{alert_payload, digest_payload, matrix_html, PAYLOAD_VERSION};
+pub use channels::{ChannelError, Channels};
+pub use payload::{alert_payload, digest_payload, matrix_html};
 pub use route::{alert_worthy, next_digest_at, recipients_for, AlertTo, DEFAULT_RECIPIENT};
-pub use sample::sample_row;
+pub use sample::{sample_row, test_row};
 pub use settings::{
     Channel, Delivery, MatrixConfig, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig,
 };

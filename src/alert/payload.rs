@@ -11,7 +11,7 @@ use crate::store::{AlertRow, DigestRow};
 
 /// The version of the webhook document. A change that removes or renames a field makes a new
 /// version; new fields may be added to a version.
-pub const PAYLOAD_VERSION: u32 = 1;
+const PAYLOAD_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
 struct Document<'a> {

@@ -7,6 +7,14 @@ use crate::store::{now, AlertRow, StoryArticle};
 const TITLE: &str = "الجزائر تغلق حدودها البرية مع مالي وليبيا بعد هجوم باماكو";
 const TEXT: &str = "أغلقت الجزائر حدودها البرية مع مالي وليبيا بعد الهجوم على فندق راديسون بلو في باماكو الذي أسفر عن مقتل 27 شخصا.\nوقال مصدر أمني إن الحدود ستبقى مغلقة حتى إشعار آخر.";
 
+/// What `send-test-alert` sends: the sample, its headline marked «[test]».
+pub fn test_row(rules: &RulePack, to: &str) -> AlertRow {
+    let mut row = sample_row(rules, to);
+    row.title = format!("[test] {}", row.title);
+    row.analysis = analyze(rules, &row.title, &row.text);
+    row
+}
+
 /// A sample alert for `to`, analysed with `rules`, dated now.
 pub fn sample_row(rules: &RulePack, to: &str) -> AlertRow {
     let t = now();

@@ -16,9 +16,9 @@ use crate::alert::{
     alert_payload, alert_view, digest_payload, digest_view, matrix_html, next_digest_at, AlertView,
     ChannelError, DigestView, Rendered, TemplateError, TransportError,
 };
-use crate::config::Channel;
-use crate::store::{now, Queue};
-use crate::store::{AlertRow, DigestRow};
+use crate::alert::{Channels, Transport};
+use crate::config::{Channel, Config};
+use crate::store::{now, AlertRow, DigestRow, Queue};
 
 /// The longest one message may take to hand over.
 const SEND_DEADLINE: Duration = Duration::from_secs(120);
@@ -51,8 +51,6 @@ pub enum SendError {
     /// there is nowhere to send it until it is configured again (then `alerts retry`).
     #[error("recipient {0} is no longer configured")]
     Unconfigured(String),
-    #[error("delivery took longer than {0:?}")]
-    TimedOut(Duration),
 }
 
 impl SendError {
@@ -86,43 +84,70 @@ impl Outgoing<'_> {
         }
     }
 
-    fn rendered(&self, ctx: &Context) -> Result<Rendered, TemplateError> {
+    fn rendered(&self, config: &Config) -> Result<Rendered, TemplateError> {
         match self {
-            Outgoing::Alert(_, v) => ctx.config.templates.alert(v),
-            Outgoing::Digest(_, v) => ctx.config.templates.digest(v),
+            Outgoing::Alert(_, v) => config.templates.alert(v),
+            Outgoing::Digest(_, v) => config.templates.digest(v),
         }
     }
+}
+
+/// What hands messages over: the recipients of the configuration and the transports. It needs
+/// no store, so `send-test-alert` uses it without opening the database.
+struct Senders<'a> {
+    config: &'a Config,
+    transport: &'a Transport,
+    channels: &'a Channels,
+}
+
+impl Context {
+    fn senders(&self) -> Senders<'_> {
+        Senders {
+            config: &self.config,
+            transport: &self.transport,
+            channels: &self.channels,
+        }
+    }
+}
+
+/// `send` within [`SEND_DEADLINE`], so that a stuck server cannot hold the mailer.
+async fn within_deadline<T>(
+    send: impl std::future::Future<Output = Result<T, SendError>>,
+) -> Result<T, SendError> {
+    tokio::time::timeout(SEND_DEADLINE, send)
+        .await
+        .unwrap_or(Err(TransportError::TimedOut(SEND_DEADLINE).into()))
 }
 
 /// Hands one alert or digest to its recipient's channel; Ok with what the channel called it
 /// (a Matrix event id) once it was accepted. `to` is the outbox's recipient key; `key` names
 /// the maildir file.
 async fn hand_over(
-    ctx: &Context,
+    s: &Senders<'_>,
     to: &str,
     out: &Outgoing<'_>,
     key: &str,
 ) -> Result<Option<String>, SendError> {
-    let rules = &ctx.config.rules;
-    match ctx.config.recipient(to).map(|r| &r.channel) {
+    let rules = &s.config.rules;
+    match s.config.recipient(to).map(|r| &r.channel) {
         Some(Channel::Webhook(w)) => {
             let (event, body) = match out {
                 Outgoing::Alert(row, v) => ("alert", alert_payload(rules, row, v)),
                 Outgoing::Digest(d, v) => ("digest", digest_payload(rules, d, v)),
             };
-            ctx.channels
+            s.channels
                 .post_webhook(w, event, out.message_id(), body, now())
                 .await?;
             Ok(None)
         }
         Some(Channel::Matrix(m)) => {
-            let rendered = out.rendered(ctx)?;
+            let rendered = out.rendered(s.config)?;
             let (html, root) = match out {
                 Outgoing::Alert(row, v) => (matrix_html(&[v]), row.thread_root.as_deref()),
                 Outgoing::Digest(_, v) => (matrix_html(&v.alerts.iter().collect::<Vec<_>>()), None),
             };
             let text = format!("{}\n\n{}", rendered.subject, rendered.text);
-            let event = ctx
+            let event = s
                 .channels
                 .send_matrix(m, out.message_id(), &text, &html, root)
                 .await?;
@@ -135,11 +160,11 @@ async fn hand_over(
                 Outgoing::Alert(row, _) => row.in_reply_to.as_deref(),
                 Outgoing::Digest(..) => None,
             };
-            let rendered = out.rendered(ctx)?;
-            let message = ctx
+            let rendered = out.rendered(s.config)?;
+            let message = s
                 .transport
                 .message(to, out.message_id(), in_reply_to, &rendered)?;
-            ctx.transport.send(&message, key).await?;
+            s.transport.send(&message, key).await?;
             Ok(None)
         }
         _ => Err(SendError::Unconfigured(to.to_owned())),
@@ -174,8 +199,7 @@ pub async fn deliver_due(ctx: &Context) -> Result<DeliveryReport, DaemonError> {
     Ok(report)
 }
 
-/// Hands one message over (with a deadline, so a stuck server cannot hold the mailer) and
-/// records the outcome on its queue row. Returns whether it was accepted.
+/// Hands one message over (within the deadline) and records the outcome on its queue row. Returns whether it was accepted.
 async fn attempt(
     ctx: &Context,
     queue: Queue,
@@ -183,10 +207,7 @@ async fn attempt(
     attempts: u32,
     send: impl std::future::Future<Output = Result<Option<String>, SendError>>,
 ) -> Result<bool, DaemonError> {
-    let sent = tokio::time::timeout(SEND_DEADLINE, send)
-        .await
-        .unwrap_or(Err(SendError::TimedOut(SEND_DEADLINE)));
-    match sent {
+    match within_deadline(send).await {
         Ok(remote) => {
             ctx.with_store(move |s| s.mark_sent_as(queue, id, now(), remote.as_deref()))
                 .await?;
@@ -238,6 +259,7 @@ async fn deliver_notices(ctx: &Context, report: &mut DeliveryReport) -> Result<(
 /// Immediate alerts, in batches. A recipient who has had `max_per_hour` emails in the last
 /// hour gets the rest in the next digest instead.
 async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<(), DaemonError> {
+    let senders = ctx.senders();
     let batch = ctx.config.limits.outbox_batch.max(1);
     let mut sent_last_hour: HashMap<String, u32> = HashMap::new();
     loop {
@@ -273,11 +295,11 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
             let view = alert_view(&ctx.config.rules, &row);
             let key = format!("sw-{:08}", row.id);
             let out = Outgoing::Alert(&row, &view);
-            let send = hand_over(ctx, &row.recipient, &out, &key);
+            let send = hand_over(&senders, &row.recipient, &out, &key);
             let ok = attempt(ctx, Queue::Alerts, row.id, row.attempts, send).await?;
             if ok {
                 *sent_last_hour.entry(row.recipient.clone()).or_default() += 1;
-                info!(alert_id = row.id, item_id = row.item_id, recipient = %row.recipient, subject = %view.subject, "alert sent via {}", channel_name(ctx, &row.recipient));
+                info!(alert_id = row.id, item_id = row.item_id, recipient = %row.recipient, subject = %view.subject, "alert sent via {}", channel_name(&senders, &row.recipient));
             }
             tally(ctx, report, ok, 1);
         }
@@ -285,51 +307,50 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
 }
 
 async fn deliver_digests(ctx: &Context, report: &mut DeliveryReport) -> Result<(), DaemonError> {
+    let senders = ctx.senders();
     let digests = ctx.with_store(|s| s.due_digests(now(), 100)).await?;
     for d in digests {
         let view = digest_view(&ctx.config.rules, &d);
         let key = format!("sw-digest-{:08}", d.id);
         let out = Outgoing::Digest(&d, &view);
-        let send = hand_over(ctx, &d.recipient, &out, &key);
+        let send = hand_over(&senders, &d.recipient, &out, &key);
         let ok = attempt(ctx, Queue::Digests, d.id, d.attempts, send).await?;
         if ok {
             report.digests += 1;
-            info!(digest_id = d.id, recipient = %d.recipient, alerts = d.alerts.len(), "digest sent via {}", channel_name(ctx, &d.recipient));
+            info!(digest_id = d.id, recipient = %d.recipient, alerts = d.alerts.len(), "digest sent via {}", channel_name(&senders, &d.recipient));
         }
         tally(ctx, report, ok, d.alerts.len());
     }
     Ok(())
 }
 
-/// Sends the sample alert (`send-test-alert`) to a configured recipient through its channel,
-/// as an alert would go; returns how it left.
-pub async fn send_sample(
-    ctx: &Context,
-    recipient: &crate::config::Recipient,
-) -> Result<String, SendError> {
-    let rules = &ctx.config.rules;
-    let mut row = crate::alert::sample_row(rules, &recipient.key);
-    row.title = format!("[test] {}", row.title);
-    row.analysis = crate::detect::analyze(rules, &row.title, &row.text);
-    let view = alert_view(rules, &row);
+/// Sends the sample alert (`send-test-alert`) to `to` (a configured recipient's outbox key, or
+/// any email address) as an alert would go, without the store; returns what left and how.
+pub async fn send_sample(config: &Config, to: &str) -> Result<String, SendError> {
+    let transport = Transport::new(config.smtp.as_ref(), config.maildir_path())?;
+    let channels = Channels::new(&config.user_agent)?;
+    let s = Senders {
+        config,
+        transport: &transport,
+        channels: &channels,
+    };
+    let row = crate::alert::test_row(&config.rules, to);
+    let view = alert_view(&config.rules, &row);
     let key = format!("sw-test-{}", now());
-    let out = Outgoing::Alert(&row, &view);
-    tokio::time::timeout(SEND_DEADLINE, hand_over(ctx, &recipient.key, &out, &key))
-        .await
-        .unwrap_or(Err(SendError::TimedOut(SEND_DEADLINE)))?;
+    within_deadline(hand_over(&s, to, &Outgoing::Alert(&row, &view), &key)).await?;
     Ok(format!(
         "«{}» through {}",
         view.subject,
-        channel_name(ctx, &recipient.key)
+        channel_name(&s, to)
     ))
 }
 
 /// How a recipient's messages leave, for the log.
-fn channel_name(ctx: &Context, to: &str) -> String {
-    match ctx.config.recipient(to).map(|r| &r.channel) {
+fn channel_name(s: &Senders<'_>, to: &str) -> String {
+    match s.config.recipient(to).map(|r| &r.channel) {
         Some(Channel::Webhook(w)) => format!("webhook {}", w.url),
         Some(Channel::Matrix(m)) => format!("matrix room {}", m.room),
-        _ => ctx.transport.describe(),
+        _ => s.transport.describe(),
     }
 }
 

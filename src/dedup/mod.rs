@@ -54,12 +54,18 @@ fn hash_parts(title: &str, text: &str) -> String {
     h.update(title.as_bytes());
     h.update(b"\n");
     h.update(text.as_bytes());
-    let digest = h.finalize();
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    hex(&h.finalize())
+}
+
+/// Lowercase hex of a digest (content hashes, webhook signatures, Matrix transaction ids).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The identity of an entry read from the feed at `feed_url`.
