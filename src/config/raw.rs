@@ -849,6 +849,14 @@ fn required_secret(
         })
 }
 
+/// Whether a host (without IPv6 brackets) is this machine: what may be reached in clear.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// An endpoint alerts are sent to: https://, or http:// to a loopback address (a local relay,
 /// the tests), where nothing crosses a network in clear.
 fn https_endpoint(
@@ -858,12 +866,9 @@ fn https_endpoint(
 ) -> Result<url::Url, ConfigError> {
     let url = url::Url::parse(value.get_ref().trim())
         .map_err(|e| invalid(&value.span(), key, format!("not a URL ({e})")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
+    let loopback = url
+        .host_str()
+        .is_some_and(|h| is_loopback(h.trim_matches(|c| c == '[' || c == ']')));
     match url.scheme() {
         "https" if url.host().is_some() => Ok(url),
         "http" if loopback => Ok(url),
@@ -972,10 +977,7 @@ fn build_smtp(
         .ok_or_else(|| invalid(&span, "smtp.url", "no host".into()))?
         .trim_matches(|c| c == '[' || c == ']')
         .to_owned();
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+    let loopback = is_loopback(&host);
     let security = match (&s.starttls, security) {
         (None, s) => s,
         (Some(v), SmtpSecurity::StartTls) => match v.get_ref().as_str() {
