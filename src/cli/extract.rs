@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use sahel_watch::fulltext::{decode_page, main_text};
+use sahel_watch::fulltext::{decode_page, explain, main_text, Expected, ExtractError, PageLimits};
 
 use super::{Exit, Globals, UsageError};
 
@@ -17,6 +17,17 @@ pub struct Args {
     /// With --batch: write `NAME.txt` for each page here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The item's headline, as its feed gives it (default: the page's own `og:title` or
+    /// `<title>`). The article starts at it.
+    #[arg(long, conflicts_with = "batch")]
+    title: Option<String>,
+    /// The item's summary, as its feed gives it: the text read must hold most of its words.
+    #[arg(long, conflicts_with = "batch")]
+    summary: Option<String>,
+    /// Print every block of the page with what the article passes made of it (the article's,
+    /// or which furniture and why) instead of the text.
+    #[arg(long, conflicts_with = "batch")]
+    explain: bool,
 }
 
 fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -37,13 +48,23 @@ fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(raw)
 }
 
-/// The page's text, or an empty string when nothing was found.
-fn text_of(raw: &[u8], max_chars: usize) -> String {
-    main_text(&decode_page(raw, None), "", max_chars).unwrap_or_default()
+/// The page's text, or why there is none.
+fn text_of(raw: &[u8], expected: &Expected<'_>, max_chars: usize) -> Result<String, ExtractError> {
+    main_text(
+        &decode_page(raw, None),
+        expected,
+        None,
+        &PageLimits::default(),
+        max_chars,
+    )
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let max = g.config()?.limits.max_text_chars;
+    let expected = Expected {
+        title: a.title.as_deref().unwrap_or(""),
+        summary: a.summary.as_deref().unwrap_or(""),
+    };
     if let (Some(dir), Some(out)) = (&a.batch, &a.out) {
         std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         let mut n = 0;
@@ -60,7 +81,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             else {
                 continue;
             };
-            let text = text_of(&read_page(&path)?, max);
+            let text = text_of(&read_page(&path)?, &expected, max).unwrap_or_default();
             let dest = out.join(format!("{stem}.txt"));
             std::fs::write(&dest, text).with_context(|| format!("writing {}", dest.display()))?;
             n += 1;
@@ -71,11 +92,19 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let Some(page) = &a.page else {
         return Err(UsageError("give a page, or --batch DIR --out DIR".into()).into());
     };
-    let text = text_of(&read_page(page)?, max);
-    if text.is_empty() {
-        eprintln!("no article text found");
-        return Ok(Exit::Failure);
+    if a.explain {
+        let raw = read_page(page)?;
+        let html = decode_page(&raw, None);
+        print!("{}", explain(&html, &expected, &PageLimits::default())?);
     }
-    println!("{text}");
-    Ok(Exit::Ok)
+    match text_of(&read_page(page)?, &expected, max) {
+        Ok(text) => {
+            println!("{text}");
+            Ok(Exit::Ok)
+        }
+        Err(why) => {
+            eprintln!("{}: {why}", page.display());
+            Ok(Exit::Failure)
+        }
+    }
 }

@@ -345,7 +345,10 @@ async fn full_texts(
                 &url,
                 feed_url.host_str(),
                 private,
-                &e.title,
+                &fulltext::Expected {
+                    title: &e.title,
+                    summary: &e.text,
+                },
                 limits.max_text_chars,
             )
             .await;

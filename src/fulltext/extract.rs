@@ -1,7 +1,14 @@
-//! A fetched page to the text of its article: charset, then the main text without the page's
-//! furniture (navigation, tickers, «الأكثر قراءة», «اقرأ أيضا», other stories' headlines).
+//! A fetched page to the text of its article: charset, bounds, blocks, then the passes that
+//! find the article among the page's furniture (see [`super::article`]).
+
+use std::time::Instant;
 
 use encoding_rs::{Encoding, UTF_8};
+
+use super::article::{self, Expected, Reading};
+use super::blocks;
+use super::guard::{self, PageLimits, Refused};
+use super::sites::SiteMemory;
 
 use crate::fetch::{charset_from_content_type, guess_legacy, not_really_utf8};
 
@@ -10,36 +17,13 @@ use crate::fetch::{charset_from_content_type, guess_legacy, not_really_utf8};
 pub enum ExtractError {
     #[error("not an HTML page ({0})")]
     NotHtml(String),
+    #[error("page refused: {0}")]
+    Refused(#[from] Refused),
     #[error("no article text found on the page")]
     Nothing,
+    #[error("page text does not match the item (its summary's words are not there)")]
+    NotTheItem,
 }
-
-/// Headings of page furniture: a block that starts with one of these lists other stories, so
-/// it ends the article even where the extractor kept it. Matched on the start of a line.
-const FURNITURE_HEADINGS: &[&str] = &[
-    "اقرأ أيضا",
-    "اقرأ ايضا",
-    "إقرأ أيضا",
-    "إقرأ أيضاً",
-    "اقرأ أيضاً",
-    "اقرأ المزيد",
-    "الأكثر قراءة",
-    "الاكثر قراءة",
-    "الأكثر مشاهدة",
-    "الأكثر تداولا",
-    "مقالات ذات صلة",
-    "أخبار ذات صلة",
-    "اخبار ذات صلة",
-    "مواضيع ذات صلة",
-    "قصص ذات صلة",
-    "المزيد من الأخبار",
-    "آخر الأخبار",
-    "أخبار متعلقة",
-    "شريط الأخبار",
-    "Related articles",
-    "Read more",
-    "Most read",
-];
 
 /// Decodes a page: the charset of the BOM, the `Content-Type` header or a `<meta>` declaration
 /// in the first 2 KB; bytes that claim UTF-8 but are not are read as the Arabic or Western
@@ -92,68 +76,86 @@ pub fn is_html(content_type: Option<&str>, body: &[u8]) -> Result<(), ExtractErr
     }
 }
 
-/// The article text of an HTML page, at most `max_chars` characters. A first line that is the
-/// headline (`title`, which the analysis reads apart) is left out, so that the headline does
-/// not count twice.
-pub fn main_text(html: &str, title: &str, max_chars: usize) -> Result<String, ExtractError> {
-    let options = rs_trafilatura::Options {
-        include_comments: false,
-        include_tables: false,
-        include_images: false,
-        include_links: false,
-        ..rs_trafilatura::Options::default()
+/// The article text of an HTML page for the item that links to it, at most `max_chars`
+/// characters, or why there is none. The headline itself is left out (the analysis reads it
+/// apart). `site` is the memory of the site's other pages with this page's key; without it the
+/// page is read on its own. See [`super::article`] for the passes.
+pub fn main_text(
+    html: &str,
+    expected: &Expected<'_>,
+    site: Option<(&SiteMemory, &str, u64)>,
+    limits: &PageLimits,
+    max_chars: usize,
+) -> Result<String, ExtractError> {
+    read(html, expected, site, limits, |r| {
+        let text = r.text();
+        if text.trim().is_empty() {
+            return Err(ExtractError::Nothing);
+        }
+        if !article::matches_item(r, &text, expected) {
+            return Err(ExtractError::NotTheItem);
+        }
+        Ok(cut(&text, max_chars))
+    })?
+}
+
+/// Every block of the page with what the passes made of it, for people finding out why a
+/// page reads as it does (`sahel-watch extract --explain`).
+pub fn explain(
+    html: &str,
+    expected: &Expected<'_>,
+    limits: &PageLimits,
+) -> Result<String, ExtractError> {
+    read(html, expected, None, limits, |r| {
+        let mut out = String::new();
+        for (i, (b, why)) in r.page.blocks.iter().zip(&r.furniture).enumerate() {
+            let why = why.map_or("ARTICLE".to_owned(), |w| format!("{w:?}"));
+            out.push_str(&format!(
+                "{i:>4} {why:<14} e{:<5} h{} links {:>3}/{:<4} {}\n",
+                b.element, b.heading, b.link_chars, b.chars, b.text
+            ));
+        }
+        out
+    })
+}
+
+/// Parses the page within its bounds and runs the passes, in order, over it.
+fn read<T>(
+    html: &str,
+    expected: &Expected<'_>,
+    site: Option<(&SiteMemory, &str, u64)>,
+    limits: &PageLimits,
+    then: impl FnOnce(&Reading<'_>) -> T,
+) -> Result<T, ExtractError> {
+    let deadline = Instant::now() + limits.budget;
+    guard::scan(html, limits)?;
+    let page = blocks::parse(html, limits, deadline)?;
+    let title = if expected.title.trim().is_empty() {
+        page.own_title.as_str()
+    } else {
+        expected.title
     };
-    let text = rs_trafilatura::extract_with_options(html, &options)
-        .map(|r| r.content_text)
-        .unwrap_or_default();
-    let text = without_furniture(&text, title);
-    if text.trim().is_empty() {
-        return Err(ExtractError::Nothing);
+    let mut r = Reading::new(&page);
+    article::headline(&mut r, title);
+    article::links(&mut r);
+    article::named(&mut r);
+    article::tickers(&mut r);
+    article::teasers(&mut r);
+    article::labels(&mut r);
+    article::headline_runs(&mut r);
+    if let Some((memory, name, key)) = site {
+        let prints: Vec<u64> = page
+            .blocks
+            .iter()
+            .map(|b| article::fingerprint(&b.text))
+            .collect();
+        article::repeats(&mut r, &memory.repeated(name, key, &prints));
     }
-    Ok(cut(&text, max_chars))
-}
-
-/// Leaves out furniture: a line that opens with a furniture heading («اقرأ أيضا», «الأكثر قراءة»;
-/// with the list often run on: «اقرأ أيضاهجوم في…»), and the headline-like lines that follow
-/// it (short, no sentence end) up to the next real paragraph; and a first line that is the
-/// headline (with the site's name run on, as some pages have it). An inline «Read more: …»
-/// inside an article drops that line alone.
-fn without_furniture(text: &str, title: &str) -> String {
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(text.len());
-    let mut in_list = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let l = t.trim_start_matches(['#', '*', '-', ' ']);
-        if FURNITURE_HEADINGS.iter().any(|h| l.starts_with(*h)) {
-            in_list = true;
-            continue;
-        }
-        if in_list && looks_like_headline(t) {
-            continue;
-        }
-        in_list = false;
-        if out.is_empty() && !title.is_empty() {
-            let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
-            if flat.starts_with(&title) && flat.chars().count() <= title.chars().count() + 40 {
-                continue;
-            }
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(t);
+    article::body(&mut r);
+    if Instant::now() > deadline {
+        return Err(Refused::TooSlow(limits.budget).into());
     }
-    out
-}
-
-/// A line shaped like a listed headline rather than a paragraph: short, and not ending a
-/// sentence.
-fn looks_like_headline(line: &str) -> bool {
-    line.chars().count() <= 140 && !line.ends_with(['.', '!', '؟', '?', '»', '"', ':'])
+    Ok(then(&r))
 }
 
 /// At most `max` characters, cut at a word.
@@ -179,21 +181,6 @@ mod tests {
         let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(page);
         assert!(decode_page(&bytes, None).contains("هجوم في مالي"));
         assert!(decode_page(&bytes, Some("text/html")).contains("هجوم في مالي"));
-    }
-
-    #[test]
-    fn furniture_after_a_heading_is_dropped() {
-        let t = "الفقرة الأولى من الخبر.\nاقرأ أيضا\nهجوم في باماكو\nكمين في غاو";
-        assert_eq!(without_furniture(t, ""), "الفقرة الأولى من الخبر.");
-        let t = "الفقرة الأولى.\nاقرأ أيضاهجوم في باماكوكمين في غاو";
-        assert_eq!(without_furniture(t, ""), "الفقرة الأولى.");
-        let t = "الفقرة الأولى.\nاقرأ أيضا: الوزير يزور غاو\nوتابع الوزير حديثه عن الميزانية في المؤتمر.";
-        assert_eq!(
-            without_furniture(t, ""),
-            "الفقرة الأولى.\nوتابع الوزير حديثه عن الميزانية في المؤتمر."
-        );
-        let t = "عنوان الخبر هناJawhara FM\nالفقرة الأولى.";
-        assert_eq!(without_furniture(t, "عنوان  الخبر هنا"), "الفقرة الأولى.");
     }
 
     #[test]

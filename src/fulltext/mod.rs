@@ -7,13 +7,20 @@
 //!
 //! [`decide`] is the pure decision, [`Pages`] the I/O (robots.txt, host limits, fetch, extract).
 
+pub mod article;
+pub mod blocks;
 mod extract;
+pub mod guard;
 mod pages;
 mod robots;
+mod sites;
 
-pub use extract::{decode_page, is_html, main_text, ExtractError};
+pub use article::Expected;
+pub use extract::{decode_page, explain, is_html, main_text, ExtractError};
+pub use guard::{PageLimits, Refused};
 pub use pages::{PageError, Pages};
 pub use robots::Robots;
+pub use sites::SiteMemory;
 
 use serde::Serialize;
 

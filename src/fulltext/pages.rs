@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use super::article::Expected;
 use super::extract::{decode_page, is_html, main_text, ExtractError};
+use super::guard::PageLimits;
+use super::sites::SiteMemory;
 use super::robots::{Robots, MAX_ROBOTS_BYTES};
 use crate::fetch::{decompress, FetchError, Fetcher};
 
@@ -41,6 +44,8 @@ impl PageError {
             PageError::Fetch(e) => e.kind(),
             PageError::Extract(ExtractError::NotHtml(_)) => "not_html",
             PageError::Extract(ExtractError::Nothing) => "no_text",
+            PageError::Extract(ExtractError::Refused(_)) => "refused",
+            PageError::Extract(ExtractError::NotTheItem) => "not_the_item",
             PageError::HostBusy(_) => "host_busy",
             PageError::Panicked(_) => "panic",
         }
@@ -52,6 +57,8 @@ pub struct Pages {
     /// Our product token in robots.txt groups («sahel-watch»).
     agent: String,
     robots: Mutex<HashMap<String, (Instant, Arc<Robots>)>>,
+    /// The blocks recent pages of each site held (tickers, most-read lists come back).
+    sites: Arc<SiteMemory>,
 }
 
 impl Pages {
@@ -64,6 +71,7 @@ impl Pages {
         Pages {
             agent,
             robots: Mutex::new(HashMap::new()),
+            sites: Arc::new(SiteMemory::new()),
         }
     }
 
@@ -77,7 +85,7 @@ impl Pages {
         url: &Url,
         held_host: Option<&str>,
         allow_private: bool,
-        title: &str,
+        expected: &Expected<'_>,
         max_chars: usize,
     ) -> Result<String, PageError> {
         let limits = fetcher.limits();
@@ -111,13 +119,27 @@ impl Pages {
             .await
             .map_err(PageError::Fetch)?;
         let cap = limits.max_page_bytes.saturating_mul(4);
-        let title = title.to_owned();
+        let (title, summary) = (expected.title.to_owned(), expected.summary.to_owned());
+        let sites = self.sites.clone();
+        let site = site_of(url);
+        let key = page_key(url);
         tokio::task::spawn_blocking(move || {
             is_html(page.content_type.as_deref(), &page.body)?;
             let body = decompress(page.body, page.content_encoding.as_deref(), cap)
                 .map_err(PageError::Fetch)?;
             let html = decode_page(&body, page.content_type.as_deref());
-            Ok(main_text(&html, &title, max_chars)?)
+            let expected = Expected {
+                title: &title,
+                summary: &summary,
+            };
+            let limits = PageLimits::default();
+            Ok(main_text(
+                &html,
+                &expected,
+                Some((&sites, &site, key)),
+                &limits,
+                max_chars,
+            )?)
         })
         .await
         .unwrap_or_else(|e| Err(PageError::Panicked(e.to_string())))
@@ -171,6 +193,14 @@ impl Pages {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Arc<Robots>)>> {
         self.robots.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// A page's identity for the site memory: its URL without the fragment.
+fn page_key(url: &Url) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    url.as_str().split('#').next().hash(&mut h);
+    h.finish()
 }
 
 /// scheme://host:port, the unit robots.txt applies to.

@@ -1,0 +1,569 @@
+//! The article inside a parsed page. A news page holds one article among other stories'
+//! headlines: tickers, link lists, teaser cards, most-read boxes, reader comments. What the
+//! daemon analyses must be the article alone, whatever the layout around it, so the reading is
+//! anchored on what the item says of itself (its headline and summary) and on structure, not
+//! on one site's markup:
+//!
+//! 1. [`headline`] finds the block that is the item's headline; the article starts there and
+//!    what stands before it is furniture;
+//! 2. the furniture passes each mark blocks, with a reason: [`links`] (link-dense blocks),
+//!    [`named`] (landmarks and furniture class names), [`tickers`] (headlines joined by «—»,
+//!    «|» or bullets), [`teasers`] (lists of like siblings that carry headline links or short
+//!    records), [`labels`] («اقرأ أيضا», «الأكثر قراءة», «التعليقات» and what they head),
+//!    [`headline_runs`] (three or more short unpunctuated lines in a row), and [`repeats`]
+//!    (blocks other pages of the site share);
+//! 3. [`body`] picks the element that holds most of the remaining paragraphs after the
+//!    headline, and the article is the unmarked blocks from the headline to the end of it;
+//! 4. [`matches_item`] checks that the result is this item's article: it holds most words of
+//!    the summary (or of the headline).
+//!
+//! Each pass adds one layer to a [`Reading`] and can be tested alone.
+
+use std::collections::{HashMap, HashSet};
+
+use super::blocks::{Hint, Page};
+use crate::arabic::{normalize, tokens};
+
+/// What the item says of itself: the page must be its article.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Expected<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+}
+
+/// Why a block is not the article's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    BeforeHeadline,
+    Headline,
+    Links,
+    Named,
+    Ticker,
+    Teasers,
+    Label,
+    HeadlineRun,
+    Repeated,
+    OutsideBody,
+}
+
+/// The layers the passes add to a page.
+pub struct Reading<'p> {
+    pub page: &'p Page,
+    /// The block that is the item's headline.
+    pub headline: Option<usize>,
+    /// Per block: why it is furniture, or `None` while it may be the article's.
+    pub furniture: Vec<Option<Furniture>>,
+    /// The element that holds the article's body.
+    pub body: Option<u32>,
+}
+
+impl<'p> Reading<'p> {
+    pub fn new(page: &'p Page) -> Reading<'p> {
+        Reading {
+            page,
+            headline: None,
+            furniture: vec![None; page.blocks.len()],
+            body: None,
+        }
+    }
+
+    fn mark(&mut self, block: usize, why: Furniture) {
+        if self.furniture[block].is_none() && Some(block) != self.headline {
+            self.furniture[block] = Some(why);
+        }
+    }
+
+    /// Whether element `e` holds the headline (then it is the article's frame, not furniture).
+    fn holds_headline(&self, e: u32) -> bool {
+        let el = &self.page.elements[e as usize];
+        self.headline
+            .is_some_and(|h| (el.first_block as usize..el.end_block as usize).contains(&h))
+    }
+
+    /// The article's text: the unmarked blocks, one a line.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (b, why) in self.page.blocks.iter().zip(&self.furniture) {
+            if why.is_none() {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&b.text);
+            }
+        }
+        out
+    }
+}
+
+/// The normalized words of a text, for comparing what a page says with what an item says.
+pub fn words(text: &str) -> Vec<String> {
+    let n = normalize(text);
+    tokens(&n.text)
+        .iter()
+        .map(|t| t.text(&n.text).to_owned())
+        .collect()
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Ends a sentence: a paragraph has one, a listed headline rarely.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .ends_with(['.', '!', '؟', '?', '»', '"', ':', '…', ')', '”'])
+}
+
+/// Short and without a sentence end: a listed headline, a label, a date line.
+fn headline_like(text: &str) -> bool {
+    word_count(text) <= 16 && !ends_sentence(text)
+}
+
+/// Pass 1: the item's headline on the page. Of the blocks whose words are mostly the title's
+/// and the title's mostly theirs, the one followed by the most paragraph text (a headline also
+/// listed in a ticker or a most-read box is followed by other headlines).
+pub fn headline(r: &mut Reading<'_>, title: &str) {
+    let want: HashSet<String> = words(title).into_iter().collect();
+    if want.is_empty() {
+        return;
+    }
+    let blocks = &r.page.blocks;
+    let mut candidates: Vec<(usize, u32)> = Vec::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let n = word_count(&b.text);
+        if n == 0 || n > want.len() * 2 + 8 {
+            continue;
+        }
+        let have: HashSet<String> = words(&b.text).into_iter().collect();
+        let common = have.intersection(&want).count();
+        let (recall, precision) = (
+            common as f64 / want.len() as f64,
+            common as f64 / have.len().max(1) as f64,
+        );
+        if recall >= 0.6 && precision >= 0.5 {
+            candidates.push((i, (recall.min(precision) * 10.0) as u32));
+        }
+    }
+    // A headline of its own (not a link in a list), followed by paragraphs, closest to the
+    // title, a heading, then followed by the most.
+    let mut best: Option<(usize, (bool, bool, u32, bool, usize))> = None;
+    for &(i, closeness) in &candidates {
+        let following: usize = blocks[i + 1..blocks.len().min(i + 41)]
+            .iter()
+            .filter(|b| word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars)
+            .map(|b| b.chars)
+            .sum();
+        let own = blocks[i].link_chars * 2 <= blocks[i].chars && !blocks[i].in_list;
+        let key = (
+            own,
+            following >= 200,
+            closeness,
+            blocks[i].heading > 0,
+            following,
+        );
+        if best.is_none_or(|(_, k)| key > k) {
+            best = Some((i, key));
+        }
+    }
+    r.headline = best.map(|(i, _)| i);
+    if let Some(h) = r.headline {
+        r.furniture[h] = Some(Furniture::Headline);
+        for b in 0..h {
+            r.furniture[b] = Some(Furniture::BeforeHeadline);
+        }
+    }
+}
+
+/// Pass: blocks that are mostly link text (a linked headline, a menu entry).
+pub fn links(r: &mut Reading<'_>) {
+    for i in 0..r.page.blocks.len() {
+        let b = &r.page.blocks[i];
+        if b.link_chars * 2 > b.chars {
+            r.mark(i, Furniture::Links);
+        }
+    }
+}
+
+/// Pass: blocks inside landmarks (`<nav>`, `<aside>`, `<footer>`…) and elements whose class or
+/// id names furniture (`sidebar`, `related`, `comments`…), unless that element holds the
+/// headline: some sites wrap the whole story in a `<header>` or a «main-with-sidebar» frame.
+pub fn named(r: &mut Reading<'_>) {
+    let page = r.page;
+    let start = r.headline.unwrap_or(0);
+    let paragraphs = |range: std::ops::Range<usize>| -> usize {
+        page.blocks[range.start.max(start)..range.end.max(start)]
+            .iter()
+            .filter(|b| word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars)
+            .map(|b| b.chars)
+            .sum()
+    };
+    let all = paragraphs(0..page.blocks.len());
+    let mut verdict: HashMap<u32, bool> = HashMap::new();
+    for i in 0..page.blocks.len() {
+        let e = page.blocks[i].element;
+        let inside = page.ancestors(e).any(|a| {
+            *verdict.entry(a).or_insert_with(|| {
+                let el = &page.elements[a as usize];
+                // A frame, not a box: it holds the headline, or (a frame's name) most of the
+                // paragraphs from the headline on.
+                let range = el.first_block as usize..el.end_block as usize;
+                match el.hint {
+                    None => false,
+                    Some(_) if r.holds_headline(a) => false,
+                    Some(Hint::Stories) => true,
+                    Some(Hint::Layout) => paragraphs(range) * 2 <= all,
+                }
+            })
+        });
+        if inside {
+            r.mark(i, Furniture::Named);
+        }
+    }
+}
+
+/// Separators of headlines on one line.
+const SEPARATORS: &[char] = &[
+    '—', '–', '|', '•', '·', '◆', '■', '●', '◀', '▶', '★', '⚫', '◄', '►', '»', '«', '/', '¦',
+];
+
+/// Pass: ticker lines, headlines joined on one line by «—», «|» or bullets (often behind a
+/// label such as «عاجل:»): three or more short segments, none a sentence.
+pub fn tickers(r: &mut Reading<'_>) {
+    for i in 0..r.page.blocks.len() {
+        let t = &r.page.blocks[i].text;
+        let segments: Vec<&str> = t
+            .split(|c| SEPARATORS.contains(&c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if segments.len() >= 3
+            && segments.iter().filter(|s| word_count(s) >= 3).count() >= 2
+            && segments.iter().all(|s| word_count(s) <= 20)
+            && !ends_sentence(t)
+        {
+            r.mark(i, Furniture::Ticker);
+        }
+    }
+}
+
+/// Pass: lists of like siblings (same tag and class) that are other stories: three or more
+/// that mostly carry a linked headline (cards, «آخر الأخبار» lists, rows of timed headlines),
+/// or three or more short records of several lines each (comments: a name, a date, a text).
+/// The list that holds the headline is the article's frame and is never marked.
+pub fn teasers(r: &mut Reading<'_>) {
+    let page = r.page;
+    let mut groups: HashMap<(u32, u64), Vec<u32>> = HashMap::new();
+    for (i, e) in page.elements.iter().enumerate() {
+        if e.end_block > e.first_block {
+            groups
+                .entry((e.parent, e.signature))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    for ((_, _), members) in groups {
+        if members.len() < 3 || members.iter().any(|&m| r.holds_headline(m)) {
+            continue;
+        }
+        let stats: Vec<(bool, usize, usize)> = members
+            .iter()
+            .map(|&m| {
+                let e = &page.elements[m as usize];
+                let blocks = &page.blocks[e.first_block as usize..e.end_block as usize];
+                let linked_headline = blocks
+                    .iter()
+                    .any(|b| b.link_chars >= 12 && b.link_chars * 2 > b.chars);
+                let words: usize = blocks.iter().map(|b| word_count(&b.text)).sum();
+                (linked_headline, blocks.len(), words)
+            })
+            .collect();
+        let linked = stats.iter().filter(|s| s.0).count();
+        let records = stats.iter().filter(|s| s.1 >= 2 && s.2 <= 90).count();
+        let long = stats.iter().filter(|s| s.2 > 90).count();
+        if (linked * 3 >= members.len() * 2 || records * 3 >= members.len() * 2) && long == 0 {
+            for &m in &members {
+                let e = &page.elements[m as usize];
+                for b in e.first_block..e.end_block {
+                    r.mark(b as usize, Furniture::Teasers);
+                }
+            }
+        }
+    }
+}
+
+/// Headings of furniture: what follows them lists other stories or readers' words.
+const LABELS: &[&str] = &[
+    "اقرا ايضا",
+    "اقرا المزيد",
+    "اقرا كذلك",
+    "الاكثر قراءه",
+    "الاكثر مشاهده",
+    "الاكثر تداولا",
+    "الاكثر تعليقا",
+    "ذات صله",
+    "اخبار متعلقه",
+    "مواضيع متعلقه",
+    "المزيد من الاخبار",
+    "اخر الاخبار",
+    "احدث الاخبار",
+    "شريط الاخبار",
+    "عاجل",
+    "التعليقات",
+    "تعليقات القراء",
+    "اضف تعليق",
+    "اترك تعليق",
+    "شارك",
+    "تابعونا",
+    "related",
+    "read more",
+    "most read",
+    "comments",
+    "latest news",
+];
+
+fn is_label(text: &str) -> bool {
+    let n = normalize(text).text;
+    let n = n.trim_start_matches(|c: char| !c.is_alphanumeric());
+    LABELS.iter().any(|l| n.starts_with(l)) && word_count(text) <= 12
+}
+
+/// Pass: a furniture heading («اقرأ أيضا», «الأكثر قراءة», «التعليقات») and what it heads: the
+/// section it opens when it opens one (and that section is not the article's frame), else the
+/// short or linked lines that follow it, up to the next paragraph.
+pub fn labels(r: &mut Reading<'_>) {
+    let page = r.page;
+    for i in 0..page.blocks.len() {
+        if Some(i) == r.headline || !is_label(&page.blocks[i].text) {
+            continue;
+        }
+        r.mark(i, Furniture::Label);
+        // The largest element this label opens.
+        let mut section = None;
+        for a in page.ancestors(page.blocks[i].element) {
+            let e = &page.elements[a as usize];
+            if e.first_block as usize != i || r.holds_headline(a) {
+                break;
+            }
+            section = Some(a);
+        }
+        match section {
+            Some(s) if page.elements[s as usize].end_block as usize > i + 1 => {
+                let e = &page.elements[s as usize];
+                for b in e.first_block..e.end_block {
+                    r.mark(b as usize, Furniture::Label);
+                }
+            }
+            _ => {
+                for j in i + 1..page.blocks.len() {
+                    let b = &page.blocks[j];
+                    if Some(j) == r.headline
+                        || !(headline_like(&b.text) || b.link_chars * 2 > b.chars)
+                    {
+                        break;
+                    }
+                    r.mark(j, Furniture::Label);
+                }
+            }
+        }
+    }
+}
+
+/// Pass: three or more short lines without a sentence end in a row, outside the article's
+/// paragraphs: lists of headlines without links, dates and bylines, menus written out.
+pub fn headline_runs(r: &mut Reading<'_>) {
+    let n = r.page.blocks.len();
+    let mut i = 0;
+    while i < n {
+        let is_run = |j: usize| {
+            Some(j) != r.headline
+                && r.furniture[j].is_none()
+                && headline_like(&r.page.blocks[j].text)
+                && word_count(&r.page.blocks[j].text) >= 2
+        };
+        if !is_run(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < n && (is_run(j) || (r.furniture[j].is_some() && Some(j) != r.headline)) {
+            j += 1;
+        }
+        let run: Vec<usize> = (i..j).filter(|&k| is_run(k)).collect();
+        if run.len() >= 3 {
+            for k in run {
+                r.mark(k, Furniture::HeadlineRun);
+            }
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// A block's fingerprint for the site memory: its normalized words.
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    words(text).hash(&mut h);
+    h.finish()
+}
+
+/// Pass: blocks that other pages of the site share (`repeated[i]` for block `i`).
+pub fn repeats(r: &mut Reading<'_>, repeated: &[bool]) {
+    for (i, &rep) in repeated.iter().enumerate().take(r.furniture.len()) {
+        if rep {
+            r.mark(i, Furniture::Repeated);
+        }
+    }
+}
+
+/// Pass: the element that holds the article's body, the one with most paragraph text after
+/// the headline (a paragraph counts for its element, half for the parent, a quarter above, so
+/// the tightest frame wins); then what lies after the headline outside it is furniture, but
+/// for the lead paragraphs between the headline and the body.
+pub fn body(r: &mut Reading<'_>) {
+    let page = r.page;
+    let start = r.headline.map_or(0, |h| h + 1);
+    let mut score: HashMap<u32, f64> = HashMap::new();
+    for i in start..page.blocks.len() {
+        let b = &page.blocks[i];
+        if r.furniture[i].is_some() || word_count(&b.text) < 8 {
+            continue;
+        }
+        let w = 1.0 + (b.chars as f64 / 100.0).min(3.0);
+        for (k, a) in page.ancestors(b.element).take(3).enumerate() {
+            *score.entry(a).or_default() += w / f64::from(1u32 << k);
+        }
+    }
+    let Some((&body, _)) = score
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+    else {
+        return;
+    };
+    r.body = Some(body);
+    let e = &page.elements[body as usize];
+    let (first, end) = (e.first_block as usize, e.end_block as usize);
+    for i in start..page.blocks.len() {
+        if (first..end).contains(&i) {
+            continue;
+        }
+        // The lead: paragraphs between the headline and the body.
+        if i < first && !headline_like(&page.blocks[i].text) {
+            continue;
+        }
+        r.mark(i, Furniture::OutsideBody);
+    }
+}
+
+/// Whether the article read is the item's: it holds most of the words of the summary, or of
+/// the headline when the summary is empty or only the headline (the page's headline block
+/// counts). Short words are left out: they are in every text.
+pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> bool {
+    let have: HashSet<String> = words(text)
+        .into_iter()
+        .chain(
+            r.headline
+                .map(|h| words(&r.page.blocks[h].text))
+                .unwrap_or_default(),
+        )
+        .collect();
+    let significant = |s: &str| -> Vec<String> {
+        let mut w: Vec<String> = words(s)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 3)
+            .collect();
+        w.sort();
+        w.dedup();
+        w
+    };
+    let title = significant(expected.title);
+    let summary: Vec<String> = significant(expected.summary)
+        .into_iter()
+        .filter(|w| !title.contains(w))
+        .collect();
+    let want = if summary.len() >= 4 { summary } else { title };
+    if want.is_empty() {
+        return !text.trim().is_empty();
+    }
+    let found = want.iter().filter(|w| have.contains(*w)).count();
+    found * 2 > want.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fulltext::blocks::parse;
+    use crate::fulltext::guard::PageLimits;
+    use std::time::{Duration, Instant};
+
+    fn page(html: &str) -> Page {
+        parse(
+            html,
+            &PageLimits::default(),
+            Instant::now() + Duration::from_secs(5),
+        )
+        .unwrap()
+    }
+
+    const PARA: &str = "وقال مصدر أمني إن مسلحين هاجموا موقعا للجيش في المنطقة فجر اليوم وأسفر الهجوم عن سقوط قتلى.";
+
+    #[test]
+    fn the_headline_is_the_one_followed_by_the_article() {
+        let html = format!(
+            "<ul><li><a href=/1>هجوم على موقع للجيش</a></li><li><a href=/2>خبر آخر عن الاقتصاد</a></li></ul>\
+             <span class=t>هجوم على موقع للجيش</span><br>{PARA}<br>{PARA}"
+        );
+        let p = page(&html);
+        let mut r = Reading::new(&p);
+        headline(&mut r, "هجوم على موقع للجيش");
+        assert_eq!(r.headline, Some(2));
+        assert_eq!(r.furniture[0], Some(Furniture::BeforeHeadline));
+    }
+
+    #[test]
+    fn a_ticker_line_is_furniture_and_a_sentence_with_dashes_is_not() {
+        let p = page(&format!(
+            "<div>عاجل: هجوم في غاو — مقتل جنود في النيجر — إغلاق الحدود مع مالي</div>\
+             <p>قال الوزير — في مؤتمر صحفي — إن الحكومة ستواصل دعمها للمزارعين هذا العام.</p><p>{PARA}</p>"
+        ));
+        let mut r = Reading::new(&p);
+        tickers(&mut r);
+        assert_eq!(r.furniture[0], Some(Furniture::Ticker));
+        assert_eq!(r.furniture[1], None);
+    }
+
+    #[test]
+    fn cards_of_other_stories_are_furniture() {
+        let card = |t: &str| {
+            format!("<div class=card><h3><a href=/x>{t}</a></h3><p>مقتطف قصير عن الخبر يذكر مالي والنيجر.</p></div>")
+        };
+        let html = format!(
+            "<h1>العنوان هنا</h1><div class=body><p>{PARA}</p><p>{PARA}</p></div><div class=grid>{}{}{}</div>",
+            card("هجوم في باماكو"),
+            card("كمين في تيلابيري"),
+            card("خطف في بوركينا فاسو")
+        );
+        let p = page(&html);
+        let mut r = Reading::new(&p);
+        headline(&mut r, "العنوان هنا");
+        teasers(&mut r);
+        assert_eq!(r.text(), format!("{PARA}\n{PARA}"));
+    }
+
+    #[test]
+    fn the_item_must_be_on_the_page() {
+        let p = page(&format!("<h1>عنوان</h1><p>{PARA}</p>"));
+        let mut r = Reading::new(&p);
+        headline(&mut r, "عنوان");
+        let text = r.text();
+        let hit = Expected {
+            title: "عنوان",
+            summary: "مسلحين هاجموا موقعا للجيش في المنطقة",
+        };
+        let miss = Expected {
+            title: "عنوان",
+            summary: "مباراة كرة القدم انتهت بفوز الفريق المحلي بهدفين",
+        };
+        assert!(matches_item(&r, &text, &hit));
+        assert!(!matches_item(&r, &text, &miss));
+    }
+}
