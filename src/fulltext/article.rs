@@ -21,7 +21,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::blocks::{Hint, Page};
+use super::blocks::{Hint, Page, ROOT};
 use crate::arabic::{normalize, tokens};
 
 /// What the item says of itself: the page must be its article.
@@ -44,6 +44,10 @@ pub enum Furniture {
     HeadlineRun,
     Repeated,
     OutsideBody,
+    /// No words: a date stamp, a URL, a number, a separator.
+    Noise,
+    /// The same text as a block before it.
+    Duplicate,
 }
 
 /// The layers the passes add to a page.
@@ -198,24 +202,27 @@ pub fn named(r: &mut Reading<'_>) {
             .sum()
     };
     let all = paragraphs(0..page.blocks.len());
-    let mut verdict: HashMap<u32, bool> = HashMap::new();
+    // Per element: `Some(true)` furniture, `Some(false)` the story's own (nothing above it
+    // counts), `None` no say.
+    let mut verdict: HashMap<u32, Option<bool>> = HashMap::new();
     for i in 0..page.blocks.len() {
         let e = page.blocks[i].element;
-        let inside = page.ancestors(e).any(|a| {
+        let inside = page.ancestors(e).find_map(|a| {
             *verdict.entry(a).or_insert_with(|| {
                 let el = &page.elements[a as usize];
                 // A frame, not a box: it holds the headline, or (a frame's name) most of the
                 // paragraphs from the headline on.
                 let range = el.first_block as usize..el.end_block as usize;
                 match el.hint {
-                    None => false,
-                    Some(_) if r.holds_headline(a) => false,
-                    Some(Hint::Stories) => true,
-                    Some(Hint::Layout) => paragraphs(range) * 2 <= all,
+                    None => None,
+                    Some(Hint::Article) => Some(false),
+                    Some(_) if r.holds_headline(a) => None,
+                    Some(Hint::Stories) => Some(true),
+                    Some(Hint::Layout) => (paragraphs(range) * 2 <= all).then_some(true),
                 }
             })
         });
-        if inside {
+        if inside == Some(true) {
             r.mark(i, Furniture::Named);
         }
     }
@@ -398,6 +405,56 @@ pub fn headline_runs(r: &mut Reading<'_>) {
     }
 }
 
+/// Pass: blocks without words of prose: a URL, a time stamp, a count, a separator (but for
+/// the cells of a table, whose numbers are its data).
+pub fn noise(r: &mut Reading<'_>) {
+    for i in 0..r.page.blocks.len() {
+        let b = &r.page.blocks[i];
+        if matches!(&*r.page.elements[b.element as usize].tag, "td" | "th") {
+            continue;
+        }
+        let t = b.text.trim();
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        let url = t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.");
+        if letters < 2 || (url && !t.contains(' ')) {
+            r.mark(i, Furniture::Noise);
+        }
+    }
+}
+
+/// Pass: short lists inside the body, between its paragraphs, are the article's (the points
+/// of a statement, a list of towns): a headline run there is given back. Runs before the first
+/// paragraph (date, byline) or after the last (tags, other stories) stay furniture.
+pub fn embedded_lists(r: &mut Reading<'_>) {
+    let Some(body) = r.body else { return };
+    let page = r.page;
+    let paragraph = |i: usize| {
+        r.furniture[i].is_none() && word_count(&page.blocks[i].text) >= 12 && page.within(page.blocks[i].element, body)
+    };
+    let paragraphs: Vec<usize> = (0..page.blocks.len()).filter(|&i| paragraph(i)).collect();
+    let (Some(&first), Some(&last)) = (paragraphs.first(), paragraphs.last()) else {
+        return;
+    };
+    for i in first..last {
+        if r.furniture[i] == Some(Furniture::HeadlineRun) && page.within(page.blocks[i].element, body) {
+            r.furniture[i] = None;
+        }
+    }
+}
+
+/// Pass: a paragraph that says again what an earlier one of the article said (a lead
+/// repeated under a picture, a page that holds its story twice). Short lines may rightly
+/// repeat («الصورة: أرشيف»).
+pub fn duplicates(r: &mut Reading<'_>) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for i in 0..r.page.blocks.len() {
+        let t = r.page.blocks[i].text.as_str();
+        if r.furniture[i].is_none() && word_count(t) >= 20 && !seen.insert(t) {
+            r.mark(i, Furniture::Duplicate);
+        }
+    }
+}
+
 /// A block's fingerprint for the site memory: its normalized words.
 pub fn fingerprint(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -416,34 +473,66 @@ pub fn repeats(r: &mut Reading<'_>, repeated: &[bool]) {
 }
 
 /// Pass: the element that holds the article's body, the one with most paragraph text after
-/// the headline (a paragraph counts for its element, half for the parent, a quarter above, so
-/// the tightest frame wins); then what lies after the headline outside it is furniture, but
-/// for the lead paragraphs between the headline and the body.
+/// the headline (a paragraph counts for the element that holds it, half for the one above, a
+/// quarter above that, so the tightest frame wins), with its like siblings (same tag and
+/// class) that hold paragraphs of their own: a story in sections. Then what
+/// lies after the headline outside them is furniture, but for the lead paragraphs between the
+/// headline and the body.
 pub fn body(r: &mut Reading<'_>) {
     let page = r.page;
     let start = r.headline.map_or(0, |h| h + 1);
     let mut score: HashMap<u32, f64> = HashMap::new();
+    let mut total: HashMap<u32, usize> = HashMap::new();
     for i in start..page.blocks.len() {
         let b = &page.blocks[i];
         if r.furniture[i].is_some() || word_count(&b.text) < 8 {
             continue;
         }
         let w = 1.0 + (b.chars as f64 / 100.0).min(3.0);
-        for (k, a) in page.ancestors(b.element).take(3).enumerate() {
+        let holder = match &*page.elements.get(b.element as usize).map_or("", |e| &*e.tag) {
+            "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "dd" | "dt" | "blockquote"
+            | "pre" | "figcaption" => page.elements[b.element as usize].parent,
+            _ => b.element,
+        };
+        for (k, a) in page.ancestors(holder).take(3).enumerate() {
             *score.entry(a).or_default() += w / f64::from(1u32 << k);
         }
+        for a in page.ancestors(b.element) {
+            *total.entry(a).or_default() += b.chars;
+        }
     }
-    let Some((&body, _)) = score
+    let Some((&best, _)) = score
         .iter()
         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
     else {
         return;
     };
+    // Up through wrappers that hold nothing more.
+    let mut body = best;
+    loop {
+        let p = page.elements[body as usize].parent;
+        if p == ROOT || total.get(&p) != total.get(&body) {
+            break;
+        }
+        body = p;
+    }
     r.body = Some(body);
-    let e = &page.elements[body as usize];
-    let (first, end) = (e.first_block as usize, e.end_block as usize);
+    let parent = page.elements[body as usize].parent;
+    let enough = total.get(&body).copied().unwrap_or(0) / 4;
+    let like = page.elements[body as usize].signature;
+    let in_body = |e: u32| {
+        page.within(e, body)
+            || (parent != ROOT
+                && page.ancestors(e).any(|a| {
+                    let el = &page.elements[a as usize];
+                    el.parent == parent
+                        && el.signature == like
+                        && total.get(&a).is_some_and(|&t| t >= enough)
+                }))
+    };
+    let first = page.elements[body as usize].first_block as usize;
     for i in start..page.blocks.len() {
-        if (first..end).contains(&i) {
+        if in_body(page.blocks[i].element) {
             continue;
         }
         // The lead: paragraphs between the headline and the body.

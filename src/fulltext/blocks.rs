@@ -27,6 +27,9 @@ pub enum Hint {
     /// A class or id word of other stories or readers' words (`related`, `ticker`, `comments`,
     /// `most-read`): furniture wherever it stands.
     Stories,
+    /// `itemprop="articleBody"`, or a class or id such as `article-body`, `entry-content`:
+    /// the story's own text, whatever else its class says («article-content-breaking-news»).
+    Article,
 }
 
 /// One element of the page.
@@ -319,6 +322,13 @@ fn named_hint(value: &str) -> Option<Hint> {
                 .any(|n| w.starts_with(n) && (n.len() >= 4 || w.len() == n.len()))
         })
     };
+    let article = words.windows(2).any(|p| {
+        matches!(p[0], "article" | "entry" | "post" | "story" | "news" | "main")
+            && matches!(p[1], "body" | "content" | "text" | "inner" | "details")
+    });
+    if article {
+        return Some(Hint::Article);
+    }
     let stories = any_of(STORIES)
         || words.windows(2).any(|p| {
             matches!(
@@ -418,6 +428,26 @@ impl State {
             }
             _ => {}
         }
+        let hidden = !is_void(&name)
+            && tag.attrs.iter().any(|a| match a.name.local.as_ref() {
+                "hidden" => true,
+                "style" => {
+                    let v: String = a
+                        .value
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    v.contains("display:none") || v.contains("visibility:hidden")
+                }
+                _ => false,
+            });
+        if hidden && !tag.self_closing {
+            // What the page hides is no text of it (data for scripts, closed dialogs).
+            self.flush();
+            self.skipping = Some((name, 1));
+            return TokenSinkResult::Continue;
+        }
         if is_skipped(&name) {
             if !tag.self_closing {
                 let raw = match &*name {
@@ -465,7 +495,9 @@ impl State {
         let hint = match &*name {
             "html" | "body" | "main" | "article" => None,
             "marquee" => Some(Hint::Stories),
+            _ if attr("itemprop") == "articleBody" => Some(Hint::Article),
             _ => match (named_hint(class), named_hint(attr("id"))) {
+                (Some(Hint::Article), _) | (_, Some(Hint::Article)) => Some(Hint::Article),
                 (Some(Hint::Stories), _) | (_, Some(Hint::Stories)) => Some(Hint::Stories),
                 _ if landmark => Some(Hint::Layout),
                 (a, b) => a.or(b),

@@ -111,8 +111,17 @@ pub fn explain(
         for (i, (b, why)) in r.page.blocks.iter().zip(&r.furniture).enumerate() {
             let why = why.map_or("ARTICLE".to_owned(), |w| format!("{w:?}"));
             out.push_str(&format!(
-                "{i:>4} {why:<14} e{:<5} h{} links {:>3}/{:<4} {}\n",
-                b.element, b.heading, b.link_chars, b.chars, b.text
+                "{i:>4} {why:<14} {:<24} h{} links {:>3}/{:<4} {}\n",
+                r.page
+                    .ancestors(b.element)
+                    .take(4)
+                    .map(|e| format!("{}{e}", r.page.elements[e as usize].tag))
+                    .collect::<Vec<_>>()
+                    .join("<"),
+                b.heading,
+                b.link_chars,
+                b.chars,
+                b.text
             ));
         }
         out
@@ -142,6 +151,7 @@ fn read<T>(
     article::tickers(&mut r);
     article::teasers(&mut r);
     article::labels(&mut r);
+    article::noise(&mut r);
     article::headline_runs(&mut r);
     if let Some((memory, name, key)) = site {
         let prints: Vec<u64> = page
@@ -152,6 +162,8 @@ fn read<T>(
         article::repeats(&mut r, &memory.repeated(name, key, &prints));
     }
     article::body(&mut r);
+    article::embedded_lists(&mut r);
+    article::duplicates(&mut r);
     if Instant::now() > deadline {
         return Err(Refused::TooSlow(limits.budget).into());
     }
