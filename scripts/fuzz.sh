@@ -15,7 +15,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 corpus=fuzz/corpus
-mkdir -p "$corpus"/{feed,normalize,rules,query,opml}
+mkdir -p "$corpus"/{feed,normalize,rules,query,opml,page}
 cp tests/fixtures/feeds/*.xml "$corpus/feed/"
 if [ -d ../shared/feeds/real-world ]; then
     find ../shared/feeds/real-world -type f -name '*.xml' -size -256k -exec cp {} "$corpus/feed/" \;
@@ -37,8 +37,28 @@ for q in 'هجوم باماكو' '"بوكو حرام" OR جنيم -نيجيري�
 done
 printf '<?xml version="1.0"?><opml version="2.0"><body><outline text="a"><outline xmlUrl="https://a.example/rss" title="A"/></outline></body></opml>' > "$corpus/opml/seed-0"
 
+# Pages: the hostile shapes the page bounds exist for, small enough for -max_len, and the
+# fixture pages (a headline on the first line, then the page).
+python3 - "$corpus/page" <<'PY'
+import os, sys
+out = sys.argv[1]
+seeds = {
+    "deep-div": "<html><body>" + "<div>" * 3000 + "عنوان" + "</div>" * 10,
+    "deep-inline": "<p>" + "<span><b>" * 2000 + "نص",
+    "attributes": "<div " + " ".join(f"a{i}=x" for i in range(4000)) + ">نص</div>",
+    "links": "<ul>" + "<li><a href=/x>هجوم في مالي</a>" * 2000 + "</ul>",
+    "unclosed-table": "<table>" + "<tr><td>خلية<br>" * 1000,
+    "ticker": "<div>عاجل: هجوم في غاو — مقتل جنود — إغلاق الحدود</div><h1>عنوان</h1><p>" + "كلمة " * 50 + ".</p>",
+}
+for name, html in seeds.items():
+    open(os.path.join(out, name), "w", encoding="utf-8").write("عنوان\n" + html)
+PY
+for f in tests/fixtures/pages/*.html; do
+    [ -e "$f" ] && cp "$f" "$corpus/page/"
+done
+
 status=0
-for target in feed normalize rules query opml; do
+for target in feed normalize rules query opml page; do
     echo "==> fuzz $target for ${secs}s"
     log="fuzz/$target.log"
     if ! (cd fuzz && cargo fuzz run "$target" "corpus/$target" -- \

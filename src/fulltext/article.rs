@@ -22,7 +22,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::blocks::{Hint, Page, ROOT};
-use crate::arabic::{normalize, tokens};
+use crate::arabic::{normalize, stem, tokens};
 
 /// What the item says of itself: the page must be its article.
 #[derive(Debug, Clone, Copy, Default)]
@@ -99,12 +99,13 @@ impl<'p> Reading<'p> {
     }
 }
 
-/// The normalized words of a text, for comparing what a page says with what an item says.
+/// The normalized, stemmed words of a text, for comparing what a page says with what an item
+/// says («بيانا» and «بيان», «الشمال» and «شمال» are one word here).
 pub fn words(text: &str) -> Vec<String> {
     let n = normalize(text);
     tokens(&n.text)
         .iter()
-        .map(|t| t.text(&n.text).to_owned())
+        .map(|t| stem(t.text(&n.text)).to_owned())
         .collect()
 }
 
@@ -543,17 +544,17 @@ pub fn body(r: &mut Reading<'_>) {
     }
 }
 
-/// Whether the article read is the item's: it holds most of the words of the summary, or of
-/// the headline when the summary is empty or only the headline (the page's headline block
-/// counts). Short words are left out: they are in every text.
+/// Whether the article read is the item's. It must hold most of the words of the summary (of
+/// the headline when the summary says nothing more), or, when the page's own headline was
+/// found (a heading of its own, not a link in a list), at least a fifth of them: some outlets
+/// write their summaries apart from the article (on the shared stream a summary has more than
+/// half its words in the article for 97.8 % of items, 87.5 % for BBC Arabic; more than a fifth
+/// for 99.3 %). Short words are left out: they are in every text.
 pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> bool {
+    let headline = r.headline.map(|h| &r.page.blocks[h]);
     let have: HashSet<String> = words(text)
         .into_iter()
-        .chain(
-            r.headline
-                .map(|h| words(&r.page.blocks[h].text))
-                .unwrap_or_default(),
-        )
+        .chain(headline.map(|b| words(&b.text)).unwrap_or_default())
         .collect();
     let significant = |s: &str| -> Vec<String> {
         let mut w: Vec<String> = words(s)
@@ -574,7 +575,8 @@ pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> boo
         return !text.trim().is_empty();
     }
     let found = want.iter().filter(|w| have.contains(*w)).count();
-    found * 2 > want.len()
+    let own_headline = headline.is_some_and(|b| b.link_chars * 2 <= b.chars && !b.in_list);
+    found * 2 > want.len() || (own_headline && found * 5 >= want.len())
 }
 
 #[cfg(test)]

@@ -266,3 +266,133 @@ fn unreachable_feeds_name_their_cause() {
         assert_eq!(line.matches("://").count(), 1, "{line}");
     }
 }
+
+/// A feed whose candidate items link to pages built to hurt a parser: nesting 20,000 deep,
+/// 60,000 attributes on a tag, megabytes of links (within the transfer limits once gzipped),
+/// beside one ordinary article page. `run --once` ends in seconds, its memory stays bounded,
+/// every item is stored, each hostile page is refused with its reason and its item analysed on
+/// its summary, and the ordinary page is read.
+#[test]
+fn hostile_pages_cost_seconds_and_lose_nothing() {
+    const PAGE_MEMORY_BOUND_KB: u64 = 150 * 1024;
+    let server = HttpServer::start();
+    let base = server.base.clone();
+    let gzip = |html: String| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(html.as_bytes()).unwrap();
+        Route::ok("text/html; charset=utf-8", enc.finish().unwrap())
+            .with_header("Content-Encoding", "gzip")
+    };
+    let links = |n: usize| {
+        let mut s = String::from("<html><body><ul>");
+        for i in 0..n {
+            s.push_str(&format!(
+                "<li><a href=\"/news/{i}\">هجوم مسلح في شمال مالي يوقع قتلى</a></li>"
+            ));
+        }
+        s
+    };
+    let pages: Vec<(&str, Route, &str)> = vec![
+        (
+            "deep-div",
+            gzip(format!("<html><body>{}نص", "<div>".repeat(20_000))),
+            "deeper than",
+        ),
+        (
+            "deep-inline",
+            gzip(format!("<html><body><p>{}نص", "<span><b>".repeat(15_000))),
+            "deeper than",
+        ),
+        (
+            "attributes",
+            gzip(format!(
+                "<html><body><div {}>نص</div>",
+                (0..60_000).map(|i| format!("a{i}=\"x\" ")).collect::<String>()
+            )),
+            "attributes",
+        ),
+        ("link-flood", gzip(links(70_000)), "bytes of markup"),
+        ("many-elements", gzip(links(40_000)), "elements"),
+    ];
+    let paragraph = "قتل مسلحون ثمانية جنود في هجوم على موقع للجيش قرب مدينة غاو شمال مالي فجر اليوم، وفق ما أعلنه الجيش في بيان رسمي.";
+    server.route(
+        "/news/ordinary",
+        Route::ok(
+            "text/html; charset=utf-8",
+            format!(
+                "<html><body><h1>هجوم على موقع للجيش قرب غاو في مالي</h1><p>{paragraph}</p><p>{paragraph}</p></body></html>"
+            ),
+        ),
+    );
+    let mut items = String::new();
+    for (i, (name, route, _)) in pages.iter().enumerate() {
+        server.route(&format!("/news/{name}"), route.clone());
+        items.push_str(&format!(
+            "<item><guid>{name}</guid><title>هجوم في مالي رقم {i}</title><link>{base}/news/{name}</link><description>خبر قصير.</description></item>"
+        ));
+    }
+    items.push_str(&format!(
+        "<item><guid>ordinary</guid><title>هجوم على موقع للجيش قرب غاو في مالي</title><link>{base}/news/ordinary</link><description>قتل مسلحون ثمانية جنود في هجوم على موقع للجيش قرب غاو.</description></item>"
+    ));
+    let feed = server.route(
+        "/feed.xml",
+        Route::ok(
+            "application/rss+xml",
+            format!("<rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>"),
+        ),
+    );
+    let env = Env::new();
+    env.write_config(&format!("[[feeds]]\nurl = {feed:?}\n"));
+    let started = Instant::now();
+    let mut child = env
+        .command()
+        .args(["run", "--once"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // VmHWM only grows: the last reading before the process ends is its peak, to within the
+    // last few milliseconds of its exit.
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        peak = peak.max(peak_rss_kb(pid));
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "run --once hangs on hostile pages"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let took = started.elapsed();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{err}");
+    eprintln!("run --once over hostile pages: {took:?}, peak RSS {peak} kB");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(peak > 0 && peak < PAGE_MEMORY_BOUND_KB, "peak RSS {peak} kB");
+
+    let stored = env.items();
+    assert_eq!(stored.len(), pages.len() + 1, "every item is stored");
+    for (i, (name, _, why)) in pages.iter().enumerate() {
+        let it = stored
+            .iter()
+            .find(|x| x["title"] == format!("هجوم في مالي رقم {i}"))
+            .unwrap_or_else(|| panic!("{name} not stored"));
+        assert_eq!(it["text_source"], "summary", "{name}: {it}");
+        let note = it["text_note"].as_str().unwrap_or_default();
+        assert!(
+            note.contains("page refused") && note.contains(why),
+            "{name}: {note:?} lacks {why:?}"
+        );
+        assert_eq!(server.hits(&format!("/news/{name}")), 1, "{name}");
+    }
+    let ordinary = stored
+        .iter()
+        .find(|x| x["title"] == "هجوم على موقع للجيش قرب غاو في مالي")
+        .unwrap();
+    assert_eq!(ordinary["text_source"], "page", "{ordinary}");
+    assert_eq!(ordinary["killed"], 8, "{ordinary}");
+}
