@@ -329,10 +329,15 @@ const LABELS: &[&str] = &[
     "latest news",
 ];
 
+/// A label opens its block («اقرأ أيضا: …») or is most of a short one («أخبار ذات صلة»).
 fn is_label(text: &str) -> bool {
     let n = normalize(text).text;
     let n = n.trim_start_matches(|c: char| !c.is_alphanumeric());
-    LABELS.iter().any(|l| n.starts_with(l)) && word_count(text) <= 12
+    let words = word_count(text);
+    words <= 12
+        && LABELS
+            .iter()
+            .any(|l| n.starts_with(l) || (words <= 5 && n.contains(l)))
 }
 
 /// Pass: a furniture heading («اقرأ أيضا», «الأكثر قراءة», «التعليقات») and what it heads: the
@@ -508,11 +513,17 @@ pub fn body(r: &mut Reading<'_>) {
     else {
         return;
     };
-    // Up through wrappers that hold nothing more.
+    // Up through wrappers that hold nothing more that may be the article's.
+    let open = |e: u32| {
+        let el = &page.elements[e as usize];
+        (el.first_block as usize..el.end_block as usize)
+            .filter(|&i| i >= start && r.furniture[i].is_none())
+            .count()
+    };
     let mut body = best;
     loop {
         let p = page.elements[body as usize].parent;
-        if p == ROOT || total.get(&p) != total.get(&body) {
+        if p == ROOT || open(p) != open(body) {
             break;
         }
         body = p;
