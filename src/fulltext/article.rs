@@ -428,21 +428,31 @@ pub fn noise(r: &mut Reading<'_>) {
     }
 }
 
-/// Pass: short lists inside the body, between its paragraphs, are the article's (the points
-/// of a statement, a list of towns): a headline run there is given back. Runs before the first
-/// paragraph (date, byline) or after the last (tags, other stories) stay furniture.
+/// Pass: short lists inside the body are the article's (the points of a statement, a list of
+/// towns, dates): a headline run there is given back when it stands between two paragraphs of
+/// the body, or shares its element with one (lines under «… the dates:»). Runs before the
+/// first paragraph (date, byline) or after the body's paragraphs in elements of their own
+/// (tags, other stories) stay furniture.
 pub fn embedded_lists(r: &mut Reading<'_>) {
     let Some(body) = r.body else { return };
     let page = r.page;
-    let paragraph = |i: usize| {
-        r.furniture[i].is_none() && word_count(&page.blocks[i].text) >= 12 && page.within(page.blocks[i].element, body)
-    };
-    let paragraphs: Vec<usize> = (0..page.blocks.len()).filter(|&i| paragraph(i)).collect();
+    let paragraphs: Vec<usize> = (0..page.blocks.len())
+        .filter(|&i| {
+            r.furniture[i].is_none()
+                && word_count(&page.blocks[i].text) >= 12
+                && page.within(page.blocks[i].element, body)
+        })
+        .collect();
     let (Some(&first), Some(&last)) = (paragraphs.first(), paragraphs.last()) else {
         return;
     };
-    for i in first..last {
-        if r.furniture[i] == Some(Furniture::HeadlineRun) && page.within(page.blocks[i].element, body) {
+    let holders: HashSet<u32> = paragraphs.iter().map(|&i| page.blocks[i].element).collect();
+    for i in first..page.blocks.len() {
+        let b = &page.blocks[i];
+        if r.furniture[i] == Some(Furniture::HeadlineRun)
+            && page.within(b.element, body)
+            && (i < last || holders.contains(&b.element))
+        {
             r.furniture[i] = None;
         }
     }
@@ -547,8 +557,14 @@ pub fn body(r: &mut Reading<'_>) {
         if in_body(page.blocks[i].element) {
             continue;
         }
-        // The lead: paragraphs between the headline and the body.
-        if i < first && !headline_like(&page.blocks[i].text) {
+        // The lead: paragraphs between the headline and the body, but for captions and
+        // galleries.
+        let b = &page.blocks[i];
+        let caption = b.in_list
+            || page
+                .ancestors(b.element)
+                .any(|a| matches!(&*page.elements[a as usize].tag, "figure" | "figcaption"));
+        if i < first && !headline_like(&b.text) && !caption && b.heading == 0 {
             continue;
         }
         r.mark(i, Furniture::OutsideBody);
