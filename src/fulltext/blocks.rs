@@ -40,6 +40,8 @@ pub struct Element {
     pub tag: Box<str>,
     /// Tag and class together: siblings with one signature are items of one list.
     pub signature: u64,
+    /// It has a class or an id, or is a list item or a row: one of a list by its markup.
+    pub marked: bool,
     pub hint: Option<Hint>,
     /// Blocks `first_block..end_block` are inside it.
     pub first_block: u32,
@@ -508,6 +510,7 @@ impl State {
         self.page.elements.push(Element {
             parent: self.stack.last().map_or(ROOT, |o| o.index),
             signature: signature(&name, class),
+            marked: !class.is_empty() || !attr("id").is_empty() || matches!(&*name, "li" | "tr" | "article" | "dd"),
             tag: name.clone(),
             hint,
             first_block: n,
