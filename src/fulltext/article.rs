@@ -422,7 +422,7 @@ pub fn headline_runs(r: &mut Reading<'_>) {
 pub fn noise(r: &mut Reading<'_>) {
     for i in 0..r.page.blocks.len() {
         let b = &r.page.blocks[i];
-        if matches!(&*r.page.elements[b.element as usize].tag, "td" | "th") {
+        if matches!(r.page.tag(b.element), "td" | "th") {
             continue;
         }
         let t = b.text.trim();
@@ -511,7 +511,7 @@ pub fn body(r: &mut Reading<'_>) {
             continue;
         }
         let w = 1.0 + (b.chars as f64 / 100.0).min(3.0);
-        let holder = match &*page.elements.get(b.element as usize).map_or("", |e| &*e.tag) {
+        let holder = match page.tag(b.element) {
             "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "dd" | "dt" | "blockquote"
             | "pre" | "figcaption" => page.elements[b.element as usize].parent,
             _ => b.element,
@@ -751,5 +751,12 @@ mod tests {
         for leak in ["بوركينا", "تيلابيري", "حافلة", "عشرون"] {
             assert!(!text.contains(leak), "{leak} leaked: {text}");
         }
+    }
+
+    #[test]
+    fn text_outside_every_element_is_read() {
+        // Found by the page fuzz target: a fragment whose text has no element around it.
+        let text = read("عاجل: هجوم — مقتل جنود — إغلاق الحدود<h1>عنوان</h1><p>كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة.</p>", "عنوان");
+        assert_eq!(text, "كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة.");
     }
 }

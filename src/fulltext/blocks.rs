@@ -85,6 +85,11 @@ impl Page {
         false
     }
 
+    /// The tag of element `e` («» for the document itself: text outside every element).
+    pub fn tag(&self, e: u32) -> &str {
+        self.elements.get(e as usize).map_or("", |el| &el.tag)
+    }
+
     /// The elements from `e` up to the root.
     pub fn ancestors(&self, e: u32) -> impl Iterator<Item = u32> + '_ {
         std::iter::successors((e != ROOT).then_some(e), move |&x| {
