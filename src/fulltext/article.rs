@@ -10,10 +10,13 @@
 //!    [`named`] (landmarks and furniture class names), [`tickers`] (headlines joined by «—»,
 //!    «|» or bullets), [`teasers`] (lists of like siblings that carry headline links or short
 //!    records), [`labels`] («اقرأ أيضا», «الأكثر قراءة», «التعليقات» and what they head),
-//!    [`headline_runs`] (three or more short unpunctuated lines in a row), and [`repeats`]
-//!    (blocks other pages of the site share);
+//!    [`noise`] (no words) and [`headline_runs`] (three or more short unpunctuated lines in a
+//!    row);
 //! 3. [`body`] picks the element that holds most of the remaining paragraphs after the
 //!    headline, and the article is the unmarked blocks from the headline to the end of it;
+//!    [`embedded_lists`] gives back lists between its paragraphs, [`duplicates`] drops
+//!    paragraphs said twice and [`repeats`] blocks outside it that other pages of the site
+//!    share;
 //! 4. [`matches_item`] checks that the result is this item's article: it holds most words of
 //!    the summary (or of the headline).
 //!
@@ -485,10 +488,15 @@ pub fn fingerprint(text: &str) -> u64 {
     h.finish()
 }
 
-/// Pass: blocks that other pages of the site share (`repeated[i]` for block `i`).
+/// Pass (after [`body`]): blocks that other pages of the site share (`repeated[i]` for block
+/// `i`), outside the body, or short lines inside it. A paragraph of the body stays even when
+/// other pages show it: a site's teaser cards quote its articles' leads.
 pub fn repeats(r: &mut Reading<'_>, repeated: &[bool]) {
+    let page = r.page;
     for (i, &rep) in repeated.iter().enumerate().take(r.furniture.len()) {
-        if rep {
+        let b = &page.blocks[i];
+        let in_body = r.body.is_some_and(|body| page.within(b.element, body));
+        if rep && (!in_body || headline_like(&b.text)) {
             r.mark(i, Furniture::Repeated);
         }
     }

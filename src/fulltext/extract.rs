@@ -153,6 +153,8 @@ fn read<T>(
     article::labels(&mut r);
     article::noise(&mut r);
     article::headline_runs(&mut r);
+    article::body(&mut r);
+    article::embedded_lists(&mut r);
     if let Some((memory, name, key)) = site {
         let prints: Vec<u64> = page
             .blocks
@@ -161,8 +163,6 @@ fn read<T>(
             .collect();
         article::repeats(&mut r, &memory.repeated(name, key, &prints));
     }
-    article::body(&mut r);
-    article::embedded_lists(&mut r);
     article::duplicates(&mut r);
     if Instant::now() > deadline {
         return Err(Refused::TooSlow(limits.budget).into());
