@@ -1,9 +1,12 @@
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 use anyhow::Context;
 use sahel_watch::config::{Config, FullText};
-use sahel_watch::detect::{candidate, evaluate, EvalReport, LabelledItem};
-use sahel_watch::fulltext::{decide, main_text, Need};
+use sahel_watch::detect::{analyze, candidate, evaluate, Analysis, EvalReport, LabelledItem};
+use sahel_watch::fulltext::layouts::{self, Layout, Other};
+use sahel_watch::fulltext::{decide, main_text, Expected, Need, PageLimits, SiteMemory};
 
 use super::{read_input, Exit, Globals};
 
@@ -15,21 +18,38 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Also write each item's prediction (id, relevant, score, events, countries, entities) as
-    /// JSON Lines to this file, for audits (with --as-received, the predictions as received).
+    /// JSON Lines to this file, for audits (with --as-received, the predictions as received:
+    /// one line per item and layout, with the layout's name).
     #[arg(long)]
     predictions: Option<PathBuf>,
     /// Also score the corpus as feeds deliver it: the headline and the item's `summary` (its
     /// first 200 characters, cut at a word, where it has none) in the feed; for candidates,
-    /// the text served on an article page inside furniture that lists other items' headlines,
-    /// and read back by the full-text stage's extractor. Prints both scores.
+    /// the text served on an article page, in each of the page layouts of real Arabic news
+    /// sites (other items' headlines in its furniture), and read back by the full-text stage's
+    /// extractor. Reports, per layout, the items whose verdicts differ from the full text's.
     #[arg(long)]
     as_received: bool,
+    /// With --as-received: serve the pages in this layout only (semantic, wordpress,
+    /// table_portal, amp, lists_first, related_inline, headline_not_h1).
+    #[arg(long, requires = "as_received", value_parser = layout_named)]
+    layout: Option<Layout>,
+    /// With --as-received: print each item whose verdicts differ from the full text's, with
+    /// its layout, what differs, and both verdicts.
+    #[arg(long, requires = "as_received")]
+    show_diffs: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
     Text,
     Json,
+}
+
+fn layout_named(name: &str) -> Result<Layout, String> {
+    Layout::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+        format!("one of {}", names.join(", "))
+    })
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
@@ -45,84 +65,212 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         items.push(item);
     }
     let report = evaluate(&config.rules, &items);
-    let received = a.as_received.then(|| as_received(&config, &items));
-    if let Some(path) = &a.predictions {
-        let items = received.as_ref().map_or(&items, |(r, _)| r);
-        use std::io::Write;
-        let mut out = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        );
-        for it in items.iter() {
-            let p = sahel_watch::detect::analyze(&config.rules, &it.title, &it.text);
-            let line = serde_json::json!({
-                "id": it.id,
-                "relevant": p.relevant,
-                "score": p.score,
-                "events": p.events,
-                "countries": p.countries,
-                "entities": p.entities,
-            });
-            writeln!(out, "{line}")?;
+    if !a.as_received {
+        if let Some(path) = &a.predictions {
+            write_predictions(&config, path, items.iter().map(|it| (it, None)))?;
         }
-        out.flush()?;
-    }
-    if let Some((received, pages)) = received {
-        let received_report = evaluate(&config.rules, &received);
         match a.format {
-            Format::Json => println!(
-                "{}",
-                serde_json::json!({
-                    "full_text": report,
-                    "as_received": received_report,
-                    "pages_fetched": pages,
-                })
-            ),
-            Format::Text => {
-                println!("== full text");
-                print_text(&report);
-                println!(
-                    "== as received ({pages} of {} items read from their page)",
-                    items.len()
-                );
-                print_text(&received_report);
-            }
+            Format::Json => println!("{}", serde_json::to_string(&report)?),
+            Format::Text => print_text(&report),
         }
         return Ok(Exit::Ok);
     }
+
+    let layouts: Vec<Layout> = a.layout.map_or(Layout::ALL.to_vec(), |l| vec![l]);
+    let full: Vec<Analysis> = items
+        .iter()
+        .map(|it| analyze(&config.rules, &it.title, &it.text))
+        .collect();
+    let runs: Vec<LayoutRun> = layouts
+        .iter()
+        .map(|&layout| LayoutRun::new(&config, &items, &full, layout))
+        .collect();
+    if let Some(path) = &a.predictions {
+        let rows = runs
+            .iter()
+            .flat_map(|r| r.items.iter().map(move |it| (it, Some(r.layout))));
+        write_predictions(&config, path, rows)?;
+    }
+    let pooled_items: Vec<LabelledItem> = runs.iter().flat_map(|r| r.items.clone()).collect();
+    let pooled = evaluate(&config.rules, &pooled_items);
     match a.format {
-        Format::Json => println!("{}", serde_json::to_string(&report)?),
-        Format::Text => print_text(&report),
+        Format::Json => {
+            let per_layout: serde_json::Map<String, serde_json::Value> = runs
+                .iter()
+                .map(|r| (r.layout.name().to_owned(), r.to_json()))
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "full_text": report,
+                    "as_received": pooled,
+                    "pages_fetched": runs.first().map_or(0, |r| r.pages),
+                    "layouts": per_layout,
+                })
+            );
+        }
+        Format::Text => {
+            println!("== full text");
+            print_text(&report);
+            println!(
+                "== as received, per page layout ({} items; candidates read from their page)",
+                items.len()
+            );
+            print_layout_table(&runs);
+            println!(
+                "== as received, {} layout{} pooled ({} readings)",
+                runs.len(),
+                if runs.len() == 1 { "" } else { "s" },
+                pooled_items.len()
+            );
+            print_text(&pooled);
+        }
+    }
+    if a.show_diffs {
+        // On stderr with JSON, so that stdout stays one document.
+        for r in &runs {
+            for d in &r.diffs {
+                let line = format!(
+                    "{} {}: {} differ; full text: {}; as received ({}): {}\n    read: {}",
+                    items[d.item].id,
+                    r.layout,
+                    d.verdicts.join(", "),
+                    describe(&full[d.item]),
+                    r.sources[d.item],
+                    describe(&d.received),
+                    excerpt(&r.items[d.item].text),
+                );
+                match a.format {
+                    Format::Text => println!("{line}"),
+                    Format::Json => eprintln!("{line}"),
+                }
+            }
+        }
     }
     Ok(Exit::Ok)
 }
 
-fn print_text(report: &EvalReport) {
-    {
-        {
-            let r = &report.relevance;
-            println!("items: {}", report.items);
-            println!(
-                "relevance:      P {:.3}  R {:.3}  F1 {:.3}  (tp {} fp {} fn {})",
-                r.precision, r.recall, r.f1, r.tp, r.fp, r.fn_
-            );
-            for (name, s) in [
-                ("attack", &report.events.attack),
-                ("kidnapping", &report.events.kidnapping),
-                ("border_closure", &report.events.border_closure),
-            ] {
-                println!(
-                    "{name:<15} P {:.3}  R {:.3}  F1 {:.3}  (tp {} fp {} fn {})",
-                    s.precision, s.recall, s.f1, s.tp, s.fp, s.fn_
-                );
-            }
-            let c = &report.countries;
-            println!(
-                "countries:      P {:.3}  R {:.3}  F1 {:.3}",
-                c.precision, c.recall, c.f1
-            );
-            println!("articles/s:     {:.0}", report.articles_per_second);
-            println!("errors:         {}", report.errors.join(" "));
+fn write_predictions<'a>(
+    config: &Config,
+    path: &PathBuf,
+    rows: impl Iterator<Item = (&'a LabelledItem, Option<Layout>)>,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    );
+    for (it, layout) in rows {
+        let p = analyze(&config.rules, &it.title, &it.text);
+        let mut line = serde_json::json!({
+            "id": it.id,
+            "relevant": p.relevant,
+            "score": p.score,
+            "events": p.events,
+            "countries": p.countries,
+            "entities": p.entities,
+        });
+        if let Some(layout) = layout {
+            line["layout"] = layout.name().into();
         }
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_text(report: &EvalReport) {
+    let r = &report.relevance;
+    println!("items: {}", report.items);
+    println!(
+        "relevance:      P {:.3}  R {:.3}  F1 {:.3}  (tp {} fp {} fn {})",
+        r.precision, r.recall, r.f1, r.tp, r.fp, r.fn_
+    );
+    for (name, s) in [
+        ("attack", &report.events.attack),
+        ("kidnapping", &report.events.kidnapping),
+        ("border_closure", &report.events.border_closure),
+    ] {
+        println!(
+            "{name:<15} P {:.3}  R {:.3}  F1 {:.3}  (tp {} fp {} fn {})",
+            s.precision, s.recall, s.f1, s.tp, s.fp, s.fn_
+        );
+    }
+    let c = &report.countries;
+    println!(
+        "countries:      P {:.3}  R {:.3}  F1 {:.3}",
+        c.precision, c.recall, c.f1
+    );
+    println!("articles/s:     {:.0}", report.articles_per_second);
+    println!("errors:         {}", report.errors.join(" "));
+}
+
+/// One row per layout: pages fetched and read, then items whose verdicts differ from the full
+/// text's (all of them; those of items that had no page, the same in every layout; and by
+/// verdict), and the layout's relevance and attack F1.
+fn print_layout_table(runs: &[LayoutRun]) {
+    println!(
+        "{:<16} {:>5} {:>5} {:>6} {:>7} {:>8} {:>6} {:>9} {:>7} {:>6} {:>9}",
+        "layout",
+        "pages",
+        "read",
+        "differ",
+        "no page",
+        "relevant",
+        "events",
+        "countries",
+        "figures",
+        "rel F1",
+        "attack F1"
+    );
+    for r in runs {
+        let d = r.differences();
+        println!(
+            "{:<16} {:>5} {:>5} {:>6} {:>7} {:>8} {:>6} {:>9} {:>7} {:>6.3} {:>9.3}",
+            r.layout.name(),
+            r.pages,
+            r.read,
+            d.items,
+            d.without_page,
+            d.relevant,
+            d.events,
+            d.countries,
+            d.figures,
+            r.report.relevance.f1,
+            r.report.events.attack.f1,
+        );
+    }
+}
+
+/// A verdict in a few words: «not relevant», «relevant [attack] ML killed 5».
+fn describe(a: &Analysis) -> String {
+    if !a.relevant {
+        return "not relevant".to_owned();
+    }
+    let events: Vec<&str> = a.events.iter().map(|e| e.as_str()).collect();
+    let mut out = format!("relevant [{}] {}", events.join(","), a.countries.join(","));
+    for (name, n) in [
+        ("killed", a.figures.killed),
+        ("wounded", a.figures.wounded),
+        ("kidnapped", a.figures.kidnapped),
+    ] {
+        if let Some(n) = n {
+            out.push_str(&format!(" {name} {n}"));
+        }
+    }
+    out
+}
+
+/// The start of a text read as received, on one line (paragraphs marked «¶»): enough to see
+/// what the page gave, or which furniture it let in.
+fn excerpt(text: &str) -> String {
+    let flat = text
+        .split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ¶ ");
+    match flat.char_indices().nth(400) {
+        None => flat,
+        Some((at, _)) => format!("{}…", &flat[..at]),
     }
 }
 
@@ -142,85 +290,294 @@ fn summary_of(it: &LabelledItem) -> String {
     }
 }
 
-/// The corpus as the daemon would analyse it when feeds carry summaries: each item's text
-/// replaced by its summary, or, for a candidate, by what the extractor reads from an article
-/// page that holds the text inside furniture of other items' headlines (those naming a Sahel
-/// place first, since they are what must not leak). Returns the items and the pages read.
-fn as_received(config: &Config, items: &[LabelledItem]) -> (Vec<LabelledItem>, usize) {
-    let rules = &config.rules;
-    let limits = &config.limits;
-    let mut furniture: Vec<&str> = items
-        .iter()
-        .filter(|i| candidate(rules, &i.title, "").is_some())
-        .chain(items.iter())
-        .map(|i| i.title.as_str())
-        .collect();
-    furniture.dedup();
-    let mut pages = 0;
-    let received = items
-        .iter()
-        .enumerate()
-        .map(|(n, it)| {
-            let summary = summary_of(it);
-            let chars = summary.chars().count();
-            let pick = candidate(rules, &it.title, &summary);
-            let need = decide(
-                FullText::Auto,
-                chars,
-                limits.min_article_chars,
-                Some("http://127.0.0.1/article"),
-                pick,
-            );
-            let text = match need {
-                Need::Page { .. } => {
-                    pages += 1;
-                    let others: Vec<&str> = (1..=12)
-                        .map(|k| furniture[(n * 7 + k * 13) % furniture.len()])
-                        .filter(|t| *t != it.title)
-                        .collect();
-                    let html = furnished_page(&it.title, &it.text, &others);
-                    main_text(&html, &it.title, limits.max_text_chars).unwrap_or(summary)
-                }
-                Need::Feed | Need::Summary(_) => summary,
-            };
-            LabelledItem { text, ..it.clone() }
-        })
-        .collect();
-    (received, pages)
+/// Where an item's text came from as received, as the daemon would record it.
+enum Source {
+    /// The summary was long enough to be taken for the article: no page is fetched.
+    Feed,
+    /// Not a candidate: analysed on its summary, no page fetched.
+    Summary,
+    /// The page was fetched and its text read.
+    Page,
+    /// The page was fetched, but gave no text: analysed on its summary, for this reason.
+    PageFailed(String),
 }
 
-/// An article page as news sites lay them out: navigation, a ticker, the article's paragraphs,
-/// then «اقرأ أيضا» and «الأكثر قراءة» lists of other stories and a footer.
-fn furnished_page(title: &str, text: &str, others: &[&str]) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let list = |items: &[&str]| -> String {
-        items
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Feed => f.write_str("the feed's entry"),
+            Source::Summary => f.write_str("summary, no page"),
+            Source::Page => f.write_str("page"),
+            Source::PageFailed(why) => write!(f, "summary, page failed: {why}"),
+        }
+    }
+}
+
+/// An item whose verdicts as received differ from the full text's.
+struct Diff {
+    item: usize,
+    verdicts: Vec<&'static str>,
+    received: Analysis,
+}
+
+/// Counts of items whose verdicts differ from the full text's.
+#[derive(Debug, Default, serde::Serialize)]
+struct Differences {
+    items: usize,
+    /// Of `items`, those that had no page read (summary or feed entry): the same in every layout.
+    without_page: usize,
+    relevant: usize,
+    events: usize,
+    countries: usize,
+    figures: usize,
+}
+
+/// The corpus as received with its candidates' pages in one layout.
+struct LayoutRun {
+    layout: Layout,
+    /// The items with the text the daemon would analyse.
+    items: Vec<LabelledItem>,
+    sources: Vec<Source>,
+    /// Pages fetched (candidates whose entry is only a summary).
+    pages: usize,
+    /// Pages whose text was used.
+    read: usize,
+    report: EvalReport,
+    diffs: Vec<Diff>,
+}
+
+impl LayoutRun {
+    /// Serves each candidate's text on a page of `layout` and reads it back; `full` holds the
+    /// analyses of the full texts, to compare with.
+    fn new(config: &Config, items: &[LabelledItem], full: &[Analysis], layout: Layout) -> Self {
+        let rules = &config.rules;
+        let limits = &config.limits;
+        // One site per layout, with the memory of its pages the daemon keeps per site.
+        let memory = SiteMemory::new();
+        let site_url = format!("http://{}.example", layout.name().replace('_', "-"));
+        let site_name = SITE_NAMES[Layout::ALL.iter().position(|&l| l == layout).unwrap_or(0)];
+        let furniture = Furniture::new(config, items);
+        let mut pages = 0;
+        let mut read = 0;
+        let mut received = Vec::with_capacity(items.len());
+        let mut sources = Vec::with_capacity(items.len());
+        for (n, it) in items.iter().enumerate() {
+            let summary = summary_of(it);
+            let pick = candidate(rules, &it.title, &summary);
+            let link = format!("{site_url}/a/{}", it.id);
+            let need = decide(
+                FullText::Auto,
+                summary.chars().count(),
+                limits.min_article_chars,
+                Some(&link),
+                pick,
+            );
+            let (text, source) = match need {
+                Need::Page { .. } => {
+                    pages += 1;
+                    let others = furniture.others_for(n);
+                    let html =
+                        layouts::render(layout, &it.title, &it.text, &others, site_name, n as u64);
+                    let page = Page {
+                        html: &html,
+                        link: &link,
+                        site: &site_url,
+                        memory: &memory,
+                    };
+                    match read_page(&page, &it.title, &summary, limits.max_text_chars) {
+                        Ok(text) => {
+                            read += 1;
+                            (text, Source::Page)
+                        }
+                        Err(why) => (summary, Source::PageFailed(why)),
+                    }
+                }
+                Need::Feed => (summary, Source::Feed),
+                Need::Summary(_) => (summary, Source::Summary),
+            };
+            received.push(LabelledItem { text, ..it.clone() });
+            sources.push(source);
+        }
+        let report = evaluate(rules, &received);
+        let diffs = received
             .iter()
+            .zip(full)
             .enumerate()
-            .map(|(i, h)| format!("<li><a href=\"/a/{i}\">{}</a></li>", esc(h)))
-            .collect()
-    };
-    let body: String = text
-        .split('\n')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", esc(p.trim())))
-        .collect();
-    let third = others.len() / 3;
-    format!(
-        "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>{t}</title></head><body>\
-         <header><nav><ul><li><a href=\"/\">الرئيسية</a></li><li><a href=\"/news\">أخبار</a></li></ul></nav>\
-         <div class=\"ticker\"><span>عاجل</span><ul>{ticker}</ul></div></header>\
-         <main><article><h1>{t}</h1><div class=\"article-body\">{body}</div>\
-         <section class=\"related\"><h2>اقرأ أيضا</h2><ul>{related}</ul></section></article>\
-         <aside><h2>الأكثر قراءة</h2><ol>{most}</ol></aside></main>\
-         <footer><p>جميع الحقوق محفوظة</p></footer></body></html>",
-        t = esc(title),
-        ticker = list(&others[..third]),
-        related = list(&others[third..2 * third]),
-        most = list(&others[2 * third..]),
+            .filter_map(|(item, (r, f))| {
+                let got = analyze(rules, &r.title, &r.text);
+                let verdicts = differing(f, &got);
+                (!verdicts.is_empty()).then_some(Diff {
+                    item,
+                    verdicts,
+                    received: got,
+                })
+            })
+            .collect();
+        LayoutRun {
+            layout,
+            items: received,
+            sources,
+            pages,
+            read,
+            report,
+            diffs,
+        }
+    }
+
+    fn differences(&self) -> Differences {
+        let mut d = Differences::default();
+        for diff in &self.diffs {
+            d.items += 1;
+            if !matches!(self.sources[diff.item], Source::Page) {
+                d.without_page += 1;
+            }
+            for v in &diff.verdicts {
+                match *v {
+                    "relevant" => d.relevant += 1,
+                    "events" => d.events += 1,
+                    "countries" => d.countries += 1,
+                    _ => d.figures += 1,
+                }
+            }
+        }
+        d
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let diffs: Vec<serde_json::Value> = self
+            .diffs
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": self.items[d.item].id,
+                    "differ": d.verdicts,
+                    "source": self.sources[d.item].to_string(),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "pages_fetched": self.pages,
+            "pages_read": self.read,
+            "differ": self.differences(),
+            "scores": self.report,
+            "diffs": diffs,
+        })
+    }
+}
+
+/// Which verdicts differ between the full text's analysis and the one as received: relevance,
+/// and, when either is relevant, the events, the countries and the figures.
+fn differing(full: &Analysis, received: &Analysis) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if full.relevant != received.relevant {
+        out.push("relevant");
+    }
+    if full.relevant || received.relevant {
+        let events = |a: &Analysis| a.events.iter().copied().collect::<HashSet<_>>();
+        let countries = |a: &Analysis| a.countries.iter().cloned().collect::<HashSet<_>>();
+        if events(full) != events(received) {
+            out.push("events");
+        }
+        if countries(full) != countries(received) {
+            out.push("countries");
+        }
+        if full.figures != received.figures {
+            out.push("figures");
+        }
+    }
+    out
+}
+
+/// A served page and where it is from.
+struct Page<'a> {
+    html: &'a str,
+    link: &'a str,
+    /// The site (scheme://host) its memory is kept under.
+    site: &'a str,
+    memory: &'a SiteMemory,
+}
+
+/// The page read back as the daemon reads it (`fulltext::Pages`): the item's headline and
+/// summary to find and check the article, the site's memory of its other pages keyed by the
+/// page's URL, the default page limits. The one call of the extractor here, so that a change of
+/// its signature is made once.
+fn read_page(page: &Page, title: &str, summary: &str, max_chars: usize) -> Result<String, String> {
+    let mut key = std::collections::hash_map::DefaultHasher::new();
+    page.link.hash(&mut key);
+    main_text(
+        page.html,
+        &Expected { title, summary },
+        Some((page.memory, page.site, key.finish())),
+        &PageLimits::default(),
+        max_chars,
     )
+    .map_err(|e| e.to_string())
+}
+
+/// The outlet each layout's pages are said to be from (in `<title>`, logo and footer), one per
+/// layout as each layout is one site; plain words naming no place, so that a name leaking into
+/// the text changes no verdict by itself.
+const SITE_NAMES: [&str; 7] = [
+    "المشهد",
+    "الوسيط نت",
+    "بوابة النبأ",
+    "الخبر الآن",
+    "صدى الأحداث",
+    "المراقب",
+    "نبض الشارع",
+];
+
+/// The other stories a page's furniture shows: the corpus's other items, those whose headline
+/// alone makes them candidates (Sahel places, security events) first, since they are what must
+/// not leak into the article.
+struct Furniture<'a> {
+    items: &'a [LabelledItem],
+    /// Indexes of the items whose headline alone makes them candidates.
+    sahel: Vec<usize>,
+    /// Indexes of the others.
+    rest: Vec<usize>,
+    summaries: Vec<String>,
+}
+
+/// How many other stories one page shows, Sahel ones and others (a layout repeats them when it
+/// has more slots).
+const SAHEL_PER_PAGE: usize = 12;
+const OTHERS_PER_PAGE: usize = 18;
+
+impl<'a> Furniture<'a> {
+    fn new(config: &Config, items: &'a [LabelledItem]) -> Self {
+        let (sahel, rest) = (0..items.len())
+            .partition(|&i| candidate(&config.rules, &items[i].title, "").is_some());
+        Furniture {
+            items,
+            sahel,
+            rest,
+            summaries: items.iter().map(summary_of).collect(),
+        }
+    }
+
+    /// The others for item `n`'s page, without item `n` itself: Sahel ones, then the rest,
+    /// each list from a starting point that moves with `n` (pages show the stories of their
+    /// hour, not always the same).
+    fn others_for(&self, n: usize) -> Vec<Other<'_>> {
+        let from = |list: &[usize], count: usize| -> Vec<usize> {
+            let len = list.len().max(1);
+            (0..list.len())
+                .map(|k| list[(n * 3 + k) % len])
+                .filter(|&i| i != n)
+                .take(count)
+                .collect()
+        };
+        let mut picked = from(&self.sahel, SAHEL_PER_PAGE);
+        let rest = OTHERS_PER_PAGE.saturating_sub(picked.len());
+        picked.extend(from(&self.rest, rest));
+        picked
+            .into_iter()
+            .map(|i| Other {
+                title: &self.items[i].title,
+                dek: &self.summaries[i],
+                href: format!("/a/{}", self.items[i].id),
+            })
+            .collect()
+    }
 }

@@ -11,6 +11,7 @@ pub mod article;
 pub mod blocks;
 mod extract;
 pub mod guard;
+pub mod layouts;
 mod pages;
 mod robots;
 mod sites;
