@@ -14,14 +14,24 @@ stories, alerts into the maildir) polls them all. At the end it prints, as JSON:
 
 With --as-received the feeds carry what outlets really put in them: the headline and the
 article's real RSS `summary` (its first 200 characters, cut at a word, where it has none), and
-each item's link leads to an article page on the same server (scripts/article_page.py): the
-text inside navigation, a ticker, «الأكثر قراءة» and «اقرأ أيضا» lists of *other* stream headlines,
-Sahel security headlines first. The report then also gives the page requests the daemon made.
+each item's link leads to an article page on the same server, laid out as real Arabic news
+sites lay them out. The pages are rendered by the daemon's own layouts (`fulltext::layouts`,
+through `examples/layout_pages.rs`, built with `cargo build --release --example layout_pages`
+when missing): semantic, wordpress, table_portal, amp, lists_first, related_inline,
+headline_not_h1. Item i (in publication order) gets layout i mod 7, or every item the one
+`--layout NAME`; the furniture (tickers, link lists, teaser cards, most read, comments) holds
+*other* stream headlines, Sahel security headlines first. The report then also gives the page
+requests the daemon made and, per layout (the layout each item was given): pages served, items
+flagged (and of them read from their page), first alerts and updates. With
+`--compare DIR_OR_FILE` (a full-text replay's WORK dir or its flagged.json) it also gives, per
+layout, the items flagged by both, only as received and only on the full text.
+Without --as-received no article page is served: a short candidate's page request gets a 404,
+so every item is analysed on its full text from the feed, the reference to compare with.
 Either way the flagged items' ids are written to WORK/flagged.json, for comparing two replays.
 
 Usage (from the repository root, after `cargo build --release`):
     python3 scripts/replay.py [--binary target/release/sahel-watch] [--limit N] [--keep DIR]
-                              [--as-received]
+                              [--as-received [--layout NAME] [--compare DIR_OR_FILE]]
 """
 
 import argparse
@@ -32,6 +42,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -40,7 +51,6 @@ from xml.sax.saxutils import escape
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from loopback import Counts, serve_feeds  # noqa: E402
-import article_page  # noqa: E402
 STREAM = os.path.join(ROOT, "..", "shared", "corpus", "ant-stream.jsonl.gz")
 
 
@@ -77,10 +87,48 @@ def summary_of(a):
 SAHEL = re.compile(r"مالي|النيجر|بوركينا|تشاد|موريتانيا|بوكو|باماكو|نيامي|الساحل|مايدوغوري|الطوارق|أزواد|القاعدة")
 
 
+LAYOUT_PAGES = os.path.join(ROOT, "target", "release", "examples", "layout_pages")
+
+
+class LayoutPages:
+    """The Rust page layouts (examples/layout_pages.rs) as one child process, asked for one
+    page at a time over a pipe (JSON Lines both ways); the HTTP server's threads share it."""
+
+    def __init__(self, binary=LAYOUT_PAGES):
+        if not os.access(binary, os.X_OK):
+            subprocess.run(["cargo", "build", "--release", "--example", "layout_pages"], cwd=ROOT, check=True)
+        self.names = subprocess.run([binary, "--names"], capture_output=True, text=True, check=True).stdout.split()
+        self.proc = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self.lock = threading.Lock()
+
+    def render(self, layout, title, text, others, site, seed):
+        """The HTML of one page; `others` are dicts of title, dek (a summary) and href."""
+        request = {"title": title, "text": text, "others": others, "site": site, "seed": seed, "layout": layout}
+        with self.lock:
+            self.proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+            self.proc.stdin.flush()
+            answer = json.loads(self.proc.stdout.readline())
+        if "error" in answer:
+            raise ValueError(f"layout_pages: {answer['error']}")
+        return answer["html"]
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
 class Replay:
-    def __init__(self, articles, window, as_received=False):
+    def __init__(self, articles, window, as_received=False, pages=None, layout=None):
         self.as_received = as_received
+        self.pages = pages
         self.by_id = {a["id"]: a for a in articles}
+        # Item i (publication order) is served in layout i mod N, or all in the one asked for.
+        names = pages.names if pages else []
+        self.layout_of = {
+            a["id"]: layout or names[i % len(names)] for i, a in enumerate(articles)
+        } if names else {}
+        self.index = {a["id"]: i for i, a in enumerate(articles)}
+        self.served = {}  # article id -> layout of the page served for it
         sahel = [a for a in articles if SAHEL.search(a["title"])]
         self.furniture = (sahel + articles)[:400]
         self.feeds = {}
@@ -110,13 +158,20 @@ class Replay:
 
     def page(self, aid):
         a = self.by_id.get(aid)
-        if a is None:
+        if a is None or self.pages is None:
             return None
         n = len(self.furniture)
         start = sum(map(ord, aid)) % n
         others = [self.furniture[(start + k * 7) % n] for k in range(18)]
-        others = [(o["title"], "/a/" + o["id"]) for o in others if o["id"] != aid]
-        return article_page.page(a["title"], a["text"], others, site=a.get("outlet") or "news.example")
+        # Sahel headlines fill the first slots of the furniture (tickers, top of the lists).
+        others.sort(key=lambda o: not SAHEL.search(o["title"]))
+        others = [
+            {"title": o["title"], "dek": summary_of(o), "href": "/a/" + o["id"]} for o in others if o["id"] != aid
+        ]
+        layout = self.layout_of[aid]
+        html = self.pages.render(layout, a["title"], a["text"], others, a.get("outlet") or "news.example", self.index[aid])
+        self.served[aid] = layout
+        return html.encode("utf-8")
 
 
 def serve(replay, counts):
@@ -136,7 +191,17 @@ def main():
     p.add_argument("--keep", help="data directory to keep (default: a temporary one)")
     p.add_argument("--as-received", action="store_true",
                    help="summaries in the feeds, the text on article pages inside furniture")
+    p.add_argument("--layout", help="with --as-received: every page in this layout (default: rotate them all)")
+    p.add_argument("--compare", metavar="DIR_OR_FILE",
+                   help="with --as-received: a full-text replay's WORK dir or flagged.json, compared per layout")
     a = p.parse_args()
+    if (a.layout or a.compare) and not a.as_received:
+        sys.exit("--layout and --compare go with --as-received")
+    compare = None
+    if a.compare:
+        path = os.path.join(a.compare, "flagged.json") if os.path.isdir(a.compare) else a.compare
+        with open(path) as f:
+            compare = set(json.load(f))
     if not os.path.exists(a.stream):
         sys.exit(f"{a.stream} is missing: the replay needs the shared corpus beside the repository")
     if not os.access(a.binary, os.X_OK):
@@ -154,7 +219,10 @@ def main():
     articles.sort(key=lambda x: x["_t"])
     if a.limit:
         articles = articles[: a.limit]
-    replay = Replay(articles, a.window, a.as_received)
+    pages = LayoutPages() if a.as_received else None
+    if pages and a.layout and a.layout not in pages.names:
+        sys.exit(f"--layout {a.layout}: one of {', '.join(pages.names)}")
+    replay = Replay(articles, a.window, a.as_received, pages, a.layout)
     counts = Counts()
     base = serve(replay, counts)
 
@@ -199,12 +267,17 @@ def main():
     stories = cli("stories", "--since", "36500d", "--limit", "1000000", "--json")
     maildir = os.path.join(work, "data", "alerts", "new")
     subjects = []
+    alerted = []  # (store item id, "new" or "update") from each alert's Message-ID
     for name in os.listdir(maildir) if os.path.isdir(maildir) else []:
         with open(os.path.join(maildir, name), "rb") as f:
             import email
             import email.policy
 
-            subjects.append(str(email.message_from_binary_file(f, policy=email.policy.default)["Subject"]))
+            msg = email.message_from_binary_file(f, policy=email.policy.default)
+            subjects.append(str(msg["Subject"]))
+            m = re.match(r"<sw\.(\d+)\.(\w+)\.", str(msg["Message-ID"] or ""))
+            if m:
+                alerted.append((int(m.group(1)), m.group(2)))
     updates = sum(1 for s in subjects if "تحديث" in s)
     first_alerts = len(subjects) - updates
 
@@ -252,9 +325,57 @@ def main():
         "wall_seconds": round(time.monotonic() - started, 1),
         "work_dir": work,
     }
+    if pages:
+        report["layouts"] = per_layout(replay, items, flagged, alerted, compare)
+        pages.close()
     with open(os.path.join(work, "flagged.json"), "w") as f:
-        json.dump(sorted(x["url"].rsplit("/", 1)[-1] for x in flagged if x.get("url")), f)
+        json.dump(sorted(article_id(x) for x in flagged if x.get("url")), f)
     print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def article_id(item):
+    """The stream article an item stored by the daemon is: the last part of its link."""
+    return (item.get("url") or "").rsplit("/", 1)[-1]
+
+
+def per_layout(replay, items, flagged, alerted, compare):
+    """Per layout (the one each item was given, whether or not its page was fetched): pages
+    served, items flagged and of them read from their page, first alerts and updates (by the
+    item that raised them); with `compare` (a full-text replay's flagged ids), the flagged items
+    of both, only as received and only on the full text, with a few ids of each."""
+    by_store_id = {x["id"]: x for x in items}
+    out = {}
+    given = set(replay.layout_of.values())
+    for name in (n for n in replay.pages.names if n in given):
+        out[name] = {"pages_served": sum(1 for v in replay.served.values() if v == name),
+                     "flagged": 0, "flagged_from_page": 0, "alerts": 0, "updates": 0}
+    for x in flagged:
+        row = out.get(replay.layout_of.get(article_id(x)))
+        if row is not None:
+            row["flagged"] += 1
+            row["flagged_from_page"] += x.get("text_source") == "page"
+    for store_id, kind in alerted:
+        item = by_store_id.get(store_id)
+        row = out.get(replay.layout_of.get(article_id(item))) if item else None
+        if row is not None:
+            row["alerts" if kind == "new" else "updates"] += 1
+    if compare is not None:
+        received = {article_id(x) for x in flagged}
+        for name, row in out.items():
+            mine = {aid for aid, layout in replay.layout_of.items() if layout == name}
+            full, here = compare & mine, received & mine
+            only_received, only_full = sorted(here - full), sorted(full - here)
+            row.update({
+                "full_text_flagged": len(full),
+                "flagged_by_both": len(full & here),
+                "only_as_received": len(only_received),
+                "only_full_text": len(only_full),
+                "flagged_difference_pct": round(100 * (len(only_received) + len(only_full)) / len(full), 2)
+                if full else None,
+                "only_as_received_ids": only_received[:20],
+                "only_full_text_ids": only_full[:20],
+            })
+    return out
 
 
 if __name__ == "__main__":
