@@ -154,7 +154,8 @@ pub fn headline(r: &mut Reading<'_>, title: &str) {
     }
     // A headline of its own (not a link in a list), followed by paragraphs, closest to the
     // title, a heading, then followed by the most.
-    let mut best: Option<(usize, (bool, bool, u32, bool, usize))> = None;
+    type Rank = (bool, bool, u32, bool, usize);
+    let mut best: Option<(usize, Rank)> = None;
     for &(i, closeness) in &candidates {
         let following: usize = blocks[i + 1..blocks.len().min(i + 41)]
             .iter()

@@ -330,8 +330,10 @@ fn named_hint(value: &str) -> Option<Hint> {
         })
     };
     let article = words.windows(2).any(|p| {
-        matches!(p[0], "article" | "entry" | "post" | "story" | "news" | "main")
-            && matches!(p[1], "body" | "content" | "text" | "inner" | "details")
+        matches!(
+            p[0],
+            "article" | "entry" | "post" | "story" | "news" | "main"
+        ) && matches!(p[1], "body" | "content" | "text" | "inner" | "details")
     });
     if article {
         return Some(Hint::Article);
@@ -515,7 +517,9 @@ impl State {
         self.page.elements.push(Element {
             parent: self.stack.last().map_or(ROOT, |o| o.index),
             signature: signature(&name, class),
-            marked: !class.is_empty() || !attr("id").is_empty() || matches!(&*name, "li" | "tr" | "article" | "dd"),
+            marked: !class.is_empty()
+                || !attr("id").is_empty()
+                || matches!(&*name, "li" | "tr" | "article" | "dd"),
             tag: name.clone(),
             hint,
             first_block: n,
@@ -700,10 +704,7 @@ mod tests {
         // The two cells are siblings in one row, not nested.
         let (a, b) = (p.blocks[4].element, p.blocks[6].element);
         assert_ne!(a, b);
-        assert_eq!(
-            p.elements[a as usize].parent,
-            p.elements[b as usize].parent
-        );
+        assert_eq!(p.elements[a as usize].parent, p.elements[b as usize].parent);
     }
 
     #[test]

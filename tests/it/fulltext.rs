@@ -313,7 +313,10 @@ fn lead(text: &str) -> String {
     let t = text.trim();
     match t.char_indices().nth(200) {
         None => t.to_owned(),
-        Some((at, _)) => t[..at].rsplit_once(' ').map_or(&t[..at], |(h, _)| h).to_owned(),
+        Some((at, _)) => t[..at]
+            .rsplit_once(' ')
+            .map_or(&t[..at], |(h, _)| h)
+            .to_owned(),
     }
 }
 
@@ -356,7 +359,9 @@ fn others() -> Vec<Other<'static>> {
 #[test]
 fn every_layout_gives_the_article_its_own_verdict() {
     // Labelled fixtures: attacks, a kidnapping, and candidates that are not security news.
-    let ids = ["dev-0012", "dev-0016", "dev-0022", "dev-0008", "dev-0041", "dev-0031"];
+    let ids = [
+        "dev-0012", "dev-0016", "dev-0022", "dev-0008", "dev-0041", "dev-0031",
+    ];
     let labelled: Vec<serde_json::Value> = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles.jsonl"),
     )
@@ -381,8 +386,16 @@ fn every_layout_gives_the_article_its_own_verdict() {
                 a["text"].as_str().unwrap(),
             );
             let html = layouts::render(layout, title, text, &furniture, "الوطن", n as u64);
-            server.route(&format!("/a/{id}"), Route::ok("text/html; charset=utf-8", html));
-            entries.push((format!("{layout}-{id}"), title, lead(text), format!("{base}/a/{id}")));
+            server.route(
+                &format!("/a/{id}"),
+                Route::ok("text/html; charset=utf-8", html),
+            );
+            entries.push((
+                format!("{layout}-{id}"),
+                title,
+                lead(text),
+                format!("{base}/a/{id}"),
+            ));
         }
         let entries: Vec<(&str, &str, &str, String)> = entries
             .iter()
@@ -466,9 +479,24 @@ fn furniture_alone_never_makes_a_page_relevant() {
         let mut entries = Vec::new();
         for (k, (title, paragraphs)) in stories.iter().enumerate() {
             let text = paragraphs.join("\n");
-            let html = layouts::render(layout, title, &text, &furniture, "الأخبار", (n * 3 + k) as u64);
-            server.route(&format!("/s/{k}"), Route::ok("text/html; charset=utf-8", html));
-            entries.push((format!("{layout}-{k}"), *title, lead(&text), format!("{base}/s/{k}")));
+            let html = layouts::render(
+                layout,
+                title,
+                &text,
+                &furniture,
+                "الأخبار",
+                (n * 3 + k) as u64,
+            );
+            server.route(
+                &format!("/s/{k}"),
+                Route::ok("text/html; charset=utf-8", html),
+            );
+            entries.push((
+                format!("{layout}-{k}"),
+                *title,
+                lead(&text),
+                format!("{base}/s/{k}"),
+            ));
         }
         let entries: Vec<(&str, &str, &str, String)> = entries
             .iter()
@@ -493,7 +521,10 @@ fn furniture_alone_never_makes_a_page_relevant() {
         assert_eq!(it["events"], serde_json::json!([]), "{it}");
     }
     for server in &servers {
-        assert_eq!(server.hits("/s/0") + server.hits("/s/1") + server.hits("/s/2"), 3);
+        assert_eq!(
+            server.hits("/s/0") + server.hits("/s/1") + server.hits("/s/2"),
+            3
+        );
     }
     assert!(env.maildir_files().is_empty(), "no alert");
 }

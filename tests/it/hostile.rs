@@ -307,7 +307,9 @@ fn hostile_pages_cost_seconds_and_lose_nothing() {
             "attributes",
             gzip(format!(
                 "<html><body><div {}>نص</div>",
-                (0..60_000).map(|i| format!("a{i}=\"x\" ")).collect::<String>()
+                (0..60_000)
+                    .map(|i| format!("a{i}=\"x\" "))
+                    .collect::<String>()
             )),
             "attributes",
         ),
@@ -372,7 +374,10 @@ fn hostile_pages_cost_seconds_and_lose_nothing() {
     assert!(status.success(), "{err}");
     eprintln!("run --once over hostile pages: {took:?}, peak RSS {peak} kB");
     assert!(took < Duration::from_secs(10), "took {took:?}");
-    assert!(peak > 0 && peak < PAGE_MEMORY_BOUND_KB, "peak RSS {peak} kB");
+    assert!(
+        peak > 0 && peak < PAGE_MEMORY_BOUND_KB,
+        "peak RSS {peak} kB"
+    );
 
     let stored = env.items();
     assert_eq!(stored.len(), pages.len() + 1, "every item is stored");
