@@ -10,12 +10,14 @@ use url::Url;
 use super::article::Expected;
 use super::extract::{decode_page, is_html, main_text, ExtractError};
 use super::guard::PageLimits;
-use super::sites::SiteMemory;
 use super::robots::{Robots, MAX_ROBOTS_BYTES};
+use super::sites::SiteMemory;
 use crate::fetch::{decompress, FetchError, Fetcher};
 
-/// Sites whose robots.txt is remembered at most (the oldest half is forgotten beyond it).
-const ROBOTS_CACHE_SITES: usize = 10_000;
+/// Sites whose robots.txt is remembered at most (the expired are forgotten beyond it, then
+/// all). A parsed file holds a compiled regex per `$` rule (about 12 KiB each; 70 KiB for a
+/// large real file), so this bounds the cache near 70 MB; the daemon meets tens of sites.
+const ROBOTS_CACHE_SITES: usize = 1_000;
 /// How long a fetched robots.txt is trusted.
 const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
 /// How long a site whose robots.txt failed (5xx, unreachable) stays off limits.
@@ -164,10 +166,19 @@ impl Pages {
         robots_url.set_fragment(None);
         let (robots, ttl) = match fetcher.fetch_page(&robots_url, allow_private).await {
             Ok(f) => {
-                let body = decompress(f.body, f.content_encoding.as_deref(), MAX_ROBOTS_BYTES)
-                    .unwrap_or_default();
-                let text = String::from_utf8_lossy(&body);
-                (Robots::parse(&text, &self.agent), ROBOTS_TTL)
+                // Parsing compiles a regex per `$` rule: a hostile 512 KiB file takes seconds,
+                // which must not hold an async worker.
+                let agent = self.agent.clone();
+                let parsed = tokio::task::spawn_blocking(move || {
+                    let body = decompress(f.body, f.content_encoding.as_deref(), MAX_ROBOTS_BYTES)
+                        .unwrap_or_default();
+                    Robots::parse(&String::from_utf8_lossy(&body), &agent)
+                })
+                .await;
+                match parsed {
+                    Ok(robots) => (robots, ROBOTS_TTL),
+                    Err(_) => (Robots::disallow_all(), ROBOTS_RETRY),
+                }
             }
             // RFC 9309: «unavailable» (4xx) means no rules; «unreachable» (5xx, network) means
             // the whole site is disallowed until it can be read.
