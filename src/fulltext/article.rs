@@ -51,6 +51,8 @@ pub enum Furniture {
     Noise,
     /// The same text as a block before it.
     Duplicate,
+    /// Another story of a page of several (see [`frame`]).
+    OtherStory,
 }
 
 /// The layers the passes add to a page.
@@ -62,6 +64,9 @@ pub struct Reading<'p> {
     pub furniture: Vec<Option<Furniture>>,
     /// The element that holds the article's body.
     pub body: Option<u32>,
+    /// The element that frames the item's story when the page holds several of its kind (a
+    /// live blog's entries, the next article below an m. page's story).
+    pub frame: Option<u32>,
 }
 
 impl<'p> Reading<'p> {
@@ -71,6 +76,7 @@ impl<'p> Reading<'p> {
             headline: None,
             furniture: vec![None; page.blocks.len()],
             body: None,
+            frame: None,
         }
     }
 
@@ -258,10 +264,10 @@ pub fn tickers(r: &mut Reading<'_>) {
     }
 }
 
-/// Pass: lists of like siblings (same tag and class) that are other stories: three or more
-/// that mostly carry a linked headline (cards, «آخر الأخبار» lists), or three or more short
-/// records that open with a line of who or when (comments: a name, a date, a text; rows of
-/// timed headlines).
+/// Pass: lists of like siblings (same tag and class) that are other stories: two or more that
+/// all carry a linked headline, or three or more that mostly do (cards, «آخر الأخبار» lists),
+/// or three or more short records that open with a line of who or when (comments: a name, a
+/// date, a text; rows of timed headlines).
 /// The list that holds the headline is the article's frame and is never marked.
 pub fn teasers(r: &mut Reading<'_>) {
     let page = r.page;
@@ -275,7 +281,7 @@ pub fn teasers(r: &mut Reading<'_>) {
         }
     }
     for ((_, _), members) in groups {
-        if members.len() < 3 || members.iter().any(|&m| r.holds_headline(m)) {
+        if members.len() < 2 || members.iter().any(|&m| r.holds_headline(m)) {
             continue;
         }
         let stats: Vec<(bool, bool, usize)> = members
@@ -298,7 +304,12 @@ pub fn teasers(r: &mut Reading<'_>) {
         let linked = stats.iter().filter(|s| s.0).count();
         let records = stats.iter().filter(|s| s.1 && s.2 <= 90).count();
         let long = stats.iter().filter(|s| s.2 > 90).count();
-        if (linked * 3 >= members.len() * 2 || records * 3 >= members.len() * 2) && long == 0 {
+        // Two cards that each lead with a linked headline are a list already; records (no
+        // link) need three, as paragraphs of a story can come in twos.
+        let cards =
+            linked == members.len() || (members.len() >= 3 && linked * 3 >= members.len() * 2);
+        let records = members.len() >= 3 && records * 3 >= members.len() * 2;
+        if (cards || records) && long == 0 {
             for &m in &members {
                 let e = &page.elements[m as usize];
                 for b in e.first_block..e.end_block {
@@ -322,6 +333,11 @@ const LABELS: &[&str] = &[
     "اخبار متعلقه",
     "مواضيع متعلقه",
     "المزيد من الاخبار",
+    "مقالات اخري",
+    "اخبار اخري",
+    "مواضيع اخري",
+    "المقال التالي",
+    "الخبر التالي",
     "اخر الاخبار",
     "احدث الاخبار",
     "شريط الاخبار",
@@ -499,6 +515,55 @@ pub fn repeats(r: &mut Reading<'_>, repeated: &[bool]) {
         let in_body = r.body.is_some_and(|body| page.within(b.element, body));
         if rep && (!in_body || headline_like(&b.text)) {
             r.mark(i, Furniture::Repeated);
+        }
+    }
+}
+
+/// Pass: the story's own frame on a page of several stories. When the headline sits in an
+/// element whose like siblings (same tag and class) each hold a headline of the same kind
+/// (same heading level and markup) and paragraphs, the page is a live blog, a timeline or an
+/// endless scroll of articles: the item's story is its own element, and what follows it in
+/// the others is other news. A story in sections is not caught: its sections' headings are of
+/// another kind than its headline.
+pub fn frame(r: &mut Reading<'_>) {
+    let Some(h) = r.headline else { return };
+    let page = r.page;
+    let head = &page.blocks[h];
+    let kind = |i: usize| {
+        let b = &page.blocks[i];
+        (
+            b.heading,
+            page.elements.get(b.element as usize).map(|e| e.signature),
+        )
+    };
+    let paragraph = |i: usize| {
+        let b = &page.blocks[i];
+        word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars
+    };
+    for a in page.ancestors(head.element) {
+        let el = &page.elements[a as usize];
+        if el.parent == ROOT {
+            break;
+        }
+        let own = (h + 1..el.end_block as usize).any(paragraph);
+        if !own {
+            continue;
+        }
+        let like_story = page.elements.iter().enumerate().any(|(i, s)| {
+            i as u32 != a
+                && s.parent == el.parent
+                && s.signature == el.signature
+                && (s.first_block as usize..s.end_block as usize).any(|j| kind(j) == kind(h))
+                && (s.first_block as usize..s.end_block as usize).any(paragraph)
+        });
+        if like_story {
+            r.frame = Some(a);
+            for i in h + 1..page.blocks.len() {
+                if !page.within(page.blocks[i].element, a) {
+                    r.mark(i, Furniture::OtherStory);
+                }
+            }
+            return;
         }
     }
 }
@@ -712,6 +777,7 @@ mod tests {
         labels(&mut r);
         noise(&mut r);
         headline_runs(&mut r);
+        frame(&mut r);
         body(&mut r);
         embedded_lists(&mut r);
         duplicates(&mut r);
@@ -767,5 +833,39 @@ mod tests {
         // Found by the page fuzz target: a fragment whose text has no element around it.
         let text = read("عاجل: هجوم — مقتل جنود — إغلاق الحدود<h1>عنوان</h1><p>كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة.</p>", "عنوان");
         assert_eq!(text, "كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة.");
+    }
+
+    #[test]
+    fn a_live_blog_entry_is_its_own_story() {
+        let entry = |time: &str, title: &str, text: &str| {
+            format!("<div class=entry><span class=time>{time}</span><h2>{title}</h2><div class=txt><p>{text}</p></div></div>")
+        };
+        let html = format!(
+            "<h1>تغطية مباشرة | التطورات في الساحل</h1><div class=timeline>{}{}{}</div>",
+            entry("17:07", "مقتل 20 جنديا في هجوم على معسكر شمال مالي", "قال مصدر عسكري إن مسلحين هاجموا المعسكر فجرا وقتلوا عشرين جنديا قبل أن يفروا نحو الحدود."),
+            entry("16:54", "افتتاح مهرجان الموسيقى في نواكشوط", "افتتح وزير الثقافة الموريتاني مساء أمس مهرجان الموسيقى في العاصمة نواكشوط بمشاركة فرق كثيرة."),
+            entry("16:31", "خطف 15 شخصا في تيلابيري غرب النيجر", "أفاد سكان بأن مسلحين اقتادوا خمسة عشر شخصا من قرية في منطقة تيلابيري إلى جهة مجهولة."),
+        );
+        assert_eq!(
+            read(&html, "افتتاح مهرجان الموسيقى في نواكشوط"),
+            "افتتح وزير الثقافة الموريتاني مساء أمس مهرجان الموسيقى في العاصمة نواكشوط بمشاركة فرق كثيرة."
+        );
+    }
+
+    #[test]
+    fn two_cards_of_other_stories_beside_a_short_story_are_furniture() {
+        let card = |t: &str, dek: &str| {
+            format!("<div class=card><a href=/x>{t}</a><div class=dek>{dek}</div></div>")
+        };
+        let html = format!(
+            "<table><tr><td><h1>عنوان الخبر القصير</h1><div class=txt>انتهت منذ قليل عملية احتجاز الرهائن في كنيسة بفرنسا بمقتل المنفذين وفق ما أكده مصدر من الشرطة.</div></td>\
+             <td><h3>أخبار الساحل</h3>{}{}</td></tr></table>",
+            card("الكشف عن مخبأ للأسلحة في الجزائر", "تمكن الجيش الجزائري أمس الأحد في عين قزام من اكتشاف مخبأ للأسلحة والذخيرة قرب الحدود مع مالي."),
+            card("تحرير رهائن مع إنهاء حصار فندق في مالي", "قال متحدث باسم وزارة الدفاع إن قوات خاصة من مالي مدعومة بجنود فرنسيين أنهت حصارا لفندق في وسط البلاد بعد اشتباكات طويلة مع المسلحين."),
+        );
+        assert_eq!(
+            read(&html, "عنوان الخبر القصير"),
+            "انتهت منذ قليل عملية احتجاز الرهائن في كنيسة بفرنسا بمقتل المنفذين وفق ما أكده مصدر من الشرطة."
+        );
     }
 }

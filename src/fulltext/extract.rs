@@ -153,6 +153,7 @@ fn read<T>(
     article::labels(&mut r);
     article::noise(&mut r);
     article::headline_runs(&mut r);
+    article::frame(&mut r);
     article::body(&mut r);
     article::embedded_lists(&mut r);
     if let Some((memory, name, key)) = site {
