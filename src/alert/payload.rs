@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::view::{AlertView, DigestView, Outlet};
 use crate::dedup::Corroboration;
 use crate::detect::{EntityKind, RulePack};
+use crate::feed::escape_html as escape;
 use crate::store::{AlertRow, DigestRow};
 
 /// The version of the webhook document. A change that removes or renames a field makes a new
@@ -189,21 +190,6 @@ pub fn digest_payload(rules: &RulePack, d: &DigestRow, view: &DigestView) -> Vec
         ),
     };
     serde_json::to_vec(&doc).expect("the document serializes")
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// One alert in the HTML subset Matrix clients show: the subject and the English facts, then

@@ -689,18 +689,7 @@ pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fulltext::blocks::parse;
-    use crate::fulltext::guard::PageLimits;
-    use std::time::{Duration, Instant};
-
-    fn page(html: &str) -> Page {
-        parse(
-            html,
-            &PageLimits::default(),
-            Instant::now() + Duration::from_secs(5),
-        )
-        .unwrap()
-    }
+    use crate::fulltext::blocks::parse_for_test as page;
 
     const PARA: &str = "وقال مصدر أمني إن مسلحين هاجموا موقعا للجيش في المنطقة فجر اليوم وأسفر الهجوم عن سقوط قتلى.";
 

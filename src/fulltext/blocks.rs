@@ -658,18 +658,20 @@ impl State {
     }
 }
 
+/// A page parsed within the default limits, for the passes' tests.
+#[cfg(test)]
+pub(super) fn parse_for_test(html: &str) -> Page {
+    let deadline = Instant::now() + std::time::Duration::from_secs(5);
+    parse(html, &PageLimits::default(), deadline).expect("within the limits")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
 
     fn page(html: &str) -> Page {
-        parse(
-            html,
-            &PageLimits::default(),
-            Instant::now() + Duration::from_secs(5),
-        )
-        .unwrap()
+        parse_for_test(html)
     }
 
     fn texts(p: &Page) -> Vec<&str> {

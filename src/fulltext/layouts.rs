@@ -33,6 +33,8 @@
 
 use std::fmt::Write;
 
+use crate::feed::escape_html as esc;
+
 /// One of the page layouts; see the module's documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layout {
@@ -171,22 +173,6 @@ fn teaser(summary: &str) -> String {
             format!("{}…", head.rfind(' ').map_or(head, |w| &head[..w]))
         }
     }
-}
-
-/// Text or an attribute value made safe for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// JSON for a `<script>` element, with `<`, `>` and `&` as `\u` escapes (as frameworks write

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::feed::escape_html as esc;
 use crate::store::StoryRow;
 
 /// Stories and tolls of one week, country and kind of event.
@@ -81,13 +82,6 @@ fn colour(country: &str) -> &'static str {
         .iter()
         .find(|(c, _)| *c == country)
         .map_or(OTHER, |(_, col)| col)
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Every Monday from the first week to the last.
