@@ -136,9 +136,16 @@ impl TokenSink for Sink {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        // Only a tag may pause the tokenizer: it asserts that the sink takes characters as
+        // they come. After a failure the rest is ignored until the next tag pauses it.
+        let pause = if matches!(token, Token::TagToken(_)) {
+            TokenSinkResult::Script(())
+        } else {
+            TokenSinkResult::Continue
+        };
         let mut s = self.state.borrow_mut();
         if s.failed.is_some() {
-            return TokenSinkResult::Script(());
+            return pause;
         }
         let result = match token {
             Token::TagToken(tag) => s.tag(tag),
@@ -153,7 +160,7 @@ impl TokenSink for Sink {
             s.failed = Some(Refused::TooSlow(s.limits.budget));
         }
         if s.failed.is_some() {
-            return TokenSinkResult::Script(());
+            return pause;
         }
         result
     }
@@ -718,6 +725,15 @@ mod tests {
         };
         let r = parse(&deep, &limits, Instant::now() + Duration::from_secs(5));
         assert_eq!(r.unwrap_err(), Refused::TooDeep(limits.max_depth));
+        // Text beyond its bound is refused, whatever token carries it (the tokenizer lets only
+        // a tag pause it).
+        let wordy = "<p>".to_owned() + &"كلمة ".repeat(50_000) + "</p><p>x</p>";
+        let small = PageLimits {
+            max_text_chars: 10_000,
+            ..PageLimits::default()
+        };
+        let r = parse(&wordy, &small, Instant::now() + Duration::from_secs(5));
+        assert_eq!(r.unwrap_err(), Refused::TooMuchText(10_000));
         // Unclosed paragraphs and list items do not nest.
         let flat = "<p>x".repeat(5_000) + &"<li>y".repeat(5_000);
         assert!(parse(&flat, &limits, Instant::now() + Duration::from_secs(5)).is_ok());

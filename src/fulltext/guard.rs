@@ -114,7 +114,23 @@ fn tag_end(b: &[u8], mut i: usize) -> (usize, usize) {
                 i = memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
                 in_name = false;
             }
-            c if c.is_ascii_whitespace() || c == b'/' || c == b'=' => in_name = false,
+            b'=' => {
+                // An unquoted value runs to the next space or `>`: it is no attribute name.
+                let mut j = i + 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && !matches!(b[j], b'"' | b'\'') {
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    i = j;
+                    in_name = false;
+                    continue;
+                }
+                in_name = false;
+            }
+            c if c.is_ascii_whitespace() || c == b'/' => in_name = false,
             _ => {
                 if !in_name {
                     attributes += 1;
@@ -176,6 +192,12 @@ mod tests {
             Err(Refused::TooManyAttributes(3))
         );
         assert_eq!(scan(r#"<div a b="1" c='>'>"#, &l), Ok(()));
+        // Unquoted values are values, not names.
+        assert_eq!(scan("<div a=1 b=2 c=x/y>", &l), Ok(()));
+        assert_eq!(
+            scan("<div a=1 b=2 c=3 d=4>", &l),
+            Err(Refused::TooManyAttributes(3))
+        );
         assert_eq!(
             scan(&"x".repeat(1001), &l),
             Err(Refused::TooLarge(1001, 1000))

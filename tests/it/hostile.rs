@@ -268,7 +268,8 @@ fn unreachable_feeds_name_their_cause() {
 }
 
 /// A feed whose candidate items link to pages built to hurt a parser: nesting 20,000 deep,
-/// 60,000 attributes on a tag, megabytes of links (within the transfer limits once gzipped),
+/// 60,000 attributes on a tag, megabytes of links or of text (within the transfer limits once
+/// gzipped),
 /// beside one ordinary article page. `run --once` ends in seconds, its memory stays bounded,
 /// every item is stored, each hostile page is refused with its reason and its item analysed on
 /// its summary, and the ordinary page is read.
@@ -315,6 +316,15 @@ fn hostile_pages_cost_seconds_and_lose_nothing() {
         ),
         ("link-flood", gzip(links(70_000)), "bytes of markup"),
         ("many-elements", gzip(links(40_000)), "elements"),
+        (
+            "text-flood",
+            gzip(format!(
+                "<html><body>{}",
+                "<p>كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة كلمة.</p>"
+                    .repeat(45_000)
+            )),
+            "characters of text",
+        ),
     ];
     let paragraph = "قتل مسلحون ثمانية جنود في هجوم على موقع للجيش قرب مدينة غاو شمال مالي فجر اليوم، وفق ما أعلنه الجيش في بيان رسمي.";
     server.route(
