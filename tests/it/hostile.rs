@@ -269,8 +269,7 @@ fn unreachable_feeds_name_their_cause() {
 
 /// A feed whose candidate items link to pages built to hurt a parser: nesting 20,000 deep,
 /// 60,000 attributes on a tag, megabytes of links or of text (within the transfer limits once
-/// gzipped),
-/// beside one ordinary article page. `run --once` ends in seconds, its memory stays bounded,
+/// gzipped), beside one ordinary article page. `run --once` ends in seconds, its memory stays bounded,
 /// every item is stored, each hostile page is refused with its reason and its item analysed on
 /// its summary, and the ordinary page is read.
 #[test]
