@@ -103,32 +103,32 @@ pub fn scan(html: &str, limits: &PageLimits) -> Result<(), Refused> {
     Ok(())
 }
 
-/// The index after a tag's `>` and the number of attributes in it.
+/// The index after a tag's `>` and the number of attributes in it. As in the tokenizer, a
+/// quote opens a value only after `=`; elsewhere it is part of a name (`we'll=""`).
 fn tag_end(b: &[u8], mut i: usize) -> (usize, usize) {
     let mut attributes = 0;
     let mut in_name = false;
     while i < b.len() {
         match b[i] {
             b'>' => return (i + 1, attributes),
-            q @ (b'"' | b'\'') => {
-                i = memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
-                in_name = false;
-            }
             b'=' => {
-                // An unquoted value runs to the next space or `>`: it is no attribute name.
-                let mut j = i + 1;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if j < b.len() && !matches!(b[j], b'"' | b'\'') {
-                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
-                        j += 1;
-                    }
-                    i = j;
-                    in_name = false;
-                    continue;
-                }
                 in_name = false;
+                i += 1;
+                while i < b.len() && b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                match b.get(i) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        i = memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 2 + e);
+                    }
+                    _ => {
+                        // An unquoted value runs to the next space or `>`.
+                        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                            i += 1;
+                        }
+                    }
+                }
+                continue;
             }
             c if c.is_ascii_whitespace() || c == b'/' => in_name = false,
             _ => {
@@ -192,8 +192,9 @@ mod tests {
             Err(Refused::TooManyAttributes(3))
         );
         assert_eq!(scan(r#"<div a b="1" c='>'>"#, &l), Ok(()));
-        // Unquoted values are values, not names.
+        // Unquoted values are values, not names; a quote outside a value is part of a name.
         assert_eq!(scan("<div a=1 b=2 c=x/y>", &l), Ok(()));
+        assert_eq!(scan("<a t=\"\" we'll=\"\" x>b<p>c</p>", &l), Ok(()));
         assert_eq!(
             scan("<div a=1 b=2 c=3 d=4>", &l),
             Err(Refused::TooManyAttributes(3))
