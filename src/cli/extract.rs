@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "batch")]
     summary: Option<String>,
     /// Print every block of the page with what the article passes made of it (the article's,
-    /// or which furniture and why) instead of the text.
+    /// or which furniture and why), then the text.
     #[arg(long, conflicts_with = "batch")]
     explain: bool,
 }
