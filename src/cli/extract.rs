@@ -49,14 +49,8 @@ fn read_page(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// The page's text, or why there is none.
-fn text_of(raw: &[u8], expected: &Expected<'_>, max_chars: usize) -> Result<String, ExtractError> {
-    main_text(
-        &decode_page(raw, None),
-        expected,
-        None,
-        &PageLimits::default(),
-        max_chars,
-    )
+fn text_of(html: &str, expected: &Expected<'_>, max_chars: usize) -> Result<String, ExtractError> {
+    main_text(html, expected, None, &PageLimits::default(), max_chars)
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
@@ -81,7 +75,8 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             else {
                 continue;
             };
-            let text = text_of(&read_page(&path)?, &expected, max).unwrap_or_default();
+            let html = decode_page(&read_page(&path)?, None);
+            let text = text_of(&html, &expected, max).unwrap_or_default();
             let dest = out.join(format!("{stem}.txt"));
             std::fs::write(&dest, text).with_context(|| format!("writing {}", dest.display()))?;
             n += 1;
@@ -92,12 +87,11 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let Some(page) = &a.page else {
         return Err(UsageError("give a page, or --batch DIR --out DIR".into()).into());
     };
+    let html = decode_page(&read_page(page)?, None);
     if a.explain {
-        let raw = read_page(page)?;
-        let html = decode_page(&raw, None);
         print!("{}", explain(&html, &expected, &PageLimits::default())?);
     }
-    match text_of(&read_page(page)?, &expected, max) {
+    match text_of(&html, &expected, max) {
         Ok(text) => {
             println!("{text}");
             Ok(Exit::Ok)

@@ -24,7 +24,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::blocks::{Hint, Page, ROOT};
+use super::blocks::{Block, Hint, Page, ROOT};
 use crate::arabic::{normalize, stem, tokens};
 
 /// What the item says of itself: the page must be its article.
@@ -64,9 +64,6 @@ pub struct Reading<'p> {
     pub furniture: Vec<Option<Furniture>>,
     /// The element that holds the article's body.
     pub body: Option<u32>,
-    /// The element that frames the item's story when the page holds several of its kind (a
-    /// live blog's entries, the next article below an m. page's story).
-    pub frame: Option<u32>,
 }
 
 impl<'p> Reading<'p> {
@@ -76,7 +73,6 @@ impl<'p> Reading<'p> {
             headline: None,
             furniture: vec![None; page.blocks.len()],
             body: None,
-            frame: None,
         }
     }
 
@@ -128,6 +124,21 @@ fn ends_sentence(text: &str) -> bool {
         .ends_with(['.', '!', '؟', '?', '»', '"', ':', '…', ')', '”'])
 }
 
+/// A paragraph of prose: a dozen words or more, little of it linked.
+fn paragraph(b: &Block) -> bool {
+    word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars
+}
+
+/// Mostly link text: a linked headline, a menu entry.
+fn linked(b: &Block) -> bool {
+    b.link_chars * 2 > b.chars
+}
+
+/// A headline of the page's own: not a link, not an item of a list.
+fn own_headline(b: &Block) -> bool {
+    !linked(b) && !b.in_list
+}
+
 /// Short and without a sentence end: a listed headline, a label, a date line.
 fn headline_like(text: &str) -> bool {
     word_count(text) <= 16 && !ends_sentence(text)
@@ -165,10 +176,10 @@ pub fn headline(r: &mut Reading<'_>, title: &str) {
     for &(i, closeness) in &candidates {
         let following: usize = blocks[i + 1..blocks.len().min(i + 41)]
             .iter()
-            .filter(|b| word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars)
+            .filter(|b| paragraph(b))
             .map(|b| b.chars)
             .sum();
-        let own = blocks[i].link_chars * 2 <= blocks[i].chars && !blocks[i].in_list;
+        let own = own_headline(&blocks[i]);
         let key = (
             own,
             following >= 200,
@@ -193,7 +204,7 @@ pub fn headline(r: &mut Reading<'_>, title: &str) {
 pub fn links(r: &mut Reading<'_>) {
     for i in 0..r.page.blocks.len() {
         let b = &r.page.blocks[i];
-        if b.link_chars * 2 > b.chars {
+        if linked(b) {
             r.mark(i, Furniture::Links);
         }
     }
@@ -208,7 +219,7 @@ pub fn named(r: &mut Reading<'_>) {
     let paragraphs = |range: std::ops::Range<usize>| -> usize {
         page.blocks[range.start.max(start)..range.end.max(start)]
             .iter()
-            .filter(|b| word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars)
+            .filter(|b| paragraph(b))
             .map(|b| b.chars)
             .sum()
     };
@@ -289,9 +300,7 @@ pub fn teasers(r: &mut Reading<'_>) {
             .map(|&m| {
                 let e = &page.elements[m as usize];
                 let blocks = &page.blocks[e.first_block as usize..e.end_block as usize];
-                let linked_headline = blocks
-                    .iter()
-                    .any(|b| b.link_chars >= 12 && b.link_chars * 2 > b.chars);
+                let linked_headline = blocks.iter().any(|b| b.link_chars >= 12 && linked(b));
                 // A record: a short line of who or when (a name, «منذ ساعتين»), then text.
                 let record = e.marked
                     && blocks.len() >= 2
@@ -395,9 +404,7 @@ pub fn labels(r: &mut Reading<'_>) {
             _ => {
                 for j in i + 1..page.blocks.len() {
                     let b = &page.blocks[j];
-                    if Some(j) == r.headline
-                        || !(headline_like(&b.text) || b.link_chars * 2 > b.chars)
-                    {
+                    if Some(j) == r.headline || !(headline_like(&b.text) || linked(b)) {
                         break;
                     }
                     r.mark(j, Furniture::Label);
@@ -536,10 +543,7 @@ pub fn frame(r: &mut Reading<'_>) {
             page.elements.get(b.element as usize).map(|e| e.signature),
         )
     };
-    let paragraph = |i: usize| {
-        let b = &page.blocks[i];
-        word_count(&b.text) >= 12 && b.link_chars * 3 < b.chars
-    };
+    let paragraph = |i: usize| paragraph(&page.blocks[i]);
     for a in page.ancestors(head.element) {
         let el = &page.elements[a as usize];
         if el.parent == ROOT {
@@ -557,7 +561,6 @@ pub fn frame(r: &mut Reading<'_>) {
                 && (s.first_block as usize..s.end_block as usize).any(paragraph)
         });
         if like_story {
-            r.frame = Some(a);
             for i in h + 1..page.blocks.len() {
                 if !page.within(page.blocks[i].element, a) {
                     r.mark(i, Furniture::OtherStory);
@@ -682,8 +685,7 @@ pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> boo
         return !text.trim().is_empty();
     }
     let found = want.iter().filter(|w| have.contains(*w)).count();
-    let own_headline = headline.is_some_and(|b| b.link_chars * 2 <= b.chars && !b.in_list);
-    found * 2 > want.len() || (own_headline && found * 5 >= want.len())
+    found * 2 > want.len() || (headline.is_some_and(own_headline) && found * 5 >= want.len())
 }
 
 #[cfg(test)]

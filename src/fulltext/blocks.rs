@@ -414,10 +414,7 @@ impl State {
                     self.flush();
                 }
                 if let Some(at) = self.stack.iter().rposition(|o| o.tag == name) {
-                    while self.stack.len() > at {
-                        let o = self.stack.pop().expect("within the stack");
-                        self.close(o.index);
-                    }
+                    self.close_from(at);
                 }
                 TokenSinkResult::Continue
             }
@@ -539,46 +536,37 @@ impl State {
     /// The end tags HTML implies: a `<p>` ends at the next block, a list item at the next
     /// item, a cell at the next cell or row, a link at the next link.
     fn close_implied(&mut self, name: &str) {
-        let stop_at: &[&str] = match name {
-            "li" => &["ul", "ol", "menu"],
-            "dt" | "dd" => &["dl"],
-            "td" | "th" => &["tr", "table"],
-            "tr" => &["table", "tbody", "thead", "tfoot"],
-            "tbody" | "thead" | "tfoot" => &["table"],
-            "option" => &["select"],
-            "a" => &[],
-            "p" => &[],
+        // (what the new element ends, what stops the search for it)
+        let (same, stop_at): (&[&str], &[&str]) = match name {
+            "li" => (&["li"], &["ul", "ol", "menu"]),
+            "dt" | "dd" => (&["dt", "dd"], &["dl"]),
+            "td" | "th" => (&["td", "th"], &["tr", "table"]),
+            "tr" => (&["tr"], &["table", "tbody", "thead", "tfoot"]),
+            "tbody" | "thead" | "tfoot" => (&["tbody", "thead", "tfoot"], &["table"]),
+            "option" => (&["option"], &["select"]),
+            "a" => (&["a"], &[]),
+            "p" => (&["p"], &[]),
             _ if is_block(name) => {
                 if self.stack.last().is_some_and(|o| &*o.tag == "p") {
-                    let o = self.stack.pop().expect("checked");
-                    self.close(o.index);
+                    self.close_from(self.stack.len() - 1);
                 }
                 return;
             }
             _ => return,
         };
-        let same: &[&str] = match name {
-            "dt" | "dd" => &["dt", "dd"],
-            "td" | "th" => &["td", "th"],
-            "tbody" | "thead" | "tfoot" => &["tbody", "thead", "tfoot"],
-            other => std::slice::from_ref(match other {
-                "li" => &"li",
-                "tr" => &"tr",
-                "option" => &"option",
-                "a" => &"a",
-                _ => &"p",
-            }),
-        };
         let found = self.stack.iter().rposition(|o| {
             same.contains(&&*o.tag) || stop_at.contains(&&*o.tag) || &*o.tag == "body"
         });
-        if let Some(at) = found {
-            if same.contains(&&*self.stack[at].tag) {
-                while self.stack.len() > at {
-                    let o = self.stack.pop().expect("within the stack");
-                    self.close(o.index);
-                }
-            }
+        if let Some(at) = found.filter(|&at| same.contains(&&*self.stack[at].tag)) {
+            self.close_from(at);
+        }
+    }
+
+    /// Closes the open elements from stack position `at` up.
+    fn close_from(&mut self, at: usize) {
+        while self.stack.len() > at {
+            let o = self.stack.pop().expect("within the stack");
+            self.close(o.index);
         }
     }
 
