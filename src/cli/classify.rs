@@ -87,6 +87,7 @@ mod tests {
     #[test]
     fn marks_merged_spans() {
         let ex = |s, e| Explanation {
+            pass: "p".into(),
             rule: "r".into(),
             term: "t".into(),
             matched: String::new(),

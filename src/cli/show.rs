@@ -36,8 +36,8 @@ pub fn print_analysis(a: &Analysis) {
     println!("why:");
     for e in &a.explanation {
         println!(
-            "  {:<40} {:<24} «{}» @{}..{}",
-            e.rule, e.term, e.matched, e.start, e.end
+            "  {:<15} {:<40} {:<24} «{}» @{}..{}",
+            e.pass, e.rule, e.term, e.matched, e.start, e.end
         );
     }
 }

@@ -6,12 +6,14 @@
 mod analyze;
 mod candidate;
 mod dating;
+mod doc;
 mod eval;
-mod figures;
 mod matcher;
 mod pack;
+mod passes;
 #[cfg(test)]
 mod tests;
+mod tolls;
 
 pub use analyze::{
     analysed_text, analyze, analyze_and_index, analyze_and_index_normalized, Analysis, Explanation,

@@ -8,7 +8,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::figures::{Counted, Side};
+use super::tolls::{Counted, Side};
 use crate::arabic::normalize;
 
 /// The bundled rule pack, used when the configuration names none.

@@ -27,6 +27,8 @@ struct Stored<'a> {
 
 #[derive(Serialize)]
 struct StoredExplanation<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pass: &'a str,
     rule: &'a str,
     term: &'a str,
     start: usize,
@@ -47,6 +49,7 @@ pub fn stored_analysis(a: &Analysis) -> String {
             .explanation
             .iter()
             .map(|e| StoredExplanation {
+                pass: &e.pass,
                 rule: &e.rule,
                 term: &e.term,
                 start: e.start,

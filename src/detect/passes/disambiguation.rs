@@ -1,0 +1,215 @@
+//! `disambiguation`: which mentions stand for their entity. Ambiguous aliases («مالي» financial
+//! or Malian, «النيجري» Nigerien or Nigerian as outlets spell it) need context; regions named
+//! relative to "the country" («شمال شرق البلاد») are resolved against the country the text is
+//! about.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::detect::doc::{Doc, Mention};
+use crate::detect::matcher::Hit;
+use crate::detect::pack::{Ambiguity, EntityKind, Target};
+
+pub(super) const NAME: &str = "disambiguation";
+
+pub(super) fn run(doc: &mut Doc<'_>) {
+    let evidence = Evidence::of(doc);
+    let mut places = Vec::with_capacity(doc.mentions.len());
+    for m in doc.mentions.clone() {
+        let Some(rule) = ambiguity(doc, &m.hit) else {
+            places.push(m);
+            continue;
+        };
+        let id = doc.pack.entities[m.entity].id.clone();
+        match decide(rule, &m, doc, &evidence) {
+            Some(reason) => {
+                doc.explain(NAME, format!("disambiguation:{id}:{reason}"), &m.hit);
+                places.push(m);
+            }
+            None => doc.explain(NAME, format!("disambiguation:{id}:rejected"), &m.hit),
+        }
+    }
+    doc.places = places;
+    resolve_relatives(doc);
+}
+
+fn ambiguity<'p>(doc: &Doc<'p>, h: &Hit) -> Option<&'p Ambiguity> {
+    doc.pack.patterns[h.pattern]
+        .ambiguity
+        .map(|i| &doc.pack.ambiguity[i])
+}
+
+/// What the text's unambiguous mentions say, against which ambiguous ones are judged.
+struct Evidence<'p> {
+    countries: HashSet<&'p str>,
+    /// A Sahel place or actor of some country is named.
+    in_scope: bool,
+    /// Token positions of unambiguous country names: «ليبيا ومالي» confirms «مالي».
+    country_firsts: HashSet<usize>,
+    country_lasts: HashSet<usize>,
+}
+
+impl<'p> Evidence<'p> {
+    fn of(doc: &Doc<'p>) -> Evidence<'p> {
+        let sure = || {
+            doc.mentions
+                .iter()
+                .filter(|m| ambiguity(doc, &m.hit).is_none())
+        };
+        let named_countries =
+            || sure().filter(|m| doc.pack.entities[m.entity].kind == EntityKind::Country);
+        Evidence {
+            countries: sure().filter_map(|m| doc.country(m.entity)).collect(),
+            in_scope: sure().any(|m| doc.sahel(m.entity) && doc.country(m.entity).is_some()),
+            country_firsts: named_countries().map(|m| m.hit.first).collect(),
+            country_lasts: named_countries().map(|m| m.hit.last).collect(),
+        }
+    }
+
+    fn beside_a_country(&self, h: &Hit) -> bool {
+        self.country_firsts.contains(&(h.last + 1))
+            || h.first
+                .checked_sub(1)
+                .is_some_and(|i| self.country_lasts.contains(&i))
+    }
+}
+
+/// `Some(reason)` when an ambiguous mention stands for its entity.
+fn decide(
+    rule: &Ambiguity,
+    m: &Mention,
+    doc: &Doc<'_>,
+    evidence: &Evidence<'_>,
+) -> Option<&'static str> {
+    if rule
+        .reject_if_countries
+        .iter()
+        .any(|c| evidence.countries.contains(c.as_str()))
+    {
+        return None;
+    }
+    let h = &m.hit;
+    let prev = h.first.checked_sub(1).and_then(|i| doc.word(i));
+    let next = doc.word(h.last + 1);
+    if any_in(&rule.reject_before, prev) || any_in(&rule.reject_after, next) {
+        return None;
+    }
+    if any_in(&rule.confirm_before, prev) || any_in(&rule.confirm_after, next) {
+        return Some("context");
+    }
+    if rule.confirm_after_preposition && h.preposition {
+        return Some("preposition");
+    }
+    if rule.confirm_at_start && doc.starts_sentence(h.first) {
+        return Some("sentence-start");
+    }
+    let confirmed_elsewhere = || {
+        evidence.beside_a_country(h)
+            || match doc.country(m.entity) {
+                Some(c) => evidence.countries.contains(c),
+                // An actor with no country («المرابطون») is confirmed by any Sahel place.
+                None => evidence.in_scope,
+            }
+    };
+    if rule.confirm_by_entities && confirmed_elsewhere() {
+        return Some("confirmed-by-other-mentions");
+    }
+    rule.accept_unless_rejected.then_some("not-rejected")
+}
+
+/// The context forms of a word: itself, without a leading conjunction, without the article.
+fn forms(w: &str) -> [&str; 3] {
+    let no_conj = w
+        .strip_prefix('و')
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(w);
+    let no_article = no_conj
+        .strip_prefix("ال")
+        .or_else(|| no_conj.strip_prefix("بال"))
+        .or_else(|| no_conj.strip_prefix("لل"))
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(no_conj);
+    [w, no_conj, no_article]
+}
+
+fn any_in(set: &HashSet<String>, w: Option<&str>) -> bool {
+    w.is_some_and(|w| forms(w).iter().any(|f| set.contains(*f)))
+}
+
+/// The country the text is about, for relative regions: the first country its headline
+/// names, else its most named.
+fn principal<'p>(doc: &Doc<'p>) -> Option<&'p str> {
+    let country_of = |e: usize| {
+        (doc.pack.entities[e].kind == EntityKind::Country)
+            .then(|| doc.country(e))
+            .flatten()
+    };
+    doc.places
+        .iter()
+        .filter(|m| doc.in_title(m.hit.first))
+        .find_map(|m| country_of(m.entity))
+        .or_else(|| {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for m in &doc.places {
+                if let Some(c) = country_of(m.entity) {
+                    *counts.entry(c).or_default() += 1;
+                }
+            }
+            counts.into_iter().max_by_key(|(_, n)| *n).map(|(c, _)| c)
+        })
+}
+
+/// «شمال شرق البلاد» in a text about Nigeria is the north-east of Nigeria.
+fn resolve_relatives(doc: &mut Doc<'_>) {
+    let Some(principal) = principal(doc) else {
+        return;
+    };
+    let relatives: Vec<(Hit, usize)> = doc
+        .hits
+        .iter()
+        .filter_map(|h| match doc.target(h) {
+            Target::Relative(r) => Some((*h, r)),
+            _ => None,
+        })
+        .collect();
+    for (h, r) in relatives {
+        let (country, entity) = &doc.pack.relatives[r];
+        if principal == country {
+            doc.explain(NAME, format!("relative:{country}"), &h);
+            doc.places.push(Mention {
+                hit: h,
+                entity: *entity,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::passes::testing::{ids, text};
+
+    fn places(title: &str, body: &str) -> Vec<String> {
+        let t = text(title, body);
+        let doc = t.until(super::NAME);
+        ids(&doc, &doc.places)
+    }
+
+    #[test]
+    fn financial_mali_is_rejected_and_malian_mali_kept() {
+        assert!(places("ارتفاع العجز المالي في الربع الثالث", "").is_empty());
+        assert_eq!(places("هجوم على معسكر للجيش المالي", ""), ["f-fama"]);
+        assert_eq!(places("مالي: مقتل جنود", ""), ["ML"]);
+    }
+
+    #[test]
+    fn a_country_beside_confirms_an_ambiguous_one() {
+        assert_eq!(places("", "وصل الوفد ليبيا ومالي"), ["LY", "ML"]);
+    }
+
+    #[test]
+    fn relative_regions_follow_the_headline_country() {
+        let p = places("هجوم في نيجيريا", "قتل عشرة في شمال شرق البلاد");
+        assert!(p.contains(&"ng-northeast".to_string()), "{p:?}");
+        let p = places("هجوم في تونس", "قتل عشرة في شمال شرق البلاد");
+        assert!(!p.contains(&"ng-northeast".to_string()), "{p:?}");
+    }
+}
