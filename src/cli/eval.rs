@@ -12,8 +12,10 @@ use super::{read_input, Exit, Globals};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Labelled corpus: one JSON object a line with id, title, text, relevant, events, countries.
-    corpus: PathBuf,
+    /// Labelled corpora: one JSON object a line with id, title, text, relevant, events,
+    /// countries. Several are scored as one (the shared dev corpus and the project's own labels).
+    #[arg(required = true)]
+    corpus: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -54,15 +56,17 @@ fn layout_named(name: &str) -> Result<Layout, String> {
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
-    let text = read_input(&a.corpus)?;
     let mut items = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    for corpus in &a.corpus {
+        let text = read_input(corpus)?;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let item: LabelledItem = serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a labelled item", corpus.display(), n + 1))?;
+            items.push(item);
         }
-        let item: LabelledItem = serde_json::from_str(line)
-            .with_context(|| format!("{}:{}: not a labelled item", a.corpus.display(), n + 1))?;
-        items.push(item);
     }
     let report = evaluate(&config.rules, &items);
     if !a.as_received {

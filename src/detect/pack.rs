@@ -147,6 +147,32 @@ struct RawPack {
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
     figures: RawFigures,
+    /// Words that give a place a role other than where the news happened.
+    #[serde(default)]
+    place_roles: RawPlaceRoles,
+    /// Pairs of countries whose names and demonyms outlets confuse (Niger, Nigeria).
+    #[serde(default)]
+    confusable: Vec<Spanned<RawConfusable>>,
+}
+
+/// Words after which a place is not where the reported events happened.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlaceRoles {
+    /// A border or a direction named as a landmark («قرب الحدود مع النيجر»).
+    #[serde(default)]
+    landmark: Vec<String>,
+    /// A group's base or the reach of its past attacks («التي تنشط في مالي»).
+    #[serde(default)]
+    background: Vec<String>,
+}
+
+/// Two countries whose names and demonyms real outlets mix up, even inside one text
+/// («النيجيري» for Nigerien): the text's places decide which one a demonym stands for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfusable {
+    countries: Vec<String>,
 }
 
 /// Words that say what a number counts: `*_after` follow the number («27 قتيلا»), `*_before`
@@ -337,6 +363,10 @@ pub(crate) enum Target {
     Frame,
     /// A headline frame of security news without an incident (`[context_frames]`).
     ContextFrame,
+    /// Words after which a place is a landmark (`[place_roles] landmark`).
+    Landmark,
+    /// Words after which a place is background (`[place_roles] background`).
+    Background,
 }
 
 #[derive(Debug, Clone)]
@@ -383,6 +413,8 @@ pub struct RulePack {
     pub(crate) ambiguity: Vec<Ambiguity>,
     /// For each relative-region rule: the country it applies to and the entity it stands for.
     pub(crate) relatives: Vec<(String, usize)>,
+    /// Pairs of confusable countries, as the indices of their country entities.
+    pub(crate) confusables: Vec<[usize; 2]>,
     pub(crate) window: usize,
     pub(crate) threshold: f64,
     pub(crate) security_weight: f64,
@@ -561,7 +593,17 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 14] = [
+        let vocabulary: [(&str, &[String], Target); 16] = [
+            (
+                "place_roles.landmark",
+                &raw.place_roles.landmark,
+                Target::Landmark,
+            ),
+            (
+                "place_roles.background",
+                &raw.place_roles.background,
+                Target::Background,
+            ),
             (
                 "context_frames.terms",
                 &raw.context_frames.terms,
@@ -656,6 +698,35 @@ impl RulePack {
             relatives.push((r.country.clone(), entity));
         }
 
+        let mut confusables = Vec::new();
+        for (i, spanned) in raw.confusable.iter().enumerate() {
+            let pair = &spanned.get_ref().countries;
+            let entity_of = |code: &String| {
+                entities
+                    .iter()
+                    .position(|e| e.kind == EntityKind::Country && e.country.as_ref() == Some(code))
+            };
+            match pair.as_slice() {
+                [a, b] if a != b => match (entity_of(a), entity_of(b)) {
+                    (Some(a), Some(b)) => confusables.push([a, b]),
+                    _ => {
+                        return Err(invalid(
+                            spanned.span(),
+                            format!("confusable[{i}].countries"),
+                            "each country needs an entity of kind \"country\"".into(),
+                        ))
+                    }
+                },
+                _ => {
+                    return Err(invalid(
+                        spanned.span(),
+                        format!("confusable[{i}].countries"),
+                        "a pair of two different country codes".into(),
+                    ))
+                }
+            }
+        }
+
         for p in &mut builder.patterns {
             p.ambiguity = ambiguity_of.get(&p.term).copied();
         }
@@ -678,6 +749,7 @@ impl RulePack {
             automaton,
             ambiguity,
             relatives,
+            confusables,
             window: raw.settings.window.max(1),
             threshold: raw.settings.relevance_threshold,
             security_weight: raw.security.weight.unwrap_or(1.0),

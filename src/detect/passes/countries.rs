@@ -15,16 +15,22 @@ pub(super) const NAME: &str = "countries";
 const COUNTRY_SALIENCE: u32 = 4;
 
 pub(super) fn run(doc: &mut Doc<'_>) {
-    let salience = salience(doc);
+    let roles = Roles::of(doc);
+    for (m, role) in doc.places.clone().iter().zip(&roles.0) {
+        if let Some(role) = role {
+            doc.explain(NAME, format!("place:{}", role.as_str()), &m.hit);
+        }
+    }
+    let salience = salience(doc, &roles);
     let mut countries: BTreeSet<&str> = salience
         .into_iter()
         .filter(|(_, s)| *s >= COUNTRY_SALIENCE)
         .map(|(c, _)| c)
         .collect();
     if !doc.events.is_empty() {
-        let located = located(doc);
-        if countries.iter().any(|c| located.contains(c)) {
-            countries.retain(|c| located.contains(c));
+        let located = located(doc, &roles);
+        if !located.is_empty() {
+            countries = located;
         }
     }
     doc.countries = countries.into_iter().map(str::to_owned).collect();
@@ -32,17 +38,20 @@ pub(super) fn run(doc: &mut Doc<'_>) {
 
 /// Each country's weight: 4 for a headline mention, 2 in the lead, 1 further on, and 4 more
 /// for a mention next to an event trigger that counts.
-fn salience<'p>(doc: &Doc<'p>) -> BTreeMap<&'p str, u32> {
+fn salience<'p>(doc: &Doc<'p>, roles: &Roles) -> BTreeMap<&'p str, u32> {
     let triggers = Positions::new(&doc.triggers);
     let mut salience = BTreeMap::new();
-    for m in &doc.places {
+    for (m, role) in doc.places.iter().zip(&roles.0) {
         if !(doc.counts(m.entity) && doc.geo(m.entity)) {
             continue;
         }
         let Some(c) = doc.country(m.entity) else {
             continue;
         };
-        let weight = if doc.in_title(m.hit.first) {
+        let weight = if role.is_some() {
+            *salience.entry(c).or_default() += 1;
+            continue;
+        } else if doc.in_title(m.hit.first) {
             COUNTRY_SALIENCE
         } else if doc.in_lead(m.hit.first) {
             2
@@ -60,27 +69,161 @@ fn salience<'p>(doc: &Doc<'p>) -> BTreeMap<&'p str, u32> {
 /// passing or in background paragraphs (a Boko Haram attack in Nigeria «which also strikes
 /// Niger and Chad»). A border closure concerns the countries on both sides, wherever the text
 /// says it.
-fn located<'p>(doc: &Doc<'p>) -> BTreeSet<&'p str> {
-    let is_closure = |t: &Hit| {
+fn located<'p>(doc: &Doc<'p>, roles: &Roles) -> BTreeSet<&'p str> {
+    let is_closure = |t: &&Hit| {
         matches!(doc.target(t),
             Target::Trigger(r) if doc.pack.events[r].kind == EventKind::BorderClosure)
     };
-    let triggers: Vec<Hit> = doc
-        .triggers
-        .iter()
-        .filter(|t| doc.in_lead(t.first) || is_closure(t))
-        .copied()
-        .collect();
-    let triggers = Positions::new(&triggers);
+    let lead = Positions::new(doc.triggers.iter().filter(|t| doc.in_lead(t.first)));
+    let closures = Positions::new(doc.triggers.iter().filter(is_closure));
+    let window = doc.pack.window;
     doc.places
         .iter()
-        .filter(|m| {
+        .zip(&roles.0)
+        .filter(|(m, role)| {
+            let h = &m.hit;
             doc.counts(m.entity)
                 && doc.geo(m.entity)
-                && (doc.in_title(m.hit.first) || triggers.near(&m.hit, doc.pack.window, doc))
+                && (closures.near(h, window, doc)
+                    || (role.is_none() && (doc.in_title(h.first) || lead.near(h, window, doc))))
         })
-        .filter_map(|m| doc.country(m.entity))
+        .filter_map(|(m, _)| doc.country(m.entity))
         .collect()
+}
+
+/// A role that makes a place something other than where the news happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A border or frontier that locates something else («قرب الحدود مع النيجر»).
+    Landmark,
+    /// A group's base, the reach of its past attacks, a comparison («التي تنشط في مالي»).
+    Background,
+    /// One of three or more countries in a row («النيجر وتشاد والكاميرون»).
+    List,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Landmark => "landmark",
+            Role::Background => "background",
+            Role::List => "list",
+        }
+    }
+}
+
+/// Words that may stand between a role word and its places: «الحدود الشمالية مع مالي والنيجر».
+const ROLE_GLUE: [&str; 17] = [
+    "مع",
+    "بين",
+    "و",
+    "أو",
+    "من",
+    "في",
+    "إلى",
+    "الى",
+    "الشمالية",
+    "الجنوبية",
+    "الشرقية",
+    "الغربية",
+    "البرية",
+    "مثل",
+    "أيضا",
+    "ايضا",
+    "كذلك",
+];
+/// Other words that may stand there: the group's name, an adverb.
+const ROLE_FREE_WORDS: usize = 2;
+/// How far back, in words, a role word may stand from its place.
+const ROLE_REACH: usize = 8;
+
+/// The role of each place of `doc.places`, in order.
+struct Roles(Vec<Option<Role>>);
+
+impl Roles {
+    fn of(doc: &Doc<'_>) -> Roles {
+        let role_words: Vec<(usize, Role)> = doc
+            .hits
+            .iter()
+            .filter_map(|h| match doc.target(h) {
+                Target::Landmark => Some((h.last, Role::Landmark)),
+                Target::Background => Some((h.last, Role::Background)),
+                _ => None,
+            })
+            .collect();
+        let covered = |i: usize| {
+            doc.places
+                .iter()
+                .any(|m| (m.hit.first..=m.hit.last).contains(&i))
+        };
+        let glue = |i: usize| covered(i) || doc.word(i).is_some_and(|w| ROLE_GLUE.contains(&w));
+        // Back from the place: over other places and glue words, and at most
+        // ROLE_FREE_WORDS others («تنشط الجماعة أيضا في النيجر»), to a role word.
+        let role_before = |m: &crate::detect::doc::Mention| {
+            let mut i = m.hit.first;
+            let mut free = 0;
+            for _ in 0..ROLE_REACH {
+                i = i.checked_sub(1)?;
+                if !doc.same_sentence(i, m.hit.first) {
+                    return None;
+                }
+                if let Some((_, r)) = role_words.iter().find(|(last, _)| *last == i) {
+                    return Some(*r);
+                }
+                if !glue(i) {
+                    free += 1;
+                    if free > ROLE_FREE_WORDS {
+                        return None;
+                    }
+                }
+            }
+            None
+        };
+        let lists = lists(doc);
+        Roles(
+            doc.places
+                .iter()
+                .enumerate()
+                .map(|(k, m)| role_before(m).or(lists[k].then_some(Role::List)))
+                .collect(),
+        )
+    }
+}
+
+/// Which places of `doc.places` are in a row of places of three or more countries, joined by
+/// «و» or a comma («نجامينا بتشاد، وأديس أبابا، ونيروبي وأبوجا»): an itinerary or a list.
+fn lists(doc: &Doc<'_>) -> Vec<bool> {
+    let mut out = vec![false; doc.places.len()];
+    let mut order: Vec<usize> = (0..doc.places.len())
+        .filter(|&k| doc.geo(doc.places[k].entity))
+        .collect();
+    order.sort_by_key(|&k| doc.places[k].hit.first);
+    let mut run: Vec<usize> = Vec::new();
+    let mut flush = |run: &mut Vec<usize>| {
+        let countries: BTreeSet<Option<&str>> = run
+            .iter()
+            .map(|&k| doc.country(doc.places[k].entity))
+            .collect();
+        if countries.len() >= 3 {
+            for &k in run.iter() {
+                out[k] = true;
+            }
+        }
+        run.clear();
+    };
+    for k in order {
+        let at = &doc.places[k].hit;
+        let joined = run.last().is_some_and(|&p| {
+            let prev = &doc.places[p].hit;
+            at.first <= prev.last + 1 && doc.same_sentence(prev.first, at.first)
+        });
+        if !joined {
+            flush(&mut run);
+        }
+        run.push(k);
+    }
+    flush(&mut run);
+    out
 }
 
 #[cfg(test)]
@@ -93,9 +236,42 @@ mod tests {
 
     #[test]
     fn the_country_of_the_event_not_of_the_background() {
-        let body = "قتل مسلحون عشرة أشخاص في قرية بولاية بورنو. وكانت الحكومة قد أعلنت خطة. \
-                    وقال مسؤول إن الوضع هادئ. وتنشط الجماعة أيضا في النيجر وتشاد وتشن هجمات هناك.";
+        let body = "قتل مسلحون عشرة أشخاص في قرية بولاية بورنو. \
+                    وتنشط الجماعة أيضا في النيجر وتشاد وتشن هجمات هناك.";
         assert_eq!(countries("هجوم لبوكو حرام في نيجيريا", body), ["NG"]);
+    }
+
+    #[test]
+    fn a_border_named_as_a_landmark_is_not_where_it_happened() {
+        let t = text(
+            "مقتل جنود في كمين بمنطقة ميناكا",
+            "نصب مسلحون الكمين قرب الحدود مع النيجر وبوركينا فاسو.",
+        );
+        assert_eq!(t.until(super::NAME).countries, ["ML"]);
+    }
+
+    #[test]
+    fn a_closure_concerns_both_sides_even_in_a_list() {
+        let t = text(
+            "ليبيا تغلق حدودها الجنوبية",
+            "قرر المجلس غلق حدودها مع السودان والنيجر والتشاد.",
+        );
+        assert_eq!(t.until(super::NAME).countries, ["LY", "NE", "TD"]);
+    }
+
+    #[test]
+    fn an_itinerary_of_three_countries_is_a_list() {
+        let t = text(
+            "",
+            "يزور الوزير تشاد وإثيوبيا وكينيا الأسبوع المقبل في جولة.",
+        );
+        let doc = t.until(super::NAME);
+        let roles = super::Roles::of(&doc);
+        assert!(
+            roles.0.iter().all(|r| *r == Some(super::Role::List)),
+            "{:?}",
+            roles.0
+        );
     }
 
     #[test]

@@ -7,14 +7,29 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::detect::doc::{Doc, Mention};
 use crate::detect::matcher::Hit;
-use crate::detect::pack::{Ambiguity, EntityKind, Target};
+use crate::detect::pack::{Ambiguity, EntityKind, Suffix, Target};
 
 pub(super) const NAME: &str = "disambiguation";
 
 pub(super) fn run(doc: &mut Doc<'_>) {
     let evidence = Evidence::of(doc);
+    let demonyms = demonyms_by_places(doc);
     let mut places = Vec::with_capacity(doc.mentions.len());
-    for m in doc.mentions.clone() {
+    for mut m in doc.mentions.clone() {
+        let by_places = is_demonym(doc, &m.hit)
+            .then(|| demonyms.iter().find(|(from, _)| *from == m.entity))
+            .flatten();
+        if let Some(&(_, to)) = by_places {
+            let (from, to_id) = (&doc.pack.entities[m.entity].id, &doc.pack.entities[to].id);
+            doc.explain(
+                NAME,
+                format!("disambiguation:{from}:demonym-of-{to_id}"),
+                &m.hit,
+            );
+            m.entity = to;
+            places.push(m);
+            continue;
+        }
         let Some(rule) = ambiguity(doc, &m.hit) else {
             places.push(m);
             continue;
@@ -30,6 +45,35 @@ pub(super) fn run(doc: &mut Doc<'_>) {
     }
     doc.places = places;
     resolve_relatives(doc);
+}
+
+/// Niger or Nigeria is decided by the whole text, not by one word: outlets write «النيجيري»
+/// for Nigerien and «النيجري» for Nigerian, sometimes both in one article. When the text's
+/// places (names, towns, regions, capitals) are all on one side of a confusable pair, every
+/// demonym of the pair stands for that side: `(demonym's country entity, the one it means)`.
+fn demonyms_by_places(doc: &Doc<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for &[a, b] in &doc.pack.confusables {
+        let (ca, cb) = (doc.country(a), doc.country(b));
+        let placed_in = |c: Option<&str>| {
+            doc.mentions.iter().any(|m| {
+                !is_demonym(doc, &m.hit)
+                    && ambiguity(doc, &m.hit).is_none()
+                    && doc.geo(m.entity)
+                    && doc.country(m.entity) == c
+            })
+        };
+        match (placed_in(ca), placed_in(cb)) {
+            (true, false) => out.extend([(b, a), (a, a)]),
+            (false, true) => out.extend([(a, b), (b, b)]),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_demonym(doc: &Doc<'_>, h: &Hit) -> bool {
+    doc.pack.patterns[h.pattern].suffix == Suffix::Adjective
 }
 
 fn ambiguity<'p>(doc: &Doc<'p>, h: &Hit) -> Option<&'p Ambiguity> {
@@ -203,6 +247,23 @@ mod tests {
     #[test]
     fn a_country_beside_confirms_an_ambiguous_one() {
         assert_eq!(places("", "وصل الوفد ليبيا ومالي"), ["LY", "ML"]);
+    }
+
+    #[test]
+    fn a_demonym_of_niger_or_nigeria_follows_the_text_s_places() {
+        // Spelled as Nigerian, in a text whose places are all in Niger.
+        assert_eq!(
+            places("مقتل جنود نيجيريين قرب نيامي", ""),
+            ["NE", "ne-niamey"]
+        );
+        // Spelled as Nigerien, in a text whose places are all in Nigeria.
+        assert_eq!(
+            places("الجيش النيجري يهاجم معسكرا في بورنو", ""),
+            ["NG", "ng-borno"]
+        );
+        // Places on both sides: each demonym as spelled.
+        let p = places("جنود نيجيريون في نيامي", "قرب مايدوغوري");
+        assert!(p.contains(&"NG".to_string()), "{p:?}");
     }
 
     #[test]

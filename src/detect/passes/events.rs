@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::detect::doc::{Doc, Positions};
 use crate::detect::matcher::Hit;
-use crate::detect::pack::{EventRule, Target};
+use crate::detect::pack::{EventKind, EventRule, Target};
 
 pub(super) const NAME: &str = "events";
 
@@ -86,8 +86,11 @@ fn triggers_of(doc: &Doc<'_>, r: usize, anchors: &Positions, outside: &Positions
         let Some(d_in) = anchors.nearest(th, doc) else {
             return false;
         };
+        // A closure concerns both sides of the border: a Sahel state's act at its border with
+        // Sudan is ours, however near Sudan is named.
+        let both_sides = rule.kind == EventKind::BorderClosure;
         (d_in <= doc.pack.window || doc.in_title(th.first))
-            && outside.nearest(th, doc).is_none_or(|d_out| d_out >= d_in)
+            && (both_sides || outside.nearest(th, doc).is_none_or(|d_out| d_out >= d_in))
     })
     .copied()
     .collect()

@@ -23,8 +23,10 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         .collect();
     let anchors = Positions::new(&anchors);
     let near = |h: &Hit| anchors.near(h, doc.pack.window, doc);
+    // Distinct terms, each word once: «الانتخابات» matches both «انتخابات» and «الانتخابات».
     let mut security = BTreeSet::new();
     let mut offtopic = BTreeSet::new();
+    let mut words = BTreeSet::new();
     let mut signals = Signals::default();
     let mut found: Vec<(&'static str, Hit)> = Vec::new();
     for h in &doc.hits {
@@ -32,7 +34,8 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         match doc.target(h) {
             Target::Security(strong) => {
                 let placed = near(h) || (doc.in_title(h.first) && doc.placement.in_scope);
-                if placed && security.insert(term) {
+                if placed && !words.contains(&(h.start, h.end)) && security.insert(term) {
+                    words.insert((h.start, h.end));
                     signals.security += if strong {
                         doc.pack.security_weight
                     } else {
@@ -41,7 +44,10 @@ pub(super) fn run(doc: &mut Doc<'_>) {
                     found.push((if strong { "security" } else { "security:weak" }, *h));
                 }
             }
-            Target::Offtopic if offtopic.insert(term) => found.push(("offtopic", *h)),
+            Target::Offtopic if !words.contains(&(h.start, h.end)) && offtopic.insert(term) => {
+                words.insert((h.start, h.end));
+                found.push(("offtopic", *h));
+            }
             Target::Claim if !signals.claimed && near(h) => {
                 signals.claimed = true;
                 found.push(("claim", *h));

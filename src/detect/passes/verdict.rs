@@ -2,14 +2,19 @@
 //! elsewhere, not be other news in a security frame, and score enough: its events' weights,
 //! security words near its Sahel places, a Sahel place in the headline, less off-topic words.
 
-use crate::detect::doc::{Doc, Verdict};
+use crate::detect::doc::{Doc, Mention, Positions, Verdict};
+use crate::detect::matcher::Hit;
 use crate::detect::pack::{EntityKind, Scope, Target};
 
 pub(super) const NAME: &str = "verdict";
 
 pub(super) fn run(doc: &mut Doc<'_>) {
     let score = score(doc);
-    let elsewhere = doc.placement.outweighed || doc.placement.placed_elsewhere;
+    // Scope by where the event is, not by counting mentions: an event reported in the headline
+    // or lead at a Sahel place (its triggers fire only there) keeps the text ours, whatever
+    // else it names more often.
+    let event_in_lead = !doc.events.is_empty() && event_at_a_sahel_place(doc);
+    let elsewhere = (doc.placement.outweighed && !event_in_lead) || doc.placement.placed_elsewhere;
     let in_scope = doc.placement.in_scope;
     if elsewhere && in_scope {
         let p = doc.placement;
@@ -29,6 +34,31 @@ pub(super) fn run(doc: &mut Doc<'_>) {
     if elsewhere && !doc.countries.iter().any(|c| core_country(doc, c)) {
         doc.countries.clear();
     }
+}
+
+/// Whether a trigger of the headline or lead is nearest to a place of a core Sahel country (a
+/// town, a region, the country; not an armed group, which also strikes in Cameroon) within the
+/// window. A neighbour's Sahel-facing region (Borno, Fezzan) does not count here: a text about
+/// Nigeria or Libya is placed by how it weighs their regions, which counting does tell.
+fn event_at_a_sahel_place(doc: &Doc<'_>) -> bool {
+    let core = |m: &&Mention| doc.pack.entities[m.entity].scope == Scope::Core;
+    let places = |inside: bool| -> Vec<Hit> {
+        doc.places
+            .iter()
+            .filter(|m| doc.geo(m.entity) && core(m) == inside)
+            .map(|m| m.hit)
+            .collect()
+    };
+    let (inside, outside) = (places(true), places(false));
+    let (inside, outside) = (Positions::new(&inside), Positions::new(&outside));
+    doc.triggers
+        .iter()
+        .filter(|t| doc.in_lead(t.first))
+        .any(|t| {
+            inside.nearest(t, doc).is_some_and(|d_in| {
+                d_in <= doc.pack.window && outside.nearest(t, doc).is_none_or(|d_out| d_out > d_in)
+            })
+        })
 }
 
 fn score(doc: &Doc<'_>) -> f64 {
@@ -56,6 +86,17 @@ fn other_news_frame(doc: &mut Doc<'_>) -> bool {
     if doc.triggers.iter().any(|t| doc.in_title(t.first)) {
         return false;
     }
+    // A trial of Boko Haram members, armed men jailed for crossing a border, the drug that
+    // pays a jihadist group: other news about armed actors is security news.
+    let armed_actor_in_headline = doc.places.iter().any(|m| {
+        doc.in_title(m.hit.first) && doc.pack.entities[m.entity].kind == EntityKind::Group
+    }) || doc
+        .hits
+        .iter()
+        .any(|h| doc.in_title(h.first) && doc.target(h) == Target::Security(true));
+    if armed_actor_in_headline {
+        return false;
+    }
     if doc.placement.in_scope {
         doc.explain(NAME, "frame:other-news".into(), &frame);
     }
@@ -75,6 +116,27 @@ mod tests {
     #[test]
     fn an_attack_in_the_sahel_is_relevant() {
         let t = text("مقتل عشرة جنود في هجوم مسلح قرب غاو شمال مالي", "");
+        assert!(t.until(super::NAME).verdict.relevant);
+    }
+
+    #[test]
+    fn an_event_at_a_sahel_place_is_ours_however_often_elsewhere_is_named() {
+        let t = text(
+            "تشاد تغلق حدودها مع السودان",
+            "أغلقت تشاد الحدود بعد معارك في دارفور. ويشهد السودان توترا، وتتهم الخرطوم فصائل دارفور.",
+        );
+        let doc = t.until(super::NAME);
+        assert!(doc.placement.outweighed);
+        assert!(doc.verdict.relevant, "score {}", doc.verdict.score);
+    }
+
+    #[test]
+    fn an_armed_actor_in_a_trial_headline_is_security_news() {
+        let t = text(
+            "محاكمة جماعية لعناصر من بوكو حرام",
+            "مثل أمام المحكمة مئات المتهمين بالإرهاب والقتال في صفوف الجماعة المسلحة التي \
+             تشن هجماتها في ولاية بورنو شمال شرق نيجيريا، بعد اعتقالهم في عمليات عسكرية.",
+        );
         assert!(t.until(super::NAME).verdict.relevant);
     }
 
