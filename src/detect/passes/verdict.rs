@@ -64,11 +64,14 @@ fn event_at_a_sahel_place(doc: &Doc<'_>) -> bool {
 fn score(doc: &Doc<'_>) -> f64 {
     let mut score = doc.event_weight + doc.signals.security;
     score += (doc.signals.offtopic.min(2) as f64) * doc.pack.offtopic_weight;
-    if doc
-        .places
-        .iter()
-        .any(|m| doc.counts(m.entity) && doc.in_title(m.hit.first))
-    {
+    let in_headline = |m: &&Mention| doc.counts(m.entity) && doc.in_title(m.hit.first);
+    if doc.places.iter().any(|m| in_headline(&m)) {
+        score += 1.0;
+    }
+    // An armed group in the headline («نصرة الإسلام والمسلمين تحاصر تمبكتو») is security news
+    // by itself, whatever the headline's verb.
+    let group = |m: &&Mention| doc.pack.entities[m.entity].kind == EntityKind::Group;
+    if doc.places.iter().any(|m| in_headline(&m) && group(&m)) {
         score += 1.0;
     }
     score
