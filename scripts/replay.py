@@ -27,7 +27,10 @@ flagged (and of them read from their page), first alerts and updates. With
 layout, the items flagged by both, only as received and only on the full text.
 Without --as-received no article page is served: a short candidate's page request gets a 404,
 so every item is analysed on its full text from the feed, the reference to compare with.
-Either way the flagged items' ids are written to WORK/flagged.json, for comparing two replays.
+Either way the flagged items' ids are written to WORK/flagged.json, for comparing two replays,
+and every alert (the stored item that raised it, new or update) to WORK/alerts.json.
+`--from` and `--to` replay the articles of a period only (scripts/incidents.py replays
+labelled months).
 
 Usage (from the repository root, after `cargo build --release`):
     python3 scripts/replay.py [--binary target/release/sahel-watch] [--limit N] [--keep DIR]
@@ -187,6 +190,10 @@ def main():
     p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "sahel-watch"))
     p.add_argument("--stream", default=STREAM)
     p.add_argument("--limit", type=int, default=0, help="only the first N articles in time")
+    p.add_argument("--from", dest="since", metavar="YYYY-MM-DD",
+                   help="only articles published on or after this day (UTC)")
+    p.add_argument("--to", dest="until", metavar="YYYY-MM-DD",
+                   help="only articles published on or before this day (UTC)")
     p.add_argument("--window", type=int, default=100, help="entries per feed document")
     p.add_argument("--keep", help="data directory to keep (default: a temporary one)")
     p.add_argument("--as-received", action="store_true",
@@ -217,6 +224,10 @@ def main():
             x["_t"] = t
             articles.append(x)
     articles.sort(key=lambda x: x["_t"])
+    if a.since:
+        articles = [x for x in articles if x["_t"].date().isoformat() >= a.since]
+    if a.until:
+        articles = [x for x in articles if x["_t"].date().isoformat() <= a.until]
     if a.limit:
         articles = articles[: a.limit]
     pages = LayoutPages() if a.as_received else None
@@ -330,6 +341,10 @@ def main():
         pages.close()
     with open(os.path.join(work, "flagged.json"), "w") as f:
         json.dump(sorted(article_id(x) for x in flagged if x.get("url")), f)
+    # Every alert by the stored item that raised it, for incident-level measures
+    # (scripts/incidents.py).
+    with open(os.path.join(work, "alerts.json"), "w") as f:
+        json.dump([{"item": i, "kind": k} for i, k in alerted], f)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

@@ -7,24 +7,21 @@ use serde::Serialize;
 use super::Facts;
 use crate::detect::RulePack;
 
-/// Second-level labels under which a country's sites are registered (`aa.com.tr`,
-/// `bbc.co.uk`): the publisher is then the label before them.
-const GENERIC_SECOND_LEVEL: [&str; 8] = ["co", "com", "net", "org", "gov", "ac", "edu", "news"];
-
-/// The publisher behind a host: its registrable name without `www.` or a section sub-domain
-/// (`arabic.rt.com` and `www.rt.com` are one publisher, `rt.com`). Two feeds of one site are
-/// one publisher, not two sources. An address (tests, intranets) is its own publisher.
+/// The publisher behind a host: its registrable domain by the Public Suffix List, as browsers
+/// and crawlers read it, without `www.` or a section sub-domain (`arabic.rt.com` and
+/// `www.rt.com` are one publisher, `rt.com`; `www.bbc.co.uk` is `bbc.co.uk`; two blogs on
+/// `blogspot.com` are two publishers). Two feeds of one site are one publisher, not two
+/// sources. An address (tests, intranets) or a name with no public suffix (`localhost`) is its
+/// own publisher.
 pub fn publisher_of_host(host: &str) -> String {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
         return host;
     }
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    let keep = match labels.as_slice() {
-        [.., second, tld] if tld.len() == 2 && GENERIC_SECOND_LEVEL.contains(second) => 3,
-        _ => 2,
-    };
-    labels[labels.len().saturating_sub(keep)..].join(".")
+    match psl::domain_str(&host) {
+        Some(domain) => domain.to_owned(),
+        None => host,
+    }
 }
 
 /// The publisher of an item: the one configured for its feed, else the site of the item's
@@ -139,6 +136,17 @@ mod tests {
             ("WWW.France24.com.", "france24.com"),
             ("127.0.0.1", "127.0.0.1"),
             ("localhost", "localhost"),
+            // Public suffixes our own table of second-level labels got wrong: `gov.ng`,
+            // `com.ng` and `gouv.ml` are suffixes; `blogspot.com` and `github.io` host
+            // independent sites.
+            ("www.premiumtimesng.com", "premiumtimesng.com"),
+            ("statehouse.gov.ng", "statehouse.gov.ng"),
+            ("www.sahara.com.ng", "sahara.com.ng"),
+            ("one.blogspot.com", "one.blogspot.com"),
+            ("two.blogspot.com", "two.blogspot.com"),
+            ("news.someone.github.io", "someone.github.io"),
+            ("www.primature.gouv.ml", "primature.gouv.ml"),
+            ("www.primature.gov.bf", "primature.gov.bf"),
         ] {
             assert_eq!(publisher_of_host(host), publisher, "{host}");
         }

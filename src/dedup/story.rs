@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::arabic::{normalize, stem, tokens};
-use crate::detect::{Analysis, EntityKind, EventKind, RulePack};
+use crate::detect::{Analysis, EntityKind, EventKind, FollowUp, RulePack};
 
 /// Words of the headline and lead that go into the text signature.
 const LEAD_WORDS: usize = 80;
@@ -66,6 +66,13 @@ pub struct Facts {
     /// When the event happened (unix seconds): the first and the latest of the items.
     pub event_first: i64,
     pub event_last: i64,
+    /// The days (unix days) on which the items that date their event place it: an item's day
+    /// when its text dates it, none when it does not. What makes one incident at one place.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days: Vec<i64>,
+    /// Follow-up news the items bring (a claim, hostages freed, funerals, arrests).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUp>,
     /// MinHash of the headline's and lead's word stems.
     pub signature: Vec<u32>,
 }
@@ -296,6 +303,17 @@ impl Facts {
             disputed: a.disputed,
             event_first,
             event_last,
+            days: if event_first == event_last {
+                vec![event_first.div_euclid(DAY)]
+            } else {
+                Vec::new()
+            },
+            follow_ups: a
+                .claimed
+                .then_some(FollowUp::Claim)
+                .into_iter()
+                .chain(a.follow_ups.iter().copied())
+                .collect(),
             signature: signature(
                 title,
                 text,
@@ -375,8 +393,13 @@ impl Facts {
 
     /// The keys under which stories that this item could join are filed.
     pub fn candidate_keys(&self, policy: &StoryPolicy) -> Vec<String> {
-        // Follow-ups may join from further than the window.
+        // Follow-ups may join from further than the window: hostages' news for weeks.
         let w = (policy.window.as_secs().div_ceil(86_400) as i64).max(FOLLOW_UP_DAYS);
+        let w = if self.follow_ups.is_empty() {
+            w
+        } else {
+            w.max(HOSTAGE_NEWS_DAYS)
+        };
         let widened = Facts {
             event_first: self.event_first - w * 86_400,
             event_last: self.event_last + w * 86_400,
@@ -398,6 +421,8 @@ impl Facts {
         self.claimed |= item.claimed;
         self.disputed |= item.disputed;
         union(&mut self.publishers, &item.publishers);
+        union(&mut self.days, &item.days);
+        union(&mut self.follow_ups, &item.follow_ups);
         self.event_first = self.event_first.min(item.event_first);
         self.event_last = self.event_last.max(item.event_last);
     }
@@ -423,23 +448,54 @@ fn compatible(a: &[EventKind], b: &[EventKind]) -> bool {
     shares(a, b) || (a.iter().any(|k| violent(&k)) && b.iter().any(|k| violent(&k)))
 }
 
-/// How strongly an item belongs to a story, and the evidence, or `None` when it cannot: another
-/// kind of event, other countries, or too far apart in time.
-pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i32, String)> {
-    let w = policy.window.as_secs() as i64;
-    // How far the item's event is from the story's first event: 0 when its range holds it.
-    // The window counts from there and never moves, so that stories do not chain: an item
-    // that joined at the window's end does not carry it further.
-    let gap = (item.event_first - story.event_first)
-        .max(story.event_first - item.event_last)
-        .max(0);
-    let follow_up = FOLLOW_UP_DAYS * 86_400;
-    if !compatible(&story.kinds, &item.kinds)
-        || !shares(&story.countries, &item.countries)
-        || gap > w.max(follow_up)
-    {
-        return None;
+/// How an item's event day stands to a story's: an incident is one event at one place on one
+/// day (give or take [`SAME_DAY_SLACK`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Day {
+    /// The item dates its event on a day the story's items dated theirs, or next to one.
+    Same,
+    /// Both date their events, on different days.
+    Other,
+    /// One of them dates nothing: the item is placed by what else it shares.
+    Unknown,
+}
+
+fn day_relation(story: &Facts, item: &Facts) -> Day {
+    let story_days: Vec<i64> = if story.days.is_empty() && story.event_first == story.event_last {
+        // A story stored before days were kept: its one dated event.
+        vec![story.event_first.div_euclid(DAY)]
+    } else {
+        story.days.clone()
+    };
+    let near = |d: &i64| story_days.iter().any(|s| (s - d).abs() <= SAME_DAY_SLACK);
+    match item.days.as_slice() {
+        [] => Day::Unknown,
+        _ if story_days.is_empty() => Day::Unknown,
+        days if days.iter().any(near) => Day::Same,
+        _ => Day::Other,
     }
+}
+
+/// How far in time an item may be from a story's first event and still be its news: the
+/// window; a follow-up ten days; the news of hostages (shown, negotiated, freed) for weeks.
+fn reach(story: &Facts, item: &Facts, policy: &StoryPolicy) -> i64 {
+    let w = policy.window.as_secs() as i64;
+    let hostages = story.kinds.contains(&EventKind::Kidnapping)
+        && (item.kinds.contains(&EventKind::Kidnapping)
+            || item.follow_ups.contains(&FollowUp::Release));
+    if item.follow_ups.is_empty() {
+        w.max(FOLLOW_UP_DAYS * DAY)
+    } else if hostages {
+        w.max(HOSTAGE_NEWS_DAYS * DAY)
+    } else {
+        w.max(FOLLOW_UP_DAYS * DAY)
+    }
+}
+
+/// What two reports' places have in common, scored, with the words for it, and whether they
+/// are one place (the same town, a nearby town, a town and its region, or, when neither names
+/// a town, one region or area).
+fn place_evidence(story: &Facts, item: &Facts) -> (i32, Vec<&'static str>, bool) {
     let mut score = 0;
     let mut why = Vec::new();
     if same_place(&story.cities, &item.cities) {
@@ -480,70 +536,7 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         score += 1;
         why.push("same area");
     }
-    if shares(&story.groups, &item.groups) {
-        score += 1;
-        why.push("same group");
-    }
-    // Tolls as early reports give them: the same, or within a fifth of each other.
-    let close = |a: Option<u32>, b: Option<u32>| match (a, b) {
-        (Some(a), Some(b)) if a == b => 2,
-        (Some(a), Some(b)) if a.abs_diff(b) * 5 <= a.max(b) => 1,
-        _ => 0,
-    };
-    let toll = close(story.killed, item.killed).max(close(story.kidnapped, item.kidnapped));
-    if toll > 0 {
-        score += toll;
-        why.push(if toll == 2 { "same toll" } else { "close toll" });
-    }
-    let sim = similarity(&story.signature, &item.signature);
-    let text = if sim >= 0.4 {
-        3
-    } else if sim >= 0.2 {
-        2
-    } else if sim >= 0.1 {
-        1
-    } else {
-        0
-    };
-    score += text;
-    // On another day, the same town is not enough: the town is struck again and again (Maiduguri,
-    // Ménaka). Tolls or groups that disagree make it another incident; otherwise a second piece
-    // of evidence is needed: the same or a close toll, the same group, or much the same words.
-    if gap > 0 && why.contains(&"same town") {
-        let conflict = |a: Option<u32>, b: Option<u32>| matches!((a, b), (Some(a), Some(b)) if a.abs_diff(b) * 5 > a.max(b));
-        let groups_differ = !story.groups.is_empty()
-            && !item.groups.is_empty()
-            && !shares(&story.groups, &item.groups);
-        if toll == 0
-            && (conflict(story.killed, item.killed)
-                || conflict(story.kidnapped, item.kidnapped)
-                || groups_differ)
-        {
-            return None;
-        }
-        let second = toll > 0 || why.contains(&"same group") || text >= 2;
-        if !second {
-            return Some((
-                score.min(JOIN_SCORE - 1),
-                "same town on another day, nothing else in common".into(),
-            ));
-        }
-    }
-    // Beyond the window only a follow-up of the same incident joins: the same town and the same
-    // group or toll («the 110 girls of Dapchi», a week later).
-    if gap > w {
-        let town = why.contains(&"same town");
-        let second = why.contains(&"same group")
-            || why.contains(&"same toll")
-            || why.contains(&"close toll");
-        if !(town && second) {
-            return None;
-        }
-        why.push("follow-up");
-    }
-    // Without a common place or text, a shared group and country are not one incident (Boko
-    // Haram strikes north-east Nigeria several times a week).
-    // A region counts as a common place only when neither side names a town: a raid on a named
+    // A region counts as one place only when neither side names a town: a raid on a named
     // town is not the same as an incident reported for its region without one.
     let towns = (story.cities.is_empty(), item.cities.is_empty());
     let placed = why.iter().any(|w| match *w {
@@ -551,6 +544,113 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         "same region" | "same area" => towns == (true, true),
         _ => false,
     });
+    (score, why, placed)
+}
+
+/// Scores of the same toll (2) or a close one (1): corroboration when reports are undated.
+/// Tolls never tell two incidents apart: they rise as reports come in (8, 16, 28, 30 killed).
+fn toll_evidence(story: &Facts, item: &Facts) -> i32 {
+    let close = |a: Option<u32>, b: Option<u32>| match (a, b) {
+        (Some(a), Some(b)) if a == b => 2,
+        (Some(a), Some(b)) if a.abs_diff(b) * 5 <= a.max(b) => 1,
+        _ => 0,
+    };
+    close(story.killed, item.killed).max(close(story.kidnapped, item.kidnapped))
+}
+
+fn text_evidence(sim: f64) -> i32 {
+    if sim >= 0.4 {
+        3
+    } else if sim >= 0.2 {
+        2
+    } else if sim >= 0.1 {
+        1
+    } else {
+        0
+    }
+}
+
+/// How strongly an item belongs to a story, and the evidence, or `None` when it cannot: another
+/// kind of event, other countries, too far apart in time, or another day at the same place.
+///
+/// An incident is its kind, its place and the day it happened. Reports that date their event
+/// on the story's day at its place are the story, whatever their tolls say; on another day at
+/// the same place they are another incident, unless they are follow-up news (a claim, hostages
+/// freed, funerals, arrests). Reports that date nothing are placed by what they share: place,
+/// group, toll, words.
+pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i32, String)> {
+    let w = policy.window.as_secs() as i64;
+    // How far the item's event is from the story's first event: 0 when its range holds it.
+    // The window counts from there and never moves, so that stories do not chain: an item
+    // that joined at the window's end does not carry it further.
+    let gap = (item.event_first - story.event_first)
+        .max(story.event_first - item.event_last)
+        .max(0);
+    if !compatible(&story.kinds, &item.kinds)
+        || !shares(&story.countries, &item.countries)
+        || gap > reach(story, item, policy)
+    {
+        return None;
+    }
+    let (mut score, mut why, placed) = place_evidence(story, item);
+    if shares(&story.groups, &item.groups) {
+        score += 1;
+        why.push("same group");
+    }
+    let toll = toll_evidence(story, item);
+    if toll > 0 {
+        score += toll;
+        why.push(if toll == 2 { "same toll" } else { "close toll" });
+    }
+    let sim = similarity(&story.signature, &item.signature);
+    let text = text_evidence(sim);
+    score += text;
+    let follow_up = !item.follow_ups.is_empty();
+    // Hostages are news for as long as they are held: another kidnapping report at the place
+    // of a kidnapping, within the window or naming the same group or toll, is of the same
+    // hostages (a second abduction there is told with other words, days later).
+    let hostage_news = story.kinds.contains(&EventKind::Kidnapping)
+        && item.kinds.contains(&EventKind::Kidnapping)
+        && (gap <= w || toll > 0 || why.contains(&"same group"));
+    match day_relation(story, item) {
+        Day::Same if placed => {
+            score = score.max(JOIN_SCORE + 2);
+            why.push("same day");
+        }
+        Day::Other if placed && !follow_up && !hostage_news => return None,
+        Day::Other if placed => why.push(if follow_up {
+            "follow-up"
+        } else {
+            "the same hostages"
+        }),
+        // The same town on another day with nothing else: the town is struck again and again.
+        Day::Unknown if gap > 0 && why == ["same town"] && text < 2 && !follow_up => {
+            return Some((
+                score.min(JOIN_SCORE - 1),
+                "same town on another day, nothing else in common".into(),
+            ));
+        }
+        _ => {}
+    }
+    // Beyond the window only follow-up news of the incident joins: the same place or group,
+    // and a follow-up's words or the same toll («the 110 girls of Dapchi», a week later).
+    if gap > w {
+        let common = placed || why.contains(&"same group");
+        let news =
+            follow_up || hostage_news || why.contains(&"same toll") || why.contains(&"close toll");
+        if !(common && news) {
+            return None;
+        }
+        if !why.contains(&"follow-up") && !why.contains(&"the same hostages") {
+            why.push(if hostage_news && !follow_up {
+                "the same hostages"
+            } else {
+                "follow-up"
+            });
+        }
+    }
+    // Without a common place or text, a shared group and country are not one incident (Boko
+    // Haram strikes north-east Nigeria several times a week).
     if !placed && text < 2 {
         return Some((score.min(JOIN_SCORE - 1), "no common place or text".into()));
     }
@@ -581,6 +681,15 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
 const TOWN_IN_REGION_KM: f64 = 60.0;
 /// How long after a story a report of the same town and group or toll still joins it.
 const FOLLOW_UP_DAYS: i64 = 10;
+/// How long the news of hostages (shown, negotiated, freed) joins their kidnapping's story:
+/// hostages are often held for weeks or months.
+const HOSTAGE_NEWS_DAYS: i64 = 60;
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+/// Days apart that still read as one event day: a night attack straddles two dates («ليلة
+/// الاثنين»), and reports date it by the night, the morning it was found, or their own «أمس».
+/// Two days apart is another day.
+const SAME_DAY_SLACK: i64 = 1;
 
 /// Towns this close are one area (a raid on neighbouring villages).
 const NEAR_TOWN_KM: f64 = 50.0;
@@ -635,6 +744,14 @@ pub fn changes(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Vec<String>
     }
     if item.claimed && !story.claimed {
         out.push("responsibility claimed".into());
+    }
+    for (kind, news) in [
+        (FollowUp::Release, "hostages freed"),
+        (FollowUp::Arrest, "arrests of suspects"),
+    ] {
+        if item.follow_ups.contains(&kind) && !story.follow_ups.contains(&kind) {
+            out.push(news.into());
+        }
     }
     let before = story.publishers.len();
     let after = before

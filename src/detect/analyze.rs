@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::doc::Doc;
 use super::matcher;
-use super::pack::{EventKind, RulePack};
+use super::pack::{EventKind, FollowUp, RulePack};
 use super::passes;
 use crate::arabic::{normalize, tokens};
 
@@ -65,6 +65,10 @@ pub struct Analysis {
     /// The report is denied or disputed near its event («نفى الجيش», «لا صحة»).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disputed: bool,
+    /// Follow-up news of an incident near its places (hostages freed, funerals, an
+    /// investigation, arrests): the item joins the incident's story whenever it comes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<FollowUp>,
     /// Absent from items whose text retention let go (the spans pointed into it).
     #[serde(default)]
     pub explanation: Vec<Explanation>,
@@ -157,6 +161,11 @@ impl Analysis {
             figures: doc.figures,
             claimed: relevant && doc.signals.claimed,
             disputed: relevant && doc.signals.disputed,
+            follow_ups: if relevant {
+                doc.signals.follow_ups.clone()
+            } else {
+                Vec::new()
+            },
             explanation,
         }
     }

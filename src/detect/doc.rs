@@ -5,7 +5,7 @@
 
 use super::analyze::{Explanation, Figures};
 use super::matcher::Hit;
-use super::pack::{EntityKind, EventKind, RulePack, Scope, Target};
+use super::pack::{EntityKind, EventKind, FollowUp, RulePack, Scope, Target};
 use crate::arabic::{Normalized, Token};
 
 /// Sentences (the headline counts as the first) that make up the lead.
@@ -28,7 +28,7 @@ pub(crate) struct Mention {
 }
 
 /// Security signals near the text's Sahel anchors (the `signals` pass).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Signals {
     /// Security vocabulary, capped: context alone must not outweigh other signals.
     pub security: f64,
@@ -36,6 +36,8 @@ pub(crate) struct Signals {
     pub offtopic: usize,
     pub claimed: bool,
     pub disputed: bool,
+    /// Follow-up news near the text's Sahel places and actors (a claim is `claimed`).
+    pub follow_ups: Vec<FollowUp>,
 }
 
 /// What the `places` pass concludes about where the text is.

@@ -22,4 +22,4 @@ pub use analyze::{
 pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
 pub use eval::{evaluate, EvalReport, LabelledItem, Scores};
-pub use pack::{Entity, EntityKind, EventKind, PackError, RulePack, Scope, BUNDLED_PACK};
+pub use pack::{Entity, EntityKind, EventKind, FollowUp, PackError, RulePack, Scope, BUNDLED_PACK};

@@ -153,6 +153,50 @@ struct RawPack {
     /// Pairs of countries whose names and demonyms outlets confuse (Niger, Nigeria).
     #[serde(default)]
     confusable: Vec<Spanned<RawConfusable>>,
+    /// Words of the news that follows an incident: it joins the incident's story.
+    #[serde(default)]
+    follow_ups: RawFollowUps,
+}
+
+/// Words of follow-up news (claims of responsibility are `[claims]`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFollowUps {
+    /// Hostages freed, released, handed over.
+    #[serde(default)]
+    release: Vec<String>,
+    /// Funerals and mourning of the victims.
+    #[serde(default)]
+    funeral: Vec<String>,
+    /// An investigation of the incident.
+    #[serde(default)]
+    investigation: Vec<String>,
+    /// Arrests of its perpetrators.
+    #[serde(default)]
+    arrest: Vec<String>,
+}
+
+/// What a follow-up reports of an incident already told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    Claim,
+    Release,
+    Funeral,
+    Investigation,
+    Arrest,
+}
+
+impl FollowUp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUp::Claim => "claim",
+            FollowUp::Release => "release",
+            FollowUp::Funeral => "funeral",
+            FollowUp::Investigation => "investigation",
+            FollowUp::Arrest => "arrest",
+        }
+    }
 }
 
 /// Words after which a place is not where the reported events happened.
@@ -367,6 +411,8 @@ pub(crate) enum Target {
     Landmark,
     /// Words after which a place is background (`[place_roles] background`).
     Background,
+    /// Words of follow-up news (`[follow_ups]`).
+    FollowUp(FollowUp),
 }
 
 #[derive(Debug, Clone)]
@@ -593,7 +639,28 @@ impl RulePack {
         // Vocabulary matched like triggers: security and off-topic terms, toll words.
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
-        let vocabulary: [(&str, &[String], Target); 16] = [
+        let fu = &raw.follow_ups;
+        let vocabulary: [(&str, &[String], Target); 20] = [
+            (
+                "follow_ups.release",
+                &fu.release,
+                Target::FollowUp(FollowUp::Release),
+            ),
+            (
+                "follow_ups.funeral",
+                &fu.funeral,
+                Target::FollowUp(FollowUp::Funeral),
+            ),
+            (
+                "follow_ups.investigation",
+                &fu.investigation,
+                Target::FollowUp(FollowUp::Investigation),
+            ),
+            (
+                "follow_ups.arrest",
+                &fu.arrest,
+                Target::FollowUp(FollowUp::Arrest),
+            ),
             (
                 "place_roles.landmark",
                 &raw.place_roles.landmark,

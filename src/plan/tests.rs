@@ -4,7 +4,7 @@
 use super::*;
 use crate::alert::Delivery;
 use crate::dedup::{signature, Place};
-use crate::detect::EventKind;
+use crate::detect::{EventKind, FollowUp};
 
 const DAY: i64 = 86_400;
 
@@ -21,6 +21,8 @@ struct Report {
     group: Option<&'static str>,
     day: i64,
     headline: &'static str,
+    /// What follow-up news it is, if any (the analysis finds it in its words).
+    follow_up: Option<FollowUp>,
 }
 
 fn facts(r: &Report) -> Facts {
@@ -35,6 +37,8 @@ fn facts(r: &Report) -> Facts {
         killed: r.killed,
         event_first: r.day * DAY,
         event_last: r.day * DAY,
+        days: vec![r.day],
+        follow_ups: r.follow_up.into_iter().collect(),
         signature: signature(r.headline, "", &[]),
         ..Facts::default()
     }
@@ -74,6 +78,7 @@ fn one_town_two_attacks_or_one() {
         group,
         day,
         headline,
+        follow_up: None,
     };
     let first = menaka(
         Some(12),
@@ -98,23 +103,30 @@ fn one_town_two_attacks_or_one() {
             false,
         ),
         (
-            "the next day, the town alone: not enough",
+            "the next day at the same town: one incident (a night attack and its reports \
+             straddle two dates)",
             menaka(None, None, 1, "اشتباكات عنيفة في المدينة"),
-            false,
+            true,
         ),
         (
-            "a report three days later with the same toll: the same attack",
-            menaka(
-                Some(12),
-                None,
-                3,
-                "تشييع ضحايا هجوم ميناكا الذي أودى بحياة 12 مدنيا",
-            ),
+            "the funeral of its victims three days later: a follow-up",
+            Report {
+                follow_up: Some(FollowUp::Funeral),
+                ..menaka(
+                    Some(12),
+                    None,
+                    3,
+                    "تشييع ضحايا هجوم ميناكا الذي أودى بحياة 12 مدنيا",
+                )
+            },
             true,
         ),
         (
             "a week later, the same town and group: a follow-up",
-            menaka(None, Some("isgs"), 7, "تنظيم الدولة يتبنى هجوم ميناكا"),
+            Report {
+                follow_up: Some(FollowUp::Claim),
+                ..menaka(None, Some("isgs"), 7, "تنظيم الدولة يتبنى هجوم ميناكا")
+            },
             true,
         ),
         (
@@ -133,6 +145,100 @@ fn one_town_two_attacks_or_one() {
     }
 }
 
+/// Issue 24's table: an incident is what happened, where and on which day; tolls evolve;
+/// follow-ups join whenever they come.
+#[test]
+fn one_incident_one_story_whatever_the_tolls_say() {
+    let ouaga = |killed, day, headline, follow_up| Report {
+        town: "bf-ouagadougou",
+        killed: Some(killed),
+        group: None,
+        day,
+        headline,
+        follow_up,
+    };
+    // One city, two sites, one morning: the embassy and the army headquarters.
+    let embassy = ouaga(8, 0, "هجوم مسلح على السفارة الفرنسية في واغادوغو", None);
+    let headquarters = ouaga(28, 0, "انفجار قرب مقر قيادة الأركان وسط العاصمة", None);
+    assert!(joins(&embassy, &headquarters), "two sites, one morning");
+    // The same town struck again two days later.
+    let again = ouaga(3, 2, "هجوم جديد يستهدف مركزا للشرطة", None);
+    assert!(!joins(&embassy, &again), "another day, another incident");
+    // A claim two days later joins.
+    let claim = ouaga(
+        28,
+        2,
+        "جماعة نصرة الإسلام والمسلمين تتبنى الهجوم",
+        Some(FollowUp::Claim),
+    );
+    assert!(joins(&embassy, &claim), "a claim joins");
+
+    // Tolls 8 → 16 → 30: one story, and each rise is an update (two at most).
+    let mut state = story(1, facts(&embassy));
+    for (killed, note) in [(16, "killed 8 → 16"), (30, "killed 16 → 30")] {
+        let report = facts(&ouaga(killed, 0, "ارتفاع حصيلة هجوم واغادوغو", None));
+        let plan = plan_story(&report, &[state.clone()], &[to("a@x")], &policy());
+        let StoryPlan::Join { facts, alerts, .. } = &plan else {
+            panic!("{killed}: {plan:?}")
+        };
+        assert_eq!(alerts.len(), 1, "{killed}");
+        assert_eq!(alerts[0].kind, AlertKind::Update);
+        assert_eq!(alerts[0].note.as_deref(), Some(note));
+        state.facts = facts.clone();
+        state.updates += 1;
+    }
+    // A lower toll afterwards is an earlier report: it joins, and is no news.
+    let plan = plan_story(
+        &facts(&ouaga(12, 0, "مقتل 12 في هجوم واغادوغو", None)),
+        &[state],
+        &[to("a@x")],
+        &policy(),
+    );
+    assert!(
+        matches!(plan, StoryPlan::Join { ref alerts, .. } if alerts.is_empty()),
+        "{plan:?}"
+    );
+}
+
+#[test]
+fn hostages_freed_weeks_later_are_an_update_of_their_kidnapping() {
+    let kidnapping = |day, kidnapped, follow_up| {
+        let mut f = facts(&Report {
+            town: "ng-dapchi",
+            killed: None,
+            group: Some("g-bokoharam"),
+            day,
+            headline: "خطف عشرات التلميذات من مدرستهن",
+            follow_up,
+        });
+        f.kinds = vec![EventKind::Kidnapping];
+        f.countries = vec!["NG".into()];
+        f.kidnapped = kidnapped;
+        f
+    };
+    let abduction = story(3, kidnapping(0, Some(110), None));
+    let freed = kidnapping(28, Some(104), Some(FollowUp::Release));
+    let plan = plan_story(&freed, &[abduction], &[to("a@x")], &policy());
+    let StoryPlan::Join {
+        story: 3, alerts, ..
+    } = &plan
+    else {
+        panic!("{plan:?}")
+    };
+    assert_eq!(alerts[0].kind, AlertKind::Update);
+    assert_eq!(alerts[0].note.as_deref(), Some("hostages freed"));
+    // Without the news of a release, a kidnapping at the same school four weeks later is
+    // another one.
+    let other = kidnapping(28, Some(20), None);
+    let plan = plan_story(
+        &other,
+        &[story(3, kidnapping(0, Some(110), None))],
+        &[],
+        &policy(),
+    );
+    assert!(matches!(plan, StoryPlan::Open { .. }), "{plan:?}");
+}
+
 #[test]
 fn the_window_counts_from_the_first_event_and_does_not_chain() {
     let first = Report {
@@ -141,6 +247,7 @@ fn the_window_counts_from_the_first_event_and_does_not_chain() {
         group: None,
         day: 0,
         headline: "مقتل عشرة في هجوم على غاو",
+        follow_up: None,
     };
     let second = Report {
         day: 2,
@@ -174,6 +281,7 @@ fn who_is_sent_what() {
         group: None,
         day: 0,
         headline: "مقتل عشرة في هجوم على غاو",
+        follow_up: None,
     };
     let mut higher = facts(&first);
     higher.killed = Some(30);

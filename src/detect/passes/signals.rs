@@ -56,6 +56,10 @@ pub(super) fn run(doc: &mut Doc<'_>) {
                 signals.disputed = true;
                 found.push(("denial", *h));
             }
+            Target::FollowUp(kind) if !signals.follow_ups.contains(&kind) && near(h) => {
+                signals.follow_ups.push(kind);
+                found.push(("follow-up", *h));
+            }
             _ => {}
         }
     }
