@@ -617,11 +617,19 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
             score = score.max(JOIN_SCORE + 2);
             why.push("same day");
         }
-        Day::Other if placed && !follow_up && !hostage_news => return None,
+        // Another day at the same place is another incident, unless the item is follow-up
+        // news, news of the same hostages, or tells the same toll in much the same words: a
+        // report dated by the day an official spoke («قالت الحكومة الأحد») is still the
+        // report of Friday's attack.
+        Day::Other if placed && !follow_up && !hostage_news && toll == 0 && text < 3 => {
+            return None
+        }
         Day::Other if placed => why.push(if follow_up {
             "follow-up"
-        } else {
+        } else if hostage_news {
             "the same hostages"
+        } else {
+            "the same report, dated by its telling"
         }),
         // The same town on another day with nothing else: the town is struck again and again.
         Day::Unknown if gap > 0 && why == ["same town"] && text < 2 && !follow_up => {

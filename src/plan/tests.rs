@@ -172,6 +172,13 @@ fn one_incident_one_story_whatever_the_tolls_say() {
         Some(FollowUp::Claim),
     );
     assert!(joins(&embassy, &claim), "a claim joins");
+    // A report dated by the day an official spoke, two days on, with the same toll: the same
+    // attack, not another one.
+    let statement = ouaga(28, 2, "الحكومة تعلن الحصيلة النهائية: 28 قتيلا", None);
+    assert!(
+        joins(&headquarters, &statement),
+        "the same toll, told later"
+    );
 
     // Tolls 8 → 16 → 30: one story, and each rise is an update (two at most).
     let mut state = story(1, facts(&embassy));

@@ -86,6 +86,20 @@ mod tests {
     }
 
     #[test]
+    fn follow_up_news_near_a_sahel_place_is_recorded() {
+        use crate::detect::FollowUp;
+        let t = text(
+            "الإفراج عن الرهائن المختطفين في غاو",
+            "وشيع السكان ضحايا هجوم ميناكا.",
+        );
+        let found = t.until(super::NAME).signals.follow_ups;
+        assert!(found.contains(&FollowUp::Release), "{found:?}");
+        assert!(found.contains(&FollowUp::Funeral), "{found:?}");
+        let t = text("الإفراج عن معتقلين في تونس", "");
+        assert!(t.until(super::NAME).signals.follow_ups.is_empty());
+    }
+
+    #[test]
     fn a_claim_near_a_sahel_actor_is_a_claim() {
         let t = text("", "تبنت جماعة نصرة الإسلام والمسلمين الهجوم في غاو");
         assert!(t.until(super::NAME).signals.claimed);
