@@ -97,13 +97,44 @@ fn other_news_frame(doc: &mut Doc<'_>) -> bool {
         .hits
         .iter()
         .any(|h| doc.in_title(h.first) && doc.target(h) == Target::Security(true));
-    if armed_actor_in_headline {
+    if armed_actor_in_headline || recent_event_reported(doc) {
         return false;
     }
     if doc.placement.in_scope {
         doc.explain(NAME, "frame:other-news".into(), &frame);
     }
     true
+}
+
+/// Whether an event sentence gives a toll and dates the event by the days of the week of
+/// writing («قتل ثلاثة مدنيين الأربعاء», «أمس»): an election preview that reports the week's
+/// killings reports them, where one that recalls past ones («منذ 2012») recalls. Calendar dates
+/// do not count (they are how old events are recalled), nor sentences without a toll («يخططون
+/// لهجمات في نهاية الأسبوع», «مهاجمة نظام احتساب الأصوات ليل الأحد»).
+fn recent_event_reported(doc: &Doc<'_>) -> bool {
+    // Any day will do as the day of writing: only the distance back matters.
+    let written = chrono::NaiveDate::from_ymd_opt(2000, 1, 15).expect("a valid date");
+    let tolls: std::collections::BTreeSet<u32> = doc
+        .hits
+        .iter()
+        .filter(|h| matches!(doc.target(h), Target::Toll(..)))
+        .map(|h| doc.sentence[h.first])
+        .collect();
+    let sentences: std::collections::BTreeSet<u32> = doc
+        .triggers
+        .iter()
+        .map(|t| doc.sentence[t.first])
+        .filter(|sid| tolls.contains(sid))
+        .collect();
+    sentences.into_iter().any(|sid| {
+        let words: Vec<&str> = (0..doc.tokens.len())
+            .filter(|&i| doc.sentence[i] == sid)
+            .filter_map(|i| doc.word(i))
+            .collect();
+        crate::arabic::dates_in(&words, written)
+            .iter()
+            .any(|m| !m.explicit && (written - m.date).num_days() <= 7)
+    })
 }
 
 fn core_country(doc: &Doc<'_>, c: &str) -> bool {
@@ -141,6 +172,21 @@ mod tests {
              تشن هجماتها في ولاية بورنو شمال شرق نيجيريا، بعد اعتقالهم في عمليات عسكرية.",
         );
         assert!(t.until(super::NAME).verdict.relevant);
+    }
+
+    #[test]
+    fn other_news_that_reports_the_week_s_attacks_reports_them() {
+        let t = text(
+            "انتخابات رئاسية في مالي الأحد والأمن أهم رهاناتها",
+            "يتوجه الناخبون إلى مراكز الاقتراع. وقد قتل ثلاثة مدنيين في هجوم على قرية قرب موبتي \
+             الأربعاء، حسب مصادر أمنية.",
+        );
+        assert!(t.until(super::NAME).verdict.relevant);
+        let t = text(
+            "انتخابات رئاسية في مالي الأحد والأمن أهم رهاناتها",
+            "يتوجه الناخبون إلى مراكز الاقتراع. وشهدت موبتي هجوما دمويا في مارس 2012.",
+        );
+        assert!(!t.until(super::NAME).verdict.relevant);
     }
 
     #[test]
