@@ -209,6 +209,10 @@ struct RawPlaceRoles {
     /// A group's base or the reach of its past attacks («التي تنشط في مالي»).
     #[serde(default)]
     background: Vec<String>,
+    /// Words for armed men: a demonym right after one is their nationality («المتشددين
+    /// النيجيريين»), not where anything happened.
+    #[serde(default)]
+    armed_men: Vec<String>,
 }
 
 /// Two countries whose names and demonyms real outlets mix up, even inside one text
@@ -413,6 +417,8 @@ pub(crate) enum Target {
     Background,
     /// Words of follow-up news (`[follow_ups]`).
     FollowUp(FollowUp),
+    /// Words for armed men (`[place_roles] armed_men`).
+    ArmedMen,
 }
 
 #[derive(Debug, Clone)]
@@ -640,7 +646,12 @@ impl RulePack {
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
         let fu = &raw.follow_ups;
-        let vocabulary: [(&str, &[String], Target); 20] = [
+        let vocabulary: [(&str, &[String], Target); 21] = [
+            (
+                "place_roles.armed_men",
+                &raw.place_roles.armed_men,
+                Target::ArmedMen,
+            ),
             (
                 "follow_ups.release",
                 &fu.release,

@@ -179,12 +179,30 @@ impl Roles {
             }
             None
         };
+        // A demonym right after words for armed men is their nationality.
+        let armed_men_end: std::collections::BTreeSet<usize> = doc
+            .hits
+            .iter()
+            .filter(|h| doc.target(h) == Target::ArmedMen)
+            .map(|h| h.last)
+            .collect();
+        let nationality = |m: &crate::detect::doc::Mention| {
+            doc.pack.patterns[m.hit.pattern].suffix == crate::detect::pack::Suffix::Adjective
+                && m.hit
+                    .first
+                    .checked_sub(1)
+                    .is_some_and(|i| armed_men_end.contains(&i))
+        };
         let lists = lists(doc);
         Roles(
             doc.places
                 .iter()
                 .enumerate()
-                .map(|(k, m)| role_before(m).or(lists[k].then_some(Role::List)))
+                .map(|(k, m)| {
+                    role_before(m)
+                        .or(nationality(m).then_some(Role::Background))
+                        .or(lists[k].then_some(Role::List))
+                })
                 .collect(),
         )
     }
