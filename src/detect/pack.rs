@@ -479,6 +479,33 @@ fn valid_country(code: &str) -> bool {
     code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// The line of `term` in the list at `dotted` («follow_ups.funeral»): the table's header, then
+/// the key in it, then the quoted term after it; the nearest found when the source writes them
+/// otherwise (0 when not even the table is there). The lists of plain tables carry no span.
+fn line_of_term(src: &str, dotted: &str, term: &str) -> usize {
+    let (table, key) = dotted.split_once('.').unwrap_or(("", dotted));
+    let Some(table_at) = src.find(&format!("\n[{table}]")).map(|i| i + 1) else {
+        return 0;
+    };
+    let key_at = src[table_at..]
+        .split_inclusive('\n')
+        .scan(table_at, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .find(|(_, line)| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(table_at, |(start, _)| start);
+    let term_at = src[key_at..]
+        .find(&format!("\"{term}\""))
+        .map_or(key_at, |i| key_at + i);
+    line_of(src, term_at)
+}
+
 fn line_of(src: &str, offset: usize) -> usize {
     src[..offset.min(src.len())]
         .bytes()
@@ -743,7 +770,7 @@ impl RulePack {
                     .term(t, target, Prefix::Verbal, Suffix::Inflection)
                     .map_err(|m| PackError::Invalid {
                         path: origin.to_owned(),
-                        line: 0,
+                        line: line_of_term(src, key, t),
                         key: format!("{key}[{j}]"),
                         message: m,
                     })?;
@@ -990,5 +1017,18 @@ mod tests {
             .to_string();
         assert!(err.contains("y.toml:4"), "{err}");
         assert!(err.contains("colour"), "{err}");
+        // A term of a plain list: its own line, found under its table and key.
+        let src = "[pack]\nname = \"x\"\nversion = 1\n\n[follow_ups]\nrelease = [\"تحرير\"]\nfuneral = [\n    \"تشييع\",\n    \"ج\",\n]\n";
+        let err = RulePack::from_toml(src, "z.toml").unwrap_err().to_string();
+        assert!(
+            err.contains("z.toml:9: key `follow_ups.funeral[1]`"),
+            "{err}"
+        );
+        let src = "[pack]\nname = \"x\"\nversion = 1\n\n[place_roles]\nlandmark = [\"ا\"]\n";
+        let err = RulePack::from_toml(src, "w.toml").unwrap_err().to_string();
+        assert!(
+            err.contains("w.toml:6: key `place_roles.landmark[0]`"),
+            "{err}"
+        );
     }
 }
