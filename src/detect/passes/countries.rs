@@ -13,6 +13,10 @@ pub(super) const NAME: &str = "countries";
 /// How much mention a country needs to be one the text is about: a headline mention alone, a
 /// mention in the lead and one more, or four in the body.
 const COUNTRY_SALIENCE: u32 = 4;
+/// A mention as a landmark, in a list or in the background weighs half a lead mention: it
+/// never makes an event's country, but a text without event that keeps listing the same
+/// countries (Boko Haram «في نيجيريا وتشاد والكاميرون والنيجر», twice) is about each of them.
+const ROLED_WEIGHT: u32 = 2;
 
 pub(super) fn run(doc: &mut Doc<'_>) {
     let roles = Roles::of(doc);
@@ -49,7 +53,7 @@ fn salience<'p>(doc: &Doc<'p>, roles: &Roles) -> BTreeMap<&'p str, u32> {
             continue;
         };
         let weight = if role.is_some() {
-            *salience.entry(c).or_default() += 1;
+            *salience.entry(c).or_default() += ROLED_WEIGHT;
             continue;
         } else if doc.in_title(m.hit.first) {
             COUNTRY_SALIENCE
@@ -289,6 +293,17 @@ mod tests {
             roles.0.iter().all(|r| *r == Some(super::Role::List)),
             "{:?}",
             roles.0
+        );
+    }
+
+    #[test]
+    fn a_text_without_event_is_about_the_countries_it_keeps_listing_not_those_listed_once() {
+        let body = "تنشط الجماعة في نيجيريا وتشاد والكاميرون والنيجر منذ سنوات. \
+                    ويقول خبراء إن التنظيم يجند في نيجيريا وتشاد والنيجر والكاميرون. \
+                    وتعاني نيجيريا من الفقر، وقال وزير إن مالي وموريتانيا والسنغال تتابع.";
+        assert_eq!(
+            countries("مخاوف من تمدد بوكو حرام في نيجيريا", body),
+            ["NE", "NG", "TD"]
         );
     }
 
