@@ -28,7 +28,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         .into_iter()
         .filter(|s| s.first_seen >= since)
         .collect();
-    let rows = weekly(&stories);
+    let rows = weekly(&config.rules, &stories);
     if a.json {
         for r in &rows {
             println!("{}", serde_json::to_string(r)?);

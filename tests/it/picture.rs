@@ -24,8 +24,12 @@ fn chromium() -> String {
     bin
 }
 
-/// Renders `html` to a PNG `width` pixels wide.
+/// Renders `html` to a PNG `width` pixels wide and 1100 high.
 fn screenshot(html: &Path, png: &Path, width: u32) {
+    screenshot_sized(html, png, width, 1100);
+}
+
+fn screenshot_sized(html: &Path, png: &Path, width: u32, height: u32) {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium())
         .args([
@@ -41,7 +45,7 @@ fn screenshot(html: &Path, png: &Path, width: u32) {
             "--force-device-scale-factor=1",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--window-size={width},1100"))
+        .arg(format!("--window-size={width},{height}"))
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", html.display()))
         .stdout(Stdio::null())
@@ -92,8 +96,34 @@ fn decode(png: &Path) -> Picture {
     }
 }
 
-#[test]
-fn the_briefing_page_draws_its_charts() {
+/// The pixels of exactly this colour: how many, and their bounding box (left, top, right,
+/// bottom).
+fn extent_of(p: &Picture, rgb: [u8; 3]) -> (usize, Option<(u32, u32, u32, u32)>) {
+    extent_where(p, |px| px == rgb)
+}
+
+/// [`extent_of`] the pixels that `keep` keeps.
+fn extent_where(
+    p: &Picture,
+    keep: impl Fn([u8; 3]) -> bool,
+) -> (usize, Option<(u32, u32, u32, u32)>) {
+    let mut n = 0;
+    let mut bbox: Option<(u32, u32, u32, u32)> = None;
+    for (i, px) in p.data.chunks(p.channels).enumerate() {
+        if !keep([px[0], px[1], px[2]]) {
+            continue;
+        }
+        n += 1;
+        let (x, y) = (i as u32 % p.width, i as u32 / p.width);
+        bbox = Some(match bbox {
+            None => (x, y, x, y),
+            Some((l, t, r, b)) => (l.min(x), t.min(y), r.max(x), b.max(y)),
+        });
+    }
+    (n, bbox)
+}
+
+fn briefing(lang: &str) -> (std::path::PathBuf, String, Env) {
     let articles: Vec<_> = fixture("articles.jsonl")
         .into_iter()
         .chain(fixture("stream-sample.jsonl"))
@@ -103,25 +133,35 @@ fn the_briefing_page_draws_its_charts() {
     let env = Env::new();
     env.write_config(&format!("[[feeds]]\nurl = {url:?}\n"));
     assert!(env.run(&["run", "--once"]).status.success());
-    let html = env.dir.path().join("report.html");
+    let html = env.dir.path().join(format!("report-{lang}.html"));
     let out = env.run(&[
         "report",
         "--since",
         "36500d",
+        "--lang",
+        lang,
         "--out",
         html.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = std::fs::read_to_string(&html).unwrap();
+    (html, page, env)
+}
+
+#[test]
+fn the_briefing_page_draws_its_map_and_charts() {
+    let (html, page, env) = briefing("en");
     // Self-contained: nothing to fetch, nothing to run.
     for banned in ["<script", " src=", "<link", "@import", "url("] {
         assert!(!page.contains(banned), "{banned} in the report");
     }
-    assert_eq!(page.matches("<svg").count(), 2);
+    assert_eq!(page.matches("<svg").count(), 3, "the map and two charts");
     assert!(page.matches("class=\"bar\"").count() >= 5);
+    let points = page.matches("class=\"story\"").count();
+    assert!(points >= 3, "{points} stories on the map");
 
     let png = env.dir.path().join("report.png");
-    screenshot(&html, &png, 960);
+    screenshot_sized(&html, &png, 960, 2200);
     let _ = std::fs::copy(
         &png,
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png"),
@@ -133,12 +173,63 @@ fn the_briefing_page_draws_its_charts() {
         )
         .unwrap();
     }
-    // The bars are drawn: Nigeria's colour in the incidents chart, the killed colour in the
-    // toll chart, each over more than a few pixels.
+    let picture = decode(&png);
+    // The map is drawn: the Sahel's countries in their fill over a wide area, their borders,
+    // Lake Chad; the stories' points (the attack colour of their rims) inside the Sahel's box
+    // on it.
+    let (sahel, sahel_box) = extent_of(&picture, [0xec, 0xe3, 0xcf]);
+    let (l, t, r, b) = sahel_box.expect("the Sahel's countries are drawn");
+    assert!(sahel > 100_000, "Sahel fill: {sahel} pixels");
+    assert!(
+        r - l > 600 && b - t > 250,
+        "the Sahel spans the map: {sahel_box:?}"
+    );
+    // Borders are thin grey lines, drawn smooth: any neutral grey between the border's colour
+    // and the fills.
+    let (borders, _) = extent_where(&picture, |[r, g, b]| {
+        r.abs_diff(g) < 8 && g.abs_diff(b) < 8 && (0x84..0xd8).contains(&r)
+    });
+    assert!(borders > 3000, "borders: {borders} pixels");
+    let (lake, _) = extent_of(&picture, [0x9e, 0xca, 0xe1]);
+    assert!(lake > 20, "lakes: {lake} pixels");
+    let on_map = |x: u32, y: u32| (l..=r).contains(&x) && (t..=b).contains(&y);
+    let rims = (0..picture.height)
+        .flat_map(|y| (0..picture.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let i = ((y * picture.width + x) as usize) * picture.channels;
+            on_map(x, y) && picture.data[i..i + 3] == [0xc0, 0x39, 0x2b]
+        })
+        .count();
+    assert!(
+        rims > 10,
+        "attack points inside the Sahel's box: {rims} pixels"
+    );
+    // The charts: Nigeria's colour in the incidents chart, the killed colour in the toll
+    // chart, each over more than a few pixels.
     let nigeria = pixels_of(&png, [0x8c, 0x56, 0x4b]);
     let killed = pixels_of(&png, [0xb2, 0x18, 0x2b]);
     assert!(nigeria > 300, "Nigeria's bars: {nigeria} pixels");
     assert!(killed > 300, "killed bars: {killed} pixels");
+}
+
+#[test]
+fn the_arabic_briefing_runs_right_to_left() {
+    let (html, page, env) = briefing("ar");
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    let png = env.dir.path().join("report-ar.png");
+    screenshot(&html, &png, 960);
+    let _ = std::fs::copy(
+        &png,
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-ar.png"),
+    );
+    let (bands, width) = bands(&png);
+    // The title is the first band: it ends at the right edge and leaves the left half empty.
+    let title = bands[0];
+    let page_right = bands.iter().map(|b| b.right).max().unwrap();
+    assert!(
+        title.right + 3 >= page_right && title.left > width / 2,
+        "the Arabic title sits at the right: {title:?} in {bands:?}"
+    );
 }
 
 /// A line of text in the picture, top to bottom: its leftmost and rightmost inked columns.
