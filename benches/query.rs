@@ -87,9 +87,11 @@ fn archive(dir: &Path, docs: &[Doc]) -> Store {
         .sync_feeds(&[("http://127.0.0.1/stream.xml".into(), None)])
         .expect("feed")[0]
         .id;
-    let policy = sahel_watch::config::Config::load(None)
-        .expect("bundled config")
-        .stories;
+    let config = sahel_watch::config::Config::load(None).expect("bundled config");
+    let policy = sahel_watch::store::Policies {
+        stories: config.stories,
+        surge: config.surge,
+    };
     for chunk in docs.chunks(1_000) {
         let items: Vec<PreparedItem> = chunk
             .iter()
@@ -110,6 +112,7 @@ fn archive(dir: &Path, docs: &[Doc]) -> Store {
                 alert_to: Vec::new(),
                 event_at: None,
                 story: StoryInput::None,
+                surge: None,
             })
             .collect();
         let fetch = FeedIngest {

@@ -9,8 +9,9 @@ then, and `sahel-watch run --once` (the daemon's whole pipeline: fetch, parse, a
 stories, alerts into the maildir) polls them all. At the end it prints, as JSON:
 
   items, items_flagged (relevant), alert_worthy, stories, alerts (first alerts), updates,
-  alerts_per_flagged, the largest stories, and the time per new item over the first and the
-  last 10% of the replay (and their ratio).
+  alerts_per_flagged, surges (surge notices, counted apart from alerts) and each surge notice,
+  the largest stories, and the time per new item over the first and the last 10% of the
+  replay (and their ratio).
 
 With --as-received the feeds carry what outlets really put in them: the headline and the
 article's real RSS `summary` (its first 200 characters, cut at a word, where it has none), and
@@ -244,6 +245,9 @@ def main():
         f.write(f'data_dir = "{work}/data"\n[metrics]\nlisten = ""\n')
         f.write('[[recipients]]\nemail = "desk@replay.invalid"\nmax_per_hour = 1000000\n')
         f.write("[limits]\nmax_entries_per_feed = 1000\n")
+        # The daemon's clock is the machine's, the items' the stream's: under the replay's
+        # clock every item is read the day it was published, so none is a stale backlog.
+        f.write('[surge]\nfresh_within = "36500d"\n')
         for key in sorted(replay.feeds):
             # The items link to this machine, so the publisher (for corroboration: the feeds
             # of one outlet are one source) is said, as it is for a feed served through a proxy.
@@ -276,6 +280,7 @@ def main():
     flagged = [x for x in items if x.get("relevant")]
     worthy = [x for x in flagged if x.get("events")]
     stories = cli("stories", "--since", "36500d", "--limit", "1000000", "--json")
+    surges = cli("stories", "--surges", "--since", "36500d", "--limit", "1000000", "--json")
     maildir = os.path.join(work, "data", "alerts", "new")
     subjects = []
     alerted = []  # (store item id, "new" or "update") from each alert's Message-ID
@@ -285,8 +290,10 @@ def main():
             import email.policy
 
             msg = email.message_from_binary_file(f, policy=email.policy.default)
-            subjects.append(str(msg["Subject"]))
             m = re.match(r"<sw\.(\d+)\.(\w+)\.", str(msg["Message-ID"] or ""))
+            if m and m.group(2) == "surge":
+                continue  # surge notices are counted apart: they are not incident alerts
+            subjects.append(str(msg["Subject"]))
             if m:
                 alerted.append((int(m.group(1)), m.group(2)))
     updates = sum(1 for s in subjects if "تحديث" in s)
@@ -321,6 +328,12 @@ def main():
         "alerts": first_alerts,
         "updates": updates,
         "alerts_per_flagged": round(len(subjects) / len(flagged), 3) if flagged else None,
+        "surges": len(surges),
+        "surge_notices": [
+            {"at": datetime.fromtimestamp(s["at"], timezone.utc).isoformat(), "line": s["line"],
+             "publishers": s["publishers"], "item": s["item_id"]}
+            for s in sorted(surges, key=lambda s: s["at"])
+        ],
         "largest_stories": [
             {k: s[k] for k in ("id", "items", "updates", "first_seen", "outlets", "corroboration")}
             | {"kinds": s["facts"]["kinds"], "countries": s["facts"]["countries"],

@@ -13,7 +13,9 @@ mod view;
 
 pub use channels::{ChannelError, Channels};
 pub use payload::{alert_payload, digest_payload, matrix_html};
-pub use route::{alert_worthy, next_digest_at, recipients_for, AlertTo, DEFAULT_RECIPIENT};
+pub use route::{
+    alert_to, alert_worthy, next_digest_at, recipients_for, AlertTo, DEFAULT_RECIPIENT,
+};
 pub use sample::{sample_row, test_row};
 pub use settings::{
     Channel, Delivery, MatrixConfig, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig,

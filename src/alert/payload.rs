@@ -62,7 +62,8 @@ struct Summary<'a> {
 
 #[derive(Debug, Serialize)]
 struct Alert<'a> {
-    /// "new" for the first alert about a story, "update" for a later one, "test".
+    /// "new" for the first alert about a story, "update" for a later one, "surge" for a place
+    /// suddenly named by many outlets (not an incident), "test".
     kind: &'a str,
     update_note: Option<&'a str>,
     outbox_id: i64,
@@ -197,7 +198,11 @@ pub fn digest_payload(rules: &RulePack, d: &DigestRow, view: &DigestView) -> Vec
 fn matrix_block(v: &AlertView) -> String {
     let mut h = format!("<p><strong>{}</strong></p>", escape(&v.subject));
     if let Some(note) = &v.note {
-        h.push_str(&format!("<p><strong>Update:</strong> {}</p>", escape(note)));
+        let label = if v.kind == "surge" { "Surge" } else { "Update" };
+        h.push_str(&format!(
+            "<p><strong>{label}:</strong> {}</p>",
+            escape(note)
+        ));
     }
     h.push_str(&format!(
         "<p>{} · {} · {} · {} · toll: {} · groups: {}</p>",

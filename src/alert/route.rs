@@ -39,15 +39,21 @@ pub fn recipients_for(recipients: &[Recipient], a: &Analysis, now: i64) -> Vec<A
     recipients
         .iter()
         .filter(|r| r.wants(&a.events, &a.countries, a.score))
-        .map(|r| AlertTo {
-            recipient: r.key.clone(),
-            delivery: r.delivery,
-            due_at: match r.delivery {
-                Delivery::Immediate => now,
-                Delivery::Digest => next_digest_at(now, r.digest_every),
-            },
-        })
+        .map(|r| alert_to(r, now))
         .collect()
+}
+
+/// The outbox row's addressee for a message to `r` decided at `now`: due now for immediate
+/// recipients, at the next digest for the others.
+pub fn alert_to(r: &Recipient, now: i64) -> AlertTo {
+    AlertTo {
+        recipient: r.key.clone(),
+        delivery: r.delivery,
+        due_at: match r.delivery {
+            Delivery::Immediate => now,
+            Delivery::Digest => next_digest_at(now, r.digest_every),
+        },
+    }
 }
 
 #[cfg(test)]

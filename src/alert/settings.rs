@@ -130,11 +130,21 @@ pub struct Recipient {
     pub digest_every: Duration,
     /// The most messages in any hour; the overflow goes into the next digest.
     pub max_per_hour: u32,
+    /// Surge notices too (`[surge]`), not only incidents.
+    pub surges: bool,
 }
 
 impl Recipient {
     /// Whether an alert for these events and countries, with this score, concerns this
     /// recipient.
+    /// Whether a surge notice about a place in `country` concerns this recipient: the
+    /// recipient takes surges, and its country filter (if any) holds the place's country.
+    pub fn wants_surge(&self, country: Option<&str>) -> bool {
+        self.surges
+            && (self.countries.is_empty()
+                || country.is_some_and(|c| self.countries.iter().any(|x| x == c)))
+    }
+
     pub fn wants(&self, events: &[EventKind], countries: &[String], score: f64) -> bool {
         (self.events.is_empty() || events.iter().any(|e| self.events.contains(e)))
             && (self.countries.is_empty() || countries.iter().any(|c| self.countries.contains(c)))

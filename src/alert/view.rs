@@ -296,6 +296,15 @@ pub fn corroboration(rules: &RulePack, row: &AlertRow) -> Corroboration {
 fn subject(rules: &RulePack, row: &AlertRow, c: &Corroboration) -> String {
     let a = &row.analysis;
     let mut subject = String::from("[sahel-watch] ");
+    if row.kind == "surge" {
+        // «Ouagadougou: 5 outlets in 40 min, usual < 1 a day»: the note says it all.
+        let _ = write!(
+            subject,
+            "{SURGE_WHAT}: {}",
+            row.note.as_deref().unwrap_or_default()
+        );
+        return sanitize_line(&subject, MAX_SUBJECT_CHARS);
+    }
     if row.kind == "update" {
         subject.push_str("تحديث: ");
     }
@@ -317,6 +326,9 @@ fn subject(rules: &RulePack, row: &AlertRow, c: &Corroboration) -> String {
     let _ = write!(subject, " [{}]", c.arabic());
     sanitize_line(&subject, MAX_SUBJECT_CHARS)
 }
+
+/// What a surge notice is, where an alert says the kinds of event.
+const SURGE_WHAT: &str = "surge (a place suddenly in many outlets; not an incident)";
 
 /// The view of one outbox row.
 pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
@@ -382,12 +394,15 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
         subject: subject(rules, row, &corroboration),
         sources: corroboration.summary(),
         corroboration,
-        what: a
-            .events
-            .iter()
-            .map(|e| event_en(*e))
-            .collect::<Vec<_>>()
-            .join(", "),
+        what: if row.kind == "surge" {
+            SURGE_WHAT.to_owned()
+        } else {
+            a.events
+                .iter()
+                .map(|e| event_en(*e))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
         r#where: r#where.join(", "),
         when: format_time(row.published_at.unwrap_or(row.fetched_at)),
         toll: if toll.is_empty() {

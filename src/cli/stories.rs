@@ -15,6 +15,10 @@ pub struct Args {
     /// One JSON object per line.
     #[arg(long)]
     json: bool,
+    /// List the surge notices instead (a place suddenly named by many outlets; not
+    /// incidents), sent since `--since`.
+    #[arg(long)]
+    surges: bool,
 }
 
 fn day(t: i64) -> String {
@@ -76,6 +80,27 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
     let store = Store::open(&config.data_dir)?;
     let since = super::query::parse_time(&a.since, now())?;
+    if a.surges {
+        for s in store.surges(Some(since), a.limit)? {
+            if a.json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!(
+                    "surge {:>5}  {}  {}  (item {}; {})",
+                    s.id,
+                    day(s.at),
+                    sahel_watch::alert::sanitize_line(&s.line, 200),
+                    s.item_id,
+                    s.publishers
+                        .iter()
+                        .map(|p| sahel_watch::alert::sanitize_line(p, 40))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        return Ok(Exit::Ok);
+    }
     for s in store.stories(Some(since), a.limit)? {
         if a.json {
             let mut v = serde_json::to_value(&s)?;

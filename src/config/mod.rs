@@ -127,6 +127,8 @@ pub struct Config {
     pub rules: Arc<RulePack>,
     pub templates: Arc<crate::alert::Templates>,
     pub stories: crate::dedup::StoryPolicy,
+    /// `[surge]`: when a place suddenly named by many outlets sends a notice.
+    pub surge: crate::plan::SurgePolicy,
     pub retention: Retention,
     /// Position in `feeds` by URL: a refresh looks its feed up among thousands.
     feed_index: std::collections::HashMap<String, usize>,

@@ -45,6 +45,37 @@ struct RawConfig {
     stories: RawStories,
     #[serde(default)]
     retention: RawRetention,
+    #[serde(default)]
+    surge: RawSurge,
+}
+
+/// When a place suddenly filling the news sends a notice (`plan::surge` says why).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSurge {
+    enabled: bool,
+    /// Distinct publishers naming one place within `window`.
+    min_publishers: Spanned<u32>,
+    /// And that many times the place's usual rate for such a window.
+    min_ratio: Spanned<f64>,
+    window: Spanned<String>,
+    /// How far back the usual rate is counted.
+    baseline: Spanned<String>,
+    /// Items published longer than this before they are read make no surge (a backlog).
+    fresh_within: Spanned<String>,
+}
+
+impl Default for RawSurge {
+    fn default() -> Self {
+        RawSurge {
+            enabled: true,
+            min_publishers: Spanned::new(0..0, 3),
+            min_ratio: Spanned::new(0..0, 10.0),
+            window: Spanned::new(0..0, "1h".into()),
+            baseline: Spanned::new(0..0, "28d".into()),
+            fresh_within: Spanned::new(0..0, "6h".into()),
+        }
+    }
 }
 
 /// What the archive lets go of, and when (migration 0008 says why).
@@ -226,6 +257,13 @@ struct RawRecipient {
     /// digest instead of being dropped.
     #[serde(default = "default_max_per_hour")]
     max_per_hour: Spanned<u32>,
+    /// Surge notices too (a place suddenly named by many outlets); false for incidents only.
+    #[serde(default = "default_true")]
+    surges: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// `recipients[].webhook`: where to POST, and the signing secret.
@@ -626,6 +664,8 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         ));
     }
 
+    let surge = build_surge(&raw.surge, &invalid)?;
+
     let retention = super::Retention {
         irrelevant_text: (raw.retention.irrelevant_text_days > 0)
             .then(|| Duration::from_secs(u64::from(raw.retention.irrelevant_text_days) * 86_400)),
@@ -634,6 +674,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
     Ok(Config {
         source: origin.to_owned(),
         stories,
+        surge,
         retention,
         templates: Arc::new(templates),
         data_dir: Path::new(raw.data_dir.get_ref()).to_owned(),
@@ -656,6 +697,53 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             .collect(),
         feeds,
     })
+}
+
+fn build_surge(
+    raw: &RawSurge,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<crate::plan::SurgePolicy, ConfigError> {
+    let duration = |s: &Spanned<String>, key: &str, min: u64, max: u64| {
+        let d = parse_duration(s.get_ref()).map_err(|m| invalid(&s.span(), key, m))?;
+        if d < Duration::from_secs(min) || d > Duration::from_secs(max) {
+            return Err(invalid(
+                &s.span(),
+                key,
+                format!("between {min}s and {}d", max / 86_400),
+            ));
+        }
+        Ok(d)
+    };
+    let policy = crate::plan::SurgePolicy {
+        enabled: raw.enabled,
+        min_publishers: *raw.min_publishers.get_ref(),
+        min_ratio: *raw.min_ratio.get_ref(),
+        window: duration(&raw.window, "surge.window", 60, 86_400)?,
+        baseline: duration(&raw.baseline, "surge.baseline", 86_400, 366 * 86_400)?,
+        fresh_within: duration(&raw.fresh_within, "surge.fresh_within", 60, 36_500 * 86_400)?,
+    };
+    if policy.min_publishers < 2 {
+        return Err(invalid(
+            &raw.min_publishers.span(),
+            "surge.min_publishers",
+            "at least 2 (one outlet naming a place often is not a surge)".into(),
+        ));
+    }
+    if !(policy.min_ratio >= 1.0 && policy.min_ratio.is_finite()) {
+        return Err(invalid(
+            &raw.min_ratio.span(),
+            "surge.min_ratio",
+            "a number of at least 1 (times the usual rate)".into(),
+        ));
+    }
+    if policy.baseline <= policy.window {
+        return Err(invalid(
+            &raw.baseline.span(),
+            "surge.baseline",
+            "longer than surge.window".into(),
+        ));
+    }
+    Ok(policy)
 }
 
 /// A feed URL must be absolute http(s) with a host.
@@ -786,6 +874,7 @@ fn build_recipient(
         delivery,
         digest_every,
         max_per_hour: *r.max_per_hour.get_ref(),
+        surges: r.surges,
     })
 }
 
@@ -1111,6 +1200,22 @@ mod tests {
             .to_string();
         assert!(
             e.contains("c.toml:3") && e.contains("feeds[0].full_text"),
+            "{e}"
+        );
+        let src = "[surge]\nwindow = \"1h\"\nmin_publishers = 1\n";
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.toml:3") && e.contains("surge.min_publishers"),
+            "{e}"
+        );
+        let src = "\n[surge]\nbaseline = \"30m\"\n";
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.toml:3") && e.contains("surge.baseline"),
             "{e}"
         );
         let src = "[smtp]\nurl = \"smtp://mail.example.org\"\nfrom = \"a@b.c\"\n";

@@ -25,10 +25,9 @@ pub use signals::shutdown_signal;
 
 use crate::alert::{Transport, TransportError};
 use crate::config::Config;
-use crate::dedup::StoryPolicy;
 use crate::fetch::{FetchError, Fetcher};
 use crate::fulltext::Pages;
-use crate::store::{FeedIngest, IngestOutcome, Store, StoreError};
+use crate::store::{FeedIngest, IngestOutcome, Policies, Store, StoreError};
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -65,7 +64,7 @@ fn take_batch(queue: &Mutex<IngestQueue>) -> Vec<Pending> {
 /// Writes queued fetches, batch after batch, until the queue is empty. The store is locked for
 /// one batch at a time so that the mailer and the watchdog get their turn. A batch that panics
 /// is abandoned (its feeds are told so) and the writer goes on with the next.
-fn drain_queue(queue: &Mutex<IngestQueue>, store: &Mutex<Store>, policy: &StoryPolicy) {
+fn drain_queue(queue: &Mutex<IngestQueue>, store: &Mutex<Store>, policy: &Policies) {
     loop {
         let batch = take_batch(queue);
         if batch.is_empty() {
@@ -251,7 +250,10 @@ impl Context {
         if start_writer {
             let queue = self.queue.clone();
             let store = self.store.clone();
-            let policy = self.config.stories.clone();
+            let policy = Policies {
+                stories: self.config.stories.clone(),
+                surge: self.config.surge.clone(),
+            };
             tokio::task::spawn_blocking(move || drain_queue(&queue, &store, &policy));
         }
         match outcome.await {

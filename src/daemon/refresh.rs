@@ -436,13 +436,11 @@ fn prepare(
     } else {
         (None, StoryInput::None)
     };
+    let publisher = crate::dedup::publisher(source.publisher, e.link.as_deref(), source.url);
     if let StoryInput::Facts(facts) = &mut story {
-        facts.publishers = vec![crate::dedup::publisher(
-            source.publisher,
-            e.link.as_deref(),
-            source.url,
-        )];
+        facts.publishers = vec![publisher.clone()];
     }
+    let surge = surge_input(config, &analysis, publisher, published, now);
     PreparedItem {
         fts_terms,
         identity: id.key,
@@ -459,6 +457,40 @@ fn prepare(
         alert_to,
         event_at,
         story,
+        surge: Some(surge),
+    }
+}
+
+/// The towns and regions of the Sahel the item names, with who would hear of a surge there.
+fn surge_input(
+    config: &Config,
+    analysis: &crate::detect::Analysis,
+    publisher: String,
+    published: Option<i64>,
+    now: i64,
+) -> crate::plan::SurgeInput {
+    let at = published.map_or(now, |p| p.min(now));
+    let places = crate::plan::surge_places(&config.rules, analysis)
+        .into_iter()
+        .map(|e| {
+            let to = config
+                .recipients
+                .iter()
+                .filter(|r| r.wants_surge(e.country.as_deref()))
+                .map(|r| crate::alert::alert_to(r, now))
+                .collect();
+            crate::plan::SurgePlace {
+                id: e.id.clone(),
+                name: e.name_en.clone().unwrap_or_else(|| e.name.clone()),
+                to,
+            }
+        })
+        .collect();
+    crate::plan::SurgeInput {
+        publisher,
+        at,
+        fresh: now - at <= secs(config.surge.fresh_within),
+        places,
     }
 }
 

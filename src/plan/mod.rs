@@ -6,10 +6,15 @@
 //! here and nowhere else, and every answer has a table test below.
 
 mod story;
+mod surge;
 #[cfg(test)]
 mod tests;
 
 pub use story::{plan_story, AlertKind, OutboxRow, StoryPlan, StoryState};
+pub use surge::{
+    plan_surge, surge_places, Mention, PlaceState, Surge, SurgeInput, SurgePlace, SurgePolicy,
+    MAX_PLACES_PER_ITEM, ONE_NOTICE_PER,
+};
 
 use std::time::Duration;
 

@@ -20,6 +20,8 @@ pub struct StoryState {
 pub enum AlertKind {
     New,
     Update,
+    /// A place suddenly named by many outlets ([`super::plan_surge`]): not an incident.
+    Surge,
 }
 
 impl AlertKind {
@@ -27,6 +29,7 @@ impl AlertKind {
         match self {
             AlertKind::New => "new",
             AlertKind::Update => "update",
+            AlertKind::Surge => "surge",
         }
     }
 }

@@ -35,6 +35,9 @@ pub struct PreparedItem {
     /// When the reported event happened (unix seconds), for alert-worthy items.
     pub event_at: Option<i64>,
     pub story: StoryInput,
+    /// The places it names, for surge notices (none in tests and benchmarks that leave them
+    /// out).
+    pub surge: Option<crate::plan::SurgeInput>,
 }
 
 /// What storing one item did.
@@ -54,6 +57,14 @@ impl IngestOutcome {
             IngestOutcome::Unchanged { .. } => 0,
         }
     }
+}
+
+/// What the store applies when it writes items: how items become stories, and when a place
+/// named by many outlets is a surge.
+#[derive(Debug, Clone)]
+pub struct Policies {
+    pub stories: StoryPolicy,
+    pub surge: crate::plan::SurgePolicy,
 }
 
 /// Files an alert-worthy item under its story and writes its alerts as the planner decides
@@ -108,7 +119,7 @@ fn execute(
     stories::file(tx, item_id, story, facts, &plan.reason())?;
     let mut written = 0;
     for row in plan.alerts() {
-        written += outbox::enqueue(tx, item_id, story, row, now)?;
+        written += outbox::enqueue(tx, item_id, Some(story), row, now)?;
     }
     Ok(written)
 }
@@ -140,7 +151,7 @@ impl Store {
         &mut self,
         feed: &FeedIngest,
         now: i64,
-        policy: &StoryPolicy,
+        policy: &Policies,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let mut done = self.ingest_batch(std::slice::from_ref(feed), now, policy)?;
         done.pop().unwrap_or(Ok(Vec::new()))
@@ -158,7 +169,7 @@ impl Store {
         &mut self,
         feeds: &[FeedIngest],
         now: i64,
-        policy: &StoryPolicy,
+        policy: &Policies,
     ) -> Result<Vec<Result<Vec<IngestOutcome>, StoreError>>, StoreError> {
         let mut tx = self.conn.transaction()?;
         let mut results = Vec::with_capacity(feeds.len());
@@ -213,7 +224,7 @@ fn ingest_feed<'a>(
     tx: &Connection,
     feed: &'a FeedIngest,
     now: i64,
-    policy: &StoryPolicy,
+    policy: &Policies,
     to_index: &mut Vec<IndexOp<'a>>,
 ) -> Result<Vec<IngestOutcome>, StoreError> {
     let id = feed.feed_id;
@@ -252,7 +263,7 @@ fn ingest_one(
     feed_id: i64,
     it: &PreparedItem,
     now: i64,
-    policy: &StoryPolicy,
+    policy: &Policies,
 ) -> Result<IngestOutcome, StoreError> {
     // The same item may arrive under a weaker key from another feed (no GUID, same URL).
     let held: Option<Held> = tx
@@ -299,7 +310,7 @@ fn ingest_one(
                 it.provenance.note
             ])?;
             let alerts = if again {
-                decide(tx, id, it, now, policy)?
+                decide(tx, id, it, now, &policy.stories)?
             } else {
                 0
             };
@@ -334,7 +345,10 @@ fn ingest_one(
                 it.provenance.note
             ])?;
             let id = tx.last_insert_rowid();
-            let alerts = decide(tx, id, it, now, policy)?;
+            let mut alerts = decide(tx, id, it, now, &policy.stories)?;
+            if let Some(surge) = &it.surge {
+                alerts += super::surges::record(tx, id, surge, &policy.surge, now)?;
+            }
             Ok(IngestOutcome::Inserted { id, alerts })
         }
     }

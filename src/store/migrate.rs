@@ -48,6 +48,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_channels.sql",
         include_str!("../../migrations/0010_channels.sql"),
     ),
+    (
+        "0011_surges.sql",
+        include_str!("../../migrations/0011_surges.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

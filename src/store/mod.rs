@@ -11,6 +11,7 @@ mod outbox;
 mod query;
 mod retention;
 mod stories;
+mod surges;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -21,13 +22,14 @@ use rusqlite::{Connection, OpenFlags};
 pub use analysis::stored_analysis;
 pub use backup::{BackupError, BackupReport, LastBackup};
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
-pub use items::{FeedIngest, IngestOutcome, PreparedItem};
+pub use items::{FeedIngest, IngestOutcome, Policies, PreparedItem};
 pub use migrate::SCHEMA_VERSION;
 pub use notices::{NoticeRow, UnhealthyFeed};
 pub use outbox::{AlertRow, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 pub use retention::{PruneReport, StorageReport, PRUNE_BATCH};
 pub use stories::{StoryArticle, StoryRow};
+pub use surges::SurgeRow;
 pub use text::PackedText;
 
 #[derive(Debug, thiserror::Error)]

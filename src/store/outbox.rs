@@ -65,7 +65,7 @@ pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
 pub(super) fn enqueue(
     conn: &rusqlite::Connection,
     item_id: i64,
-    story_id: i64,
+    story_id: Option<i64>,
     row: &OutboxRow,
     now: i64,
 ) -> Result<usize, StoreError> {
@@ -217,6 +217,7 @@ fn alert_rows(
             row.story_id = story;
             row.articles = match story {
                 Some(s) => super::stories::articles(conn, s, MAX_ARTICLES)?,
+                None if row.kind == "surge" => super::surges::articles(conn, row.item_id)?,
                 None => Vec::new(),
             };
             if row.articles.is_empty() {
@@ -554,6 +555,7 @@ mod tests {
                 analysis_json: crate::store::stored_analysis(&Analysis::default()),
                 fts_terms: String::new(),
                 event_at: Some(100),
+                surge: None,
                 // Each item its own incident: a country of its own.
                 story: StoryInput::Facts(Box::new(Facts {
                     kinds: vec![crate::detect::EventKind::Attack],
@@ -578,11 +580,14 @@ mod tests {
             last_modified: None,
             title: None,
         };
-        let policy = StoryPolicy {
-            window: std::time::Duration::from_secs(72 * 3600),
-            max_updates: 2,
-            toll_increase: 5,
-            max_event_age: std::time::Duration::from_secs(7 * 86_400),
+        let policy = crate::store::Policies {
+            stories: StoryPolicy {
+                window: std::time::Duration::from_secs(72 * 3600),
+                max_updates: 2,
+                toll_increase: 5,
+                max_event_age: std::time::Duration::from_secs(7 * 86_400),
+            },
+            surge: crate::plan::SurgePolicy::default(),
         };
         let feed = FeedIngest {
             feed_id: feed,

@@ -18,5 +18,6 @@ mod security;
 mod signals;
 mod smtp;
 mod stories;
+mod surges;
 mod systemd;
 mod upkeep;
