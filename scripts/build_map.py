@@ -9,6 +9,11 @@ the map's: Lake Chad, Kainji, Volta; coordinates copied as they are).
     python3 scripts/build_map.py package/countries-50m.json \
         scripts/map/ne_50m_lakes-sahel.geojson > src/report/map/borders.txt
 
+The scope's administrative regions (Gao, Tillabéri, Borno...) are not drawn: Natural Earth has
+them only in its 1:10m admin-1 layer (tens of megabytes, not reachable from this workplace's
+registries), and an outline guessed by hand would mislead. A later change can add them here the
+same way, as `region <id>` lines.
+
 Each country is cut to the map's box, simplified (Douglas-Peucker, SIMPLIFY degrees) and written as
 one line per ring: `<kind> <code> <lon>,<lat> <lon>,<lat> ...` with kind `country` or `lake` and
 coordinates rounded to 0.01 degree. The Rust side projects them (`report::map`), so that the

@@ -74,7 +74,7 @@ pub fn html(b: &Briefing<'_>) -> String {
     head(&mut out, w);
     period(&mut out, b, w);
     if listed.is_empty() {
-        let _ = writeln!(out, "<p>{}</p></body></html>", w.none);
+        out.push_str("</body></html>\n");
         return out;
     }
     map_figure(&mut out, b, &listed, &places);
@@ -110,6 +110,11 @@ fn period(out: &mut String, b: &Briefing<'_>, w: &Words) {
         format!(" ({} {MAX_LISTED})", w.truncated)
     } else {
         String::new()
+    };
+    let line = if line.is_empty() {
+        w.none.trim_end_matches('.').to_owned()
+    } else {
+        line
     };
     let _ = writeln!(
         out,
