@@ -151,10 +151,7 @@ fn event_en(k: EventKind) -> &'static str {
 }
 
 fn country<'a>(rules: &'a RulePack, code: &str) -> Option<&'a Entity> {
-    rules
-        .entities
-        .iter()
-        .find(|e| e.kind == EntityKind::Country && e.country.as_deref() == Some(code))
+    rules.country_entity(code)
 }
 
 fn country_ar(rules: &RulePack, code: &str) -> String {

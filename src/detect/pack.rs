@@ -912,6 +912,13 @@ impl RulePack {
         self.entities.iter().find(|e| e.id == id)
     }
 
+    /// The country entry of an ISO code («ML»), for its names.
+    pub fn country_entity(&self, code: &str) -> Option<&Entity> {
+        self.entities
+            .iter()
+            .find(|e| e.kind == EntityKind::Country && e.country.as_deref() == Some(code))
+    }
+
     /// Counts the pattern matches in `text` with no normalization, boundary checks or analysis:
     /// the lower bound of what an analysis can cost (the benchmark compares against it).
     pub fn raw_scan(&self, text: &str) -> usize {

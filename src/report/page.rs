@@ -283,12 +283,7 @@ fn per_week(out: &mut String, b: &Briefing<'_>, w: &Words) {
 
 /// A country code's name in the page's language (the code itself when the pack has no name).
 fn country_name(b: &Briefing<'_>, code: &str) -> String {
-    let e = b
-        .rules
-        .entities
-        .iter()
-        .find(|e| e.kind == EntityKind::Country && e.country.as_deref() == Some(code));
-    match (b.lang, e) {
+    match (b.lang, b.rules.country_entity(code)) {
         (Lang::En, Some(e)) => e.name_en.clone().unwrap_or_else(|| code.to_owned()),
         (Lang::Ar, Some(e)) => e.name.clone(),
         (_, None) => code.to_owned(),
