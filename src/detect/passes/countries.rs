@@ -13,7 +13,8 @@ pub(super) const NAME: &str = "countries";
 /// How much mention a country needs to be one the text is about: a headline mention alone, a
 /// mention in the lead and one more, or four in the body.
 const COUNTRY_SALIENCE: u32 = 4;
-/// A mention as a landmark, in a list or in the background weighs half a lead mention: it
+/// A mention as a landmark, in a list or in the background weighs half a lead mention (armed
+/// men's nationality nothing): it
 /// never makes an event's country, but a text without event that keeps listing the same
 /// countries (Boko Haram «في نيجيريا وتشاد والكاميرون والنيجر», twice) is about each of them.
 const ROLED_WEIGHT: u32 = 2;
@@ -52,8 +53,8 @@ fn salience<'p>(doc: &Doc<'p>, roles: &Roles) -> BTreeMap<&'p str, u32> {
         let Some(c) = doc.country(m.entity) else {
             continue;
         };
-        let weight = if role.is_some() {
-            *salience.entry(c).or_default() += ROLED_WEIGHT;
+        let weight = if let Some(role) = role {
+            *salience.entry(c).or_default() += role.weight();
             continue;
         } else if doc.in_title(m.hit.first) {
             COUNTRY_SALIENCE
@@ -104,6 +105,8 @@ enum Role {
     Background,
     /// One of three or more countries in a row («النيجر وتشاد والكاميرون»).
     List,
+    /// Armed men's nationality («المتشددين النيجيريين»): who they are, not where anything is.
+    Nationality,
 }
 
 impl Role {
@@ -112,6 +115,15 @@ impl Role {
             Role::Landmark => "landmark",
             Role::Background => "background",
             Role::List => "list",
+            Role::Nationality => "nationality",
+        }
+    }
+
+    /// What a mention in this role adds to its country's salience in a text without event.
+    fn weight(self) -> u32 {
+        match self {
+            Role::Nationality => 0,
+            Role::Landmark | Role::Background | Role::List => ROLED_WEIGHT,
         }
     }
 }
@@ -204,7 +216,7 @@ impl Roles {
                 .enumerate()
                 .map(|(k, m)| {
                     role_before(m)
-                        .or(nationality(m).then_some(Role::Background))
+                        .or(nationality(m).then_some(Role::Nationality))
                         .or(lists[k].then_some(Role::List))
                 })
                 .collect(),
@@ -305,6 +317,15 @@ mod tests {
             countries("مخاوف من تمدد بوكو حرام في نيجيريا", body),
             ["NE", "NG", "TD"]
         );
+    }
+
+    #[test]
+    fn armed_mens_nationality_says_who_they_are_not_what_the_text_is_about() {
+        // A law debated in Chad; the fighters are Nigerian, and Nigeria is in one list.
+        let body = "صادق البرلمان التشادي على القانون بعد جدل طويل. \
+                    وتشارك تشاد في القوة الإقليمية ضد المسلحين النيجيريين منذ عام 2015. \
+                    وتضم القوة جنودا من نيجيريا والنيجر وتشاد والكاميرون.";
+        assert_eq!(countries("قانون جديد للأمن في تشاد", body), ["TD"]);
     }
 
     #[test]
