@@ -202,6 +202,8 @@ def main():
     p.add_argument("--layout", help="with --as-received: every page in this layout (default: rotate them all)")
     p.add_argument("--compare", metavar="DIR_OR_FILE",
                    help="with --as-received: a full-text replay's WORK dir or flagged.json, compared per layout")
+    p.add_argument("--surge", action="append", default=[], metavar="KEY=TOML",
+                   help="a [surge] setting for tuning, e.g. --surge 'window=\"6h\"' (repeatable)")
     a = p.parse_args()
     if (a.layout or a.compare) and not a.as_received:
         sys.exit("--layout and --compare go with --as-received")
@@ -248,6 +250,8 @@ def main():
         # The daemon's clock is the machine's, the items' the stream's: under the replay's
         # clock every item is read the day it was published, so none is a stale backlog.
         f.write('[surge]\nfresh_within = "36500d"\n')
+        for setting in a.surge:
+            f.write(setting + "\n")
         for key in sorted(replay.feeds):
             # The items link to this machine, so the publisher (for corroboration: the feeds
             # of one outlet are one source) is said, as it is for a feed served through a proxy.

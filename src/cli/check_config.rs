@@ -78,6 +78,18 @@ pub fn run(g: &Globals, _a: Args) -> anyhow::Result<Exit> {
             r.min_score
         );
     }
+    let s = &c.surge;
+    if s.enabled {
+        println!(
+            "surges: a place named by {} publishers within {} at {}x its usual rate (over {})",
+            s.min_publishers,
+            humantime::format_duration(s.window),
+            s.min_ratio,
+            humantime::format_duration(s.baseline)
+        );
+    } else {
+        println!("surges: off");
+    }
     println!("limits: {:?}", c.limits);
     Ok(Exit::Ok)
 }

@@ -54,8 +54,9 @@ struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 struct RawSurge {
     enabled: bool,
-    /// Distinct publishers naming one place within `window`.
-    min_publishers: Spanned<u32>,
+    /// Distinct publishers naming one place within `window`; unset, a quarter of the
+    /// publishers watched (`plan::SurgePolicy::min_publishers_for`).
+    min_publishers: Option<Spanned<u32>>,
     /// And that many times the place's usual rate for such a window.
     min_ratio: Spanned<f64>,
     window: Spanned<String>,
@@ -69,7 +70,7 @@ impl Default for RawSurge {
     fn default() -> Self {
         RawSurge {
             enabled: true,
-            min_publishers: Spanned::new(0..0, 3),
+            min_publishers: None,
             min_ratio: Spanned::new(0..0, 10.0),
             window: Spanned::new(0..0, "1h".into()),
             baseline: Spanned::new(0..0, "28d".into()),
@@ -664,7 +665,11 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         ));
     }
 
-    let surge = build_surge(&raw.surge, &invalid)?;
+    let publishers: std::collections::BTreeSet<String> = feeds
+        .iter()
+        .map(|f| crate::dedup::publisher(f.publisher.as_deref(), None, &f.url))
+        .collect();
+    let surge = build_surge(&raw.surge, publishers.len(), &invalid)?;
 
     let retention = super::Retention {
         irrelevant_text: (raw.retention.irrelevant_text_days > 0)
@@ -699,8 +704,11 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
     })
 }
 
+/// `[surge]`; `publishers` is how many distinct publishers the feeds have, for the default
+/// `min_publishers`.
 fn build_surge(
     raw: &RawSurge,
+    publishers: usize,
     invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
 ) -> Result<crate::plan::SurgePolicy, ConfigError> {
     let duration = |s: &Spanned<String>, key: &str, min: u64, max: u64| {
@@ -716,15 +724,18 @@ fn build_surge(
     };
     let policy = crate::plan::SurgePolicy {
         enabled: raw.enabled,
-        min_publishers: *raw.min_publishers.get_ref(),
+        min_publishers: raw.min_publishers.as_ref().map_or_else(
+            || crate::plan::SurgePolicy::min_publishers_for(publishers),
+            |n| *n.get_ref(),
+        ),
         min_ratio: *raw.min_ratio.get_ref(),
         window: duration(&raw.window, "surge.window", 60, 86_400)?,
         baseline: duration(&raw.baseline, "surge.baseline", 86_400, 366 * 86_400)?,
         fresh_within: duration(&raw.fresh_within, "surge.fresh_within", 60, 36_500 * 86_400)?,
     };
-    if policy.min_publishers < 2 {
+    if let Some(n) = raw.min_publishers.as_ref().filter(|n| *n.get_ref() < 2) {
         return Err(invalid(
-            &raw.min_publishers.span(),
+            &n.span(),
             "surge.min_publishers",
             "at least 2 (one outlet naming a place often is not a surge)".into(),
         ));
@@ -1160,6 +1171,43 @@ fn build_smtp(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surge_bar_defaults_to_a_quarter_of_the_publishers_and_an_explicit_one_wins() {
+        // Nine feeds of six publishers: two feeds of one site and two said to be one outlet's.
+        let mut src = String::new();
+        for host in [
+            "a.example",
+            "www.a.example",
+            "b.example",
+            "c.example",
+            "d.example",
+        ] {
+            src.push_str(&format!("[[feeds]]\nurl = \"http://{host}/rss\"\n"));
+        }
+        for host in ["e.example", "f.example", "g.example", "h.example"] {
+            src.push_str(&format!(
+                "[[feeds]]\nurl = \"http://{host}/rss\"\npublisher = \"Outlet {}\"\n",
+                if host < "g" { "E" } else { "G" }
+            ));
+        }
+        let c = build(&src, "c.toml", Path::new(".")).expect("valid");
+        assert_eq!(c.surge.min_publishers, 2, "6 publishers");
+        for host in [
+            "i.example",
+            "j.example",
+            "k.example",
+            "l.example",
+            "m.example",
+        ] {
+            src.push_str(&format!("[[feeds]]\nurl = \"http://{host}/rss\"\n"));
+        }
+        let c = build(&src, "c.toml", Path::new(".")).expect("valid");
+        assert_eq!(c.surge.min_publishers, 3, "11 publishers");
+        src.push_str("[surge]\nmin_publishers = 4\n");
+        let c = build(&src, "c.toml", Path::new(".")).expect("valid");
+        assert_eq!(c.surge.min_publishers, 4);
+    }
 
     #[test]
     fn bundled_config_loads() {

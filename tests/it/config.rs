@@ -71,6 +71,12 @@ fn bundled_defaults_need_no_file() {
         text.contains("<bundled>") && text.contains(&dir.path().display().to_string()),
         "{text}"
     );
+    // The bundled feeds are 17 of 16 publishers (two of France 24): the surge bar is a
+    // quarter of them.
+    assert!(
+        text.contains("surges: a place named by 4 publishers within 1h at 10x"),
+        "{text}"
+    );
 }
 
 #[test]
