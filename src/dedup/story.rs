@@ -476,6 +476,11 @@ fn day_relation(story: &Facts, item: &Facts) -> Day {
     }
 }
 
+/// Whether the item's event may lie in the span of the story's events (both ends held).
+fn within_span(story: &Facts, item: &Facts) -> bool {
+    item.event_first <= story.event_last && story.event_first <= item.event_last
+}
+
 /// How far in time an item may be from a story's first event and still be its news: the
 /// window; a follow-up ten days; the news of hostages (shown, negotiated, freed) for weeks.
 fn reach(story: &Facts, item: &Facts, policy: &StoryPolicy) -> i64 {
@@ -632,7 +637,16 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
             "the same report, dated by its telling"
         }),
         // The same town on another day with nothing else: the town is struck again and again.
-        Day::Unknown if gap > 0 && why == ["same town"] && text < 2 && !follow_up => {
+        // A story opened by an undated report («انفجار قرب مقر قيادة الأركان») spans the days
+        // before its publication: a dated report of its town within that span may be the
+        // same day, and the first flash of an incident is often the undated one.
+        Day::Unknown
+            if gap > 0
+                && !within_span(story, item)
+                && why == ["same town"]
+                && text < 2
+                && !follow_up =>
+        {
             return Some((
                 score.min(JOIN_SCORE - 1),
                 "same town on another day, nothing else in common".into(),
@@ -860,6 +874,45 @@ mod tests {
             best_match(std::slice::from_ref(&s), &closure, &p).is_none(),
             "another kind"
         );
+    }
+
+    #[test]
+    fn a_dated_report_joins_the_story_its_undated_first_flash_opened() {
+        let p = policy();
+        // The flash dates nothing: its event is somewhere in the two days before it.
+        let mut flash = facts(
+            EventKind::Attack,
+            &["ouagadougou"],
+            None,
+            100,
+            "انفجار قرب مقر",
+        );
+        flash.event_first = 98 * 86_400 + 40_000;
+        flash.event_last = 100 * 86_400 + 40_000;
+        let dated = Facts {
+            days: vec![100],
+            ..facts(
+                EventKind::Attack,
+                &["ouagadougou"],
+                None,
+                100,
+                "هجوم على سفارة",
+            )
+        };
+        let (_, why) = best_match(std::slice::from_ref(&flash), &dated, &p).expect("joins");
+        assert!(why.contains("same town"), "{why}");
+        // Dated three days after the flash's span: the town struck again.
+        let later = Facts {
+            days: vec![103],
+            ..facts(
+                EventKind::Attack,
+                &["ouagadougou"],
+                None,
+                103,
+                "هجوم على مركز",
+            )
+        };
+        assert!(best_match(std::slice::from_ref(&flash), &later, &p).is_none());
     }
 
     #[test]
