@@ -365,6 +365,28 @@ impl Facts {
                 _ => {}
             }
         }
+        // The incident's countries are those of the towns and regions its headline names,
+        // where it names any: a claim «تتبنى هجمات واغادوغو» whose lead recalls a raid in
+        // northern Mali does not add Mali to an attack in Ouagadougou. Only ever a narrowing:
+        // a headline that names countries or no place leaves the analysis's countries.
+        let headline_countries: Vec<&str> = a
+            .explanation
+            .iter()
+            .filter(|e| e.start < title.len())
+            .filter_map(|e| e.rule.strip_prefix("entity:"))
+            .filter_map(|id| rules.entity(id))
+            .filter(|e| matches!(e.kind, EntityKind::City | EntityKind::Region))
+            .filter_map(|e| e.country.as_deref())
+            .collect();
+        let located: Vec<String> = f
+            .countries
+            .iter()
+            .filter(|c| headline_countries.contains(&c.as_str()))
+            .cloned()
+            .collect();
+        if !located.is_empty() {
+            f.countries = located;
+        }
         f
     }
 

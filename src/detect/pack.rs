@@ -143,6 +143,10 @@ struct RawPack {
     /// arrest, a report): with no event of its own in the headline, the text reports none.
     #[serde(default)]
     context_frames: RawTerms,
+    /// Words that put the event named right after them in the past of the text («بعد أيام
+    /// من هجمات واغادوغو»): recalled, not reported.
+    #[serde(default)]
+    recalls: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
@@ -411,6 +415,8 @@ pub(crate) enum Target {
     Frame,
     /// A headline frame of security news without an incident (`[context_frames]`).
     ContextFrame,
+    /// Words before an event that is recalled, not reported (`[recalls]`).
+    Recall,
     /// Words after which a place is a landmark (`[place_roles] landmark`).
     Landmark,
     /// Words after which a place is background (`[place_roles] background`).
@@ -673,7 +679,7 @@ impl RulePack {
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
         let fu = &raw.follow_ups;
-        let vocabulary: [(&str, &[String], Target); 21] = [
+        let vocabulary: [(&str, &[String], Target); 22] = [
             (
                 "place_roles.armed_men",
                 &raw.place_roles.armed_men,
@@ -715,6 +721,7 @@ impl RulePack {
                 Target::ContextFrame,
             ),
             ("frames.terms", &raw.frames.terms, Target::Frame),
+            ("recalls.terms", &raw.recalls.terms, Target::Recall),
             (
                 "candidates.terms",
                 &raw.candidates.terms,

@@ -47,19 +47,29 @@ pub(crate) struct Toll {
 const LOOKAHEAD: usize = 5;
 
 /// Reads tolls at the toll words found in a text. `words` are the text's tokens; `marks` the
-/// token index, kind and side of each toll word. Years are not tolls.
-pub(crate) fn read(words: &[&str], marks: &[(usize, Counted, Side)]) -> Vec<Toll> {
+/// token index, kind and side of each toll word; `clause_starts[k]` says that a clause begins
+/// at token `k` (after a comma, or at «وإن», «فيما»): a toll word and its number stand in one
+/// clause, so «قتلوا أيضا، وإن أكثر من ثمانين شخصا أصيبوا» does not read 80 killed. Years
+/// are not tolls.
+pub(crate) fn read(
+    words: &[&str],
+    clause_starts: &[bool],
+    marks: &[(usize, Counted, Side)],
+) -> Vec<Toll> {
+    let starts = |k: usize| clause_starts.get(k).copied().unwrap_or(false);
     let mut out = Vec::new();
     for &(i, kind, side) in marks {
         let found = match side {
             Side::AfterNumber => (1..=3)
                 .filter_map(|back| i.checked_sub(back))
+                .take_while(|&j| !starts(j + 1))
                 .find_map(|j| {
                     number_at(&words[j..i])
                         .filter(|n| j + n.len == i)
                         .map(|n| (j, n))
                 }),
             Side::BeforeNumber => (i + 1..(i + 1 + LOOKAHEAD).min(words.len()))
+                .take_while(|&j| !starts(j))
                 .find_map(|j| number_at(&words[j..]).map(|n| (j, n))),
         };
         let Some((j, n)) = found else { continue };

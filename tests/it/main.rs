@@ -21,3 +21,4 @@ mod stories;
 mod surges;
 mod systemd;
 mod upkeep;
+mod week;

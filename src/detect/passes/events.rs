@@ -73,12 +73,20 @@ fn triggers_of(doc: &Doc<'_>, r: usize, anchors: &Positions, outside: &Positions
         Target::Requirement(r) => Some(r),
         _ => None,
     }));
+    // «بعد أيام من هجمات واغادوغو»: the recall ends right before the trigger.
+    let recall_ends: BTreeSet<usize> = doc
+        .hits_where(|t| t == Target::Recall)
+        .map(|h| h.last)
+        .collect();
     of(|t| match t {
         Target::Trigger(r) => Some(r),
         _ => None,
     })
     .filter(|th| {
-        !exclusions.near(th, 1, doc)
+        !th.first
+            .checked_sub(1)
+            .is_some_and(|p| recall_ends.contains(&p))
+            && !exclusions.near(th, 1, doc)
             && !negations.near(th, 8, doc)
             && (!rule.has_requirements || requirements.near(th, 3, doc))
     })
@@ -141,6 +149,23 @@ mod tests {
     fn one_mention_deep_in_the_text_is_background() {
         let filler = "وتحدث المسؤول عن التنمية والتعليم. ".repeat(5);
         assert!(events("زيارة وزير", &format!("{filler}وكان هجوم قد وقع في غاو")).is_empty());
+    }
+
+    #[test]
+    fn an_event_recalled_days_after_is_not_reported() {
+        assert!(events(
+            "قادة الساحل يجتمعون في نيامي",
+            "يجتمع القادة في نيامي بعد أيام من هجمات واغادوغو التي أودت بحياة ثمانية عسكريين."
+        )
+        .is_empty());
+        // After the trigger, the same words date something else: the attack is reported.
+        assert_eq!(
+            events(
+                "",
+                "قتل عشرة جنود في هجوم قرب غاو بعد أيام من توقيع اتفاق السلام."
+            ),
+            [EventKind::Attack]
+        );
     }
 
     #[test]

@@ -9,9 +9,11 @@ use crate::detect::tolls::{self, Counted, Side, Toll};
 pub(super) const NAME: &str = "figures";
 
 pub(super) fn run(doc: &mut Doc<'_>) {
+    let recalled = recalled_sentences(doc);
     let marks: Vec<(usize, Counted, Side)> = doc
         .hits
         .iter()
+        .filter(|h| !recalled.contains(&doc.sentence[h.first]))
         .filter_map(|h| match doc.target(h) {
             Target::Toll(kind, side) => Some((h.first, kind, side)),
             _ => None,
@@ -21,12 +23,48 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         return;
     }
     let words: Vec<&str> = doc.tokens.iter().map(|t| t.text(doc.text)).collect();
-    let found = tolls::read(&words, &marks);
+    let found = tolls::read(&words, &clause_starts(doc), &marks);
     doc.figures = Figures {
         killed: largest(doc, &found, Counted::Killed),
         wounded: largest(doc, &found, Counted::Wounded),
         kidnapped: largest(doc, &found, Counted::Kidnapped),
     };
+}
+
+/// Words that open a new clause inside a sentence (normalized: «وإن» is «وان»).
+const CLAUSE_OPENERS: [&str; 5] = ["وان", "فيما", "بينما", "كما", "واضاف"];
+
+/// Whether a clause begins at each token: after a comma, semicolon or colon, or at a word
+/// that opens one.
+fn clause_starts(doc: &Doc<'_>) -> Vec<bool> {
+    let tokens = doc.tokens;
+    (0..tokens.len())
+        .map(|k| {
+            let gap = match k.checked_sub(1) {
+                Some(p) => &doc.text[tokens[p].end..tokens[k].start],
+                None => "",
+            };
+            gap.contains(['،', ',', '؛', ';', ':'])
+                || doc.word(k).is_some_and(|w| CLAUSE_OPENERS.contains(&w))
+        })
+        .collect()
+}
+
+/// Sentences in the pluperfect of background («وكانت العاصمة قد شهدت في يناير 2016 هجوما
+/// أودى بحياة ثلاثين شخصا»): a sentence opened by «كان/كانت» with «قد» a few words on tells
+/// what had happened before, and its tolls are another incident's. A recap of this incident in
+/// that form («وكان مسلحون قد قتلوا 28 شخصا الجمعة») repeats a toll the lead gives.
+fn recalled_sentences(doc: &Doc<'_>) -> std::collections::BTreeSet<u32> {
+    const PLUPERFECT: [&str; 4] = ["كان", "كانت", "وكان", "وكانت"];
+    (0..doc.tokens.len())
+        .filter(|&i| doc.starts_sentence(i) && doc.word(i).is_some_and(|w| PLUPERFECT.contains(&w)))
+        .filter(|&i| {
+            (i + 1..(i + 5).min(doc.tokens.len()))
+                .take_while(|&k| doc.same_sentence(i, k))
+                .any(|k| doc.word(k) == Some("قد"))
+        })
+        .map(|i| doc.sentence[i])
+        .collect()
 }
 
 fn largest(doc: &mut Doc<'_>, found: &[Toll], kind: Counted) -> Option<u32> {
@@ -44,6 +82,43 @@ fn largest(doc: &mut Doc<'_>, found: &[Toll], kind: Counted) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use crate::detect::passes::testing::text;
+
+    fn killed(title: &str, body: &str) -> Option<u32> {
+        text(title, body).until(super::NAME).figures.killed
+    }
+
+    #[test]
+    fn a_toll_word_and_its_number_stand_in_one_clause() {
+        assert_eq!(
+            killed(
+                "مقتل 8 في هجمات واغادوغو",
+                "وقال الوزير إن ثمانية مهاجمين قتلوا أيضا، وإن أكثر من ثمانين شخصا أصيبوا بجروح."
+            ),
+            Some(8)
+        );
+        assert_eq!(
+            killed("", "أسفر الهجوم عن مقتل، حسب مصادر محلية، 15 جنديا."),
+            None,
+            "a number past a comma is not read for the toll word before it"
+        );
+    }
+
+    #[test]
+    fn tolls_of_what_had_happened_before_are_not_this_incident_s() {
+        assert_eq!(
+            killed(
+                "ارتفاع حصيلة هجمات واغادوغو إلى 16 قتيلا",
+                "ارتفعت الحصيلة إلى 16 قتيلا. وكانت العاصمة قد شهدت في يناير 2016 هجوما على \
+                 فندق أودى بحياة ثلاثين شخصا."
+            ),
+            Some(16)
+        );
+        // The pluperfect opens the sentence; «قد» elsewhere is no recall.
+        assert_eq!(
+            killed("", "وقال مصدر إن الحصيلة قد ترتفع بعد مقتل 40 شخصا."),
+            Some(40)
+        );
+    }
 
     #[test]
     fn the_largest_toll_of_each_kind() {
