@@ -938,6 +938,31 @@ mod tests {
     }
 
     #[test]
+    fn an_incident_is_in_the_countries_of_its_headline_s_places() {
+        let rules = crate::detect::RulePack::bundled();
+        let of = |title: &str, text: &str| {
+            let a = crate::detect::analyze(&rules, title, text);
+            Facts::of_item(&rules, &a, title, text, (0, 0)).countries
+        };
+        // The claim recalls the raid on its leaders in northern Mali, in its lead.
+        assert_eq!(
+            of(
+                "جماعة نصرة الإسلام والمسلمين تتبنى هجمات واغادوغو",
+                "أعلنت الجماعة مسؤوليتها عن الهجومين في بوركينا فاسو. وقالت إنهما جاءا ردا على \
+                 غارة قتلت قادة لها في شمال مالي."
+            ),
+            ["BF"]
+        );
+        // A headline that names countries, not towns, leaves the analysis's countries.
+        let mut both = of(
+            "هجمات متزامنة على مواقع للجيش في مالي والنيجر",
+            "هاجم مسلحون مواقع عسكرية في مالي والنيجر فجر اليوم وقتلوا عشرات الجنود.",
+        );
+        both.sort();
+        assert_eq!(both, ["ML", "NE"]);
+    }
+
+    #[test]
     fn the_same_text_joins_without_a_place() {
         let p = policy();
         let s = facts(
