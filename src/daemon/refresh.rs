@@ -437,7 +437,7 @@ fn prepare(
         (None, StoryInput::None)
     };
     let publisher = crate::dedup::publisher(source.publisher, e.link.as_deref(), source.url);
-    if let StoryInput::Facts(facts) = &mut story {
+    if let StoryInput::Facts(facts) | StoryInput::FollowUp { facts, .. } = &mut story {
         facts.publishers = vec![publisher.clone()];
     }
     let surge = surge_input(config, &analysis, publisher, published, now);

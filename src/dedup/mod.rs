@@ -6,7 +6,8 @@ mod story;
 
 pub use corroboration::{publisher, publisher_of_host, Corroboration};
 pub use story::{
-    affinity, best_match, changes, signature, similarity, Facts, Place, StoryPolicy, JOIN_SCORE,
+    affinity, best_match, changes, follow_up_days, signature, similarity, Facts, Place,
+    StoryPolicy, HOSTAGES_FREED, JOIN_SCORE,
 };
 
 use sha2::{Digest, Sha256};

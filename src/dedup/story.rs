@@ -498,9 +498,35 @@ fn day_relation(story: &Facts, item: &Facts) -> Day {
     }
 }
 
-/// Whether the item's event may lie in the span of the story's events (both ends held).
+/// How many days after its incident a follow-up of it may come and still be its news: the
+/// news of hostages (freed, shown) for weeks, other follow-ups (a claim, arrests, funerals)
+/// for [`FOLLOW_UP_DAYS`]. `None` for a report that is no follow-up.
+pub fn follow_up_days(item: &Facts) -> Option<i64> {
+    if item.follow_ups.contains(&FollowUp::Release) {
+        Some(HOSTAGE_NEWS_DAYS)
+    } else if item.follow_ups.is_empty() {
+        None
+    } else {
+        Some(FOLLOW_UP_DAYS)
+    }
+}
+
+/// Whether the item's event may lie in the span of the story's events (both ends held). A
+/// dated event is a whole day: «صباح اليوم» stands for the day, not for the hour it is
+/// stored at, so an undated flash published that morning may be of it.
 fn within_span(story: &Facts, item: &Facts) -> bool {
-    item.event_first <= story.event_last && story.event_first <= item.event_last
+    let span = |f: &Facts| {
+        let days = f.days.iter().min().zip(f.days.iter().max());
+        match days {
+            Some((first, last)) => (
+                f.event_first.min(first * DAY),
+                f.event_last.max((last + 1) * DAY - 1),
+            ),
+            None => (f.event_first, f.event_last),
+        }
+    };
+    let ((s0, s1), (i0, i1)) = (span(story), span(item));
+    i0 <= s1 && s0 <= i1
 }
 
 /// How far in time an item may be from a story's first event and still be its news: the
@@ -759,6 +785,9 @@ pub fn best_match<'a>(
         .map(|(i, _, why)| (i, why))
 }
 
+/// The news of hostages freed, in [`changes`].
+pub const HOSTAGES_FREED: &str = "hostages freed";
+
 /// What an item adds to a story that is news: a higher toll, a new country, a new kind of event,
 /// a claim of responsibility. Empty when nothing material changed.
 pub fn changes(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Vec<String> {
@@ -790,7 +819,7 @@ pub fn changes(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Vec<String>
         out.push("responsibility claimed".into());
     }
     for (kind, news) in [
-        (FollowUp::Release, "hostages freed"),
+        (FollowUp::Release, HOSTAGES_FREED),
         (FollowUp::Arrest, "arrests of suspects"),
     ] {
         if item.follow_ups.contains(&kind) && !story.follow_ups.contains(&kind) {
@@ -923,6 +952,24 @@ mod tests {
         };
         let (_, why) = best_match(std::slice::from_ref(&flash), &dated, &p).expect("joins");
         assert!(why.contains("same town"), "{why}");
+        // The other way round: a story dated «صباح اليوم» (kept at noon), an undated flash
+        // of its town published at 11:15 that day.
+        let dated_story = Facts {
+            days: vec![100],
+            event_first: 100 * 86_400 + 43_200,
+            event_last: 100 * 86_400 + 43_200,
+            ..facts(
+                EventKind::Attack,
+                &["ouagadougou"],
+                Some(8),
+                100,
+                "مقتل 8 في هجمات",
+            )
+        };
+        let mut flash_at_11 = flash.clone();
+        flash_at_11.event_first = 98 * 86_400 + 40_500;
+        flash_at_11.event_last = 100 * 86_400 + 40_500;
+        assert!(best_match(std::slice::from_ref(&dated_story), &flash_at_11, &p).is_some());
         // Dated three days after the flash's span: the town struck again.
         let later = Facts {
             days: vec![103],

@@ -10,7 +10,7 @@ mod surge;
 #[cfg(test)]
 mod tests;
 
-pub use story::{plan_story, AlertKind, OutboxRow, StoryPlan, StoryState};
+pub use story::{plan_follow_up, plan_story, AlertKind, OutboxRow, StoryPlan, StoryState};
 pub use surge::{
     plan_surge, surge_places, Mention, PlaceState, Surge, SurgeInput, SurgePlace, SurgePolicy,
     MAX_PLACES_PER_ITEM, ONE_NOTICE_PER,
@@ -19,7 +19,7 @@ pub use surge::{
 use std::time::Duration;
 
 pub use crate::alert::AlertTo;
-use crate::dedup::{Facts, StoryPolicy};
+use crate::dedup::{follow_up_days, Facts, StoryPolicy};
 use crate::detect::{event_date, Analysis, RulePack};
 
 /// What an item brings to stories.
@@ -31,6 +31,13 @@ pub enum StoryInput {
     Old(String),
     /// An event report: it opens a story or joins one.
     Facts(Box<Facts>),
+    /// Follow-up news (hostages freed, a claim, arrests) of an incident the text dates before
+    /// `max_event_age`: it joins the incident's story when the store holds it (an update, not
+    /// a new alert), else it is background for the reason given.
+    FollowUp {
+        facts: Box<Facts>,
+        unmatched: String,
+    },
 }
 
 /// How long before its publication an undated report's event may have happened.
@@ -69,7 +76,17 @@ pub fn story_input(
             d.phrase,
             age / 86_400
         );
-        return (Some(event_at), StoryInput::Old(reason));
+        // «أطلق سراح التلميذات اللائي اختطفن في 19 فبراير»: the date is the kidnapping's, the
+        // release is today's news of it.
+        let facts = Facts::of_item(rules, analysis, title, text, (event_at, event_at));
+        let input = match follow_up_days(&facts) {
+            Some(days) if age <= days * 86_400 => StoryInput::FollowUp {
+                facts: Box::new(facts),
+                unmatched: format!("{reason} (follow-up news of no stored story)"),
+            },
+            _ => StoryInput::Old(reason),
+        };
+        return (Some(event_at), input);
     }
     // An undated report may come days after its event («بعد 3 أيام»): its event is placed
     // anywhere in the two days before publication.

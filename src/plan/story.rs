@@ -84,6 +84,21 @@ impl StoryPlan {
 /// [`crate::dedup::affinity`]) or opens a story. A recipient who has not heard of the story
 /// gets a first alert; one who has gets an update when the item changes the facts and the
 /// story has updates left, else nothing.
+/// [`plan_story`] for follow-up news of an old incident ([`super::StoryInput::FollowUp`]): it
+/// joins the incident's story, or, when the store holds none, files nowhere (`None`): freed
+/// hostages of a kidnapping never alerted are not a new incident.
+pub fn plan_follow_up(
+    item: &Facts,
+    candidates: &[StoryState],
+    alert_to: &[AlertTo],
+    policy: &StoryPolicy,
+) -> Option<StoryPlan> {
+    match plan_story(item, candidates, alert_to, policy) {
+        StoryPlan::Open { .. } => None,
+        join => Some(join),
+    }
+}
+
 pub fn plan_story(
     item: &Facts,
     candidates: &[StoryState],
@@ -106,7 +121,10 @@ pub fn plan_story(
     };
     let story = &candidates[i];
     let news = changes(&story.facts, item, policy);
-    let may_update = !news.is_empty() && story.updates < policy.max_updates;
+    // The hostages' release ends a kidnapping: that update goes out even when the story has
+    // used its updates on tolls and corroboration (once: `changes` reports it once).
+    let ends_it = news.iter().any(|n| n == crate::dedup::HOSTAGES_FREED);
+    let may_update = !news.is_empty() && (story.updates < policy.max_updates || ends_it);
     let mut alerts = Vec::new();
     for to in alert_to {
         let first = story

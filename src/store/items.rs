@@ -4,7 +4,9 @@ use super::text::PackedText;
 use super::{outbox, stories, Store, StoreError};
 use crate::dedup::StoryPolicy;
 use crate::detect::Analysis;
-use crate::plan::{arrival, plan_story, AlertTo, Arrival, Held, StoryInput, StoryPlan};
+use crate::plan::{
+    arrival, plan_follow_up, plan_story, AlertTo, Arrival, Held, StoryInput, StoryPlan,
+};
 
 /// An item ready to store: identity and hashes computed, text analysed and packed, analysis
 /// serialized, alert routed: all outside the store's lock, which only writes it.
@@ -89,6 +91,19 @@ fn decide(
             let candidates = stories::candidates(tx, facts, policy)?;
             let plan = plan_story(facts, &candidates, &it.alert_to, policy);
             execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?
+        }
+        StoryInput::FollowUp { facts, unmatched } => {
+            let candidates = stories::candidates(tx, facts, policy)?;
+            match plan_follow_up(facts, &candidates, &it.alert_to, policy) {
+                Some(plan) => execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?,
+                None => {
+                    tx.execute(
+                        "UPDATE items SET story_reason = ?2 WHERE id = ?1",
+                        params![id, unmatched],
+                    )?;
+                    0
+                }
+            }
         }
     };
     tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [id])?;
