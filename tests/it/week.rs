@@ -10,7 +10,10 @@
 //! beside them the week's other news that names the city or «مالي».
 //!
 //! The expected answer is the issue's: one first alert, for Burkina Faso, at most two
-//! updates under it, nothing else alerted.
+//! updates under it, nothing else alerted. A second sequence
+//! (`tests/fixtures/weeks/tillaberi-2019.toml`) runs five weeks of a kidnapping until its
+//! hostages are freed beside an attack in a town of the same region three days later: two
+//! first alerts, the release an update of the kidnapping.
 
 use sahel_watch::fulltext::layouts::{self, Layout, Other};
 
@@ -23,8 +26,8 @@ use crate::support::{mail, stderr, xml_escape, Env};
 struct Report {
     outlet: String,
     at: String,
-    /// Whether it tells of the incident (and belongs to its story).
-    incident: bool,
+    /// The incident it tells of (and whose story it belongs to); "" for none.
+    incident: String,
     title: String,
     summary: String,
     more: Vec<String>,
@@ -185,17 +188,67 @@ fn the_week_of_one_attack_sends_one_alert_and_at_most_two_updates() {
         .filter(|s| s["facts"]["countries"] == serde_json::json!(["BF"]))
         .collect();
     assert_eq!(alerted.len(), 1, "{stories:#?}");
-    // Every report of the attack is in its story, whatever it adds; the rest in none.
+    each_report_in_its_incident_s_story(&env, &reports);
+}
+
+/// Every report of an incident is in that incident's story, and in no other incident's; the
+/// other reports are in none.
+fn each_report_in_its_incident_s_story(env: &Env, reports: &[Report]) {
+    let mut story_of_incident: std::collections::BTreeMap<&str, i64> = Default::default();
     for it in env.items() {
         let out = env.run(&["show", &it["id"].to_string(), "--json"]);
         let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let title = it["title"].as_str().unwrap();
         let report = reports.iter().find(|r| r.title == title).unwrap();
         let story = shown["story_id"].as_i64();
-        if report.incident {
-            assert_eq!(story, alerted[0]["id"].as_i64(), "{title}: {shown}");
-        } else {
+        if report.incident.is_empty() {
             assert_eq!(story, None, "{title}: {shown}");
+            continue;
         }
+        let story = story.unwrap_or_else(|| panic!("{title} in no story: {shown}"));
+        let expected = *story_of_incident.entry(&report.incident).or_insert(story);
+        assert_eq!(story, expected, "{title}: {shown}");
     }
+    let mut stories: Vec<i64> = story_of_incident.values().copied().collect();
+    stories.sort_unstable();
+    stories.dedup();
+    assert_eq!(
+        stories.len(),
+        story_of_incident.len(),
+        "{story_of_incident:?}"
+    );
+}
+
+#[test]
+fn a_kidnapping_until_its_hostages_are_freed_and_an_attack_nearby_alert_once_each() {
+    let reports = week("tillaberi-2019");
+    let (env, firsts, updates) = replay(&reports);
+    let subjects: Vec<&String> = firsts.iter().map(|m| &m.subject).collect();
+    assert_eq!(
+        firsts.len(),
+        2,
+        "the kidnapping and the attack: {subjects:?}"
+    );
+    assert!(
+        firsts.iter().any(|m| m.text.contains("Ayorou"))
+            && firsts.iter().any(|m| m.text.contains("Torodi")),
+        "{subjects:?}"
+    );
+    for f in &firsts {
+        let under: Vec<&mail::Mail> = updates
+            .iter()
+            .filter(|u| u.in_reply_to == f.message_id)
+            .collect();
+        assert!(under.len() <= 3, "{}: {} updates", f.subject, under.len());
+    }
+    // The release five weeks on is news of the kidnapping: an update under its first alert.
+    let kidnapping = firsts.iter().find(|m| m.text.contains("Ayorou")).unwrap();
+    assert!(
+        updates
+            .iter()
+            .any(|u| u.in_reply_to == kidnapping.message_id && u.text.contains("hostages freed")),
+        "{:?}",
+        updates.iter().map(|u| &u.subject).collect::<Vec<_>>()
+    );
+    each_report_in_its_incident_s_story(&env, &reports);
 }
