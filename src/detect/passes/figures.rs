@@ -34,11 +34,32 @@ pub(super) fn run(doc: &mut Doc<'_>) {
 /// Words that open a new clause inside a sentence (normalized: «وإن» is «وان»).
 const CLAUSE_OPENERS: [&str; 5] = ["وان", "فيما", "بينما", "كما", "واضاف"];
 
+/// Words of a time adverbial set off by commas inside a clause («قتل، الأحد، 3 من المحتجين»),
+/// normalized: the commas around it do not end the clause.
+const TIME_WORDS: [&str; 16] = [
+    "الاحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "اليوم",
+    "امس",
+    "فجر",
+    "صباح",
+    "مساء",
+    "ليل",
+    "ليله",
+    "ظهر",
+    "يوم",
+];
+
 /// Whether a clause begins at each token: after a comma, semicolon or colon, or at a word
-/// that opens one.
+/// that opens one; not around a time adverbial between commas.
 fn clause_starts(doc: &Doc<'_>) -> Vec<bool> {
     let tokens = doc.tokens;
-    (0..tokens.len())
+    let mut starts: Vec<bool> = (0..tokens.len())
         .map(|k| {
             let gap = match k.checked_sub(1) {
                 Some(p) => &doc.text[tokens[p].end..tokens[k].start],
@@ -47,7 +68,17 @@ fn clause_starts(doc: &Doc<'_>) -> Vec<bool> {
             gap.contains(['،', ',', '؛', ';', ':'])
                 || doc.word(k).is_some_and(|w| CLAUSE_OPENERS.contains(&w))
         })
-        .collect()
+        .collect();
+    for k in 0..tokens.len() {
+        if starts[k] && doc.word(k).is_some_and(|w| TIME_WORDS.contains(&w)) {
+            // «، الأحد،» or «، فجر اليوم،»: the adverbial and the comma closing it.
+            if let Some(close) = (k + 1..(k + 4).min(tokens.len())).find(|&m| starts[m]) {
+                starts[k] = false;
+                starts[close] = false;
+            }
+        }
+    }
+    starts
 }
 
 /// Sentences in the pluperfect of background («وكانت العاصمة قد شهدت في يناير 2016 هجوما
@@ -100,6 +131,15 @@ mod tests {
             killed("", "أسفر الهجوم عن مقتل، حسب مصادر محلية، 15 جنديا."),
             None,
             "a number past a comma is not read for the toll word before it"
+        );
+        // A time adverbial between commas stays inside the clause.
+        assert_eq!(
+            killed("", "قتل مسلحون، الأحد، 12 جنديا في هجوم على معسكر."),
+            Some(12)
+        );
+        assert_eq!(
+            killed("", "قتل مسلحون، فجر اليوم، 9 مدنيين في قرية."),
+            Some(9)
         );
     }
 
