@@ -135,8 +135,6 @@ pub struct Recipient {
 }
 
 impl Recipient {
-    /// Whether an alert for these events and countries, with this score, concerns this
-    /// recipient.
     /// Whether a surge notice about a place in `country` concerns this recipient: the
     /// recipient takes surges, and its country filter (if any) holds the place's country.
     pub fn wants_surge(&self, country: Option<&str>) -> bool {
@@ -145,6 +143,8 @@ impl Recipient {
                 || country.is_some_and(|c| self.countries.iter().any(|x| x == c)))
     }
 
+    /// Whether an alert for these events and countries, with this score, concerns this
+    /// recipient.
     pub fn wants(&self, events: &[EventKind], countries: &[String], score: f64) -> bool {
         (self.events.is_empty() || events.iter().any(|e| self.events.contains(e)))
             && (self.countries.is_empty() || countries.iter().any(|c| self.countries.contains(c)))

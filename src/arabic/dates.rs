@@ -123,6 +123,12 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     }
 });
 
+/// Whether a normalized word names a day of the week («الاحد», «والجمعه»).
+pub fn is_weekday(w: &str) -> bool {
+    let days = &TABLES.weekdays;
+    days.contains_key(w) || days.contains_key(bare(w))
+}
+
 /// The word without a leading conjunction or preposition letter («وفي», «بمارس», «لعام»).
 fn bare(w: &str) -> &str {
     for p in ["و", "ف", "ب", "ل"] {

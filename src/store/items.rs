@@ -78,32 +78,27 @@ fn decide(
     now: i64,
     policy: &StoryPolicy,
 ) -> Result<usize, StoreError> {
-    let written = match &it.story {
+    // The plan, or why the item files under no story.
+    let plan = match &it.story {
         StoryInput::None => return Ok(0),
-        StoryInput::Old(reason) => {
+        StoryInput::Old(reason) => Err(reason),
+        StoryInput::Facts(facts) => {
+            let candidates = stories::candidates(tx, facts, policy)?;
+            Ok(plan_story(facts, &candidates, &it.alert_to, policy))
+        }
+        StoryInput::FollowUp { facts, unmatched } => {
+            let candidates = stories::candidates(tx, facts, policy)?;
+            plan_follow_up(facts, &candidates, &it.alert_to, policy).ok_or(unmatched)
+        }
+    };
+    let written = match plan {
+        Ok(plan) => execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?,
+        Err(reason) => {
             tx.execute(
                 "UPDATE items SET story_reason = ?2 WHERE id = ?1",
                 params![id, reason],
             )?;
             0
-        }
-        StoryInput::Facts(facts) => {
-            let candidates = stories::candidates(tx, facts, policy)?;
-            let plan = plan_story(facts, &candidates, &it.alert_to, policy);
-            execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?
-        }
-        StoryInput::FollowUp { facts, unmatched } => {
-            let candidates = stories::candidates(tx, facts, policy)?;
-            match plan_follow_up(facts, &candidates, &it.alert_to, policy) {
-                Some(plan) => execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?,
-                None => {
-                    tx.execute(
-                        "UPDATE items SET story_reason = ?2 WHERE id = ?1",
-                        params![id, unmatched],
-                    )?;
-                    0
-                }
-            }
         }
     };
     tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [id])?;

@@ -18,7 +18,7 @@
 use sahel_watch::fulltext::layouts::{self, Layout, Other};
 
 use crate::support::http::{HttpServer, Route};
-use crate::support::{mail, stderr, xml_escape, Env};
+use crate::support::{mail, rss, stderr, Article, Env};
 
 /// One report: who published it when, its headline, the summary its feed carries, and the
 /// rest of its text (on its page, after the summary).
@@ -54,26 +54,26 @@ const ELSEWHERE: &[&str] = &[
     "كمين لبوكو حرام يقتل 12 جنديا قرب مايدوغوري",
 ];
 
-/// An outlet's RSS feed of the reports it had published by the end of `day`.
+/// The id of report `i`: its GUID, and its page is `/articles/ID` (`support::link`).
+fn id(reports: &[Report], i: usize) -> String {
+    format!("{}-{i}", reports[i].outlet)
+}
+
+/// An outlet's RSS feed of the reports it had published by the end of `day`: the headline and
+/// the summary, as outlets publish them.
 fn feed(reports: &[Report], outlet: &str, day: &str, base: &str) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>outlet</title>",
-    );
-    for (i, r) in reports.iter().enumerate() {
-        if r.outlet != outlet || &r.at[..10] > day {
-            continue;
-        }
-        let at = chrono::DateTime::parse_from_rfc3339(&r.at).unwrap();
-        s.push_str(&format!(
-            "<item><guid isPermaLink=\"false\">{outlet}-{i}</guid><title>{}</title>\
-             <link>{base}/{outlet}/{i}</link><pubDate>{}</pubDate><description>{}</description></item>",
-            xml_escape(&r.title),
-            at.to_rfc2822(),
-            xml_escape(&r.summary),
-        ));
-    }
-    s.push_str("</channel></rss>");
-    s
+    let shown: Vec<Article> = reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.outlet == outlet && &r.at[..10] <= day)
+        .map(|(i, r)| Article {
+            id: id(reports, i),
+            title: r.title.clone(),
+            text: r.summary.clone(),
+            published: r.at.clone(),
+        })
+        .collect();
+    rss(&shown, base, None)
 }
 
 /// Report `i`'s page in its layout, the other reports' headlines and the elsewhere ones in its
@@ -92,7 +92,7 @@ fn page(reports: &[Report], i: usize) -> String {
         .map(|(k, o)| Other {
             title: &o.title,
             dek: &o.summary,
-            href: format!("/{}/{k}", o.outlet),
+            href: format!("/articles/{}", id(reports, k)),
         })
         .chain(ELSEWHERE.iter().enumerate().map(|(k, h)| Other {
             title: h,
@@ -110,9 +110,9 @@ fn page(reports: &[Report], i: usize) -> String {
 fn replay(reports: &[Report]) -> (Env, Vec<mail::Mail>, Vec<mail::Mail>) {
     let server = HttpServer::start();
     let base = server.base.clone();
-    for (i, r) in reports.iter().enumerate() {
+    for i in 0..reports.len() {
         server.route(
-            &format!("/{}/{i}", r.outlet),
+            &format!("/articles/{}", id(reports, i)),
             Route::ok("text/html; charset=utf-8", page(reports, i)),
         );
     }

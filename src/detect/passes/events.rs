@@ -29,9 +29,14 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         .collect();
     let anchors = Positions::new(&anchors);
     let outside = Positions::new(&outside);
+    // «بعد أيام من هجمات واغادوغو»: where a recall ends, the next word's event is recalled.
+    let recall_ends: BTreeSet<usize> = doc
+        .hits_where(|t| t == Target::Recall)
+        .map(|h| h.last)
+        .collect();
     let mut fired: Vec<(usize, Hit)> = Vec::new();
     for r in 0..doc.pack.events.len() {
-        let triggers = triggers_of(doc, r, &anchors, &outside);
+        let triggers = triggers_of(doc, r, &anchors, &outside, &recall_ends);
         let rule = &doc.pack.events[r];
         let sentences: BTreeSet<u32> = triggers.iter().map(|t| doc.sentence[t.first]).collect();
         let strong = triggers.iter().any(|t| doc.in_lead(t.first));
@@ -50,7 +55,13 @@ pub(super) fn run(doc: &mut Doc<'_>) {
 }
 
 /// The triggers of rule `r` that fire.
-fn triggers_of(doc: &Doc<'_>, r: usize, anchors: &Positions, outside: &Positions) -> Vec<Hit> {
+fn triggers_of(
+    doc: &Doc<'_>,
+    r: usize,
+    anchors: &Positions,
+    outside: &Positions,
+    recall_ends: &BTreeSet<usize>,
+) -> Vec<Hit> {
     let rule: &EventRule = &doc.pack.events[r];
     let of = |want: fn(Target) -> Option<usize>| doc.hits_where(move |t| want(t) == Some(r));
     let title_negated = of(|t| match t {
@@ -73,11 +84,6 @@ fn triggers_of(doc: &Doc<'_>, r: usize, anchors: &Positions, outside: &Positions
         Target::Requirement(r) => Some(r),
         _ => None,
     }));
-    // «بعد أيام من هجمات واغادوغو»: the recall ends right before the trigger.
-    let recall_ends: BTreeSet<usize> = doc
-        .hits_where(|t| t == Target::Recall)
-        .map(|h| h.last)
-        .collect();
     of(|t| match t {
         Target::Trigger(r) => Some(r),
         _ => None,

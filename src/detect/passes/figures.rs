@@ -9,16 +9,18 @@ use crate::detect::tolls::{self, Counted, Side, Toll};
 pub(super) const NAME: &str = "figures";
 
 pub(super) fn run(doc: &mut Doc<'_>) {
-    let recalled = recalled_sentences(doc);
-    let marks: Vec<(usize, Counted, Side)> = doc
+    let mut marks: Vec<(usize, Counted, Side)> = doc
         .hits
         .iter()
-        .filter(|h| !recalled.contains(&doc.sentence[h.first]))
         .filter_map(|h| match doc.target(h) {
             Target::Toll(kind, side) => Some((h.first, kind, side)),
             _ => None,
         })
         .collect();
+    if !marks.is_empty() {
+        let recalled = recalled_sentences(doc);
+        marks.retain(|(i, ..)| !recalled.contains(&doc.sentence[*i]));
+    }
     if marks.is_empty() {
         return;
     }
@@ -34,16 +36,10 @@ pub(super) fn run(doc: &mut Doc<'_>) {
 /// Words that open a new clause inside a sentence (normalized: «وإن» is «وان»).
 const CLAUSE_OPENERS: [&str; 5] = ["وان", "فيما", "بينما", "كما", "واضاف"];
 
-/// Words of a time adverbial set off by commas inside a clause («قتل، الأحد، 3 من المحتجين»),
-/// normalized: the commas around it do not end the clause.
-const TIME_WORDS: [&str; 16] = [
-    "الاحد",
-    "الاثنين",
-    "الثلاثاء",
-    "الاربعاء",
-    "الخميس",
-    "الجمعه",
-    "السبت",
+/// Words of a time adverbial set off by commas inside a clause («قتل، فجر اليوم، 3 من
+/// المحتجين»), normalized, besides the days of the week: the commas around it do not end the
+/// clause.
+const TIME_WORDS: [&str; 9] = [
     "اليوم",
     "امس",
     "فجر",
@@ -69,8 +65,9 @@ fn clause_starts(doc: &Doc<'_>) -> Vec<bool> {
                 || doc.word(k).is_some_and(|w| CLAUSE_OPENERS.contains(&w))
         })
         .collect();
+    let time = |w: &str| TIME_WORDS.contains(&w) || crate::arabic::is_weekday(w);
     for k in 0..tokens.len() {
-        if starts[k] && doc.word(k).is_some_and(|w| TIME_WORDS.contains(&w)) {
+        if starts[k] && doc.word(k).is_some_and(time) {
             // «، الأحد،» or «، فجر اليوم،»: the adverbial and the comma closing it.
             if let Some(close) = (k + 1..(k + 4).min(tokens.len())).find(|&m| starts[m]) {
                 starts[k] = false;
