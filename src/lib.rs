@@ -21,6 +21,8 @@ pub mod store;
 pub mod daemon;
 pub mod report;
 
+pub mod page_templates;
+
 /// The message of a caught panic (a `&str` or `String` payload), for the error that reports it.
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use sahel_watch::config::{Config, FullText};
 use sahel_watch::detect::{analyze, candidate, evaluate, Analysis, EvalReport, LabelledItem};
-use sahel_watch::fulltext::layouts::{self, Layout, Other};
 use sahel_watch::fulltext::{decide, main_text, Expected, Need, PageLimits, SiteMemory};
+use sahel_watch::page_templates::{Other, Site, Story, Templates};
 
-use super::{read_input, Exit, Globals};
+use super::{read_input, Exit, Globals, UsageError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,15 +26,19 @@ pub struct Args {
     predictions: Option<PathBuf>,
     /// Also score the corpus as feeds deliver it: the headline and the item's `summary` (its
     /// first 200 characters, cut at a word, where it has none) in the feed; for candidates,
-    /// the text served on an article page, in each of the page layouts of real Arabic news
-    /// sites (other items' headlines in its furniture), and read back by the full-text stage's
-    /// extractor. Reports, per layout, the items whose verdicts differ from the full text's.
+    /// the text served on an article page, in each page template of --pages (other items'
+    /// headlines in its furniture), and read back by the full-text stage's extractor. Reports,
+    /// per template, the items whose verdicts differ from the full text's.
     #[arg(long)]
     as_received: bool,
-    /// With --as-received: serve the pages in this layout only (semantic, wordpress,
-    /// table_portal, amp, lists_first, related_inline, headline_not_h1).
-    #[arg(long, requires = "as_received", value_parser = layout_named)]
-    layout: Option<Layout>,
+    /// With --as-received: page templates, as files or folders of `*.html` files (see
+    /// tests/fixtures/pages/README.md); each is one site.
+    #[arg(long, requires = "as_received", default_value = "tests/fixtures/pages")]
+    pages: Vec<PathBuf>,
+    /// With --as-received: serve the pages in the templates whose name (`own/semantic`)
+    /// contains this only.
+    #[arg(long, requires = "as_received")]
+    layout: Option<String>,
     /// With --as-received: print each item whose verdicts differ from the full text's, with
     /// its layout, what differs, and both verdicts.
     #[arg(long, requires = "as_received")]
@@ -45,13 +49,6 @@ pub struct Args {
 enum Format {
     Text,
     Json,
-}
-
-fn layout_named(name: &str) -> Result<Layout, String> {
-    Layout::parse(name).ok_or_else(|| {
-        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
-        format!("one of {}", names.join(", "))
-    })
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
@@ -80,15 +77,30 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
 
-    let layouts: Vec<Layout> = a.layout.map_or(Layout::ALL.to_vec(), |l| vec![l]);
+    let templates = Templates::load(&a.pages).map_err(|e| UsageError(e.to_string()))?;
+    let layouts: Vec<&str> = templates
+        .names()
+        .iter()
+        .map(String::as_str)
+        .filter(|n| a.layout.as_deref().is_none_or(|l| n.contains(l)))
+        .collect();
+    if layouts.is_empty() {
+        return Err(UsageError(format!(
+            "no page template's name contains {:?} (there are: {})",
+            a.layout.unwrap_or_default(),
+            templates.names().join(", ")
+        ))
+        .into());
+    }
     let full: Vec<Analysis> = items
         .iter()
         .map(|it| analyze(&config.rules, &it.title, &it.text))
         .collect();
     let runs: Vec<LayoutRun> = layouts
         .iter()
-        .map(|&layout| LayoutRun::new(&config, &items, &full, layout))
-        .collect();
+        .enumerate()
+        .map(|(k, &layout)| LayoutRun::new(&config, &items, &full, &templates, layout, k))
+        .collect::<anyhow::Result<_>>()?;
     if let Some(path) = &a.predictions {
         let rows = runs
             .iter()
@@ -101,7 +113,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         Format::Json => {
             let per_layout: serde_json::Map<String, serde_json::Value> = runs
                 .iter()
-                .map(|r| (r.layout.name().to_owned(), r.to_json()))
+                .map(|r| (r.layout.to_owned(), r.to_json()))
                 .collect();
             println!(
                 "{}",
@@ -157,7 +169,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
 fn write_predictions<'a>(
     config: &Config,
     path: &PathBuf,
-    rows: impl Iterator<Item = (&'a LabelledItem, Option<Layout>)>,
+    rows: impl Iterator<Item = (&'a LabelledItem, Option<&'a str>)>,
 ) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(
@@ -174,7 +186,7 @@ fn write_predictions<'a>(
             "entities": p.entities,
         });
         if let Some(layout) = layout {
-            line["layout"] = layout.name().into();
+            line["layout"] = layout.into();
         }
         writeln!(out, "{line}")?;
     }
@@ -213,8 +225,8 @@ fn print_text(report: &EvalReport) {
 /// verdict), and the layout's relevance and attack F1.
 fn print_layout_table(runs: &[LayoutRun]) {
     println!(
-        "{:<16} {:>5} {:>5} {:>6} {:>7} {:>8} {:>6} {:>9} {:>7} {:>6} {:>9}",
-        "layout",
+        "{:<28} {:>5} {:>5} {:>6} {:>7} {:>8} {:>6} {:>9} {:>7} {:>6} {:>9}",
+        "template",
         "pages",
         "read",
         "differ",
@@ -229,8 +241,8 @@ fn print_layout_table(runs: &[LayoutRun]) {
     for r in runs {
         let d = r.differences();
         println!(
-            "{:<16} {:>5} {:>5} {:>6} {:>7} {:>8} {:>6} {:>9} {:>7} {:>6.3} {:>9.3}",
-            r.layout.name(),
+            "{:<28} {:>5} {:>5} {:>6} {:>7} {:>8} {:>6} {:>9} {:>7} {:>6.3} {:>9.3}",
+            r.layout,
             r.pages,
             r.read,
             d.items,
@@ -337,8 +349,8 @@ struct Differences {
 }
 
 /// The corpus as received with its candidates' pages in one layout.
-struct LayoutRun {
-    layout: Layout,
+struct LayoutRun<'t> {
+    layout: &'t str,
     /// The items with the text the daemon would analyse.
     items: Vec<LabelledItem>,
     sources: Vec<Source>,
@@ -350,16 +362,29 @@ struct LayoutRun {
     diffs: Vec<Diff>,
 }
 
-impl LayoutRun {
-    /// Serves each candidate's text on a page of `layout` and reads it back; `full` holds the
-    /// analyses of the full texts, to compare with.
-    fn new(config: &Config, items: &[LabelledItem], full: &[Analysis], layout: Layout) -> Self {
+impl<'t> LayoutRun<'t> {
+    /// Serves each candidate's text on a page of template `layout` (the `k`th) and reads it
+    /// back; `full` holds the analyses of the full texts, to compare with.
+    fn new(
+        config: &Config,
+        items: &[LabelledItem],
+        full: &[Analysis],
+        templates: &Templates,
+        layout: &'t str,
+        k: usize,
+    ) -> anyhow::Result<Self> {
         let rules = &config.rules;
         let limits = &config.limits;
         // One site per layout, with the memory of its pages the daemon keeps per site.
         let memory = SiteMemory::new();
-        let site_url = format!("http://{}.example", layout.name().replace('_', "-"));
-        let site_name = SITE_NAMES[Layout::ALL.iter().position(|&l| l == layout).unwrap_or(0)];
+        let site_url = format!(
+            "http://{}.example",
+            layout.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let site = Site {
+            name: SITE_NAMES[k % SITE_NAMES.len()],
+            url: &site_url,
+        };
         let furniture = Furniture::new(config, items);
         let mut pages = 0;
         let mut read = 0;
@@ -380,8 +405,12 @@ impl LayoutRun {
                 Need::Page { .. } => {
                     pages += 1;
                     let others = furniture.others_for(n);
-                    let html =
-                        layouts::render(layout, &it.title, &it.text, &others, site_name, n as u64);
+                    let story = Story {
+                        headline: &it.title,
+                        summary: &summary,
+                        text: &it.text,
+                    };
+                    let html = templates.render(layout, &story, &others, &site, n as u64)?;
                     let page = Page {
                         html: &html,
                         link: &link,
@@ -417,7 +446,7 @@ impl LayoutRun {
                 })
             })
             .collect();
-        LayoutRun {
+        Ok(LayoutRun {
             layout,
             items: received,
             sources,
@@ -425,7 +454,7 @@ impl LayoutRun {
             read,
             report,
             diffs,
-        }
+        })
     }
 
     fn differences(&self) -> Differences {
@@ -518,9 +547,9 @@ fn read_page(page: &Page, title: &str, summary: &str, max_chars: usize) -> Resul
     .map_err(|e| e.to_string())
 }
 
-/// The outlet each layout's pages are said to be from (in `<title>`, logo and footer), one per
-/// layout as each layout is one site; plain words naming no place, so that a name leaking into
-/// the text changes no verdict by itself.
+/// The outlet each template's pages are said to be from (in `<title>`, logo and footer), one per
+/// template as each template is one site; plain words naming no place, so that a name leaking
+/// into the text changes no verdict by itself.
 const SITE_NAMES: [&str; 7] = [
     "المشهد",
     "الوسيط نت",
@@ -545,8 +574,8 @@ struct Furniture<'a> {
 
 /// How many other stories one page shows, Sahel ones and others (a layout repeats them when it
 /// has more slots).
-const SAHEL_PER_PAGE: usize = 12;
-const OTHERS_PER_PAGE: usize = 18;
+const SAHEL_PER_PAGE: usize = 20;
+const OTHERS_PER_PAGE: usize = 45;
 
 impl<'a> Furniture<'a> {
     fn new(config: &Config, items: &'a [LabelledItem]) -> Self {

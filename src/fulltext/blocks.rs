@@ -1,18 +1,13 @@
-//! A page as the article stage reads it: the run of text blocks in source order (a paragraph, a
+//! A page as the article stage reads it: the run of text blocks in reading order (a paragraph, a
 //! list item, a cell, a line between `<br>`), each with the element it sits in, and the elements
-//! as a flat table of parents. Built from html5ever's tokenizer with an explicit stack, not a
-//! tree walked by recursion: no page can overflow a stack, and depth, elements and text are
-//! counted as they come (see [`super::guard`]).
+//! as a flat table of parents; beside them what the publisher says of the page in `<meta>` and
+//! JSON-LD. Read from the tree a browser would build ([`super::tree`]) by a walk with its own
+//! stack: no page can overflow a stack.
 
-use std::cell::RefCell;
 use std::time::Instant;
 
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
-
 use super::guard::{PageLimits, Refused};
+use super::tree::{self, Data, Tree, DOCUMENT};
 
 /// No parent: the document itself.
 pub const ROOT: u32 = u32::MAX;
@@ -42,6 +37,8 @@ pub struct Element {
     pub signature: u64,
     /// It has a class or an id, or is a list item or a row: one of a list by its markup.
     pub marked: bool,
+    /// Its class and id, as written.
+    pub names: Box<str>,
     pub hint: Option<Hint>,
     /// Blocks `first_block..end_block` are inside it.
     pub first_block: u32,
@@ -71,6 +68,11 @@ pub struct Page {
     pub blocks: Vec<Block>,
     pub elements: Vec<Element>,
     pub own_title: String,
+    /// `<meta>` properties and names (lower case) with their content: `og:title`,
+    /// `og:description`, `description`, `article:published_time`.
+    pub metas: Vec<(String, String)>,
+    /// The text of each `<script type="application/ld+json">`.
+    pub json_ld: Vec<String>,
 }
 
 impl Page {
@@ -99,98 +101,295 @@ impl Page {
     }
 }
 
-/// Parses `html` into blocks within `limits`, by `deadline`.
+/// Parses `html` into blocks within `limits`, by `deadline`: the tree a browser would build
+/// ([`super::tree`]), then its text in reading order.
 pub fn parse(html: &str, limits: &PageLimits, deadline: Instant) -> Result<Page, Refused> {
-    let sink = Sink {
-        state: RefCell::new(State::new(*limits, deadline)),
-    };
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(html.into());
-    // The sink pauses the tokenizer (as a script would) once a limit is broken: then nothing
-    // more is fed.
-    let _ = tokenizer.feed(&input);
-    let failed = tokenizer.sink.state.borrow_mut().failed.take();
-    if let Some(why) = failed {
-        return Err(why);
-    }
-    tokenizer.end();
-    let mut state = tokenizer.sink.state.into_inner();
-    if let Some(why) = state.failed.take() {
-        return Err(why);
-    }
-    state.flush();
-    while let Some(e) = state.stack.pop() {
-        state.close(e.index);
-    }
-    let own = state.og_title.take().unwrap_or_else(|| state.title.clone());
-    state.page.own_title = own.split_whitespace().collect::<Vec<_>>().join(" ");
-    Ok(state.page)
+    let tree = tree::build(html, limits, deadline)?;
+    Ok(Walk::new(&tree).run())
 }
 
-struct Sink {
-    state: RefCell<State>,
-}
-
-impl TokenSink for Sink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        // Only a tag may pause the tokenizer: it asserts that the sink takes characters as
-        // they come. After a failure the rest is ignored until the next tag pauses it.
-        let pause = if matches!(token, Token::TagToken(_)) {
-            TokenSinkResult::Script(())
-        } else {
-            TokenSinkResult::Continue
-        };
-        let mut s = self.state.borrow_mut();
-        if s.failed.is_some() {
-            return pause;
-        }
-        let result = match token {
-            Token::TagToken(tag) => s.tag(tag),
-            Token::CharacterTokens(t) => {
-                s.text(&t);
-                TokenSinkResult::Continue
-            }
-            _ => TokenSinkResult::Continue,
-        };
-        s.tokens += 1;
-        if s.tokens % 1024 == 0 && Instant::now() > s.deadline {
-            s.failed = Some(Refused::TooSlow(s.limits.budget));
-        }
-        if s.failed.is_some() {
-            return pause;
-        }
-        result
-    }
-}
-
-struct Open {
-    index: u32,
-    tag: Box<str>,
-}
-
-struct State {
-    limits: PageLimits,
-    deadline: Instant,
-    tokens: u64,
-    failed: Option<Refused>,
+/// The walk over the tree that gathers blocks: an explicit stack, no recursion.
+struct Walk<'t> {
+    tree: &'t Tree,
     page: Page,
-    stack: Vec<Open>,
-    /// Inside an element whose text is not the page's (script, style, svg, select…): its tag.
-    skipping: Option<(Box<str>, usize)>,
-    /// Inside `<title>`.
-    in_title: bool,
+    /// The recorded elements open at this point of the walk, innermost last.
+    open: Vec<u32>,
+    /// Open `<a>` elements.
+    links: usize,
     og_title: Option<String>,
     title: String,
     text: String,
     chars: usize,
     link_chars: usize,
-    total_chars: usize,
     pending_space: bool,
     /// The last character gathered was link text.
     prev_in_link: bool,
+}
+
+enum Step {
+    Enter(u32),
+    /// Leave a node; the element index it was recorded as, if it was.
+    Leave {
+        element: Option<u32>,
+        block: bool,
+        link: bool,
+    },
+}
+
+impl<'t> Walk<'t> {
+    fn new(tree: &'t Tree) -> Walk<'t> {
+        Walk {
+            tree,
+            page: Page::default(),
+            open: Vec::with_capacity(64),
+            links: 0,
+            og_title: None,
+            title: String::new(),
+            text: String::new(),
+            chars: 0,
+            link_chars: 0,
+            pending_space: false,
+            prev_in_link: false,
+        }
+    }
+
+    fn run(mut self) -> Page {
+        let mut steps = vec![Step::Enter(DOCUMENT)];
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Enter(n) => self.enter(n, &mut steps),
+                Step::Leave {
+                    element,
+                    block,
+                    link,
+                } => {
+                    if block {
+                        self.flush();
+                    }
+                    if link {
+                        self.links -= 1;
+                    }
+                    if let Some(e) = element {
+                        self.page.elements[e as usize].end_block = self.page.blocks.len() as u32;
+                        self.open.pop();
+                    }
+                }
+            }
+        }
+        self.flush();
+        let own = self.og_title.take().unwrap_or_else(|| self.title.clone());
+        self.page.own_title = own.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.page
+    }
+
+    fn enter(&mut self, n: u32, steps: &mut Vec<Step>) {
+        let tree = self.tree;
+        let node = &tree.nodes[n as usize];
+        let (name, attrs) = match &node.data {
+            Data::Text(t) => {
+                self.text(t);
+                return;
+            }
+            Data::Document => {
+                steps.extend(
+                    tree.children(n)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .map(Step::Enter),
+                );
+                return;
+            }
+            Data::Other => return,
+            Data::Element { name, attrs } => (&*name.local, attrs),
+        };
+        let attr = |k: &str| {
+            attrs
+                .iter()
+                .find(|a| &*a.name.local == k)
+                .map_or("", |a| &*a.value)
+        };
+        match name {
+            "title" => {
+                if self.title.is_empty() {
+                    self.title = tree.text_of(n);
+                }
+                return;
+            }
+            "meta" => {
+                let key = match attr("property") {
+                    "" => attr("name"),
+                    p => p,
+                };
+                let content = attr("content");
+                if key == "og:title" && self.og_title.is_none() {
+                    self.og_title = Some(content.to_owned());
+                }
+                if !key.is_empty() && !content.is_empty() {
+                    self.page
+                        .metas
+                        .push((key.to_ascii_lowercase(), content.to_owned()));
+                }
+                return;
+            }
+            "script" => {
+                if attr("type")
+                    .trim()
+                    .eq_ignore_ascii_case("application/ld+json")
+                {
+                    self.page.json_ld.push(tree.text_of(n));
+                }
+                return;
+            }
+            _ => {}
+        }
+        if is_skipped(name) || (!is_void(name) && hidden(attrs)) {
+            // What the page hides is no text of it (data for scripts, closed dialogs); it still
+            // ends the block before it.
+            self.flush();
+            return;
+        }
+        let block = is_block(name);
+        if block {
+            self.flush();
+        }
+        if is_void(name) {
+            return;
+        }
+        let link = name == "a";
+        if link {
+            self.links += 1;
+        }
+        let class = attr("class");
+        let id = attr("id");
+        let landmark = matches!(name, "nav" | "header" | "footer" | "aside" | "menu")
+            || attr("role") == "navigation"
+            || attr("role") == "complementary";
+        let hint = match name {
+            "html" | "body" | "main" | "article" => None,
+            "marquee" => Some(Hint::Stories),
+            _ if attr("itemprop") == "articleBody" => Some(Hint::Article),
+            _ => match (named_hint(class), named_hint(id)) {
+                (Some(Hint::Article), _) | (_, Some(Hint::Article)) => Some(Hint::Article),
+                (Some(Hint::Stories), _) | (_, Some(Hint::Stories)) => Some(Hint::Stories),
+                _ if landmark => Some(Hint::Layout),
+                (a, b) => a.or(b),
+            },
+        };
+        let index = self.page.elements.len() as u32;
+        let first = self.page.blocks.len() as u32;
+        self.page.elements.push(Element {
+            parent: self.open.last().copied().unwrap_or(ROOT),
+            signature: signature(name, class),
+            marked: !class.is_empty()
+                || !id.is_empty()
+                || matches!(name, "li" | "tr" | "article" | "dd"),
+            tag: name.into(),
+            names: format!("{class} {id}").trim().into(),
+            hint,
+            first_block: first,
+            end_block: first,
+        });
+        self.open.push(index);
+        steps.push(Step::Leave {
+            element: Some(index),
+            block,
+            link,
+        });
+        steps.extend(
+            tree.children(n)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .map(Step::Enter),
+        );
+    }
+
+    fn text(&mut self, t: &str) {
+        let in_link = self.links > 0;
+        for c in t.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+                continue;
+            }
+            if self.pending_space && !self.text.is_empty() {
+                self.text.push(' ');
+                self.chars += 1;
+                // A space counts as link text between two words of one link.
+                if in_link && self.prev_in_link {
+                    self.link_chars += 1;
+                }
+            }
+            self.pending_space = false;
+            self.text.push(c);
+            self.chars += 1;
+            if in_link {
+                self.link_chars += 1;
+            }
+            self.prev_in_link = in_link;
+        }
+    }
+
+    /// Ends the block being gathered.
+    fn flush(&mut self) {
+        self.pending_space = false;
+        if self.text.is_empty() {
+            return;
+        }
+        let elements = &self.page.elements;
+        let block_element = self
+            .open
+            .iter()
+            .rev()
+            .find(|&&e| is_block(&elements[e as usize].tag))
+            .copied()
+            .unwrap_or(ROOT);
+        let heading = self
+            .open
+            .iter()
+            .rev()
+            .find_map(|&e| match &*elements[e as usize].tag {
+                "h1" => Some(1),
+                "h2" => Some(2),
+                "h3" => Some(3),
+                "h4" => Some(4),
+                "h5" => Some(5),
+                "h6" => Some(6),
+                _ => None,
+            })
+            .unwrap_or(0);
+        let in_list = self
+            .open
+            .iter()
+            .any(|&e| matches!(&*elements[e as usize].tag, "li" | "dt" | "dd"));
+        self.page.blocks.push(Block {
+            text: std::mem::take(&mut self.text),
+            chars: self.chars,
+            link_chars: self.link_chars.min(self.chars),
+            element: block_element,
+            heading,
+            in_list,
+        });
+        self.chars = 0;
+        self.link_chars = 0;
+    }
+}
+
+/// Whether an element's attributes hide it: `hidden`, or a style that does.
+fn hidden(attrs: &[html5ever::Attribute]) -> bool {
+    attrs.iter().any(|a| match &*a.name.local {
+        "hidden" => true,
+        "style" => {
+            let v: String = a
+                .value
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            v.contains("display:none") || v.contains("visibility:hidden")
+        }
+        _ => false,
+    })
 }
 
 /// Elements whose start or end ends a block.
@@ -367,290 +566,6 @@ fn signature(tag: &str, class: &str) -> u64 {
     tag.hash(&mut h);
     class.hash(&mut h);
     h.finish()
-}
-
-impl State {
-    fn new(limits: PageLimits, deadline: Instant) -> State {
-        State {
-            limits,
-            deadline,
-            tokens: 0,
-            failed: None,
-            page: Page::default(),
-            stack: Vec::with_capacity(64),
-            skipping: None,
-            in_title: false,
-            og_title: None,
-            title: String::new(),
-            text: String::new(),
-            chars: 0,
-            link_chars: 0,
-            total_chars: 0,
-            pending_space: false,
-            prev_in_link: false,
-        }
-    }
-
-    fn tag(&mut self, tag: Tag) -> TokenSinkResult<()> {
-        let name: Box<str> = tag.name.as_ref().into();
-        if let Some((skip, depth)) = &mut self.skipping {
-            if **skip == *name {
-                match tag.kind {
-                    TagKind::StartTag if !tag.self_closing => *depth += 1,
-                    TagKind::EndTag if *depth > 1 => *depth -= 1,
-                    TagKind::EndTag => self.skipping = None,
-                    TagKind::StartTag => {}
-                }
-            }
-            return TokenSinkResult::Continue;
-        }
-        match tag.kind {
-            TagKind::StartTag => self.start(tag, name),
-            TagKind::EndTag => {
-                if &*name == "title" {
-                    self.in_title = false;
-                }
-                if is_block(&name) {
-                    self.flush();
-                }
-                if let Some(at) = self.stack.iter().rposition(|o| o.tag == name) {
-                    self.close_from(at);
-                }
-                TokenSinkResult::Continue
-            }
-        }
-    }
-
-    fn start(&mut self, tag: Tag, name: Box<str>) -> TokenSinkResult<()> {
-        match &*name {
-            "title" => {
-                self.in_title = true;
-                return TokenSinkResult::RawData(RawKind::Rcdata);
-            }
-            "meta" => {
-                let attr = |k: &str| {
-                    tag.attrs
-                        .iter()
-                        .find(|a| a.name.local.as_ref() == k)
-                        .map(|a| a.value.to_string())
-                };
-                if attr("property").or_else(|| attr("name")).as_deref() == Some("og:title") {
-                    self.og_title = attr("content");
-                }
-                return TokenSinkResult::Continue;
-            }
-            _ => {}
-        }
-        let hidden = !is_void(&name)
-            && tag.attrs.iter().any(|a| match a.name.local.as_ref() {
-                "hidden" => true,
-                "style" => {
-                    let v: String = a
-                        .value
-                        .chars()
-                        .filter(|c| !c.is_whitespace())
-                        .collect::<String>()
-                        .to_ascii_lowercase();
-                    v.contains("display:none") || v.contains("visibility:hidden")
-                }
-                _ => false,
-            });
-        if hidden && !tag.self_closing {
-            // What the page hides is no text of it (data for scripts, closed dialogs).
-            self.flush();
-            self.skipping = Some((name, 1));
-            return TokenSinkResult::Continue;
-        }
-        if is_skipped(&name) {
-            if !tag.self_closing {
-                let raw = match &*name {
-                    "script" => Some(RawKind::ScriptData),
-                    "style" | "noscript" | "iframe" | "xmp" => Some(RawKind::Rawtext),
-                    "textarea" => Some(RawKind::Rcdata),
-                    _ => None,
-                };
-                match raw {
-                    // Raw text ends at its own end tag, which the tokenizer still reports.
-                    Some(kind) => {
-                        self.skipping = Some((name, 1));
-                        return TokenSinkResult::RawData(kind);
-                    }
-                    None => self.skipping = Some((name, 1)),
-                }
-            }
-            return TokenSinkResult::Continue;
-        }
-        if is_block(&name) {
-            self.flush();
-        }
-        if is_void(&name) {
-            return TokenSinkResult::Continue;
-        }
-        self.close_implied(&name);
-        if self.stack.len() >= self.limits.max_depth {
-            self.failed = Some(Refused::TooDeep(self.limits.max_depth));
-            return TokenSinkResult::Continue;
-        }
-        if self.page.elements.len() >= self.limits.max_elements {
-            self.failed = Some(Refused::TooManyElements(self.limits.max_elements));
-            return TokenSinkResult::Continue;
-        }
-        let attr = |k: &str| {
-            tag.attrs
-                .iter()
-                .find(|a| a.name.local.as_ref() == k)
-                .map_or("", |a| a.value.as_ref())
-        };
-        let class = attr("class");
-        let landmark = matches!(&*name, "nav" | "header" | "footer" | "aside" | "menu")
-            || attr("role") == "navigation"
-            || attr("role") == "complementary";
-        let hint = match &*name {
-            "html" | "body" | "main" | "article" => None,
-            "marquee" => Some(Hint::Stories),
-            _ if attr("itemprop") == "articleBody" => Some(Hint::Article),
-            _ => match (named_hint(class), named_hint(attr("id"))) {
-                (Some(Hint::Article), _) | (_, Some(Hint::Article)) => Some(Hint::Article),
-                (Some(Hint::Stories), _) | (_, Some(Hint::Stories)) => Some(Hint::Stories),
-                _ if landmark => Some(Hint::Layout),
-                (a, b) => a.or(b),
-            },
-        };
-        let index = self.page.elements.len() as u32;
-        let n = self.page.blocks.len() as u32;
-        self.page.elements.push(Element {
-            parent: self.stack.last().map_or(ROOT, |o| o.index),
-            signature: signature(&name, class),
-            marked: !class.is_empty()
-                || !attr("id").is_empty()
-                || matches!(&*name, "li" | "tr" | "article" | "dd"),
-            tag: name.clone(),
-            hint,
-            first_block: n,
-            end_block: n,
-        });
-        self.stack.push(Open { index, tag: name });
-        TokenSinkResult::Continue
-    }
-
-    /// The end tags HTML implies: a `<p>` ends at the next block, a list item at the next
-    /// item, a cell at the next cell or row, a link at the next link.
-    fn close_implied(&mut self, name: &str) {
-        // (what the new element ends, what stops the search for it)
-        let (same, stop_at): (&[&str], &[&str]) = match name {
-            "li" => (&["li"], &["ul", "ol", "menu"]),
-            "dt" | "dd" => (&["dt", "dd"], &["dl"]),
-            "td" | "th" => (&["td", "th"], &["tr", "table"]),
-            "tr" => (&["tr"], &["table", "tbody", "thead", "tfoot"]),
-            "tbody" | "thead" | "tfoot" => (&["tbody", "thead", "tfoot"], &["table"]),
-            "option" => (&["option"], &["select"]),
-            "a" => (&["a"], &[]),
-            "p" => (&["p"], &[]),
-            _ if is_block(name) => {
-                if self.stack.last().is_some_and(|o| &*o.tag == "p") {
-                    self.close_from(self.stack.len() - 1);
-                }
-                return;
-            }
-            _ => return,
-        };
-        let found = self.stack.iter().rposition(|o| {
-            same.contains(&&*o.tag) || stop_at.contains(&&*o.tag) || &*o.tag == "body"
-        });
-        if let Some(at) = found.filter(|&at| same.contains(&&*self.stack[at].tag)) {
-            self.close_from(at);
-        }
-    }
-
-    /// Closes the open elements from stack position `at` up.
-    fn close_from(&mut self, at: usize) {
-        while self.stack.len() > at {
-            let o = self.stack.pop().expect("within the stack");
-            self.close(o.index);
-        }
-    }
-
-    fn close(&mut self, index: u32) {
-        self.page.elements[index as usize].end_block = self.page.blocks.len() as u32;
-    }
-
-    fn text(&mut self, t: &str) {
-        if self.skipping.is_some() {
-            return;
-        }
-        if self.in_title {
-            self.title.push_str(t);
-            return;
-        }
-        let in_link = self.stack.iter().any(|o| &*o.tag == "a");
-        for c in t.chars() {
-            if c.is_whitespace() {
-                self.pending_space = true;
-                continue;
-            }
-            if self.pending_space && !self.text.is_empty() {
-                self.text.push(' ');
-                self.chars += 1;
-                // A space counts as link text between two words of one link.
-                if in_link && self.prev_in_link {
-                    self.link_chars += 1;
-                }
-            }
-            self.pending_space = false;
-            self.text.push(c);
-            self.chars += 1;
-            if in_link {
-                self.link_chars += 1;
-            }
-            self.prev_in_link = in_link;
-        }
-        if self.total_chars + self.chars > self.limits.max_text_chars {
-            self.failed = Some(Refused::TooMuchText(self.limits.max_text_chars));
-        }
-    }
-
-    /// Ends the block being gathered.
-    fn flush(&mut self) {
-        self.pending_space = false;
-        if self.text.is_empty() {
-            return;
-        }
-        let block_element = self
-            .stack
-            .iter()
-            .rev()
-            .find(|o| is_block(&o.tag))
-            .map_or(ROOT, |o| o.index);
-        let heading = self
-            .stack
-            .iter()
-            .rev()
-            .find_map(|o| match &*o.tag {
-                "h1" => Some(1),
-                "h2" => Some(2),
-                "h3" => Some(3),
-                "h4" => Some(4),
-                "h5" => Some(5),
-                "h6" => Some(6),
-                _ => None,
-            })
-            .unwrap_or(0);
-        let in_list = self
-            .stack
-            .iter()
-            .any(|o| matches!(&*o.tag, "li" | "dt" | "dd"));
-        self.total_chars += self.chars;
-        self.page.blocks.push(Block {
-            text: std::mem::take(&mut self.text),
-            chars: self.chars,
-            link_chars: self.link_chars.min(self.chars),
-            element: block_element,
-            heading,
-            in_list,
-        });
-        self.chars = 0;
-        self.link_chars = 0;
-    }
 }
 
 /// A page parsed within the default limits, for the passes' tests.

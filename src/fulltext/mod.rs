@@ -15,6 +15,7 @@ pub mod layouts;
 mod pages;
 mod robots;
 mod sites;
+mod tree;
 
 pub use article::Expected;
 pub use extract::{decode_page, explain, is_html, main_text, ExtractError};
