@@ -129,6 +129,13 @@ pub fn is_weekday(w: &str) -> bool {
     days.contains_key(w) || days.contains_key(bare(w))
 }
 
+/// Whether a normalized word is a month's name, or the first word of one («مارس», «كانون»,
+/// «بمارس»).
+pub fn is_month_name(w: &str) -> bool {
+    let months = &TABLES.months;
+    months.contains_key(w) || months.contains_key(bare(w))
+}
+
 /// The word without a leading conjunction or preposition letter («وفي», «بمارس», «لعام»).
 fn bare(w: &str) -> &str {
     for p in ["و", "ف", "ب", "ل"] {

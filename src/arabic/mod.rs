@@ -11,7 +11,7 @@ mod search;
 mod stem;
 mod tokenize;
 
-pub use dates::{dates_in, is_weekday, DateMention};
+pub use dates::{dates_in, is_month_name, is_weekday, DateMention};
 pub use normalize::{normalize, normalize_char, Normalized};
 pub use numbers::{number_at, NumberWord};
 pub use search::{parse_search, phrases_hold, snippet, Search, Term};

@@ -43,6 +43,14 @@ pub struct Args {
     /// its layout, what differs, and both verdicts.
     #[arg(long, requires = "as_received")]
     show_diffs: bool,
+    /// With --as-received: also write every page served as `DIR/<template>/<id>.html`, to
+    /// read one again with `sahel-watch extract --explain`.
+    #[arg(long, requires = "as_received", value_name = "DIR")]
+    keep_pages: Option<PathBuf>,
+    /// With --as-received: serve the pages without their JSON-LD, to measure reading the
+    /// layout alone (many sites mark no article body).
+    #[arg(long, requires = "as_received")]
+    without_json_ld: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -99,7 +107,16 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let runs: Vec<LayoutRun> = layouts
         .iter()
         .enumerate()
-        .map(|(k, &layout)| LayoutRun::new(&config, &items, &full, &templates, layout, k))
+        .map(|(k, &layout)| {
+            let served = Served {
+                templates: &templates,
+                layout,
+                k,
+                keep: a.keep_pages.as_deref(),
+                without_json_ld: a.without_json_ld,
+            };
+            LayoutRun::new(&config, &items, &full, &served)
+        })
         .collect::<anyhow::Result<_>>()?;
     if let Some(path) = &a.predictions {
         let rows = runs
@@ -348,6 +365,42 @@ struct Differences {
     figures: usize,
 }
 
+/// `html` without its `<script type="application/ld+json">` elements (any case and quoting).
+fn strip_json_ld(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while let Some(open) = lower[at..].find("<script").map(|i| at + i) {
+        let Some(tag_end) = lower[open..].find('>').map(|i| open + i + 1) else {
+            break;
+        };
+        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else {
+            break;
+        };
+        let end = lower[close..]
+            .find('>')
+            .map_or(html.len(), |i| close + i + 1);
+        out.push_str(&html[at..open]);
+        if !lower[open..tag_end].contains("ld+json") {
+            out.push_str(&html[open..end]);
+        }
+        at = end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+/// One template, and where its pages are kept.
+#[derive(Clone, Copy)]
+struct Served<'t, 'p> {
+    templates: &'t Templates,
+    layout: &'t str,
+    /// Its position among the templates served (each is another site).
+    k: usize,
+    keep: Option<&'p std::path::Path>,
+    without_json_ld: bool,
+}
+
 /// The corpus as received with its candidates' pages in one layout.
 struct LayoutRun<'t> {
     layout: &'t str,
@@ -363,16 +416,30 @@ struct LayoutRun<'t> {
 }
 
 impl<'t> LayoutRun<'t> {
-    /// Serves each candidate's text on a page of template `layout` (the `k`th) and reads it
-    /// back; `full` holds the analyses of the full texts, to compare with.
+    /// Serves each candidate's text on a page of `served` and reads it back; `full` holds the
+    /// analyses of the full texts, to compare with.
     fn new(
         config: &Config,
         items: &[LabelledItem],
         full: &[Analysis],
-        templates: &Templates,
-        layout: &'t str,
-        k: usize,
+        served: &Served<'t, '_>,
     ) -> anyhow::Result<Self> {
+        let Served {
+            templates,
+            layout,
+            k,
+            keep,
+            without_json_ld,
+        } = *served;
+        let keep = match keep {
+            Some(dir) => {
+                let dir = dir.join(layout.replace('/', "_"));
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                Some(dir)
+            }
+            None => None,
+        };
         let rules = &config.rules;
         let limits = &config.limits;
         // One site per layout, with the memory of its pages the daemon keeps per site.
@@ -410,7 +477,15 @@ impl<'t> LayoutRun<'t> {
                         summary: &summary,
                         text: &it.text,
                     };
-                    let html = templates.render(layout, &story, &others, &site, n as u64)?;
+                    let mut html = templates.render(layout, &story, &others, &site, n as u64)?;
+                    if without_json_ld {
+                        html = strip_json_ld(&html);
+                    }
+                    if let Some(dir) = &keep {
+                        let path = dir.join(format!("{}.html", it.id));
+                        std::fs::write(&path, &html)
+                            .with_context(|| format!("writing {}", path.display()))?;
+                    }
                     let page = Page {
                         html: &html,
                         link: &link,

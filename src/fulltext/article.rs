@@ -53,6 +53,13 @@ pub enum Furniture {
     Duplicate,
     /// Another story of a page of several (see [`frame`]).
     OtherStory,
+    /// A line about the page: a date, a byline, a credit, a share bar (see
+    /// [`super::story::metadata`]).
+    Metadata,
+    /// A heading and the other stories it lists (see [`super::story::boxes`]).
+    Box,
+    /// A social network's post embedded in the page (see [`super::story::embeds`]).
+    Embed,
 }
 
 /// The layers the passes add to a page.
@@ -60,6 +67,9 @@ pub struct Reading<'p> {
     pub page: &'p Page,
     /// The block that is the item's headline.
     pub headline: Option<usize>,
+    /// The block where the feed's summary is found: the story's lead (see
+    /// [`super::story::lead`]).
+    pub lead: Option<usize>,
     /// Per block: why it is furniture, or `None` while it may be the article's.
     pub furniture: Vec<Option<Furniture>>,
     /// The element that holds the article's body.
@@ -71,19 +81,24 @@ impl<'p> Reading<'p> {
         Reading {
             page,
             headline: None,
+            lead: None,
             furniture: vec![None; page.blocks.len()],
             body: None,
         }
     }
 
-    fn mark(&mut self, block: usize, why: Furniture) {
-        if self.furniture[block].is_none() && Some(block) != self.headline {
+    /// Marks `block` as furniture, unless it is the headline or the lead, or already marked.
+    pub(super) fn mark(&mut self, block: usize, why: Furniture) {
+        if self.furniture[block].is_none()
+            && Some(block) != self.headline
+            && Some(block) != self.lead
+        {
             self.furniture[block] = Some(why);
         }
     }
 
     /// Whether element `e` holds the headline (then it is the article's frame, not furniture).
-    fn holds_headline(&self, e: u32) -> bool {
+    pub(super) fn holds_headline(&self, e: u32) -> bool {
         let el = &self.page.elements[e as usize];
         self.headline
             .is_some_and(|h| (el.first_block as usize..el.end_block as usize).contains(&h))
@@ -142,6 +157,18 @@ fn own_headline(b: &Block) -> bool {
 /// Short and without a sentence end: a listed headline, a label, a date line.
 fn headline_like(text: &str) -> bool {
     word_count(text) <= 16 && !ends_sentence(text)
+}
+
+/// Whether `text` is the headline `title` in other markup: most of its words are the title's
+/// and most of the title's are its.
+pub fn same_headline(text: &str, title: &str) -> bool {
+    let want: HashSet<String> = words(title).into_iter().collect();
+    let have: HashSet<String> = words(text).into_iter().collect();
+    if want.is_empty() || have.is_empty() {
+        return false;
+    }
+    let common = have.intersection(&want).count();
+    common * 10 >= want.len() * 6 && common * 2 >= have.len()
 }
 
 /// Pass 1: the item's headline on the page. Of the blocks whose words are mostly the title's
@@ -239,7 +266,7 @@ pub fn named(r: &mut Reading<'_>) {
                     None => None,
                     Some(Hint::Article) => Some(false),
                     Some(_) if r.holds_headline(a) => None,
-                    Some(Hint::Stories) => Some(true),
+                    Some(Hint::Stories) => lists(r, range).then_some(true),
                     Some(Hint::Layout) => (paragraphs(range) * 2 <= all).then_some(true),
                 }
             })
@@ -248,6 +275,23 @@ pub fn named(r: &mut Reading<'_>) {
             r.mark(i, Furniture::Named);
         }
     }
+}
+
+/// Whether the blocks of `range` read as a list of stories, as an element named for other
+/// stories should: no paragraph of prose, or two lines or more that are headlines (short,
+/// unpunctuated, or linked; lines about the page do not count). A name alone is weak: a live
+/// blog's entry of this story may be classed «breaking», a story's box «latest».
+fn lists(r: &Reading<'_>, range: std::ops::Range<usize>) -> bool {
+    let blocks = || {
+        range
+            .clone()
+            .filter(|&i| r.furniture[i] != Some(Furniture::Metadata))
+            .map(|i| &r.page.blocks[i])
+    };
+    let listed = blocks()
+        .filter(|b| linked(b) || headline_like(&b.text))
+        .count();
+    listed >= 2 || !blocks().any(paragraph)
 }
 
 /// Separators of headlines on one line.
@@ -282,6 +326,42 @@ pub fn tickers(r: &mut Reading<'_>) {
 /// The list that holds the headline is the article's frame and is never marked.
 pub fn teasers(r: &mut Reading<'_>) {
     let page = r.page;
+    let lead: HashSet<String> = r
+        .lead
+        .map(|l| words(&page.blocks[l].text).into_iter().collect())
+        .unwrap_or_default();
+    // Records that follow the story's lead in one list (the lead is the first, or before
+    // them) are the story told in entries (a live blog: a time, a paragraph, a share bar),
+    // not readers' comments.
+    let tells_the_lead = |b: &Block| {
+        let w: HashSet<String> = words(&b.text).into_iter().collect();
+        let common = w.intersection(&lead).count();
+        paragraph(b)
+            && !lead.is_empty()
+            && (common * 5 >= w.len() * 4 || common * 5 >= lead.len() * 4)
+    };
+    // The lead's own entry: a sibling of the same tag, with a class word in common (entries
+    // differ by modifiers: «entry», «entry entry--breaking»), at or before the first record.
+    let follow_the_lead = |parent: u32, first: u32| {
+        let like = &page.elements[first as usize];
+        let words_of = |names: &str| -> HashSet<String> {
+            names
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.len() > 1)
+                .map(str::to_ascii_lowercase)
+                .collect()
+        };
+        let classes = words_of(&like.names);
+        page.elements.iter().any(|s| {
+            s.parent == parent
+                && s.tag == like.tag
+                && s.first_block <= like.first_block
+                && (classes.is_empty() || !words_of(&s.names).is_disjoint(&classes))
+                && page.blocks[s.first_block as usize..s.end_block as usize]
+                    .iter()
+                    .any(&tells_the_lead)
+        })
+    };
     let mut groups: HashMap<(u32, u64), Vec<u32>> = HashMap::new();
     for (i, e) in page.elements.iter().enumerate() {
         if e.end_block > e.first_block {
@@ -291,7 +371,7 @@ pub fn teasers(r: &mut Reading<'_>) {
                 .push(i as u32);
         }
     }
-    for ((_, _), members) in groups {
+    for ((parent, _), members) in groups {
         if members.len() < 2 || members.iter().any(|&m| r.holds_headline(m)) {
             continue;
         }
@@ -300,7 +380,10 @@ pub fn teasers(r: &mut Reading<'_>) {
             .map(|&m| {
                 let e = &page.elements[m as usize];
                 let blocks = &page.blocks[e.first_block as usize..e.end_block as usize];
-                let linked_headline = blocks.iter().any(|b| b.link_chars >= 12 && linked(b));
+                let linked_headline = (e.first_block as usize..e.end_block as usize).any(|i| {
+                    let b = &page.blocks[i];
+                    b.link_chars >= 12 && linked(b) && r.furniture[i] != Some(Furniture::Metadata)
+                });
                 // A record: a short line of who or when (a name, «منذ ساعتين»), then text.
                 let record = e.marked
                     && blocks.len() >= 2
@@ -317,7 +400,9 @@ pub fn teasers(r: &mut Reading<'_>) {
         // link) need three, as paragraphs of a story can come in twos.
         let cards =
             linked == members.len() || (members.len() >= 3 && linked * 3 >= members.len() * 2);
-        let records = members.len() >= 3 && records * 3 >= members.len() * 2;
+        let records = members.len() >= 3
+            && records * 3 >= members.len() * 2
+            && !follow_the_lead(parent, members[0]);
         if (cards || records) && long == 0 {
             for &m in &members {
                 let e = &page.elements[m as usize];
@@ -381,7 +466,10 @@ fn is_label(text: &str) -> bool {
 pub fn labels(r: &mut Reading<'_>) {
     let page = r.page;
     for i in 0..page.blocks.len() {
-        if Some(i) == r.headline || !is_label(&page.blocks[i].text) {
+        if Some(i) == r.headline
+            || r.furniture[i] == Some(Furniture::Metadata)
+            || !is_label(&page.blocks[i].text)
+        {
             continue;
         }
         r.mark(i, Furniture::Label);
@@ -491,9 +579,11 @@ pub fn embedded_lists(r: &mut Reading<'_>) {
     }
 }
 
-/// Pass: a paragraph that says again what an earlier one of the article said (a lead
-/// repeated under a picture, a page that holds its story twice). Short lines may rightly
-/// repeat («الصورة: أرشيف»).
+/// Pass: a paragraph that says again what the article says. A block said twice is kept once
+/// (a page that holds its story twice); the first block kept of eight words or more whose runs of three words are nine tenths in the longer blocks kept right after it is
+/// a standfirst or a pinned summary that quotes the story's first lines, dropped for the story
+/// itself (the lead passes to the block after it). Runs of words, not words: paragraphs of one story share their
+/// vocabulary without repeating each other. Short lines may rightly repeat («الصورة: أرشيف»).
 pub fn duplicates(r: &mut Reading<'_>) {
     let mut seen: HashSet<&str> = HashSet::new();
     for i in 0..r.page.blocks.len() {
@@ -502,6 +592,59 @@ pub fn duplicates(r: &mut Reading<'_>) {
             r.mark(i, Furniture::Duplicate);
         }
     }
+    let kept: Vec<usize> = (0..r.page.blocks.len())
+        .filter(|&i| r.furniture[i].is_none() && Some(i) != r.headline)
+        .collect();
+    let runs: Vec<HashSet<[u64; 3]>> = kept
+        .iter()
+        .map(|&i| shingles(&r.page.blocks[i].text))
+        .collect();
+    // A standfirst stands first, and says in fewer words what the blocks it quotes say.
+    let first = kept
+        .iter()
+        .position(|&i| word_count(&r.page.blocks[i].text) >= 8);
+    if let Some(k) = first.filter(|&k| !runs[k].is_empty()) {
+        let i = kept[k];
+        let after = k + 1..kept.len().min(k + 7);
+        let holders: Vec<usize> = after
+            .clone()
+            .filter(|&j| runs[k].iter().any(|s| runs[j].contains(s)))
+            .collect();
+        let found = runs[k]
+            .iter()
+            .filter(|s| holders.iter().any(|&j| runs[j].contains(*s)))
+            .count();
+        let longer: usize = holders.iter().map(|&j| runs[j].len()).sum();
+        // A paragraph said again by two or more of those that follow is one of a list of
+        // near-identical entries, not a summary of what follows.
+        let repeated = holders
+            .iter()
+            .filter(|&&j| {
+                runs[k].iter().filter(|s| runs[j].contains(*s)).count() * 10 >= runs[k].len() * 9
+            })
+            .count()
+            >= 2;
+        if found * 10 >= runs[k].len() * 9 && longer > runs[k].len() && !repeated {
+            r.furniture[i] = Some(Furniture::Duplicate);
+            if r.lead == Some(i) {
+                r.lead = kept.get(k + 1).copied();
+            }
+        }
+    }
+}
+
+/// The runs of three words of a text, its words normalized and stemmed (hashed).
+fn shingles(text: &str) -> HashSet<[u64; 3]> {
+    use std::hash::{Hash, Hasher};
+    let hashed: Vec<u64> = words(text)
+        .iter()
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    hashed.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
 }
 
 /// A block's fingerprint for the site memory: its normalized words.
@@ -662,10 +805,18 @@ pub fn body(r: &mut Reading<'_>) {
 /// for 99.3 %). Short words are left out: they are in every text.
 pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> bool {
     let headline = r.headline.map(|h| &r.page.blocks[h]);
-    let have: HashSet<String> = words(text)
-        .into_iter()
-        .chain(headline.map(|b| words(&b.text)).unwrap_or_default())
-        .collect();
+    let with_headline = match headline {
+        Some(b) => format!("{}\n{text}", b.text),
+        None => text.to_owned(),
+    };
+    says_the_item(&with_headline, headline.is_some_and(own_headline), expected)
+}
+
+/// Whether `text` says what the item says of itself: most of its summary's words (of its
+/// headline's when the summary adds fewer than four), or a fifth of them when `anchored` (the
+/// item's own headline stands over the text).
+pub fn says_the_item(text: &str, anchored: bool, expected: &Expected<'_>) -> bool {
+    let have: HashSet<String> = words(text).into_iter().collect();
     let significant = |s: &str| -> Vec<String> {
         let mut w: Vec<String> = words(s)
             .into_iter()
@@ -685,7 +836,7 @@ pub fn matches_item(r: &Reading<'_>, text: &str, expected: &Expected<'_>) -> boo
         return !text.trim().is_empty();
     }
     let found = want.iter().filter(|w| have.contains(*w)).count();
-    found * 2 > want.len() || (headline.is_some_and(own_headline) && found * 5 >= want.len())
+    found * 2 > want.len() || (anchored && found * 5 >= want.len())
 }
 
 #[cfg(test)]

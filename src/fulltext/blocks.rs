@@ -122,6 +122,10 @@ struct Walk<'t> {
     chars: usize,
     link_chars: usize,
     pending_space: bool,
+    /// An element has just ended and no text has come since: a next element starts another
+    /// item («<span>18:46</span><span>عاجل</span>» are two words), where text right after it
+    /// continues the same word («<span>ق</span>ال», a drop cap).
+    after_element: bool,
     /// The last character gathered was link text.
     prev_in_link: bool,
 }
@@ -149,6 +153,7 @@ impl<'t> Walk<'t> {
             chars: 0,
             link_chars: 0,
             pending_space: false,
+            after_element: false,
             prev_in_link: false,
         }
     }
@@ -173,6 +178,7 @@ impl<'t> Walk<'t> {
                         self.page.elements[e as usize].end_block = self.page.blocks.len() as u32;
                         self.open.pop();
                     }
+                    self.after_element = true;
                 }
             }
         }
@@ -203,6 +209,9 @@ impl<'t> Walk<'t> {
             Data::Other => return,
             Data::Element { name, attrs } => (&*name.local, attrs),
         };
+        if std::mem::take(&mut self.after_element) {
+            self.pending_space = true;
+        }
         let attr = |k: &str| {
             attrs
                 .iter()
@@ -306,6 +315,7 @@ impl<'t> Walk<'t> {
     }
 
     fn text(&mut self, t: &str) {
+        self.after_element = false;
         let in_link = self.links > 0;
         for c in t.chars() {
             if c.is_whitespace() {

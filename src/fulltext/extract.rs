@@ -7,8 +7,10 @@ use encoding_rs::{Encoding, UTF_8};
 
 use super::article::{self, Expected, Reading};
 use super::blocks;
+use super::evidence::{self, Marked};
 use super::guard::{self, PageLimits, Refused};
 use super::sites::SiteMemory;
+use super::story;
 
 use crate::fetch::{charset_from_content_type, guess_legacy, not_really_utf8};
 
@@ -79,7 +81,8 @@ pub fn is_html(content_type: Option<&str>, body: &[u8]) -> Result<(), ExtractErr
 /// The article text of an HTML page for the item that links to it, at most `max_chars`
 /// characters, or why there is none. The headline itself is left out (the analysis reads it
 /// apart). `site` is the memory of the site's other pages with this page's key; without it the
-/// page is read on its own. See [`super::article`] for the passes.
+/// page is read on its own. The body the publisher marks in JSON-LD, when it is this item's,
+/// comes first; else the story read from the page (see [`super::article`]).
 pub fn main_text(
     html: &str,
     expected: &Expected<'_>,
@@ -87,8 +90,11 @@ pub fn main_text(
     limits: &PageLimits,
     max_chars: usize,
 ) -> Result<String, ExtractError> {
-    read(html, expected, site, limits, |r| {
+    read(html, expected, site, limits, |r, marked| {
         let text = r.text();
+        if let Some(body) = marked.and_then(|m| preferred(m, &text)) {
+            return Ok(cut(body, max_chars));
+        }
         if text.trim().is_empty() {
             return Err(ExtractError::Nothing);
         }
@@ -99,6 +105,18 @@ pub fn main_text(
     })?
 }
 
+/// The marked body, unless the page's story holds it and much more: a publisher that marks
+/// only the lead (without a «…») has the rest of the story on the page.
+fn preferred<'m>(marked: &'m Marked, read: &str) -> Option<&'m str> {
+    let (m, r) = (article::words(&marked.body), article::words(read));
+    if m.len() * 2 >= r.len() {
+        return Some(&marked.body);
+    }
+    let head: std::collections::HashSet<&String> = r.iter().take(m.len() * 3 / 2).collect();
+    let inside = m.iter().filter(|w| head.contains(w)).count();
+    (inside * 10 < m.len() * 9).then_some(&marked.body)
+}
+
 /// Every block of the page with what the passes made of it, for people finding out why a
 /// page reads as it does (`sahel-watch extract --explain`).
 pub fn explain(
@@ -106,8 +124,15 @@ pub fn explain(
     expected: &Expected<'_>,
     limits: &PageLimits,
 ) -> Result<String, ExtractError> {
-    read(html, expected, None, limits, |r| {
+    read(html, expected, None, limits, |r, marked| {
         let mut out = String::new();
+        if let Some(m) = marked {
+            out.push_str(&format!(
+                "JSON-LD article of this item: {} ({} words of body)\n",
+                m.headline,
+                article::words(&m.body).len()
+            ));
+        }
         for (i, (b, why)) in r.page.blocks.iter().zip(&r.furniture).enumerate() {
             let why = why.map_or("ARTICLE".to_owned(), |w| format!("{w:?}"));
             out.push_str(&format!(
@@ -128,30 +153,51 @@ pub fn explain(
     })
 }
 
-/// Parses the page within its bounds and runs the passes, in order, over it.
+/// Parses the page within its bounds, finds the article it marks for this item, and runs the
+/// passes, in order, over its blocks.
 fn read<T>(
     html: &str,
     expected: &Expected<'_>,
     site: Option<(&SiteMemory, &str, u64)>,
     limits: &PageLimits,
-    then: impl FnOnce(&Reading<'_>) -> T,
+    then: impl FnOnce(&Reading<'_>, Option<&Marked>) -> T,
 ) -> Result<T, ExtractError> {
     let deadline = Instant::now() + limits.budget;
     guard::scan(html, limits)?;
     let page = blocks::parse(html, limits, deadline)?;
-    let title = if expected.title.trim().is_empty() {
-        page.own_title.as_str()
-    } else {
-        expected.title
+    let marked = evidence::marked_articles(&page);
+    let title = [expected.title, page.own_title.as_str()]
+        .into_iter()
+        .chain(marked.iter().map(|m| m.headline.as_str()))
+        .find(|t| !t.trim().is_empty())
+        .unwrap_or("");
+    let summary = match expected.summary.trim() {
+        "" => evidence::meta(&page, &["og:description", "description"]).unwrap_or(""),
+        s => s,
     };
+    let expected = Expected { title, summary };
+    // The item's article: the one marked with its headline, or, on a page that marks one
+    // article only, that one when its body says what the item says. A part of a marked
+    // article (a live blog's update, an article of a list) is not the whole.
+    let whole = marked.len() == 1;
+    let mine = marked.iter().find(|m| {
+        !m.body.is_empty()
+            && !evidence::truncated(&m.body)
+            && (article::same_headline(&m.headline, title)
+                || (whole && article::says_the_item(&m.body, false, &expected)))
+    });
     let mut r = Reading::new(&page);
     article::headline(&mut r, title);
+    story::lead(&mut r, expected.summary);
+    story::metadata(&mut r);
     article::links(&mut r);
     article::named(&mut r);
     article::tickers(&mut r);
     article::teasers(&mut r);
     article::labels(&mut r);
     article::noise(&mut r);
+    story::boxes(&mut r);
+    story::embeds(&mut r);
     article::headline_runs(&mut r);
     article::frame(&mut r);
     article::body(&mut r);
@@ -168,7 +214,7 @@ fn read<T>(
     if Instant::now() > deadline {
         return Err(Refused::TooSlow(limits.budget).into());
     }
-    Ok(then(&r))
+    Ok(then(&r, mine))
 }
 
 /// At most `max` characters, cut at a word.

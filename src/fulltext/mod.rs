@@ -9,12 +9,14 @@
 
 pub mod article;
 pub mod blocks;
+mod evidence;
 mod extract;
 pub mod guard;
 pub mod layouts;
 mod pages;
 mod robots;
 mod sites;
+mod story;
 mod tree;
 
 pub use article::Expected;
