@@ -56,6 +56,8 @@ pub enum Furniture {
     /// A line about the page: a date, a byline, a credit, a share bar (see
     /// [`super::story::metadata`]).
     Metadata,
+    /// A picture's caption (see [`super::story::metadata`]).
+    Caption,
     /// A heading and the other stories it lists (see [`super::story::boxes`]).
     Box,
     /// A social network's post embedded in the page (see [`super::story::embeds`]).
@@ -263,7 +265,7 @@ pub fn named(r: &mut Reading<'_>) {
                 // paragraphs from the headline on.
                 let range = el.first_block as usize..el.end_block as usize;
                 match el.hint {
-                    None => None,
+                    None | Some(Hint::Meta) => None,
                     Some(Hint::Article) => Some(false),
                     Some(_) if r.holds_headline(a) => None,
                     Some(Hint::Stories) => lists(r, range).then_some(true),
@@ -340,23 +342,14 @@ pub fn teasers(r: &mut Reading<'_>) {
             && !lead.is_empty()
             && (common * 5 >= w.len() * 4 || common * 5 >= lead.len() * 4)
     };
-    // The lead's own entry: a sibling of the same tag, with a class word in common (entries
-    // differ by modifiers: «entry», «entry entry--breaking»), at or before the first record.
+    // The lead's own entry: an element of the same kind as the first record, beside it, at
+    // or before it (entries differ by modifiers: «entry», «entry entry--breaking»).
     let follow_the_lead = |parent: u32, first: u32| {
         let like = &page.elements[first as usize];
-        let words_of = |names: &str| -> HashSet<String> {
-            names
-                .split(|c: char| !c.is_alphabetic())
-                .filter(|w| w.len() > 1)
-                .map(str::to_ascii_lowercase)
-                .collect()
-        };
-        let classes = words_of(&like.names);
-        page.elements.iter().any(|s| {
+        page.elements.iter().enumerate().any(|(k, s)| {
             s.parent == parent
-                && s.tag == like.tag
                 && s.first_block <= like.first_block
-                && (classes.is_empty() || !words_of(&s.names).is_disjoint(&classes))
+                && page.alike(k as u32, first)
                 && page.blocks[s.first_block as usize..s.end_block as usize]
                     .iter()
                     .any(&tells_the_lead)
@@ -384,10 +377,13 @@ pub fn teasers(r: &mut Reading<'_>) {
                     let b = &page.blocks[i];
                     b.link_chars >= 12 && linked(b) && r.furniture[i] != Some(Furniture::Metadata)
                 });
-                // A record: a short line of who or when (a name, «منذ ساعتين»), then text.
+                // A record: a short line of who or when (a name, «منذ ساعتين», «1 - سالم
+                // 16/12/2019»), then text.
                 let record = e.marked
                     && blocks.len() >= 2
-                    && word_count(&blocks[0].text) <= 4
+                    && (word_count(&blocks[0].text) <= 4
+                        || (word_count(&blocks[0].text) <= 6
+                            && blocks[0].text.chars().any(|c| c.is_ascii_digit())))
                     && !ends_sentence(&blocks[0].text);
                 let words: usize = blocks.iter().map(|b| word_count(&b.text)).sum();
                 (linked_headline, record, words)
@@ -582,7 +578,7 @@ pub fn embedded_lists(r: &mut Reading<'_>) {
 /// Pass: a paragraph that says again what the article says. A block said twice is kept once
 /// (a page that holds its story twice); the first block kept of eight words or more whose runs of three words are nine tenths in the longer blocks kept right after it is
 /// a standfirst or a pinned summary that quotes the story's first lines, dropped for the story
-/// itself (the lead passes to the block after it). Runs of words, not words: paragraphs of one story share their
+/// itself (the lead passes to the first block that says it again). Runs of words, not words: paragraphs of one story share their
 /// vocabulary without repeating each other. Short lines may rightly repeat («الصورة: أرشيف»).
 pub fn duplicates(r: &mut Reading<'_>) {
     let mut seen: HashSet<&str> = HashSet::new();
@@ -627,7 +623,10 @@ pub fn duplicates(r: &mut Reading<'_>) {
         if found * 10 >= runs[k].len() * 9 && longer > runs[k].len() && !repeated {
             r.furniture[i] = Some(Furniture::Duplicate);
             if r.lead == Some(i) {
-                r.lead = kept.get(k + 1).copied();
+                r.lead = holders.first().map(|&j| kept[j]);
+                if let Some(l) = r.lead {
+                    super::story::before_lead(r, i + 1..l);
+                }
             }
         }
     }
@@ -743,10 +742,21 @@ pub fn body(r: &mut Reading<'_>) {
             *total.entry(a).or_default() += b.chars;
         }
     }
-    let Some((&best, _)) = score
-        .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
-    else {
+    // The body the publisher marks with schema.org microdata (`itemprop="articleBody"`), when
+    // it holds some of what may be the story, is the body: no guess beats the page's word.
+    let marked = page.article_body.filter(|&e| {
+        let el = &page.elements[e as usize];
+        (el.first_block as usize..el.end_block as usize).any(|i| {
+            i >= start && r.furniture[i].is_none() && word_count(&page.blocks[i].text) >= 8
+        })
+    });
+    let best = marked.or_else(|| {
+        score
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(&e, _)| e)
+    });
+    let Some(best) = best else {
         return;
     };
     // Up through wrappers that hold nothing more that may be the article's.
@@ -767,14 +777,12 @@ pub fn body(r: &mut Reading<'_>) {
     r.body = Some(body);
     let parent = page.elements[body as usize].parent;
     let enough = total.get(&body).copied().unwrap_or(0) / 4;
-    let like = page.elements[body as usize].signature;
     let in_body = |e: u32| {
         page.within(e, body)
             || (parent != ROOT
                 && page.ancestors(e).any(|a| {
-                    let el = &page.elements[a as usize];
-                    el.parent == parent
-                        && el.signature == like
+                    page.elements[a as usize].parent == parent
+                        && page.alike(a, body)
                         && total.get(&a).is_some_and(|&t| t >= enough)
                 }))
     };

@@ -22,6 +22,9 @@ pub enum Hint {
     /// A class or id word of other stories or readers' words (`related`, `ticker`, `comments`,
     /// `most-read`): furniture wherever it stands.
     Stories,
+    /// A schema.org microdata property about the page, not its text (`itemprop="author"`,
+    /// `publisher`, `datePublished`, `image`, `keywords`…).
+    Meta,
     /// `itemprop="articleBody"`, or a class or id such as `article-body`, `entry-content`:
     /// the story's own text, whatever else its class says («article-content-breaking-news»).
     Article,
@@ -73,6 +76,8 @@ pub struct Page {
     pub metas: Vec<(String, String)>,
     /// The text of each `<script type="application/ld+json">`.
     pub json_ld: Vec<String>,
+    /// The first element the page marks `itemprop="articleBody"` (schema.org microdata).
+    pub article_body: Option<u32>,
 }
 
 impl Page {
@@ -90,6 +95,25 @@ impl Page {
     /// The tag of element `e` («» for the document itself: text outside every element).
     pub fn tag(&self, e: u32) -> &str {
         self.elements.get(e as usize).map_or("", |el| &el.tag)
+    }
+
+    /// Whether elements `a` and `b` are of one kind: the same tag, and a class or id word in
+    /// common (or none either). Items of one list differ by modifiers («entry»,
+    /// «entry entry--breaking») and numbers («post-12»), not by every word.
+    pub fn alike(&self, a: u32, b: u32) -> bool {
+        let (x, y) = (&self.elements[a as usize], &self.elements[b as usize]);
+        if x.tag != y.tag {
+            return false;
+        }
+        let words = |names: &str| -> Vec<String> {
+            names
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.len() > 1)
+                .map(str::to_ascii_lowercase)
+                .collect()
+        };
+        let (wx, wy) = (words(&x.names), words(&y.names));
+        (wx.is_empty() && wy.is_empty()) || wx.iter().any(|w| wy.contains(w))
     }
 
     /// The elements from `e` up to the root.
@@ -278,6 +302,7 @@ impl<'t> Walk<'t> {
             "html" | "body" | "main" | "article" => None,
             "marquee" => Some(Hint::Stories),
             _ if attr("itemprop") == "articleBody" => Some(Hint::Article),
+            _ if about_the_page(attr("itemprop")) => Some(Hint::Meta),
             _ => match (named_hint(class), named_hint(id)) {
                 (Some(Hint::Article), _) | (_, Some(Hint::Article)) => Some(Hint::Article),
                 (Some(Hint::Stories), _) | (_, Some(Hint::Stories)) => Some(Hint::Stories),
@@ -287,6 +312,13 @@ impl<'t> Walk<'t> {
         };
         let index = self.page.elements.len() as u32;
         let first = self.page.blocks.len() as u32;
+        if self.page.article_body.is_none()
+            && attr("itemprop")
+                .split_whitespace()
+                .any(|p| p == "articleBody")
+        {
+            self.page.article_body = Some(index);
+        }
         self.page.elements.push(Element {
             parent: self.open.last().copied().unwrap_or(ROOT),
             signature: signature(name, class),
@@ -383,6 +415,31 @@ impl<'t> Walk<'t> {
         self.chars = 0;
         self.link_chars = 0;
     }
+}
+
+/// Whether a microdata property (`itemprop`, a space-separated list) is one of schema.org's
+/// about an article rather than its text.
+fn about_the_page(itemprop: &str) -> bool {
+    itemprop.split_whitespace().any(|p| {
+        matches!(
+            p,
+            "author"
+                | "creator"
+                | "publisher"
+                | "datePublished"
+                | "dateModified"
+                | "dateCreated"
+                | "image"
+                | "logo"
+                | "thumbnailUrl"
+                | "mainEntityOfPage"
+                | "keywords"
+                | "interactionStatistic"
+                | "commentCount"
+                | "copyrightHolder"
+                | "sourceOrganization"
+        )
+    })
 }
 
 /// Whether an element's attributes hide it: `hidden`, or a style that does.

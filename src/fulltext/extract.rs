@@ -133,6 +133,15 @@ pub fn explain(
                 article::words(&m.body).len()
             ));
         }
+        out.push_str(&format!(
+            "headline: block {:?}; lead: block {:?}; body: element {}\n",
+            r.headline,
+            r.lead,
+            r.body.map_or("none".to_owned(), |e| format!(
+                "{}{e}",
+                r.page.elements[e as usize].tag
+            )),
+        ));
         for (i, (b, why)) in r.page.blocks.iter().zip(&r.furniture).enumerate() {
             let why = why.map_or("ARTICLE".to_owned(), |w| format!("{w:?}"));
             out.push_str(&format!(

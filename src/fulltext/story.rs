@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use super::article::{words, Furniture, Reading};
-use super::blocks::{Block, ROOT};
+use super::blocks::{Block, Hint, ROOT};
 use crate::arabic::{is_month_name, is_weekday, normalize};
 
 fn word_count(text: &str) -> usize {
@@ -119,6 +119,11 @@ const META_WORDS: &[&str] = &[
     "تابعنا",
     "تابعونا",
     "مشاهده",
+    "عدد",
+    "محدث",
+    "محدثه",
+    "انسخ",
+    "صديق",
     "مشاهدات",
     "قراءه",
     "قراءات",
@@ -209,9 +214,22 @@ fn not_a_word(w: &str) -> bool {
 }
 
 /// Whether a block is a line about the page rather than a sentence of the story: short, no
-/// sentence end, and made of dates, times, counters and share words but for two words at most,
-/// or opened by a byline's or a credit's word.
+/// sentence end, and made of dates, times, counters and share words but for one word, or
+/// opened by a byline's or a credit's word; or a line of such pieces joined by «|» or «·»
+/// («تاريخ النشر: … | عدد القراءات: 1809 | طباعة»).
 pub fn is_metadata(text: &str) -> bool {
+    let pieces: Vec<&str> = text
+        .split(['|', '·', '•'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pieces.len() >= 2 && word_count(text) <= 40 {
+        return pieces.iter().all(|p| one_line_about_the_page(p));
+    }
+    one_line_about_the_page(text)
+}
+
+fn one_line_about_the_page(text: &str) -> bool {
     let n = word_count(text);
     if n == 0 || n > 14 || (ends_sentence(text) && !text.trim_end().ends_with([':', ')'])) {
         return false;
@@ -225,24 +243,86 @@ pub fn is_metadata(text: &str) -> bool {
         return true;
     }
     let ws: Vec<&str> = norm
-        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '•' | '·' | '(' | ')'))
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ':'))
         .filter(|w| !w.is_empty())
         .collect();
+    let page_word = |w: &str| {
+        PAGE_WORDS.contains(w)
+            || ["ال", "و", "ب", "ل", "لل"].iter().any(|p| {
+                w.strip_prefix(p)
+                    .is_some_and(|rest| PAGE_WORDS.contains(rest))
+            })
+    };
     // A date or a time: two of its words («12 مارس», «الأحد 12»), or one written with
     // separators («12/03/2017», «10:32»).
     let dating: usize = ws.iter().map(|w| dating(w)).sum();
     let other = ws
         .iter()
-        .filter(|w| !not_a_word(w) && !PAGE_WORDS.contains(**w))
+        .filter(|w| !not_a_word(w) && !page_word(w))
         .count();
-    let meta = ws.iter().filter(|w| PAGE_WORDS.contains(**w)).count();
+    let meta = ws.iter().filter(|w| page_word(w)).count();
     (other <= 1 && (dating >= 2 || meta >= 2)) || (meta >= 1 && other == 0)
 }
 
-/// Pass: lines about the page (see [`is_metadata`]), wherever they stand.
+/// Whether a line ends with a picture's credit: «(أرشيفية - رويترز)», «© أ ف ب», «Credit:
+/// Getty». A caption says what a picture shows, often an archive one of another day.
+fn credited(text: &str) -> bool {
+    let norm = normalize(text).text;
+    let tail: String = norm
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let bracketed = tail.trim_end().ends_with(')')
+        && tail.rfind('(').is_some_and(|at| {
+            tail[at..].split(|c: char| !c.is_alphanumeric()).any(|w| {
+                PAGE_WORDS.contains(w)
+                    || matches!(w, "ارشيفيه" | "ارشيف" | "صوره" | "تعبيريه" | "file")
+            })
+        });
+    bracketed || tail.contains('©') || tail.contains("credit")
+}
+
+/// Lines that are no sentence (a byline, a kicker, «الموضوع:») in `range`, which ends at the
+/// lead: the story's sentences start there.
+pub(super) fn before_lead(r: &mut Reading<'_>, range: std::ops::Range<usize>) {
+    for i in range {
+        let t = &r.page.blocks[i].text;
+        if word_count(t) < 8 || !ends_sentence(t) {
+            r.mark(i, Furniture::Metadata);
+        }
+    }
+}
+
+/// Pass: lines about the page (see [`is_metadata`], and what schema.org microdata marks as
+/// the author, publisher, dates or image), pictures' captions (a `<figcaption>`, or a short
+/// line that ends with a picture's credit), wherever they stand; and between the headline and
+/// the lead, any line that is no sentence (a byline, «الموضوع:», «تابعنا عبر»): the lead is
+/// where the story's sentences start.
 pub fn metadata(r: &mut Reading<'_>) {
-    for i in 0..r.page.blocks.len() {
-        if is_metadata(&r.page.blocks[i].text) {
+    let page = r.page;
+    if let (Some(h), Some(l)) = (r.headline, r.lead) {
+        before_lead(r, h + 1..l);
+    }
+    for i in 0..page.blocks.len() {
+        let b = &page.blocks[i];
+        let marked = page
+            .ancestors(b.element)
+            .any(|a| page.elements[a as usize].hint == Some(Hint::Meta));
+        if marked {
+            r.mark(i, Furniture::Metadata);
+            continue;
+        }
+        let caption = page
+            .ancestors(b.element)
+            .any(|a| page.tag(a) == "figcaption")
+            || (word_count(&b.text) <= 30 && credited(&b.text));
+        if caption {
+            r.mark(i, Furniture::Caption);
+        } else if is_metadata(&b.text) {
             r.mark(i, Furniture::Metadata);
         }
     }
