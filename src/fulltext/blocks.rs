@@ -432,7 +432,6 @@ fn about_the_page(itemprop: &str) -> bool {
                 | "image"
                 | "logo"
                 | "thumbnailUrl"
-                | "mainEntityOfPage"
                 | "keywords"
                 | "interactionStatistic"
                 | "commentCount"

@@ -122,23 +122,45 @@ fn string(v: Option<&Value>) -> String {
     }
 }
 
-/// `articleBody` as text: some publishers put HTML in it (paragraphs, entities), which is read
-/// as a page's blocks are, one a line.
+/// `articleBody` as text: some publishers put HTML in it (paragraphs, entities), some escape
+/// that HTML once more («&lt;p&gt;»); it is read as a page's blocks are, one a line, twice at
+/// most.
 fn body_text(body: &str) -> String {
-    if !body.contains(['<', '&']) {
-        return body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut text = body.to_owned();
+    for _ in 0..2 {
+        if !text.contains(['<', '&']) {
+            break;
+        }
+        let limits = super::guard::PageLimits::default();
+        let deadline = std::time::Instant::now() + limits.budget;
+        text = match super::blocks::parse(&text, &limits, deadline) {
+            Ok(p) => p
+                .blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Err(_) => return String::new(),
+        };
+        if !markup(&text) {
+            break;
+        }
     }
-    let limits = super::guard::PageLimits::default();
-    let deadline = std::time::Instant::now() + limits.budget;
-    match super::blocks::parse(body, &limits, deadline) {
-        Ok(p) => p
-            .blocks
-            .iter()
-            .map(|b| b.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(_) => String::new(),
-    }
+    text.split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether a text still holds tags: «<p», «</div», «<br».
+fn markup(text: &str) -> bool {
+    text.match_indices('<').any(|(at, _)| {
+        text[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+    })
 }
 
 /// The first `<meta>` of the page with one of `keys` (`og:title`, `description`…).
@@ -184,6 +206,11 @@ mod tests {
         assert_eq!(found[0].description, "ملخص");
         // Raw line breaks and tabs inside a string, as publishers write them.
         assert_eq!(found[1].body, "سطر أول وسطر ثان");
+        // HTML escaped once more.
+        assert_eq!(
+            body_text("&lt;p&gt;فقرة &amp;amp; أخرى&lt;/p&gt;&lt;p&gt;ثانية&lt;/p&gt;"),
+            "فقرة & أخرى\nثانية"
+        );
         assert_eq!(meta(&p, &["og:title", "title"]), Some("عنوان الصفحة"));
         assert_eq!(meta(&p, &["og:description", "description"]), Some("وصف"));
     }

@@ -180,7 +180,8 @@ fn read<T>(
         .chain(marked.iter().map(|m| m.headline.as_str()))
         .find(|t| !t.trim().is_empty())
         .unwrap_or("");
-    let summary = match expected.summary.trim() {
+    let given = expected.summary;
+    let summary = match given.trim() {
         "" => evidence::meta(&page, &["og:description", "description"]).unwrap_or(""),
         s => s,
     };
@@ -197,7 +198,7 @@ fn read<T>(
     });
     let mut r = Reading::new(&page);
     article::headline(&mut r, title);
-    story::lead(&mut r, expected.summary);
+    story::lead(&mut r, summary, !given.trim().is_empty());
     story::metadata(&mut r);
     article::links(&mut r);
     article::named(&mut r);

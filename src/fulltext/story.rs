@@ -31,7 +31,11 @@ fn ends_sentence(text: &str) -> bool {
 /// Pass: the story's lead, the block after the headline (anywhere, without one) that holds
 /// most of the words of the feed's summary, at least half of them; the earliest of the best.
 /// A summary written apart from the story may match nothing: then there is no lead.
-pub fn lead(r: &mut Reading<'_>, summary: &str) {
+///
+/// `from_feed` says whether the summary is the feed's: a page's own description (the `extract`
+/// command on a saved page) often repeats the standfirst printed over the story in a heading,
+/// which is then no lead of the story's sentences.
+pub fn lead(r: &mut Reading<'_>, summary: &str, from_feed: bool) {
     let want: HashSet<String> = words(summary)
         .into_iter()
         .filter(|w| w.chars().count() >= 3)
@@ -42,7 +46,7 @@ pub fn lead(r: &mut Reading<'_>, summary: &str) {
     let start = r.headline.map_or(0, |h| h + 1);
     let mut best: Option<(usize, usize)> = None;
     for (i, b) in r.page.blocks.iter().enumerate().skip(start) {
-        if b.link_chars * 2 > b.chars {
+        if b.link_chars * 2 > b.chars || (!from_feed && b.heading > 0) {
             continue;
         }
         let have: HashSet<String> = words(&b.text).into_iter().collect();
@@ -309,9 +313,16 @@ pub fn metadata(r: &mut Reading<'_>) {
     }
     for i in 0..page.blocks.len() {
         let b = &page.blocks[i];
-        let marked = page
-            .ancestors(b.element)
-            .any(|a| page.elements[a as usize].hint == Some(Hint::Meta));
+        // A property that holds prose is a publisher's mistake, not a byline.
+        let marked = page.ancestors(b.element).any(|a| {
+            let e = &page.elements[a as usize];
+            e.hint == Some(Hint::Meta)
+                && page.blocks[e.first_block as usize..e.end_block as usize]
+                    .iter()
+                    .map(|b| word_count(&b.text))
+                    .sum::<usize>()
+                    <= 40
+        });
         if marked {
             r.mark(i, Furniture::Metadata);
             continue;
@@ -572,7 +583,11 @@ mod tests {
         let p = page(&html);
         let mut r = Reading::new(&p);
         crate::fulltext::article::headline(&mut r, "العنوان");
-        lead(&mut r, "مسلحون يهاجمون موقعا للجيش فجر اليوم ويقتلون جنودا");
+        lead(
+            &mut r,
+            "مسلحون يهاجمون موقعا للجيش فجر اليوم ويقتلون جنودا",
+            true,
+        );
         assert_eq!(r.lead, Some(2));
     }
 }
