@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::doc::Doc;
 use super::matcher;
-use super::pack::{EventKind, FollowUp, RulePack};
+use super::pack::{EventKind, FollowUp, RulePack, Target};
 use super::passes;
 use crate::arabic::{normalize, tokens};
 
@@ -134,9 +134,51 @@ fn analyze_normalized(
             seen[h.pattern] <= MAX_HITS_PER_PATTERN
         });
     }
+    drop_other_stories(pack, &norm.text, &mut hits);
     let mut doc = Doc::new(pack, title, original, norm, toks, hits);
     passes::run_until(&mut doc, None);
     Analysis::of(doc)
+}
+
+/// Drops the matches of lines that name another story: a line of the body that opens with a
+/// label of `[other_stories]` («اقرأ أيضا: مقتل 10 جنود في مالي») is a link to that story,
+/// which feeds and pages leave inside an article's text; what it names is not this text's.
+/// A label alone on its line heads the headlines on the lines after it (short lines without a
+/// sentence's end), up to the next sentence.
+fn drop_other_stories(pack: &RulePack, text: &str, hits: &mut Vec<matcher::Hit>) {
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |n| at + n);
+    let title_end = text.find('\n').unwrap_or(text.len());
+    let headline_line = |line: &str| {
+        let line = line.trim();
+        !line.is_empty()
+            && line.split_whitespace().count() <= 16
+            && !line.ends_with(['.', '!', '؟', '?', '»', '"', '…'])
+    };
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for h in hits.iter() {
+        if pack.patterns[h.pattern].target != Target::OtherStory
+            || h.start <= title_end
+            || text[line_start(h.start)..h.start]
+                .chars()
+                .any(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let mut end = line_end(h.start);
+        let alone = !text[h.end..end].chars().any(char::is_alphanumeric);
+        while alone && end < text.len() {
+            let next = line_end(end + 1);
+            if !headline_line(&text[end + 1..next]) {
+                break;
+            }
+            end = next;
+        }
+        spans.push((h.start, end));
+    }
+    if !spans.is_empty() {
+        hits.retain(|h| !spans.iter().any(|&(s, e)| h.start >= s && h.start < e));
+    }
 }
 
 impl Analysis {

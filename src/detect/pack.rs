@@ -147,6 +147,10 @@ struct RawPack {
     /// من هجمات واغادوغو»): recalled, not reported.
     #[serde(default)]
     recalls: RawTerms,
+    /// Labels that open a line naming another story («اقرأ أيضا: …»): what follows them on the
+    /// line is that story's headline, not this text's.
+    #[serde(default)]
+    other_stories: RawTerms,
     #[serde(default)]
     relative: Vec<Spanned<RawRelative>>,
     #[serde(default)]
@@ -417,6 +421,8 @@ pub(crate) enum Target {
     ContextFrame,
     /// Words before an event that is recalled, not reported (`[recalls]`).
     Recall,
+    /// A label that opens a line naming another story (`[other_stories]`).
+    OtherStory,
     /// Words after which a place is a landmark (`[place_roles] landmark`).
     Landmark,
     /// Words after which a place is background (`[place_roles] background`).
@@ -679,7 +685,7 @@ impl RulePack {
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
         let fu = &raw.follow_ups;
-        let vocabulary: [(&str, &[String], Target); 22] = [
+        let vocabulary: [(&str, &[String], Target); 23] = [
             (
                 "place_roles.armed_men",
                 &raw.place_roles.armed_men,
@@ -722,6 +728,11 @@ impl RulePack {
             ),
             ("frames.terms", &raw.frames.terms, Target::Frame),
             ("recalls.terms", &raw.recalls.terms, Target::Recall),
+            (
+                "other_stories.terms",
+                &raw.other_stories.terms,
+                Target::OtherStory,
+            ),
             (
                 "candidates.terms",
                 &raw.candidates.terms,

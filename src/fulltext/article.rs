@@ -328,27 +328,25 @@ pub fn tickers(r: &mut Reading<'_>) {
 /// The list that holds the headline is the article's frame and is never marked.
 pub fn teasers(r: &mut Reading<'_>) {
     let page = r.page;
-    let lead: HashSet<String> = r
+    let lead: HashSet<[u64; 3]> = r
         .lead
-        .map(|l| words(&page.blocks[l].text).into_iter().collect())
+        .map(|l| shingles(&page.blocks[l].text))
         .unwrap_or_default();
-    // Records that follow the story's lead in one list (the lead is the first, or before
-    // them) are the story told in entries (a live blog: a time, a paragraph, a share bar),
-    // not readers' comments.
+    // Records of one list with the story's lead are the story told in entries (a live blog: a time, a paragraph, a share bar),
+    // not readers' comments. An entry tells the lead when they share a run of words: most of
+    // the shorter, or eight words in a row.
     let tells_the_lead = |b: &Block| {
-        let w: HashSet<String> = words(&b.text).into_iter().collect();
-        let common = w.intersection(&lead).count();
+        let s = shingles(&b.text);
+        let common = s.intersection(&lead).count();
         paragraph(b)
             && !lead.is_empty()
-            && (common * 5 >= w.len() * 4 || common * 5 >= lead.len() * 4)
+            && (common * 5 >= s.len().min(lead.len()) * 4 || common >= 6)
     };
-    // The lead's own entry: an element of the same kind as the first record, beside it, at
-    // or before it (entries differ by modifiers: «entry», «entry entry--breaking»).
+    // The lead's own entry: an element of the same kind as the records, beside them (entries
+    // differ by modifiers: «entry», «entry entry--breaking»).
     let follow_the_lead = |parent: u32, first: u32| {
-        let like = &page.elements[first as usize];
         page.elements.iter().enumerate().any(|(k, s)| {
             s.parent == parent
-                && s.first_block <= like.first_block
                 && page.alike(k as u32, first)
                 && page.blocks[s.first_block as usize..s.end_block as usize]
                     .iter()
@@ -633,7 +631,7 @@ pub fn duplicates(r: &mut Reading<'_>) {
 }
 
 /// The runs of three words of a text, its words normalized and stemmed (hashed).
-fn shingles(text: &str) -> HashSet<[u64; 3]> {
+pub(super) fn shingles(text: &str) -> HashSet<[u64; 3]> {
     use std::hash::{Hash, Hasher};
     let hashed: Vec<u64> = words(text)
         .iter()

@@ -56,9 +56,13 @@ pub fn marked_articles(page: &Page) -> Vec<Marked> {
                 Value::Array(items) => stack.extend(items.iter().rev()),
                 Value::Object(map) => {
                     if is_article(map.get("@type")) {
+                        let mut body = body_text(&string(map.get("articleBody")));
+                        if body.is_empty() {
+                            body = updates(map.get("liveBlogUpdate"));
+                        }
                         out.push(Marked {
                             headline: string(map.get("headline").or_else(|| map.get("name"))),
-                            body: body_text(&string(map.get("articleBody"))),
+                            body,
                             description: string(map.get("description")),
                             published: string(map.get("datePublished")),
                         });
@@ -78,6 +82,23 @@ pub fn marked_articles(page: &Page) -> Vec<Marked> {
         }
     }
     out
+}
+
+/// A live blog's text: the bodies of its updates (`LiveBlogPosting.liveBlogUpdate`), one a
+/// line, in the order the page lists them.
+fn updates(list: Option<&Value>) -> String {
+    let items: Vec<&Value> = match list {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => Vec::new(),
+    };
+    items
+        .iter()
+        .take(MAX_NODES)
+        .map(|u| body_text(&string(u.get("articleBody"))))
+        .filter(|b| !b.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// JSON as publishers write it: raw line breaks and tabs inside strings (invalid JSON, and
@@ -213,6 +234,17 @@ mod tests {
         );
         assert_eq!(meta(&p, &["og:title", "title"]), Some("عنوان الصفحة"));
         assert_eq!(meta(&p, &["og:description", "description"]), Some("وصف"));
+    }
+
+    #[test]
+    fn a_live_blog_is_the_text_of_its_updates() {
+        let p = page(
+            r#"<script type="application/ld+json">{"@type":"LiveBlogPosting","headline":"تغطية مباشرة",
+            "liveBlogUpdate":[{"@type":"BlogPosting","headline":"تحديث 1","articleBody":"الأول."},
+                              {"@type":"BlogPosting","headline":"تحديث 2","articleBody":"الثاني."}]}</script>"#,
+        );
+        let found = marked_articles(&p);
+        assert_eq!(found[0].body, "الأول.\nالثاني.");
     }
 
     #[test]

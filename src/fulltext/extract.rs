@@ -92,8 +92,8 @@ pub fn main_text(
 ) -> Result<String, ExtractError> {
     read(html, expected, site, limits, |r, marked| {
         let text = r.text();
-        if let Some(body) = marked.and_then(|m| preferred(m, &text)) {
-            return Ok(cut(body, max_chars));
+        if let Some(m) = marked {
+            return Ok(cut(preferred(m, &text), max_chars));
         }
         if text.trim().is_empty() {
             return Err(ExtractError::Nothing);
@@ -105,16 +105,28 @@ pub fn main_text(
     })?
 }
 
-/// The marked body, unless the page's story holds it and much more: a publisher that marks
-/// only the lead (without a «…») has the rest of the story on the page.
-fn preferred<'m>(marked: &'m Marked, read: &str) -> Option<&'m str> {
+/// Which text stands for the story when the page marks its body: the marked body, unless the
+/// page's story holds it and much more (a publisher that marks only the lead, without a «…»,
+/// has the rest of the story on the page), or says the same words (then the page's reading,
+/// which keeps the story's paragraphs, where a marked body is often one line: a line that
+/// names another story, «اقرأ أيضا: …», is only seen as such on a line of its own).
+fn preferred<'t>(marked: &'t Marked, read: &'t str) -> &'t str {
+    let (m, r) = (article::shingles(&marked.body), article::shingles(read));
+    let common = m.intersection(&r).count();
+    if !m.is_empty() && common * 20 >= m.len() * 19 && common * 20 >= r.len() * 19 {
+        return read;
+    }
     let (m, r) = (article::words(&marked.body), article::words(read));
     if m.len() * 2 >= r.len() {
-        return Some(&marked.body);
+        return &marked.body;
     }
     let head: std::collections::HashSet<&String> = r.iter().take(m.len() * 3 / 2).collect();
     let inside = m.iter().filter(|w| head.contains(w)).count();
-    (inside * 10 < m.len() * 9).then_some(&marked.body)
+    if inside * 10 < m.len() * 9 {
+        &marked.body
+    } else {
+        read
+    }
 }
 
 /// Every block of the page with what the passes made of it, for people finding out why a
