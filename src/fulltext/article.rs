@@ -652,15 +652,18 @@ pub fn fingerprint(text: &str) -> u64 {
     h.finish()
 }
 
-/// Pass (after [`body`]): blocks that other pages of the site share (`repeated[i]` for block
-/// `i`), outside the body, or short lines inside it. A paragraph of the body stays even when
-/// other pages show it: a site's teaser cards quote its articles' leads.
-pub fn repeats(r: &mut Reading<'_>, repeated: &[bool]) {
+/// Pass (after [`body`]): blocks that other pages of the site share (see [`super::sites`]).
+/// By their words (`words[i]` for block `i`): outside the body, or short lines inside it; a
+/// paragraph of the body stays even when other pages show it (a site's teaser cards quote its
+/// articles' leads). By their shape (`shapes[i]`): lines that are no sentence (headlines,
+/// links, labels), wherever they stand; a sentence's shape is the site's paragraphs' too.
+pub fn repeats(r: &mut Reading<'_>, words: &[bool], shapes: &[bool]) {
     let page = r.page;
-    for (i, &rep) in repeated.iter().enumerate().take(r.furniture.len()) {
+    for i in 0..r.furniture.len().min(words.len()).min(shapes.len()) {
         let b = &page.blocks[i];
         let in_body = r.body.is_some_and(|body| page.within(b.element, body));
-        if rep && (!in_body || headline_like(&b.text)) {
+        let line = headline_like(&b.text) || linked(b);
+        if (words[i] && (!in_body || line)) || (shapes[i] && line) {
             r.mark(i, Furniture::Repeated);
         }
     }

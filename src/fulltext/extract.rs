@@ -9,7 +9,7 @@ use super::article::{self, Expected, Reading};
 use super::blocks;
 use super::evidence::{self, Marked};
 use super::guard::{self, PageLimits, Refused};
-use super::sites::SiteMemory;
+use super::sites::{self, SiteMemory};
 use super::story;
 
 use crate::fetch::{charset_from_content_type, guess_legacy, not_really_utf8};
@@ -225,12 +225,13 @@ fn read<T>(
     article::body(&mut r);
     article::embedded_lists(&mut r);
     if let Some((memory, name, key)) = site {
-        let prints: Vec<u64> = page
-            .blocks
-            .iter()
-            .map(|b| article::fingerprint(&b.text))
+        let n = page.blocks.len();
+        let prints: Vec<u64> = (0..n)
+            .map(|i| article::fingerprint(&page.blocks[i].text))
+            .chain((0..n).map(|i| sites::shape_of(&page, i)))
             .collect();
-        article::repeats(&mut r, &memory.repeated(name, key, &prints));
+        let seen = memory.repeated(name, key, &prints);
+        article::repeats(&mut r, &seen[..n], &seen[n..]);
     }
     article::duplicates(&mut r);
     if Instant::now() > deadline {
