@@ -3,8 +3,8 @@
 
 Replays each labelled month of the shared stream (tests/fixtures/incidents/YYYY-MM.json, made by
 reading; their README says how) through the daemon with scripts/replay.py, as received by
-default (headlines and real RSS summaries in the feeds, article pages in the page layouts of
-fulltext::layouts), then compares the alerts with the labels and prints, as JSON:
+default (headlines and real RSS summaries in the feeds, article pages in the page templates of
+tests/fixtures/pages), then compares the alerts with the labels and prints, as JSON:
 
   incidents, incidents_alerted, first_alerts_per_incident (over the incidents alerted),
   updates_per_incident, stories_about_no_incident (alerted stories none of whose articles

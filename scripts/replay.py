@@ -16,11 +16,11 @@ stories, alerts into the maildir) polls them all. At the end it prints, as JSON:
 With --as-received the feeds carry what outlets really put in them: the headline and the
 article's real RSS `summary` (its first 200 characters, cut at a word, where it has none), and
 each item's link leads to an article page on the same server, laid out as real Arabic news
-sites lay them out. The pages are rendered by the daemon's own layouts (`fulltext::layouts`,
-through `examples/layout_pages.rs`, built with `cargo build --release --example layout_pages`
-when missing): semantic, wordpress, table_portal, amp, lists_first, related_inline,
-headline_not_h1. Item i (in publication order) gets layout i mod 7, or every item the one
-`--layout NAME`; the furniture (tickers, link lists, teaser cards, most read, comments) holds
+sites lay them out. The pages are rendered from the page templates (`tests/fixtures/pages`, or
+the files and folders of `--pages`, through `examples/layout_pages.rs`, built with
+`cargo build --release --example layout_pages` when missing). Item i (in publication order)
+gets template i mod N, or every item the one `--layout NAME` (such as `own/semantic`); the
+furniture (tickers, link lists, teaser cards, most read, comments) holds
 *other* stream headlines, Sahel security headlines first. The report then also gives the page
 requests the daemon made and, per layout (the layout each item was given): pages served, items
 flagged (and of them read from their page), first alerts and updates. With
@@ -35,7 +35,8 @@ labelled months).
 
 Usage (from the repository root, after `cargo build --release`):
     python3 scripts/replay.py [--binary target/release/sahel-watch] [--limit N] [--keep DIR]
-                              [--as-received [--layout NAME] [--compare DIR_OR_FILE]]
+                              [--as-received [--pages PATH ...] [--layout NAME]
+                               [--compare DIR_OR_FILE]]
 """
 
 import argparse
@@ -95,19 +96,24 @@ LAYOUT_PAGES = os.path.join(ROOT, "target", "release", "examples", "layout_pages
 
 
 class LayoutPages:
-    """The Rust page layouts (examples/layout_pages.rs) as one child process, asked for one
-    page at a time over a pipe (JSON Lines both ways); the HTTP server's threads share it."""
+    """The page templates (examples/layout_pages.rs over `paths`) as one child process, asked
+    for one page at a time over a pipe (JSON Lines both ways); the HTTP server's threads share
+    it."""
 
-    def __init__(self, binary=LAYOUT_PAGES):
+    def __init__(self, paths, binary=LAYOUT_PAGES):
         if not os.access(binary, os.X_OK):
             subprocess.run(["cargo", "build", "--release", "--example", "layout_pages"], cwd=ROOT, check=True)
-        self.names = subprocess.run([binary, "--names"], capture_output=True, text=True, check=True).stdout.split()
-        self.proc = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self.names = subprocess.run([binary, "--names", *paths], capture_output=True, text=True,
+                                    check=True).stdout.split()
+        self.proc = subprocess.Popen([binary, *paths], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, encoding="utf-8")
         self.lock = threading.Lock()
 
-    def render(self, layout, title, text, others, site, seed):
-        """The HTML of one page; `others` are dicts of title, dek (a summary) and href."""
-        request = {"title": title, "text": text, "others": others, "site": site, "seed": seed, "layout": layout}
+    def render(self, layout, title, summary, text, others, site, seed):
+        """The HTML of one page in template `layout`; `others` are dicts of title, dek (a
+        summary) and href."""
+        request = {"template": layout, "title": title, "summary": summary, "text": text, "others": others,
+                   "site": site, "site_url": "http://news.example", "seed": seed}
         with self.lock:
             self.proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
             self.proc.stdin.flush()
@@ -166,14 +172,15 @@ class Replay:
             return None
         n = len(self.furniture)
         start = sum(map(ord, aid)) % n
-        others = [self.furniture[(start + k * 7) % n] for k in range(18)]
+        others = [self.furniture[(start + k * 7) % n] for k in range(46)]
         # Sahel headlines fill the first slots of the furniture (tickers, top of the lists).
         others.sort(key=lambda o: not SAHEL.search(o["title"]))
         others = [
             {"title": o["title"], "dek": summary_of(o), "href": "/a/" + o["id"]} for o in others if o["id"] != aid
         ]
         layout = self.layout_of[aid]
-        html = self.pages.render(layout, a["title"], a["text"], others, a.get("outlet") or "news.example", self.index[aid])
+        html = self.pages.render(layout, a["title"], summary_of(a), a["text"], others,
+                                 a.get("outlet") or "news.example", self.index[aid])
         self.served[aid] = layout
         return html.encode("utf-8")
 
@@ -199,7 +206,10 @@ def main():
     p.add_argument("--keep", help="data directory to keep (default: a temporary one)")
     p.add_argument("--as-received", action="store_true",
                    help="summaries in the feeds, the text on article pages inside furniture")
-    p.add_argument("--layout", help="with --as-received: every page in this layout (default: rotate them all)")
+    p.add_argument("--layout", help="with --as-received: every page in this template, such as own/semantic "
+                                    "(default: rotate them all)")
+    p.add_argument("--pages", action="append", default=[], metavar="PATH",
+                   help="with --as-received: page templates, files or folders (default: tests/fixtures/pages)")
     p.add_argument("--compare", metavar="DIR_OR_FILE",
                    help="with --as-received: a full-text replay's WORK dir or flagged.json, compared per layout")
     p.add_argument("--surge", action="append", default=[], metavar="KEY=TOML",
@@ -233,7 +243,7 @@ def main():
         articles = [x for x in articles if x["_t"].date().isoformat() <= a.until]
     if a.limit:
         articles = articles[: a.limit]
-    pages = LayoutPages() if a.as_received else None
+    pages = LayoutPages(a.pages or [os.path.join(ROOT, "tests", "fixtures", "pages")]) if a.as_received else None
     if pages and a.layout and a.layout not in pages.names:
         sys.exit(f"--layout {a.layout}: one of {', '.join(pages.names)}")
     replay = Replay(articles, a.window, a.as_received, pages, a.layout)

@@ -56,6 +56,8 @@ pub enum Furniture {
     /// A line about the page: a date, a byline, a credit, a share bar (see
     /// [`super::story::metadata`]).
     Metadata,
+    /// A line after the story's last sentence (see [`super::story::tail`]).
+    AfterStory,
     /// A picture's caption (see [`super::story::metadata`]).
     Caption,
     /// A heading and the other stories it lists (see [`super::story::boxes`]).

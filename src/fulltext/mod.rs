@@ -12,7 +12,6 @@ pub mod blocks;
 mod evidence;
 mod extract;
 pub mod guard;
-pub mod layouts;
 mod pages;
 mod robots;
 mod sites;

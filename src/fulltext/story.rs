@@ -24,8 +24,9 @@ fn word_count(text: &str) -> usize {
 
 /// Ends a sentence: a paragraph has one, a listed headline or a date line rarely.
 fn ends_sentence(text: &str) -> bool {
-    text.trim_end()
-        .ends_with(['.', '!', '؟', '?', '»', '"', ':', '…', ')', '”', '۔'])
+    text.trim_end().ends_with([
+        '.', '!', '؟', '?', '»', '"', ':', '…', ')', '”', '۔', '。', '！', '？', '」',
+    ])
 }
 
 /// Pass: the story's lead, the block after the headline (anywhere, without one) that holds
@@ -439,6 +440,36 @@ fn headed(r: &Reading<'_>, h: usize) -> Option<std::ops::Range<usize>> {
         }
     }
     section
+}
+
+/// Pass (last): the story ends with a sentence. Lines after its last sentence that are none
+/// (the next and previous articles' headlines, «التالي», a site's slogan) are not the story's,
+/// unless they stand in the element that holds its paragraphs.
+pub fn tail(r: &mut Reading<'_>) {
+    let page = r.page;
+    let start = r.lead.or(r.headline).map_or(0, |i| i + 1);
+    let last = (start..page.blocks.len()).rev().find(|&i| {
+        let t = &page.blocks[i].text;
+        // A line of 18 words (or 120 letters) or more is a paragraph that lost its full stop,
+        // not a headline.
+        r.furniture[i].is_none()
+            && (ends_sentence(t) || word_count(t) >= 18 || t.chars().count() >= 120)
+    });
+    let Some(last) = last else { return };
+    // What closes the story inside the element that holds its paragraphs stays (a list of
+    // points at its end).
+    let element = page.blocks[last].element;
+    let holder = match page.tag(element) {
+        "p" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" => {
+            page.elements[element as usize].parent
+        }
+        _ => element,
+    };
+    for i in last + 1..page.blocks.len() {
+        if holder == ROOT || !page.within(page.blocks[i].element, holder) {
+            r.mark(i, Furniture::AfterStory);
+        }
+    }
 }
 
 /// Whether a text signs a social network post: a handle in brackets («(@SahelWatch)»), or a

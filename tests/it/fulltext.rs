@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use sahel_watch::fulltext::layouts::{self, Layout, Other};
+use sahel_watch::page_templates::{Other, Site, Story};
 
 use crate::support::http::{Body, HttpServer, Route};
-use crate::support::{stderr, xml_escape, Env};
+use crate::support::{page_templates, stderr, xml_escape, Env};
 
 /// An RSS feed of (guid, title, summary, link) entries, as outlets publish them.
 fn summary_feed(entries: &[(&str, &str, &str, String)]) -> String {
@@ -321,7 +321,7 @@ fn lead(text: &str) -> String {
 }
 
 /// Other stories for a page's furniture: Sahel security headlines with a dek each (what must
-/// not leak), then ordinary news.
+/// not leak), then ordinary news; 45 of them, as the templates expect at least 40.
 fn others() -> Vec<Other<'static>> {
     const DEKS: &[&str] = &[
         "قال مصدر عسكري إن مسلحين هاجموا المعسكر فجرا وقتلوا عشرين جنديا قبل أن يفروا.",
@@ -329,53 +329,66 @@ fn others() -> Vec<Other<'static>> {
         "أعلن الجيش النيجيري مقتل 12 جنديا في كمين نصبه مسلحون من بوكو حرام.",
         "استهدف انتحاري سوقا مكتظة في شمال بوركينا فاسو موقعا قتلى وجرحى.",
     ];
-    SAHEL_HEADLINES
-        .iter()
-        .enumerate()
-        .map(|(i, h)| Other {
-            title: h,
-            dek: DEKS[i % DEKS.len()],
-            href: format!("/other/{i}"),
-        })
-        .chain(
-            [
-                "ارتفاع أسعار النفط في الأسواق العالمية",
-                "انطلاق الموسم السياحي في المدن الساحلية",
-            ]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| Other {
-                title: h,
+    const PLAIN: [&str; 2] = [
+        "ارتفاع أسعار النفط في الأسواق العالمية",
+        "انطلاق الموسم السياحي في المدن الساحلية",
+    ];
+    (0..45)
+        .map(|i| match i % 4 {
+            3 => Other {
+                title: PLAIN[i % 2],
                 dek: "تقرير اقتصادي عن الأسواق والأسعار هذا الأسبوع.",
                 href: format!("/plain/{i}"),
-            }),
-        )
+            },
+            _ => Other {
+                title: SAHEL_HEADLINES[i % SAHEL_HEADLINES.len()],
+                dek: DEKS[i % DEKS.len()],
+                href: format!("/other/{i}"),
+            },
+        })
         .collect()
 }
 
-/// One site per layout, each with a feed of `stories` (key, headline, text) as outlets publish
-/// them (the headline, the lead as summary, a link) and each story on a page of that layout
-/// among other stories' Sahel headlines; one `run --once` over them all. Returns the sites
-/// (in `Layout::ALL` order), the scratch environment and the stored items.
-fn layout_sites(stories: &[(&str, &str, &str)]) -> (Vec<HttpServer>, Env, Vec<serde_json::Value>) {
+/// One site per page template (`tests/fixtures/pages`), each with a feed of `stories` (key,
+/// headline, text) as outlets publish them (the headline, the lead as summary, a link) and
+/// each story on a page of that template among other stories' Sahel headlines; one
+/// `run --once` over them all. Returns the templates' names, their sites in that order, the
+/// scratch environment and the stored items.
+fn layout_sites(
+    stories: &[(&str, &str, &str)],
+) -> (Vec<String>, Vec<HttpServer>, Env, Vec<serde_json::Value>) {
     let furniture = others();
+    let templates = page_templates();
+    let names: Vec<String> = templates.names().to_vec();
     let mut servers = Vec::new();
     let mut config = String::new();
-    for (n, layout) in Layout::ALL.into_iter().enumerate() {
+    for (n, name) in names.iter().enumerate() {
         let server = HttpServer::start();
         let base = server.base.clone();
         let mut entries = Vec::new();
         for (k, (key, title, text)) in stories.iter().enumerate() {
             let seed = (n * stories.len() + k) as u64;
-            let html = layouts::render(layout, title, text, &furniture, "الوطن", seed);
+            let summary = lead(text);
+            let story = Story {
+                headline: title,
+                summary: &summary,
+                text,
+            };
+            let site = Site {
+                name: "الوطن",
+                url: &base,
+            };
+            let html = templates
+                .render(name, &story, &furniture, &site, seed)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             server.route(
                 &format!("/a/{key}"),
                 Route::ok("text/html; charset=utf-8", html),
             );
             entries.push((
-                format!("{layout}-{key}"),
+                format!("{name}-{key}"),
                 *title,
-                lead(text),
+                summary,
                 format!("{base}/a/{key}"),
             ));
         }
@@ -387,7 +400,7 @@ fn layout_sites(stories: &[(&str, &str, &str)]) -> (Vec<HttpServer>, Env, Vec<se
             "/feed.xml",
             Route::ok("application/rss+xml", summary_feed(&entries)),
         );
-        config.push_str(&format!("[[feeds]]\nurl = {feed:?}\nname = \"{layout}\"\n"));
+        config.push_str(&format!("[[feeds]]\nurl = {feed:?}\nname = \"{name}\"\n"));
         servers.push(server);
     }
     let env = Env::new();
@@ -395,8 +408,8 @@ fn layout_sites(stories: &[(&str, &str, &str)]) -> (Vec<HttpServer>, Env, Vec<se
     let out = env.run(&["run", "--once"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let items = env.items();
-    assert_eq!(items.len(), stories.len() * Layout::ALL.len());
-    (servers, env, items)
+    assert_eq!(items.len(), stories.len() * names.len());
+    (names, servers, env, items)
 }
 
 /// The item stored from `server`'s page `key`.
@@ -440,8 +453,8 @@ fn every_layout_gives_the_article_its_own_verdict() {
             )
         })
         .collect();
-    let (servers, env, items) = layout_sites(&stories);
-    for (layout, server) in Layout::ALL.into_iter().zip(&servers) {
+    let (names, servers, env, items) = layout_sites(&stories);
+    for (layout, server) in names.iter().zip(&servers) {
         for a in &labelled {
             let id = a["id"].as_str().unwrap();
             let it = item_of(&items, server, id);
@@ -488,7 +501,7 @@ fn furniture_alone_never_makes_a_page_relevant() {
              وسجل الهدفين لاعب الوسط في الشوط الثاني، واحتفلت الجماهير بالتأهل في شوارع العاصمة حتى ساعة متأخرة من الليل.",
         ),
     ];
-    let (servers, env, items) = layout_sites(&stories);
+    let (_, servers, env, items) = layout_sites(&stories);
     for it in &items {
         assert_eq!(it["text_source"], "page", "each story's page is read: {it}");
         assert_eq!(it["relevant"], false, "{it}");
@@ -500,4 +513,147 @@ fn furniture_alone_never_makes_a_page_relevant() {
         }
     }
     assert!(env.maildir_files().is_empty(), "no alert");
+}
+
+/// Pages of one site whose own stories are about the Maghreb and the Middle East, and whose
+/// only Sahel words stand in a box of older headlines inside the body (between two of the
+/// story's paragraphs), in lines about the page (the date and byline line names Niamey, the
+/// picture's caption northern Mali) and in blocks every page of the site repeats (a section
+/// of «ملف خاص» headlines that change from page to page, a follow-us line): no item is
+/// relevant and none has a country. The feed asks for every page (`full_text = "always"`),
+/// so that stories that are no candidates are read too.
+#[test]
+fn sahel_words_only_in_boxes_metadata_and_site_blocks_change_nothing() {
+    let stories = [
+        (
+            "tunis",
+            "تونس: افتتاح الدورة الجديدة لمعرض الكتاب",
+            "افتتح وزير الثقافة التونسي صباح اليوم الدورة الجديدة لمعرض الكتاب في العاصمة، بمشاركة دور نشر من عشرين بلدا.",
+            "ويضم المعرض هذا العام جناحا لأدب الأطفال وندوات عن الترجمة والشعر، ويستمر أسبوعا كاملا.",
+        ),
+        (
+            "cairo",
+            "مصر: ارتفاع أسعار الخضر في أسواق القاهرة",
+            "ارتفعت أسعار الخضر في أسواق القاهرة هذا الأسبوع بنسبة تجاوزت عشرة في المئة، وفق ما أفاد به تجار الجملة.",
+            "وعزا التجار الارتفاع إلى زيادة تكاليف النقل، فيما وعدت الحكومة بإجراءات لضبط الأسعار قبل شهر رمضان.",
+        ),
+        (
+            "rabat",
+            "المغرب: انطلاق الموسم السياحي في المدن الساحلية",
+            "انطلق الموسم السياحي في المدن الساحلية المغربية مع توافد آلاف الزوار على الشواطئ منذ مطلع الأسبوع.",
+            "وتتوقع وزارة السياحة أن يتجاوز عدد السياح هذا العام ما سجل في العام الماضي بفضل الرحلات الجوية الجديدة.",
+        ),
+        (
+            "amman",
+            "الأردن: مهرجان جرش يفتتح دورته السنوية",
+            "افتتح مهرجان جرش للثقافة والفنون دورته السنوية مساء أمس بحضور جمهور كبير في المدرج الجنوبي للمدينة الأثرية.",
+            "ويشارك في المهرجان فنانون من عشر دول عربية، وتستمر فعالياته حتى نهاية الشهر الجاري.",
+        ),
+    ];
+    let older = [
+        "2017/03/12 مقتل 20 جنديا في هجوم على معسكر للجيش في ميناكا",
+        "2017/02/01 مسلحون يختطفون عمال إغاثة في تيلابيري غرب النيجر",
+        "2016/12/30 كمين لبوكو حرام يقتل 12 جنديا قرب مايدوغوري",
+        "2016/11/02 إغلاق الحدود بين النيجر ومالي بعد هجمات دامية",
+    ];
+    let server = HttpServer::start();
+    let base = server.base.clone();
+    let mut entries = Vec::new();
+    for (k, (key, title, first, second)) in stories.iter().enumerate() {
+        let special: String = (0..3)
+            .map(|j| {
+                format!(
+                    "<li>{}</li>",
+                    SAHEL_HEADLINES[(k + j) % SAHEL_HEADLINES.len()]
+                )
+            })
+            .collect();
+        let boxed: String = older
+            .iter()
+            .cycle()
+            .skip(k)
+            .take(3)
+            .map(|h| format!("<div class=\"item-{k}\">{h}</div>"))
+            .collect();
+        let doc = format!(
+            "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\
+             <header><div class=\"logo\">الموقع</div></header>\
+             <section class=\"special s{k}\"><h3>ملف خاص</h3><ul>{special}</ul></section>\
+             <article><h1>{title}</h1>\
+             <div class=\"meta\">نشر في: 1{k}/03/2017 10:3{k} | مراسلنا في نيامي</div>\
+             <p>{first}</p>\
+             <div class=\"box box-{k}\"><h4>ملف الساحل</h4>{boxed}</div>\
+             <figure><img src=\"/p{k}.jpg\"><figcaption>جنود في دورية شمال مالي (أرشيفية - رويترز)</figcaption></figure>\
+             <p>{second}</p></article>\
+             <div class=\"follow\">تابعونا على تويتر لآخر أخبار الهجمات في النيجر ومالي</div>\
+             </body></html>",
+            title = xml_escape(title),
+        );
+        server.route(&format!("/a/{key}"), html(doc));
+        entries.push((*key, *title, *first, format!("{base}/a/{key}")));
+    }
+    let feed = server.route(
+        "/feed.xml",
+        Route::ok("application/rss+xml", summary_feed(&entries)),
+    );
+    let env = Env::new();
+    env.write_config(&format!(
+        "[[feeds]]\nurl = {feed:?}\nfull_text = \"always\"\n"
+    ));
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let items = env.items();
+    assert_eq!(items.len(), stories.len());
+    for it in &items {
+        assert_eq!(it["text_source"], "page", "{it}");
+        assert_eq!(it["relevant"], false, "{it}");
+        assert_eq!(it["countries"], serde_json::json!([]), "{it}");
+        let show = env.run(&["show", &it["id"].to_string()]);
+        let shown = String::from_utf8_lossy(&show.stdout);
+        for leak in ["ميناكا", "تيلابيري", "نيامي", "شمال مالي", "تابعونا"]
+        {
+            assert!(!shown.contains(leak), "{leak} read: {shown}");
+        }
+    }
+    assert!(env.maildir_files().is_empty(), "no alert");
+}
+
+/// Every page template renders the whole story: each of its paragraphs, in order, and the
+/// headline (the contract of `tests/fixtures/pages/README.md`).
+#[test]
+fn every_page_template_renders_the_whole_story() {
+    let templates = page_templates();
+    assert!(templates.names().len() >= 26, "{:?}", templates.names());
+    let paragraphs = [
+        "الفقرة الأولى من الخبر تقول ما جرى في المدينة صباح اليوم.",
+        "الفقرة الثانية تنقل ما قاله المسؤولون للصحفيين بعد الظهر.",
+        "الفقرة الثالثة تذكر ما سبق ذلك في الأسبوع الماضي.",
+        "الفقرة الرابعة تختم الخبر بما ينتظر في الأيام المقبلة.",
+    ];
+    let text = paragraphs.join("\n");
+    let story = Story {
+        headline: "عنوان الخبر الذي يعرض في الصفحة",
+        summary: "ملخص الخبر كما تنشره الخلاصة.",
+        text: &text,
+    };
+    let furniture = others();
+    for name in templates.names() {
+        for seed in [0u64, 1, 2, 7] {
+            let site = Site {
+                name: "الموقع",
+                url: "http://site.example",
+            };
+            let html = templates
+                .render(name, &story, &furniture, &site, seed)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut at = 0;
+            for p in paragraphs {
+                let found = html[at..]
+                    .find(p)
+                    .unwrap_or_else(|| panic!("{name} seed {seed}: {p:?} missing or out of order"));
+                at += found + p.len();
+            }
+            assert!(html.contains(story.headline), "{name}: no headline");
+        }
+    }
 }

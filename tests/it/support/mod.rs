@@ -34,6 +34,17 @@ pub fn fixture(name: &str) -> Vec<Article> {
         .collect()
 }
 
+/// The page templates of `tests/fixtures/pages` (layouts modelled on Arabic news sites, real
+/// sites' saved pages with placeholders, layouts written blind), loaded once.
+pub fn page_templates() -> &'static sahel_watch::page_templates::Templates {
+    static TEMPLATES: std::sync::OnceLock<sahel_watch::page_templates::Templates> =
+        std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
+        sahel_watch::page_templates::Templates::load(&[pages]).expect("the page templates load")
+    })
+}
+
 pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
