@@ -365,7 +365,16 @@ pub fn teasers(r: &mut Reading<'_>) {
         }
     }
     for ((parent, _), members) in groups {
-        if members.len() < 2 || members.iter().any(|&m| r.holds_headline(m)) {
+        let holds_lead = |m: u32| {
+            let e = &page.elements[m as usize];
+            r.lead
+                .is_some_and(|l| (e.first_block as usize..e.end_block as usize).contains(&l))
+        };
+        if members.len() < 2
+            || members
+                .iter()
+                .any(|&m| r.holds_headline(m) || holds_lead(m))
+        {
             continue;
         }
         let stats: Vec<(bool, bool, usize)> = members
@@ -373,10 +382,15 @@ pub fn teasers(r: &mut Reading<'_>) {
             .map(|&m| {
                 let e = &page.elements[m as usize];
                 let blocks = &page.blocks[e.first_block as usize..e.end_block as usize];
-                let linked_headline = (e.first_block as usize..e.end_block as usize).any(|i| {
-                    let b = &page.blocks[i];
-                    b.link_chars >= 12 && linked(b) && r.furniture[i] != Some(Furniture::Metadata)
-                });
+                // A card leads with its linked headline (after a kicker or a time at most); a
+                // page of a story split in two may hold a link in its middle.
+                let linked_headline = (e.first_block as usize..e.end_block as usize)
+                    .filter(|&i| r.furniture[i] != Some(Furniture::Metadata))
+                    .take(2)
+                    .any(|i| {
+                        let b = &page.blocks[i];
+                        b.link_chars >= 12 && linked(b)
+                    });
                 // A record: a short line of who or when (a name, «منذ ساعتين», «1 - سالم
                 // 16/12/2019»), then text.
                 let record = e.marked

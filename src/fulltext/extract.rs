@@ -233,6 +233,7 @@ fn read<T>(
         let seen = memory.repeated(name, key, &prints);
         article::repeats(&mut r, &seen[..n], &seen[n..]);
     }
+    story::cards(&mut r);
     article::duplicates(&mut r);
     story::tail(&mut r);
     if Instant::now() > deadline {

@@ -442,6 +442,34 @@ fn headed(r: &Reading<'_>, h: usize) -> Option<std::ops::Range<usize>> {
     section
 }
 
+/// Pass: a single card of another story standing alone (inside the body too): an element of
+/// two or three blocks that opens with a linked headline («طالع أيضا: …») and holds after it
+/// only its dek, a line or two of at most 40 words; not the element of the headline or the
+/// lead. Lists of cards are the `teasers` pass's.
+pub fn cards(r: &mut Reading<'_>) {
+    let page = r.page;
+    for (k, e) in page.elements.iter().enumerate() {
+        let (first, end) = (e.first_block as usize, e.end_block as usize);
+        if !(2..=3).contains(&(end - first)) {
+            continue;
+        }
+        let opener = &page.blocks[first];
+        let linked = opener.link_chars * 2 > opener.chars && word_count(&opener.text) >= 3;
+        let inside = |x: Option<usize>| x.is_some_and(|x| (first..end).contains(&x));
+        if !linked || inside(r.headline) || inside(r.lead) || r.body == Some(k as u32) {
+            continue;
+        }
+        let dek = page.blocks[first + 1..end]
+            .iter()
+            .all(|b| b.link_chars * 2 <= b.chars && word_count(&b.text) <= 40);
+        if dek {
+            for i in first..end {
+                r.mark(i, Furniture::Teasers);
+            }
+        }
+    }
+}
+
 /// Pass (last): the story ends with a sentence. Lines after its last sentence that are none
 /// (the next and previous articles' headlines, «التالي», a site's slogan) are not the story's,
 /// unless they stand in the element that holds its paragraphs.
