@@ -32,6 +32,10 @@ pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> 
                     Scope::Core | Scope::Border if p.ambiguity.is_none() => {
                         return Some(format!("names {}", ent.id));
                     }
+                    // What the rule pack rejects as the place («دوري أبطال», «دعم مالي») is
+                    // not the place here either.
+                    Scope::Core | Scope::Border if rejected_here(pack, p, h, &toks, &norm.text) => {
+                    }
                     Scope::Core | Scope::Border if reads_as_place(h, &toks, &norm.text) => {
                         return Some(format!("names {}", ent.id));
                     }
@@ -53,6 +57,22 @@ pub fn candidate(pack: &RulePack, title: &str, summary: &str) -> Option<String> 
     ambiguous_sahel
         .or(context)
         .map(|c| format!("security word «{security}» with {c}"))
+}
+
+/// Whether an ambiguous name's match is rejected by its rule's words before or after it.
+fn rejected_here(
+    pack: &RulePack,
+    p: &super::pack::Pattern,
+    h: &matcher::Hit,
+    toks: &[crate::arabic::Token],
+    text: &str,
+) -> bool {
+    let Some(rule) = p.ambiguity.map(|i| &pack.ambiguity[i]) else {
+        return false;
+    };
+    let prev = h.first.checked_sub(1).map(|i| toks[i].text(text));
+    let next = toks.get(h.last + 1).map(|t| t.text(text));
+    super::passes::disambiguation::rejected(rule, prev, next)
 }
 
 /// Words after which an ambiguous name is a place.
@@ -116,5 +136,12 @@ mod tests {
         assert!(candidate(&p, "هجوم على معسكر في مالي", "").is_some());
         assert!(candidate(&p, "مالي: تطورات جديدة في الشمال", "").is_some());
         assert!(candidate(&p, "زيارة وزير الخارجية إلى مالي", "").is_some());
+    }
+
+    #[test]
+    fn a_league_is_not_dori() {
+        let p = pack();
+        assert!(candidate(&p, "إنطلاق النسخة الجديدة لدوري أبطال إفريقيا", "").is_none());
+        assert!(candidate(&p, "هجوم مسلح قرب دوري في بوركينا فاسو", "").is_some());
     }
 }

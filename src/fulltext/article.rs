@@ -589,16 +589,19 @@ pub fn embedded_lists(r: &mut Reading<'_>) {
     }
 }
 
-/// Pass: a paragraph that says again what the article says. A block said twice is kept once
-/// (a page that holds its story twice); the first block kept of eight words or more whose runs of three words are nine tenths in the longer blocks kept right after it is
-/// a standfirst or a pinned summary that quotes the story's first lines, dropped for the story
-/// itself (the lead passes to the first block that says it again). Runs of words, not words: paragraphs of one story share their
-/// vocabulary without repeating each other. Short lines may rightly repeat («الصورة: أرشيف»).
+/// Pass: a paragraph that says again what the article says. A block of eight words or more
+/// said twice is kept once (a page that holds its story twice, a summary printed over the same
+/// first paragraph); the first block kept of eight words or more whose runs of three words are
+/// nine tenths in the blocks kept right after it, as long or longer, is a standfirst or a
+/// pinned summary that quotes the story's first lines, dropped for the story itself (the lead
+/// passes to the first block that says it again). Runs of words, not words: paragraphs of one
+/// story share their vocabulary without repeating each other. Shorter lines may rightly repeat
+/// («الصورة: أرشيف»).
 pub fn duplicates(r: &mut Reading<'_>) {
     let mut seen: HashSet<&str> = HashSet::new();
     for i in 0..r.page.blocks.len() {
         let t = r.page.blocks[i].text.as_str();
-        if r.furniture[i].is_none() && word_count(t) >= 20 && !seen.insert(t) {
+        if r.furniture[i].is_none() && word_count(t) >= 8 && !seen.insert(t) {
             r.mark(i, Furniture::Duplicate);
         }
     }
@@ -634,7 +637,7 @@ pub fn duplicates(r: &mut Reading<'_>) {
             })
             .count()
             >= 2;
-        if found * 10 >= runs[k].len() * 9 && longer > runs[k].len() && !repeated {
+        if found * 10 >= runs[k].len() * 9 && longer >= runs[k].len() && !repeated {
             r.furniture[i] = Some(Furniture::Duplicate);
             if r.lead == Some(i) {
                 r.lead = holders.first().map(|&j| kept[j]);

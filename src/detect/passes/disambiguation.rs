@@ -134,7 +134,7 @@ fn decide(
     let h = &m.hit;
     let prev = h.first.checked_sub(1).and_then(|i| doc.word(i));
     let next = doc.word(h.last + 1);
-    if any_in(&rule.reject_before, prev) || any_in(&rule.reject_after, next) {
+    if rejected(rule, prev, next) {
         return None;
     }
     if any_in(&rule.confirm_before, prev) || any_in(&rule.confirm_after, next) {
@@ -158,6 +158,13 @@ fn decide(
         return Some("confirmed-by-other-mentions");
     }
     rule.accept_unless_rejected.then_some("not-rejected")
+}
+
+/// Whether the words around an ambiguous mention (`prev`, `next`) reject it by the rule's
+/// `reject_before` and `reject_after` («دوري أبطال» is a league, «دعم مالي» money): the
+/// pre-check of pages (`detect::candidate`) asks it too.
+pub(crate) fn rejected(rule: &Ambiguity, prev: Option<&str>, next: Option<&str>) -> bool {
+    any_in(&rule.reject_before, prev) || any_in(&rule.reject_after, next)
 }
 
 /// The context forms of a word: itself, without a leading conjunction, without the article.

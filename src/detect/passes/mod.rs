@@ -4,7 +4,7 @@
 //! mentions → disambiguation → places → events → signals → figures → countries → verdict
 
 mod countries;
-mod disambiguation;
+pub(crate) mod disambiguation;
 mod events;
 mod figures;
 mod mentions;
