@@ -221,13 +221,7 @@ impl<'t> Walk<'t> {
                 return;
             }
             Data::Document => {
-                steps.extend(
-                    tree.children(n)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .map(Step::Enter),
-                );
+                enter_children(tree, n, steps);
                 return;
             }
             Data::Other => return,
@@ -337,13 +331,7 @@ impl<'t> Walk<'t> {
             block,
             link,
         });
-        steps.extend(
-            tree.children(n)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .map(Step::Enter),
-        );
+        enter_children(tree, n, steps);
     }
 
     fn text(&mut self, t: &str) {
@@ -415,6 +403,13 @@ impl<'t> Walk<'t> {
         self.chars = 0;
         self.link_chars = 0;
     }
+}
+
+/// Pushes the steps that enter `n`'s children, so that the first is taken first.
+fn enter_children(tree: &Tree, n: u32, steps: &mut Vec<Step>) {
+    let start = steps.len();
+    steps.extend(tree.children(n).map(Step::Enter));
+    steps[start..].reverse();
 }
 
 /// Whether a microdata property (`itemprop`, a space-separated list) is one of schema.org's

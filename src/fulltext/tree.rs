@@ -84,12 +84,12 @@ impl Tree {
         let mut out = String::new();
         let mut stack = vec![n];
         while let Some(x) = stack.pop() {
-            let node = &self.nodes[x as usize];
-            if let Data::Text(t) = &node.data {
+            if let Data::Text(t) = &self.nodes[x as usize].data {
                 out.push_str(t);
             }
-            let children: Vec<u32> = self.children(x).collect();
-            stack.extend(children.into_iter().rev());
+            let at = stack.len();
+            stack.extend(self.children(x));
+            stack[at..].reverse();
         }
         out
     }
@@ -375,19 +375,16 @@ mod tests {
     /// The tree as tags and texts, depth first, for comparing with what a browser builds.
     fn outline(t: &Tree) -> String {
         let mut out = String::new();
-        let mut stack = vec![(DOCUMENT, 0usize)];
-        while let Some((n, depth)) = stack.pop() {
-            let node = &t.nodes[n as usize];
-            match &node.data {
-                Data::Element { name, .. } => out.push_str(&format!("{}{} ", "", name.local)),
+        let mut stack = vec![DOCUMENT];
+        while let Some(n) = stack.pop() {
+            match &t.nodes[n as usize].data {
+                Data::Element { name, .. } => out.push_str(&format!("{} ", name.local)),
                 Data::Text(s) => out.push_str(&format!("\"{}\" ", s.trim())),
                 _ => {}
             }
-            let children: Vec<u32> = t.children(n).collect();
-            for c in children.into_iter().rev() {
-                stack.push((c, depth + 1));
-            }
-            let _ = depth;
+            let at = stack.len();
+            stack.extend(t.children(n));
+            stack[at..].reverse();
         }
         out.trim_end().to_owned()
     }
