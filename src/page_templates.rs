@@ -205,6 +205,9 @@ const AUTHORS: [&str; 6] = [
     "سامي الحسيني",
     "",
 ];
+/// How many other stories a template may count on (the format's promise).
+pub const MIN_OTHERS: usize = 40;
+
 const SECTIONS: [&str; 5] = ["أفريقيا", "أخبار العالم", "سياسة", "المغرب العربي", "أخبار"];
 
 #[derive(Serialize)]
@@ -301,9 +304,15 @@ impl<'a> Context<'a> {
             section: pick(&SECTIONS, seed / 5),
             image: format!("{}/media/{seed}.jpg", site.url),
         };
-        let others = others
-            .iter()
-            .enumerate()
+        // Templates may use the first `MIN_OTHERS`: fewer are shown again, as sites repeat a
+        // headline in their ticker and their most-read list.
+        let shown = if others.is_empty() {
+            0
+        } else {
+            others.len().max(MIN_OTHERS)
+        };
+        let others = (0..shown)
+            .map(|k| (k, &others[k % others.len()]))
             .map(|(k, o)| {
                 let k = k as u64;
                 OtherContext {
@@ -455,6 +464,44 @@ mod tests {
         );
         // The same seed gives the same date.
         assert_eq!(html, t.render("own/a", &story, &others, &site, 7).unwrap());
+    }
+
+    #[test]
+    fn fewer_others_than_a_template_counts_on_are_repeated() {
+        let (_d, t) = set(&[(
+            "a.html",
+            "<i>{{ others[39].title }}</i><b>{{ others|length }}</b>",
+        )]);
+        let others = [
+            Other {
+                title: "أول",
+                dek: "",
+                href: "/1".into(),
+            },
+            Other {
+                title: "ثان",
+                dek: "",
+                href: "/2".into(),
+            },
+            Other {
+                title: "ثالث",
+                dek: "",
+                href: "/3".into(),
+            },
+        ];
+        let story = Story {
+            headline: "ع",
+            summary: "",
+            text: "نص.",
+        };
+        let site = Site {
+            name: "م",
+            url: "http://s.example",
+        };
+        let html = t
+            .render("own/a", &story, &others, &site, 1)
+            .expect("rendered");
+        assert_eq!(html, "<i>أول</i><b>40</b>");
     }
 
     #[test]
