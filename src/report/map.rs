@@ -1,7 +1,8 @@
 //! The briefing's map: the Sahel and its neighbours as an inline SVG, each story a numbered
-//! point where it happened. The borders are Natural Earth's (public domain), cut to the
-//! region and simplified by `scripts/build_map.py` into `map/borders.txt`, embedded in the
-//! binary so that the page needs no network and no script.
+//! point where it happened. The borders, lakes and the scope's administrative regions are
+//! Natural Earth's (public domain), cut to the map's box and simplified by
+//! `scripts/build_map.py` into `map/borders.txt`, embedded in the binary so that the page needs
+//! no network and no script.
 
 use std::fmt::Write;
 use std::sync::LazyLock;
@@ -20,13 +21,15 @@ const SAHEL: [&str; 5] = ["ML", "NE", "BF", "TD", "MR"];
 pub enum ShapeKind {
     Country,
     Lake,
+    /// An administrative region (admin-1) of the scope: Gao, Tillabéri, Borno, Sahel (BF)...
+    Region,
 }
 
 /// One closed ring of the embedded borders, in (longitude, latitude).
 #[derive(Debug, Clone)]
 pub struct Shape {
     pub kind: ShapeKind,
-    /// The country's ISO code, or the lake's English name.
+    /// The country's ISO code, the region's ISO 3166-2 code, or the lake's English name.
     pub code: String,
     pub ring: Vec<(f64, f64)>,
 }
@@ -46,6 +49,7 @@ fn parse(src: &str) -> Option<Vec<Shape>> {
         let kind = match words.next()? {
             "country" => ShapeKind::Country,
             "lake" => ShapeKind::Lake,
+            "region" => ShapeKind::Region,
             _ => return None,
         };
         let code = words.next()?.replace('_', " ");
@@ -128,6 +132,9 @@ const SEA_OR_BEYOND: &str = "#f4f6f8";
 const SAHEL_FILL: &str = "#ece3cf";
 const OTHER_FILL: &str = "#fbfaf7";
 const BORDER: &str = "#8a8a8a";
+/// Regions' outlines: thin, and lighter than the borders, so that they place a story without
+/// being taken for a border.
+const REGION_LINE: &str = "#b48fb4";
 pub const LAKE: &str = "#9ecae1";
 
 /// The radius of a story's point: its area grows with the toll, within bounds a page can hold.
@@ -135,9 +142,19 @@ fn radius(toll: u32) -> f64 {
     (4.0 + 1.6 * f64::from(toll).sqrt()).min(18.0)
 }
 
-/// The map as one `<svg>`: countries, lakes, country names, then the stories' points, the
-/// biggest first so that small points stay visible on top of them. Points at the same spot are
-/// spread around it, so that every number can be read.
+/// A closed ring as path data, projected.
+fn path(out: &mut String, proj: &Projection, ring: &[(f64, f64)]) {
+    for (i, (lon, lat)) in ring.iter().enumerate() {
+        let (x, y) = proj.xy(*lon, *lat);
+        let _ = write!(out, "{}{x:.1},{y:.1}", if i == 0 { 'M' } else { 'L' });
+    }
+    out.push('Z');
+}
+
+/// The map as one `<svg>`: countries, the scope's regions (thin light lines under the
+/// borders), lakes, country names, then the stories' points, the biggest first so that small
+/// points stay visible on top of them. Points at the same spot are spread around it, so that
+/// every number can be read.
 pub fn svg(id: &str, caption: &str, width: f64, points: &[Point], labels: &[Label]) -> String {
     let proj = Projection::new(width);
     let mut out = String::with_capacity(32 * 1024);
@@ -148,24 +165,60 @@ pub fn svg(id: &str, caption: &str, width: f64, points: &[Point], labels: &[Labe
         h = proj.height,
         cap = esc(caption),
     );
-    for s in SHAPES.iter() {
-        let (fill, class) = match s.kind {
-            ShapeKind::Lake => (LAKE, "lake"),
-            ShapeKind::Country if SAHEL.contains(&s.code.as_str()) => (SAHEL_FILL, "country"),
-            ShapeKind::Country => (OTHER_FILL, "country"),
-        };
-        out.push_str("<path class=\"");
-        out.push_str(class);
-        let _ = write!(out, "\" data-code=\"{}\" d=\"", esc(&s.code));
-        for (i, (lon, lat)) in s.ring.iter().enumerate() {
-            let (x, y) = proj.xy(*lon, *lat);
-            let _ = write!(out, "{}{x:.1},{y:.1}", if i == 0 { 'M' } else { 'L' });
+    // Countries' fills, then the regions' outlines, then the countries' borders over them (the
+    // same paths again, by reference), then the lakes: a region's edge along a border, drawn
+    // from a finer source, hides under the border instead of doubling it.
+    let countries: Vec<(usize, &Shape)> = SHAPES
+        .iter()
+        .filter(|s| s.kind == ShapeKind::Country)
+        .enumerate()
+        .collect();
+    for (sahel, fill) in [(false, OTHER_FILL), (true, SAHEL_FILL)] {
+        let _ = write!(out, "<g fill=\"{fill}\" stroke=\"none\">");
+        for (n, s) in countries
+            .iter()
+            .filter(|(_, s)| SAHEL.contains(&s.code.as_str()) == sahel)
+        {
+            let _ = write!(
+                out,
+                "<path id=\"{id}-c{n}\" class=\"country\" data-code=\"{}\" d=\"",
+                esc(&s.code)
+            );
+            path(&mut out, &proj, &s.ring);
+            out.push_str("\"/>");
         }
+        out.push_str("</g>");
+    }
+    let _ = write!(
+        out,
+        "<g class=\"regions\" fill=\"none\" stroke=\"{REGION_LINE}\" stroke-width=\"0.6\" stroke-linejoin=\"round\">"
+    );
+    for s in SHAPES.iter().filter(|s| s.kind == ShapeKind::Region) {
+        let _ = write!(out, "<path data-code=\"{}\" d=\"", esc(&s.code));
+        path(&mut out, &proj, &s.ring);
+        out.push_str("\"/>");
+    }
+    let _ = write!(
+        out,
+        "</g><g class=\"borders\" fill=\"none\" stroke=\"{BORDER}\" stroke-width=\"0.8\">"
+    );
+    for (n, _) in &countries {
+        let _ = write!(out, "<use href=\"#{id}-c{n}\"/>");
+    }
+    let _ = write!(
+        out,
+        "</g><g fill=\"{LAKE}\" stroke=\"{BORDER}\" stroke-width=\"0.8\">"
+    );
+    for s in SHAPES.iter().filter(|s| s.kind == ShapeKind::Lake) {
         let _ = write!(
             out,
-            "Z\" fill=\"{fill}\" stroke=\"{BORDER}\" stroke-width=\"0.8\"/>"
+            "<path class=\"lake\" data-code=\"{}\" d=\"",
+            esc(&s.code)
         );
+        path(&mut out, &proj, &s.ring);
+        out.push_str("\"/>");
     }
+    out.push_str("</g>");
     for l in labels.iter().filter(|l| Projection::contains(l.lon, l.lat)) {
         // Below the centre, where a story known only by its country stands.
         let (x, y) = proj.xy(l.lon, l.lat);
@@ -237,6 +290,151 @@ mod tests {
                 .all(|(lon, lat)| Projection::contains(*lon, *lat))
         };
         assert!(shapes.iter().all(inside), "every ring is cut to the box");
+    }
+
+    /// Whether a ring holds a point (even-odd ray casting).
+    fn holds(ring: &[(f64, f64)], (x, y): (f64, f64)) -> bool {
+        let mut inside = false;
+        for (i, &(x2, y2)) in ring.iter().enumerate() {
+            let (x1, y1) = ring[(i + ring.len() - 1) % ring.len()];
+            if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+
+    #[test]
+    fn the_embedded_regions_are_the_scope_s_with_their_codes_and_places() {
+        let shapes = parse(include_str!("map/borders.txt")).expect("borders.txt parses");
+        let regions: Vec<&Shape> = shapes
+            .iter()
+            .filter(|s| s.kind == ShapeKind::Region)
+            .collect();
+        // Natural Earth's admin-1 layer: Mali's nine regions of before 2016 (Bamako among
+        // them), Niger's eight, Burkina Faso's thirteen (dissolved from its 45 provinces),
+        // Chad's 22 of 2008-2012 (N'Djamena among them), Mauritania's thirteen (Nouakchott
+        // as one).
+        for (country, n) in [("ML", 9), ("NE", 8), ("BF", 13), ("TD", 22), ("MR", 13)] {
+            let codes: std::collections::BTreeSet<&str> = regions
+                .iter()
+                .filter(|s| s.code.starts_with(&format!("{country}-")))
+                .map(|s| s.code.as_str())
+                .collect();
+            assert_eq!(codes.len(), n, "{country}: {codes:?}");
+        }
+        // The towns analysts place events by, each in its region (ISO 3166-2).
+        let towns = [
+            ("ML-7", "Gao", -0.04, 16.27),
+            (
+                "ML-7",
+                "Ménaka (still in Gao in Natural Earth)",
+                2.40,
+                15.92,
+            ),
+            ("ML-8", "Kidal", 1.41, 18.44),
+            ("ML-6", "Tombouctou", -3.01, 16.77),
+            ("ML-5", "Mopti", -4.18, 14.49),
+            ("ML-BKO", "Bamako", -8.0, 12.64),
+            ("NE-1", "Agadez", 7.99, 16.97),
+            ("NE-6", "Tillabéri", 1.45, 14.21),
+            ("NE-5", "Tahoua", 5.26, 14.89),
+            ("NE-2", "Diffa", 12.61, 13.31),
+            ("NE-8", "Niamey", 2.11, 13.51),
+            ("BF-12", "Djibo (Sahel region)", -1.63, 14.10),
+            ("BF-12", "Dori (Sahel region)", -0.03, 14.03),
+            ("BF-03", "Ouagadougou (Centre)", -1.52, 12.37),
+            ("BF-08", "Fada N'Gourma (Est)", 0.36, 12.06),
+            ("TD-LC", "Bol (Lac)", 14.71, 13.47),
+            ("TD-ND", "N'Djamena", 15.06, 12.13),
+            ("TD-OD", "Abéché (Ouaddaï)", 20.83, 13.83),
+            ("MR-01", "Bassikounou (Hodh ech Chargui)", -5.9, 15.86),
+            ("MR-NKC", "Nouakchott", -15.98, 18.08),
+            ("NG-BO", "Maiduguri (Borno)", 13.16, 11.85),
+            ("NG-YO", "Damaturu (Yobe)", 11.96, 11.75),
+            ("NG-AD", "Yola (Adamawa)", 12.48, 9.2),
+            ("NG-SO", "Sokoto", 5.24, 13.06),
+            ("NG-KN", "Kano", 8.52, 12.0),
+            ("DZ-11", "Tamanrasset", 5.52, 22.79),
+            ("DZ-33", "Illizi", 8.47, 26.48),
+            ("LY-SB", "Sebha", 14.43, 27.03),
+            ("LY-MQ", "Murzuq", 13.92, 25.92),
+            ("LY-GT", "Ghat", 10.17, 24.96),
+            ("LY-KF", "Kufra", 23.3, 24.18),
+        ];
+        for (code, town, lon, lat) in towns {
+            assert!(
+                regions
+                    .iter()
+                    .any(|s| s.code == code && holds(&s.ring, (lon, lat))),
+                "{town} is not inside {code}"
+            );
+        }
+        // Gao is Mali's east, nowhere near Niger's Agadez.
+        assert!(!regions
+            .iter()
+            .any(|s| s.code == "ML-7" && holds(&s.ring, (7.99, 16.97))));
+        // Nigeria's south (Lagos, Rivers) is no Sahel region.
+        assert!(!regions
+            .iter()
+            .any(|s| s.code == "NG-LA" || s.code == "NG-RI"));
+        // Each region lies inside its country's box (countries from another scale: a tenth
+        // of a degree of slack).
+        let bbox = |ring: &[(f64, f64)]| {
+            ring.iter().fold(
+                (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+                |(w, s, e, n), &(x, y)| (w.min(x), s.min(y), e.max(x), n.max(y)),
+            )
+        };
+        for r in &regions {
+            let country = &r.code[..2];
+            let (w, s, e, n) = shapes
+                .iter()
+                .filter(|c| c.kind == ShapeKind::Country && c.code == country)
+                .map(|c| bbox(&c.ring))
+                .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))
+                .unwrap_or_else(|| panic!("{}: no country {country}", r.code));
+            let (rw, rs, re, rn) = bbox(&r.ring);
+            assert!(
+                rw >= w - 0.1 && rs >= s - 0.1 && re <= e + 0.1 && rn <= n + 0.1,
+                "{} ({rw}, {rs}, {re}, {rn}) outside {country}'s box ({w}, {s}, {e}, {n})",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn regions_are_thin_lines_under_the_borders_and_the_points() {
+        let p = Point {
+            number: 1,
+            lon: -0.04,
+            lat: 16.27,
+            toll: 3,
+            colour: "#c00",
+            approximate: false,
+            title: String::new(),
+        };
+        let svg = svg("m", "map", 800.0, &[p], &[]);
+        let at = |what: &str| svg.find(what).unwrap_or_else(|| panic!("{what}"));
+        let (fills, regions, borders, lakes, story) = (
+            at("class=\"country\""),
+            at("<g class=\"regions\" fill=\"none\""),
+            at("<g class=\"borders\" fill=\"none\""),
+            at("class=\"lake\""),
+            at("class=\"story\""),
+        );
+        assert!(fills < regions && regions < borders && borders < lakes && lakes < story);
+        assert!(svg.contains("<path data-code=\"ML-7\" d=\"M"));
+        // Every country's fill is outlined once by reference, and each reference names a path.
+        let ids = svg.matches("<path id=\"m-c").count();
+        assert_eq!(svg.matches("<use href=\"#m-c").count(), ids);
+        assert_eq!(
+            ids,
+            SHAPES
+                .iter()
+                .filter(|s| s.kind == ShapeKind::Country)
+                .count()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod support;
 
 mod alerts;
 mod archive;
+mod briefing_map;
 mod channels;
 mod charsets;
 mod cli;
