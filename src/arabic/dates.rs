@@ -216,6 +216,55 @@ const APPROXIMATELY: &[&str] = &[
     "عن",
 ];
 
+/// Ordinal days of the month as news writes them in words («الأول من أبريل», «الحادي عشر
+/// من», «الحادي والعشرين من»), normalized: (day, words used).
+fn ordinal_day_at(words: &[&str], i: usize) -> Option<(u32, usize)> {
+    const UNITS: &[(&str, u32)] = &[
+        ("الاول", 1),
+        ("الثاني", 2),
+        ("الثالث", 3),
+        ("الرابع", 4),
+        ("الخامس", 5),
+        ("السادس", 6),
+        ("السابع", 7),
+        ("الثامن", 8),
+        ("التاسع", 9),
+        ("العاشر", 10),
+    ];
+    let unit = |w: &str| {
+        let w = w
+            .strip_prefix('و')
+            .filter(|r| r.starts_with("ال"))
+            .unwrap_or(w);
+        let w = if w == "الحادي" { "الاول" } else { w };
+        UNITS.iter().find(|(u, _)| *u == w).map(|(_, n)| *n)
+    };
+    let first = words.get(i)?;
+    let first = first
+        .strip_prefix('ف')
+        .filter(|r| r.starts_with("ال"))
+        .unwrap_or(first);
+    let Some(n) = unit(first) else {
+        return match first {
+            "العشرين" | "العشرون" => Some((20, 1)),
+            "الثلاثين" | "الثلاثون" => Some((30, 1)),
+            _ => None,
+        };
+    };
+    match (words.get(i + 1).copied(), words.get(i + 2).copied()) {
+        // الحادي عشر .. التاسع عشر
+        (Some("عشر"), _) if n < 10 => Some((10 + n, 2)),
+        // الحادي والعشرين, الثالث والعشرون, الأول والثلاثين
+        (Some(t), _) if t.starts_with("والعشرين") || t.starts_with("والعشرون") => {
+            Some((20 + n, 2)).filter(|(d, _)| *d <= 31)
+        }
+        (Some(t), _) if t.starts_with("والثلاثين") || t.starts_with("والثلاثون") => {
+            Some((30 + n, 2)).filter(|(d, _)| *d <= 31)
+        }
+        _ => Some((n, 1)),
+    }
+}
+
 /// «قبل N أيام/أسابيع/أشهر/سنوات», «منذ أكثر من شهر» (N units before publication), or
 /// «بعد N أيام من» (the article is N days after the event) at `i`.
 fn ago_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, usize, bool)> {
@@ -296,6 +345,28 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                     return Some((date, used + 1 + usize::from(past), true));
                 }
             }
+            // الأول من أبريل; العاشر من مارس
+            if let Some((d, used)) = ordinal_day_at(words, i) {
+                if bare(words.get(i + used)?) == "من" || words.get(i + used) == Some(&"من") {
+                    if let Some((m, mused)) = month_at(words, i + used + 1) {
+                        let after = i + used + 1 + mused;
+                        let span = used + 1 + mused;
+                        if let Some(y) = year_at(words, after) {
+                            return Some((NaiveDate::from_ymd_opt(y, m, d)?, span + 1, true));
+                        }
+                        let past = is_past(words, after);
+                        let mut y = recent_month(published, m, past);
+                        if !past && m == published.month() && d > published.day() {
+                            y -= 1;
+                        }
+                        return Some((
+                            NaiveDate::from_ymd_opt(y, m, d)?,
+                            span + usize::from(past),
+                            true,
+                        ));
+                    }
+                }
+            }
             // مارس 2012; مارس الماضي; شهر مارس
             let after_month_word = bare(w) == "شهر";
             let at = if after_month_word { i + 1 } else { i };
@@ -355,10 +426,11 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                     - day.num_days_from_monday())
                     % 7;
                 let back = if back == 0 && past { 7 } else { back };
+                // «الأحد الماضي» names one past day as surely as a date does.
                 return Some((
                     days_before(published, u64::from(back))?,
                     1 + usize::from(past),
-                    false,
+                    past,
                 ));
             }
             ago_at(words, i, published)
@@ -413,6 +485,28 @@ mod tests {
             read("وفي عام 2009 شن التنظيم", "2018-05-01"),
             [d("2009-12-31")]
         );
+    }
+
+    #[test]
+    fn ordinal_days_in_words() {
+        assert_eq!(
+            read("وقع في الأول من أبريل", "2018-04-05"),
+            [d("2018-04-01")]
+        );
+        assert_eq!(
+            read("في الحادي عشر من مارس", "2018-04-05"),
+            [d("2018-03-11")]
+        );
+        assert_eq!(
+            read("في الثالث والعشرين من فبراير الماضي", "2018-04-05"),
+            [d("2018-02-23")]
+        );
+        assert_eq!(
+            read("يوم العشرين من يناير 2017", "2018-04-05"),
+            [d("2017-01-20")]
+        );
+        // Not a date: an ordinal without «من» and a month.
+        assert!(read("الأول من نوعه", "2018-04-05").is_empty());
     }
 
     #[test]

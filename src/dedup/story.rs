@@ -51,6 +51,9 @@ pub struct Facts {
     /// Towns and cities (the most specific places), then regions.
     pub cities: Vec<Place>,
     pub regions: Vec<Place>,
+    /// Who acted: the armed groups, and the forces of no one Sahel country (Barkhane, MINUSMA,
+    /// the French or US military), that the headline and lead name. A national army is in
+    /// most of its country's incidents and tells none apart.
     pub groups: Vec<String>,
     pub killed: Option<u32>,
     pub wounded: Option<u32>,
@@ -327,10 +330,20 @@ impl Facts {
         // The places and actors of the incident are those of the headline and lead: later
         // sentences recall other incidents («as in Chibok four years ago»).
         let lead_end = lead_end(title, text);
+        // Words that tell of a recalled event («بعد أيام من معارك أكابار»): not the incident's.
+        let recalled: Vec<(usize, usize)> = a
+            .explanation
+            .iter()
+            .filter(|e| e.rule == crate::detect::RECALLED)
+            .map(|e| (e.start, e.end))
+            .collect();
+        let told = |e: &&crate::detect::Explanation| {
+            e.start < lead_end && !recalled.iter().any(|&(s, t)| s <= e.start && e.start < t)
+        };
         let in_lead: Vec<&str> = a
             .explanation
             .iter()
-            .filter(|e| e.start < lead_end)
+            .filter(told)
             .filter_map(|e| e.rule.strip_prefix("entity:"))
             .collect();
         let lead_only = !in_lead.is_empty();
@@ -365,6 +378,8 @@ impl Facts {
                 _ => {}
             }
         }
+        f.groups
+            .extend(foreign_forces(rules, a.explanation.iter().filter(told)));
         // The incident's countries are those of the towns and regions its headline names,
         // where it names any: a claim «تتبنى هجمات واغادوغو» whose lead recalls a raid in
         // northern Mali does not add Mali to an attack in Ouagadougou. Only ever a narrowing:
@@ -388,6 +403,29 @@ impl Facts {
             f.countries = located;
         }
         f
+    }
+
+    /// The day span of the event: the days its reports date it on, or, when none does, the
+    /// day it was reported (the end of its range).
+    /// Follow-up news that dates nothing (a claim two days on) may be of any day of its range.
+    fn event_days(&self) -> (i64, i64) {
+        match (self.days.iter().min(), self.days.iter().max()) {
+            (Some(&a), Some(&b)) => (a, b),
+            _ if !self.follow_ups.is_empty() => (
+                self.event_first.div_euclid(DAY),
+                self.event_last.div_euclid(DAY),
+            ),
+            _ => {
+                let d = self.event_last.div_euclid(DAY);
+                (d, d)
+            }
+        }
+    }
+
+    /// Names neither a town nor a region: only the country («هجوم على السفارة الفرنسية في
+    /// بوركينا فاسو»).
+    fn country_only(&self) -> bool {
+        self.cities.is_empty() && self.regions.is_empty()
     }
 
     /// Index keys: one per family of event kinds (see [`compatible`]), country and day of
@@ -416,7 +454,7 @@ impl Facts {
     /// The keys under which stories that this item could join are filed.
     pub fn candidate_keys(&self, policy: &StoryPolicy) -> Vec<String> {
         // Follow-ups may join from further than the window: hostages' news for weeks.
-        let w = (policy.window.as_secs().div_ceil(86_400) as i64).max(FOLLOW_UP_DAYS);
+        let w = (policy.window.as_secs().div_ceil(86_400) as i64).max(LATE_NEWS_DAYS);
         let w = if self.follow_ups.is_empty() {
             w
         } else {
@@ -448,6 +486,27 @@ impl Facts {
         self.event_first = self.event_first.min(item.event_first);
         self.event_last = self.event_last.max(item.event_last);
     }
+}
+
+/// The forces of no one Sahel country among the lead's mentions (`told`): the rule pack
+/// scopes them as foreign actors, so the analysis does not count them among its entities.
+fn foreign_forces<'a>(
+    rules: &RulePack,
+    told: impl Iterator<Item = &'a crate::detect::Explanation>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in told {
+        let Some(id) = e.rule.strip_prefix("entity:") else {
+            continue;
+        };
+        let force = rules
+            .entity(id)
+            .is_some_and(|x| x.kind == EntityKind::Force && x.country.is_none());
+        if force && !out.iter().any(|o| o == id) {
+            out.push(id.to_owned());
+        }
+    }
+    out
 }
 
 fn shares<T: PartialEq>(a: &[T], b: &[T]) -> bool {
@@ -530,14 +589,14 @@ fn within_span(story: &Facts, item: &Facts) -> bool {
 }
 
 /// How far in time an item may be from a story's first event and still be its news: the
-/// window; a follow-up ten days; the news of hostages (shown, negotiated, freed) for weeks.
+/// window; a report of the same toll ten days; a follow-up weeks; the news of hostages (shown, negotiated, freed) for weeks.
 fn reach(story: &Facts, item: &Facts, policy: &StoryPolicy) -> i64 {
     let w = policy.window.as_secs() as i64;
     let hostages = story.kinds.contains(&EventKind::Kidnapping)
         && (item.kinds.contains(&EventKind::Kidnapping)
             || item.follow_ups.contains(&FollowUp::Release));
     if item.follow_ups.is_empty() {
-        w.max(FOLLOW_UP_DAYS * DAY)
+        w.max(LATE_NEWS_DAYS * DAY)
     } else if hostages {
         w.max(HOSTAGE_NEWS_DAYS * DAY)
     } else {
@@ -600,6 +659,28 @@ fn place_evidence(story: &Facts, item: &Facts) -> (i32, Vec<&'static str>, bool)
     (score, why, placed)
 }
 
+/// Whether one report's place holds the other's: one names only the country, or only a region
+/// whose area holds the other's place (`why` is [`place_evidence`]'s). The countries are
+/// known to meet.
+fn place_holds(story: &Facts, item: &Facts, why: &[&str]) -> bool {
+    let region_only = |f: &Facts| f.cities.is_empty() && !f.regions.is_empty();
+    item.country_only()
+        || story.country_only()
+        || ((region_only(item) || region_only(story))
+            && why
+                .iter()
+                .any(|w| matches!(*w, "same region" | "same area")))
+}
+
+/// Whether two reports tell of events of one day (give or take [`SAME_DAY_SLACK`]): the days
+/// their texts give, or, for one that gives none, the day it was published. Stricter than
+/// [`within_span`]: a flash naming only its country is today's news, not that of any incident
+/// of the two days before it.
+fn news_of_one_day(story: &Facts, item: &Facts) -> bool {
+    let ((s0, s1), (i0, i1)) = (story.event_days(), item.event_days());
+    i0 <= s1 + SAME_DAY_SLACK && s0 <= i1 + SAME_DAY_SLACK
+}
+
 /// Scores of the same toll (2) or a close one (1): corroboration when reports are undated.
 /// Tolls never tell two incidents apart: they rise as reports come in (8, 16, 28, 30 killed).
 fn toll_evidence(story: &Facts, item: &Facts) -> i32 {
@@ -645,20 +726,49 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     {
         return None;
     }
+    // Follow-up news is of an incident before it: not of one that happened after it was
+    // published, nor of one that happened after the day it dates (the Pentagon's inquiry into
+    // Tongo Tongo is not news of an attack near it a day later).
+    if !item.follow_ups.is_empty()
+        && !story.days.is_empty()
+        && story.event_days().0 > item.event_days().1.max(item.event_last.div_euclid(DAY))
+    {
+        return None;
+    }
     let (mut score, mut why, placed) = place_evidence(story, item);
-    if shares(&story.groups, &item.groups) {
+    let same_actor = shares(&story.groups, &item.groups);
+    if same_actor {
         score += 1;
         why.push("same group");
     }
+    // A report that places its event only by the country, or by a region round the other's
+    // place, is of the incident there on its day (item 1 of issue 31): the flash «هجوم على
+    // السفارة الفرنسية في بوركينا فاسو» is the attack of Ouagadougou's story that morning.
+    let inside = !placed && place_holds(story, item, &why);
+    let same_day = news_of_one_day(story, item);
+    // A country holds many incidents: one that reports another kind of event (a kidnapping
+    // that morning, an attack on a camp that night) needs its words or toll besides.
+    let same_kinds = story.kinds.iter().all(|k| item.kinds.contains(k))
+        && item.kinds.iter().all(|k| story.kinds.contains(k));
     let toll = toll_evidence(story, item);
+    let sim = similarity(&story.signature, &item.signature);
+    let text = text_evidence(sim);
+    // Follow-up news comes days later by nature: it is placed by its actor and words below.
+    let follow_up = !item.follow_ups.is_empty();
+    if inside && same_day && !follow_up && (same_kinds || same_actor || toll > 0 || text >= 2) {
+        score += JOIN_SCORE;
+        why.push("a place round the other's, the same day");
+    } else if same_actor && same_day && !follow_up && !why.contains(&"other towns") {
+        // One operation told by several sources: the same actor in the same country on the
+        // same day, whatever the tolls and whoever is quoted (item 2).
+        score += JOIN_SCORE;
+        why.push("the same actor, the same day");
+    }
     if toll > 0 {
         score += toll;
         why.push(if toll == 2 { "same toll" } else { "close toll" });
     }
-    let sim = similarity(&story.signature, &item.signature);
-    let text = text_evidence(sim);
     score += text;
-    let follow_up = !item.follow_ups.is_empty();
     // Hostages are news for as long as they are held: another kidnapping report at the place
     // of a kidnapping, within the window or naming the same group or toll, is of the same
     // hostages (a second abduction there is told with other words, days later).
@@ -691,7 +801,10 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         Day::Unknown
             if gap > 0
                 && !within_span(story, item)
-                && why == ["same town"]
+                && why.first() == Some(&"same town")
+                && why[1..]
+                    .iter()
+                    .all(|w| matches!(*w, "same region" | "same area"))
                 && text < 2
                 && !follow_up =>
         {
@@ -705,7 +818,7 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     // Beyond the window only follow-up news of the incident joins: the same place or group,
     // and a follow-up's words or the same toll («the 110 girls of Dapchi», a week later).
     if gap > w {
-        let common = placed || why.contains(&"same group");
+        let common = placed || why.contains(&"same group") || inside;
         let news =
             follow_up || hostage_news || why.contains(&"same toll") || why.contains(&"close toll");
         if !(common && news) {
@@ -719,9 +832,23 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
             });
         }
     }
+    // Follow-up news placed round the incident's place, by its actor or its words: «الجيش
+    // الأميركي يكشف هوية الإرهابي القتيل بغارة جنوب ليبيا» four days after the strike near Ubari.
+    let followed = follow_up
+        && inside
+        && (same_kinds || same_actor || toll > 0 || text >= 2)
+        && (item.days.is_empty() || same_day || same_actor || toll > 0 || text > 0);
+    if followed {
+        // Ranked among the incidents round its place by its actor, toll and words (already in
+        // `score`); with none, the older incident (`best_match` breaks ties so).
+        score += JOIN_SCORE;
+        why.push("follow-up round the place");
+    }
     // Without a common place or text, a shared group and country are not one incident (Boko
-    // Haram strikes north-east Nigeria several times a week).
-    if !placed && text < 2 {
+    // Haram strikes north-east Nigeria several times a week), unless on the same day.
+    let joined_by_day = why.contains(&"a place round the other's, the same day")
+        || why.contains(&"the same actor, the same day");
+    if !placed && text < 2 && !joined_by_day && !followed {
         return Some((score.min(JOIN_SCORE - 1), "no common place or text".into()));
     }
     let reason = format!(
@@ -750,7 +877,10 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
 /// Maiduguri 195 km).
 const TOWN_IN_REGION_KM: f64 = 60.0;
 /// How long after a story a report of the same town and group or toll still joins it.
-const FOLLOW_UP_DAYS: i64 = 10;
+const LATE_NEWS_DAYS: i64 = 10;
+/// How long follow-up news (those killed named, funerals, a claim, arrests, an investigation,
+/// a trial) joins its incident's story: weeks.
+const FOLLOW_UP_DAYS: i64 = 30;
 /// How long the news of hostages (shown, negotiated, freed) joins their kidnapping's story:
 /// hostages are often held for weeks or months.
 const HOSTAGE_NEWS_DAYS: i64 = 60;
@@ -776,13 +906,21 @@ pub fn best_match<'a>(
     item: &Facts,
     policy: &StoryPolicy,
 ) -> Option<(usize, String)> {
+    // Between equals, follow-up news goes to the older incident: a funeral or an inquiry comes
+    // days after its incident, seldom on the day of the latest one.
+    let follow_up = !item.follow_ups.is_empty();
     candidates
         .into_iter()
         .enumerate()
-        .filter_map(|(i, s)| affinity(s, item, policy).map(|(score, why)| (i, score, why)))
-        .filter(|(_, score, _)| *score >= JOIN_SCORE)
-        .max_by_key(|(i, score, _)| (*score, std::cmp::Reverse(*i)))
-        .map(|(i, _, why)| (i, why))
+        .filter_map(|(i, s)| {
+            affinity(s, item, policy).map(|(score, why)| (i, score, why, s.event_first))
+        })
+        .filter(|(_, score, ..)| *score >= JOIN_SCORE)
+        .max_by_key(|(i, score, _, first)| {
+            let older = if follow_up { -*first } else { 0 };
+            (*score, older, std::cmp::Reverse(*i))
+        })
+        .map(|(i, _, why, _)| (i, why))
 }
 
 /// The news of hostages freed, in [`changes`].
@@ -1075,6 +1213,6 @@ mod tests {
         let p = policy();
         let f = facts(EventKind::Attack, &[], None, 100, "a");
         assert_eq!(f.keys(), ["violence|NG|100"]);
-        assert_eq!(f.candidate_keys(&p).len(), 2 * FOLLOW_UP_DAYS as usize + 1);
+        assert_eq!(f.candidate_keys(&p).len(), 2 * LATE_NEWS_DAYS as usize + 1);
     }
 }

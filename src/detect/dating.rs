@@ -19,6 +19,9 @@ const EXPLICIT_SENTENCES: usize = 3;
 pub struct EventDate {
     pub date: NaiveDate,
     pub phrase: String,
+    /// Only the day the report speaks of («قالت الشرطة الثلاثاء», «اليوم»), the day it was
+    /// published: the event's day for a flash, the day of the news for a claim or a funeral.
+    pub reporting: bool,
 }
 
 /// How far from its trigger (bytes, each way) a sentence is taken to reach: about 500 words of
@@ -78,6 +81,7 @@ pub fn event_date(
             let found = EventDate {
                 date: m.date,
                 phrase: words[m.first..m.first + m.len].join(" "),
+                reporting: m.date == published,
             };
             // A weekday or «اليوم» that is the day of publication dates the report («قالت
             // الشرطة الثلاثاء»), not always the event: remember it, and let a calendar date in

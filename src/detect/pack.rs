@@ -182,6 +182,12 @@ struct RawFollowUps {
     /// Arrests of its perpetrators.
     #[serde(default)]
     arrest: Vec<String>,
+    /// Those killed, captured or the attackers named («يكشف هوية», «أسماء الضحايا»).
+    #[serde(default)]
+    identified: Vec<String>,
+    /// Trials and sentences of the attackers.
+    #[serde(default)]
+    trial: Vec<String>,
 }
 
 /// What a follow-up reports of an incident already told.
@@ -193,6 +199,8 @@ pub enum FollowUp {
     Funeral,
     Investigation,
     Arrest,
+    Identified,
+    Trial,
 }
 
 impl FollowUp {
@@ -203,6 +211,8 @@ impl FollowUp {
             FollowUp::Funeral => "funeral",
             FollowUp::Investigation => "investigation",
             FollowUp::Arrest => "arrest",
+            FollowUp::Identified => "identified",
+            FollowUp::Trial => "trial",
         }
     }
 }
@@ -685,7 +695,7 @@ impl RulePack {
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
         let fu = &raw.follow_ups;
-        let vocabulary: [(&str, &[String], Target); 23] = [
+        let vocabulary: [(&str, &[String], Target); 25] = [
             (
                 "place_roles.armed_men",
                 &raw.place_roles.armed_men,
@@ -710,6 +720,16 @@ impl RulePack {
                 "follow_ups.arrest",
                 &fu.arrest,
                 Target::FollowUp(FollowUp::Arrest),
+            ),
+            (
+                "follow_ups.identified",
+                &fu.identified,
+                Target::FollowUp(FollowUp::Identified),
+            ),
+            (
+                "follow_ups.trial",
+                &fu.trial,
+                Target::FollowUp(FollowUp::Trial),
             ),
             (
                 "place_roles.landmark",

@@ -57,7 +57,10 @@ pub fn story_input(
     let day = chrono::DateTime::from_timestamp(published, 0)
         .unwrap_or_default()
         .date_naive();
-    let dated = event_date(analysis, title, text, day);
+    // Follow-up news dated only by the day it speaks of («تبنى التنظيم الخميس الهجوم») dates
+    // the claim, not the incident: it is placed like an undated report.
+    let follow_up = analysis.claimed || !analysis.follow_ups.is_empty();
+    let dated = event_date(analysis, title, text, day).filter(|d| !(follow_up && d.reporting));
     let event_at = dated
         .as_ref()
         .map(|d| {

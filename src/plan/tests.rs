@@ -145,6 +145,266 @@ fn one_town_two_attacks_or_one() {
     }
 }
 
+/// A report's facts with its places given apart: `towns` and `regions` as gazetteer ids with
+/// coordinates (none: it names only the country), the actors it names, the day its text dates
+/// the event (`None`: undated, published at noon of `published`).
+fn placed(
+    country: &str,
+    towns: &[(&str, f64, f64)],
+    regions: &[(&str, f64, f64)],
+    actors: &[&str],
+    day: Option<i64>,
+    published: i64,
+    headline: &str,
+) -> Facts {
+    let place = |(id, lat, lon): &(&str, f64, f64)| Place {
+        id: (*id).into(),
+        at: Some((*lat, *lon)),
+    };
+    let (first, last) = match day {
+        Some(d) => (d * DAY + DAY / 2, d * DAY + DAY / 2),
+        None => (
+            published * DAY - 2 * DAY + DAY / 2,
+            published * DAY + DAY / 2,
+        ),
+    };
+    Facts {
+        kinds: vec![EventKind::Attack],
+        countries: vec![country.into()],
+        cities: towns.iter().map(place).collect(),
+        regions: regions.iter().map(place).collect(),
+        groups: actors.iter().map(|a| (*a).to_owned()).collect(),
+        event_first: first,
+        event_last: last,
+        days: day.into_iter().collect(),
+        signature: signature(headline, "", &[]),
+        ..Facts::default()
+    }
+}
+
+fn joined(first: &Facts, second: &Facts) -> bool {
+    matches!(
+        plan_story(second, &[story(1, first.clone())], &[to("a@x")], &policy()),
+        StoryPlan::Join { .. }
+    )
+}
+
+/// Issue 31, items 1 and 2: a report that names only the country (or a region round the place)
+/// is of the incident there that day, whichever came first; one operation told by sources that
+/// name the same actor is one incident; another day or another town is another incident.
+#[test]
+fn a_report_naming_only_the_country_is_of_that_day_s_incident_there() {
+    const OUAGA: (&str, f64, f64) = ("bf-ouagadougou", 12.37, -1.52);
+    const DJIBO: (&str, f64, f64) = ("bf-djibo", 14.1, -1.63);
+    let town = placed(
+        "BF",
+        &[OUAGA],
+        &[],
+        &[],
+        Some(100),
+        100,
+        "هجوم مسلح على السفارة الفرنسية في واغادوغو",
+    );
+    let flash = placed(
+        "BF",
+        &[],
+        &[],
+        &[],
+        None,
+        100,
+        "السفارة الفرنسية في بوركينا فاسو: نتعرض لهجوم مسلح",
+    );
+    let guess = placed(
+        "BF",
+        &[],
+        &[],
+        &[],
+        None,
+        100,
+        "فرنسا ترجح: جماعات إرهابية وراء الهجوم",
+    );
+    assert!(
+        joined(&town, &flash),
+        "the country's flash joins the town's story"
+    );
+    assert!(
+        joined(&flash, &town),
+        "the town's report joins the flash's story"
+    );
+    assert!(joined(&flash, &guess), "two flashes of one morning");
+    // Two days later, a report naming only the country is news of another day.
+    let later = placed(
+        "BF",
+        &[],
+        &[],
+        &[],
+        None,
+        102,
+        "هجوم مسلح جديد في بوركينا فاسو",
+    );
+    assert!(!joined(&town, &later), "another day");
+    // Once the story has its town, a report of another town that day is another incident.
+    let mut refined = flash.clone();
+    refined.merge(&town);
+    let djibo = placed(
+        "BF",
+        &[DJIBO],
+        &[],
+        &[],
+        Some(100),
+        100,
+        "مقتل جنود في هجوم شمال البلاد",
+    );
+    assert!(!joined(&refined, &djibo), "another town the same day");
+    // Another country is never the same incident.
+    let mali = placed(
+        "ML",
+        &[],
+        &[],
+        &[],
+        None,
+        100,
+        "هجوم مسلح على معسكر في مالي",
+    );
+    assert!(!joined(&town, &mali), "another country");
+
+    // With two incidents that day, the flash goes to the one it shares words and actors with.
+    let djibo_story = story(2, djibo.clone());
+    let ouaga_story = story(1, town.clone());
+    let about_ouaga = placed(
+        "BF",
+        &[],
+        &[],
+        &[],
+        None,
+        100,
+        "هجوم مسلح على السفارة الفرنسية",
+    );
+    let plan = plan_story(
+        &about_ouaga,
+        &[djibo_story, ouaga_story],
+        &[to("a@x")],
+        &policy(),
+    );
+    assert!(matches!(plan, StoryPlan::Join { story: 1, .. }), "{plan:?}");
+
+    // A region round the town, the same day.
+    const GAO: (&str, f64, f64) = ("ml-gao", 16.27, -0.04);
+    const GAO_REGION: (&str, f64, f64) = ("ml-r-gao", 17.0, 0.8);
+    let in_town = placed(
+        "ML",
+        &[GAO],
+        &[],
+        &[],
+        Some(200),
+        200,
+        "هجوم انتحاري على معسكر في غاو",
+    );
+    let in_region = placed(
+        "ML",
+        &[],
+        &[GAO_REGION],
+        &[],
+        Some(200),
+        200,
+        "مقتل جنود في هجوم بمنطقة غاو",
+    );
+    assert!(joined(&in_region, &in_town) && joined(&in_town, &in_region));
+}
+
+#[test]
+fn one_operation_told_by_several_sources_is_one_incident() {
+    const KIDAL_REGION: (&str, f64, f64) = ("ml-r-kidal", 19.5, 1.0);
+    const MENAKA: (&str, f64, f64) = ("ml-menaka", 15.92, 2.4);
+    const TESSALIT: (&str, f64, f64) = ("ml-tessalit", 20.2, 1.01);
+    let army = placed(
+        "ML",
+        &[],
+        &[],
+        &["f-french"],
+        None,
+        50,
+        "الجيش الفرنسي يعلن مقتل 10 متطرفين في مالي",
+    );
+    let president = placed(
+        "ML",
+        &[],
+        &[KIDAL_REGION],
+        &["f-french"],
+        None,
+        51,
+        "ماكرون: قواتنا قتلت أكثر من 30 إرهابيا",
+    );
+    assert!(
+        joined(&army, &president),
+        "one raid, two tolls, two speakers"
+    );
+    // The same force in the same country a week later: another operation.
+    let next_week = placed(
+        "ML",
+        &[MENAKA],
+        &[],
+        &["f-french"],
+        Some(57),
+        57,
+        "غارة فرنسية جديدة",
+    );
+    assert!(!joined(&army, &next_week), "another week");
+    // The same force the same day at two towns far apart: two operations.
+    let one = placed(
+        "ML",
+        &[MENAKA],
+        &[],
+        &["f-french"],
+        Some(60),
+        60,
+        "غارة فرنسية قرب ميناكا",
+    );
+    let two = placed(
+        "ML",
+        &[TESSALIT],
+        &[],
+        &["f-french"],
+        Some(60),
+        60,
+        "اشتباكات قرب تساليت",
+    );
+    assert!(!joined(&one, &two), "two towns");
+}
+
+/// Issue 31, item 3: the dead named four days later, with the strike's actor and a region
+/// round its place, is news of the strike, for weeks; the same words a month and a half on
+/// are not.
+#[test]
+fn those_killed_named_days_later_are_news_of_the_incident() {
+    const UBARI: (&str, f64, f64) = ("ly-ubari", 26.59, 12.78);
+    const FEZZAN: (&str, f64, f64) = ("ly-fezzan", 26.0, 14.0);
+    let strike = placed(
+        "LY",
+        &[UBARI],
+        &[],
+        &["f-us"],
+        Some(300),
+        300,
+        "غارة أمريكية تقتل عنصرين من القاعدة قرب أوباري",
+    );
+    let mut named = placed(
+        "LY",
+        &[],
+        &[FEZZAN],
+        &["f-us"],
+        None,
+        304,
+        "الجيش الأميركي يكشف هوية الإرهابي القتيل بغارة جنوب ليبيا",
+    );
+    named.follow_ups = vec![FollowUp::Identified];
+    assert!(joined(&strike, &named), "named four days later");
+    let mut late = named.clone();
+    late.event_first += 45 * DAY;
+    late.event_last += 45 * DAY;
+    assert!(!joined(&strike, &late), "six weeks later");
+}
+
 /// Issue 24's table: an incident is what happened, where and on which day; tolls evolve;
 /// follow-ups join whenever they come.
 #[test]
@@ -436,8 +696,9 @@ struct WeekReport {
 }
 
 /// The facts of each alert-worthy report of a week, analysed from its full text as its page
-/// gives it, with the incident it tells of ("" for none) and whether it may only join.
-fn week_facts(toml_text: &str) -> Vec<(String, bool, Facts)> {
+/// gives it, with the incident it tells of ("" for none), whether it may only join, and its
+/// headline.
+fn week_facts(toml_text: &str) -> Vec<Planned> {
     let week: Week = toml::from_str(toml_text).expect("a valid week");
     let rules = crate::detect::RulePack::bundled();
     week.report
@@ -455,8 +716,10 @@ fn week_facts(toml_text: &str) -> Vec<(String, bool, Facts)> {
                 .expect("an RFC 3339 time")
                 .timestamp();
             match story_input(&rules, &policy(), &a, &r.title, &text, published).1 {
-                StoryInput::Facts(f) => Some((r.incident.clone(), false, *f)),
-                StoryInput::FollowUp { facts, .. } => Some((r.incident.clone(), true, *facts)),
+                StoryInput::Facts(f) => Some((r.incident.clone(), false, *f, r.title.clone())),
+                StoryInput::FollowUp { facts, .. } => {
+                    Some((r.incident.clone(), true, *facts, r.title.clone()))
+                }
                 _ => None,
             }
         })
@@ -472,14 +735,29 @@ fn one_story_per_incident_in_any_order(toml_text: &str) {
     assert!(
         reports.iter().all(|(incident, ..)| !incident.is_empty()),
         "only reports of an incident are alert-worthy: {:?}",
-        reports.iter().map(|r| &r.0).collect::<Vec<_>>()
+        reports
+            .iter()
+            .map(|r| format!("[{}] {}", r.0, r.3))
+            .collect::<Vec<_>>()
     );
+    let split = orders_splitting_an_incident(&reports, 300);
+    assert!(split.is_empty(), "{}", split.join("\n\n"));
+}
+
+/// An alert-worthy report of a week: its incident, whether it only joins, its facts, headline.
+type Planned = (String, bool, Facts, String);
+
+/// The first `rounds` arrival orders of a week's reports that do not give one story per
+/// incident with one first alert and at most two updates besides the hostages' release, each
+/// with what happened to every report.
+fn orders_splitting_an_incident(reports: &[Planned], rounds: usize) -> Vec<String> {
     let mut incidents: Vec<&str> = reports.iter().map(|r| r.0.as_str()).collect();
     incidents.sort_unstable();
     incidents.dedup();
     let p = policy();
     let mut seed = 0x5eed_u64;
-    for round in 0..300 {
+    let mut split = Vec::new();
+    for round in 0..rounds {
         // Fisher-Yates with a fixed generator: the same orders on every run.
         let mut order: Vec<usize> = (0..reports.len()).collect();
         for i in (1..order.len()).rev() {
@@ -490,14 +768,40 @@ fn one_story_per_incident_in_any_order(toml_text: &str) {
         }
         let mut stories: Vec<(StoryState, Vec<&str>)> = Vec::new();
         let mut firsts = 0;
+        // What happened to each report, for the message of a failure.
+        let mut log: Vec<String> = Vec::new();
         for &i in &order {
-            let (incident, only_joins, facts) = &reports[i];
+            let (incident, only_joins, facts, title) = &reports[i];
+            log.push(format!(
+                "{i} [{incident}] {title}: {} {:?} towns {:?} regions {:?} actors {:?} days {:?} \
+                 ({}..{}) killed {:?} follow-ups {:?} -> ",
+                facts
+                    .kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+"),
+                facts.countries,
+                facts.cities.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                facts.regions.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                facts.groups,
+                facts.days,
+                facts.event_first / DAY,
+                facts.event_last / DAY,
+                facts.killed,
+                facts.follow_ups,
+            ));
             let states: Vec<StoryState> = stories.iter().map(|(s, _)| s.clone()).collect();
             let plan = if *only_joins {
                 plan_follow_up(facts, &states, &[to("a@x")], &p)
             } else {
                 Some(plan_story(facts, &states, &[to("a@x")], &p))
             };
+            let line = log.last_mut().expect("a line");
+            line.push_str(&plan.as_ref().map_or("filed nowhere".into(), |p| match p {
+                StoryPlan::Open { .. } => format!("opened story {}", stories.len() + 1),
+                join => join.reason(),
+            }));
             match plan {
                 Some(StoryPlan::Open { facts, alerts }) => {
                     firsts += alerts.len();
@@ -531,22 +835,17 @@ fn one_story_per_incident_in_any_order(toml_text: &str) {
             })
             .collect();
         told.sort();
-        assert_eq!(
-            (told, firsts),
-            (
-                incidents.iter().map(|i| vec![*i]).collect(),
-                incidents.len()
-            ),
-            "round {round}, arrival order {order:?}"
-        );
-        for (s, _) in &stories {
-            assert!(
-                s.updates <= p.max_updates + 1,
-                "round {round}: {}",
-                s.updates
-            );
+        let expected: Vec<Vec<&str>> = incidents.iter().map(|i| vec![*i]).collect();
+        let updates = stories.iter().map(|(s, _)| s.updates).max().unwrap_or(0);
+        if told != expected || firsts != incidents.len() || updates > p.max_updates + 1 {
+            split.push(format!(
+                "round {round}, arrival order {order:?}: stories {told:?}, {firsts} first \
+                 alerts, at most {updates} updates\n{}",
+                log.join("\n")
+            ));
         }
     }
+    split
 }
 
 #[test]
@@ -561,4 +860,68 @@ fn a_kidnapping_and_its_hostages_news_and_an_attack_nearby_are_two_stories_in_an
     one_story_per_incident_in_any_order(include_str!(
         "../../tests/fixtures/weeks/tillaberi-2019.toml"
     ));
+}
+
+/// Issue 31's sequences, written blind (tests/fixtures/weeks/README.md): a flash naming only
+/// the country before the town; the dead named days later; an article telling an attack in
+/// Cameroon and an ambush in Chad; a battle reported four days after it happened. Each holds
+/// in every order or in no more orders than it did when measured (the dead named days later
+/// still splits when a funeral two weeks on arrives before the ambush's reports; a battle
+/// reported late still merges with an attack at the same town when its reports arrive
+/// first): a ratchet, to lower. The raid told by two sources
+/// (`two-sources-one-raid-bounti-2021.toml`) is not held yet: the two towns its reports name
+/// 150 km apart split it in every order, and a debate that recalls it is taken for a report.
+#[test]
+fn issue_31_sequences_are_one_story_per_incident_in_any_order() {
+    for (name, text, tolerated_orders, tolerated_others) in [
+        (
+            "country-then-town",
+            include_str!("../../tests/fixtures/weeks/country-then-town-inates-2019.toml"),
+            0,
+            0,
+        ),
+        (
+            "names-days-later",
+            include_str!("../../tests/fixtures/weeks/names-days-later-tongo-tongo-2017.toml"),
+            33,
+            0,
+        ),
+        (
+            "cameroon-and-chad",
+            include_str!("../../tests/fixtures/weeks/cameroon-and-chad-lac-2019.toml"),
+            0,
+            0,
+        ),
+        (
+            "reported-days-later",
+            include_str!("../../tests/fixtures/weeks/reported-days-later-akabar-2018.toml"),
+            79,
+            0,
+        ),
+    ] {
+        if std::env::var("WEEK").is_ok_and(|w| !name.starts_with(&w)) {
+            continue;
+        }
+        let reports = week_facts(text);
+        // Other news the detector takes for an incident report: an alert of its own, measured
+        // here and left out of the arrival orders.
+        let others: Vec<&str> = reports
+            .iter()
+            .filter(|r| r.0.is_empty())
+            .map(|r| r.3.as_str())
+            .collect();
+        eprintln!("{name}: other news alert-worthy: {others:?}");
+        assert!(others.len() <= tolerated_others, "{name}: {others:?}");
+        let reports: Vec<Planned> = reports.into_iter().filter(|r| !r.0.is_empty()).collect();
+        let split = orders_splitting_an_incident(&reports, 300);
+        eprintln!(
+            "{name}: {} of 300 arrival orders split or merge an incident",
+            split.len()
+        );
+        assert!(
+            split.len() <= tolerated_orders,
+            "{name}: {}",
+            split.first().map_or("", String::as_str)
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! relative to "the country" («شمال شرق البلاد») are resolved against the country the text is
 //! about.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::detect::doc::{Doc, Mention};
 use crate::detect::matcher::Hit;
@@ -87,9 +87,10 @@ struct Evidence<'p> {
     countries: HashSet<&'p str>,
     /// A Sahel place or actor of some country is named.
     in_scope: bool,
-    /// Token positions of unambiguous country names: «ليبيا ومالي» confirms «مالي».
-    country_firsts: HashSet<usize>,
-    country_lasts: HashSet<usize>,
+    /// Token positions of unambiguous country names, with their codes: «ليبيا ومالي» confirms
+    /// «مالي».
+    country_firsts: HashMap<usize, &'p str>,
+    country_lasts: HashMap<usize, &'p str>,
 }
 
 impl<'p> Evidence<'p> {
@@ -104,16 +105,25 @@ impl<'p> Evidence<'p> {
         Evidence {
             countries: sure().filter_map(|m| doc.country(m.entity)).collect(),
             in_scope: sure().any(|m| doc.sahel(m.entity) && doc.country(m.entity).is_some()),
-            country_firsts: named_countries().map(|m| m.hit.first).collect(),
-            country_lasts: named_countries().map(|m| m.hit.last).collect(),
+            country_firsts: named_countries()
+                .filter_map(|m| Some((m.hit.first, doc.country(m.entity)?)))
+                .collect(),
+            country_lasts: named_countries()
+                .filter_map(|m| Some((m.hit.last, doc.country(m.entity)?)))
+                .collect(),
         }
     }
 
-    fn beside_a_country(&self, h: &Hit) -> bool {
-        self.country_firsts.contains(&(h.last + 1))
+    /// Whether a country is named right beside `h`: any country for a country in a list
+    /// («ليبيا ومالي»), only its own for a place (`own`): «مورا بأقصى شمال الكاميرون» is
+    /// Cameroon's Mora, not Mali's Moura.
+    fn beside_a_country(&self, h: &Hit, own: Option<&str>) -> bool {
+        let fits = |c: &&str| own.is_none_or(|o| o == *c);
+        self.country_firsts.get(&(h.last + 1)).is_some_and(fits)
             || h.first
                 .checked_sub(1)
-                .is_some_and(|i| self.country_lasts.contains(&i))
+                .and_then(|i| self.country_lasts.get(&i))
+                .is_some_and(fits)
     }
 }
 
@@ -147,7 +157,10 @@ fn decide(
         return Some("sentence-start");
     }
     let confirmed_elsewhere = || {
-        evidence.beside_a_country(h)
+        let own = (doc.pack.entities[m.entity].kind != EntityKind::Country)
+            .then(|| doc.country(m.entity))
+            .flatten();
+        evidence.beside_a_country(h, own)
             || match doc.country(m.entity) {
                 Some(c) => evidence.countries.contains(c),
                 // An actor with no country («المرابطون») is confirmed by any Sahel place.

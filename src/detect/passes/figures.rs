@@ -8,6 +8,10 @@ use crate::detect::tolls::{self, Counted, Side, Toll};
 
 pub(super) const NAME: &str = "figures";
 
+/// The rule of an explanation that spans words telling of a recalled event, not the reported
+/// one.
+pub(crate) const RECALLED: &str = "recalled";
+
 pub(super) fn run(doc: &mut Doc<'_>) {
     let mut marks: Vec<(usize, Counted, Side)> = doc
         .hits
@@ -17,10 +21,14 @@ pub(super) fn run(doc: &mut Doc<'_>) {
             _ => None,
         })
         .collect();
-    if !marks.is_empty() {
-        let recalled = recalled_sentences(doc);
-        marks.retain(|(i, ..)| !recalled.contains(&doc.sentence[*i]));
+    let recalled = recalled_spans(doc);
+    for &(first, last) in &recalled {
+        // Recorded for the stories: the places and actors of a recalled event are not the
+        // incident's either (`dedup::Facts`).
+        let span = doc.span(first, last);
+        doc.explain_term(NAME, RECALLED.into(), String::new(), &span);
     }
+    marks.retain(|(i, ..)| !recalled.iter().any(|&(f, l)| f <= *i && *i <= l));
     if marks.is_empty() {
         return;
     }
@@ -82,16 +90,26 @@ fn clause_starts(doc: &Doc<'_>) -> Vec<bool> {
 /// أودى بحياة ثلاثين شخصا»): a sentence opened by «كان/كانت» with «قد» a few words on tells
 /// what had happened before, and its tolls are another incident's. A recap of this incident in
 /// that form («وكان مسلحون قد قتلوا 28 شخصا الجمعة») repeats a toll the lead gives.
-fn recalled_sentences(doc: &Doc<'_>) -> std::collections::BTreeSet<u32> {
+fn recalled_spans(doc: &Doc<'_>) -> Vec<(usize, usize)> {
     const PLUPERFECT: [&str; 4] = ["كان", "كانت", "وكان", "وكانت"];
-    (0..doc.tokens.len())
+    let n = doc.tokens.len();
+    let sentence_end = |i: usize| (i..n).take_while(|&k| doc.same_sentence(i, k)).last();
+    // «وكان مسلحون قد هاجموا…»: the whole sentence.
+    let pluperfect = (0..n)
         .filter(|&i| doc.starts_sentence(i) && doc.word(i).is_some_and(|w| PLUPERFECT.contains(&w)))
         .filter(|&i| {
-            (i + 1..(i + 5).min(doc.tokens.len()))
+            (i + 1..(i + 5).min(n))
                 .take_while(|&k| doc.same_sentence(i, k))
                 .any(|k| doc.word(k) == Some("قد"))
-        })
-        .map(|i| doc.sentence[i])
+        });
+    // «ويأتي الهجوم بعد أيام من معارك أكابار… أسفرت عن مقتل نحو ثلاثين»: from the recall on.
+    let recalls = doc
+        .hits_where(|t| t == Target::Recall)
+        .map(|h| h.first)
+        .collect::<Vec<_>>();
+    pluperfect
+        .chain(recalls)
+        .filter_map(|i| Some((i, sentence_end(i)?)))
         .collect()
 }
 

@@ -7,6 +7,7 @@ mod countries;
 pub(crate) mod disambiguation;
 mod events;
 mod figures;
+pub(crate) use figures::RECALLED;
 mod mentions;
 mod places;
 mod signals;
