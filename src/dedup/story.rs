@@ -51,10 +51,13 @@ pub struct Facts {
     /// Towns and cities (the most specific places), then regions.
     pub cities: Vec<Place>,
     pub regions: Vec<Place>,
-    /// Who acted: the armed groups, and the forces of no one Sahel country (Barkhane, MINUSMA,
-    /// the French or US military), that the headline and lead name. A national army is in
-    /// most of its country's incidents and tells none apart.
+    /// The armed groups the headline and lead name.
     pub groups: Vec<String>,
+    /// The forces of no one Sahel country (Barkhane, MINUSMA, the French or US military) the
+    /// headline and lead name: rarer than a group, so a surer sign of one operation. A
+    /// national army is in most of its country's incidents and tells none apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forces: Vec<String>,
     pub killed: Option<u32>,
     pub wounded: Option<u32>,
     pub kidnapped: Option<u32>,
@@ -378,8 +381,7 @@ impl Facts {
                 _ => {}
             }
         }
-        f.groups
-            .extend(foreign_forces(rules, a.explanation.iter().filter(told)));
+        f.forces = foreign_forces(rules, a.explanation.iter().filter(told));
         // The incident's countries are those of the towns and regions its headline names,
         // where it names any: a claim «تتبنى هجمات واغادوغو» whose lead recalls a raid in
         // northern Mali does not add Mali to an attack in Ouagadougou. Only ever a narrowing:
@@ -475,6 +477,7 @@ impl Facts {
         union(&mut self.cities, &item.cities);
         union(&mut self.regions, &item.regions);
         union(&mut self.groups, &item.groups);
+        union(&mut self.forces, &item.forces);
         self.killed = max_opt(self.killed, item.killed);
         self.wounded = max_opt(self.wounded, item.wounded);
         self.kidnapped = max_opt(self.kidnapped, item.kidnapped);
@@ -736,7 +739,8 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         return None;
     }
     let (mut score, mut why, placed) = place_evidence(story, item);
-    let same_actor = shares(&story.groups, &item.groups);
+    let same_force = shares(&story.forces, &item.forces);
+    let same_actor = shares(&story.groups, &item.groups) || same_force;
     if same_actor {
         score += 1;
         why.push("same group");
@@ -834,10 +838,12 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     }
     // Follow-up news placed round the incident's place, by its actor or its words: «الجيش
     // الأميركي يكشف هوية الإرهابي القتيل بغارة جنوب ليبيا» four days after the strike near Ubari.
+    // A group is no such sign: Boko Haram's kidnapping at Dapchi is not news of its bombing
+    // in Maiduguri three days before, though both are in the north-east.
     let followed = follow_up
         && inside
-        && (same_kinds || same_actor || toll > 0 || text >= 2)
-        && (item.days.is_empty() || same_day || same_actor || toll > 0 || text > 0);
+        && (same_kinds || same_force || toll > 0 || text >= 2)
+        && (same_day || same_force || toll > 0 || text > 0);
     if followed {
         // Ranked among the incidents round its place by its actor, toll and words (already in
         // `score`); with none, the older incident (`best_match` breaks ties so).

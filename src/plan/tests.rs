@@ -173,7 +173,16 @@ fn placed(
         countries: vec![country.into()],
         cities: towns.iter().map(place).collect(),
         regions: regions.iter().map(place).collect(),
-        groups: actors.iter().map(|a| (*a).to_owned()).collect(),
+        groups: actors
+            .iter()
+            .filter(|a| a.starts_with("g-"))
+            .map(|a| (*a).to_owned())
+            .collect(),
+        forces: actors
+            .iter()
+            .filter(|a| a.starts_with("f-"))
+            .map(|a| (*a).to_owned())
+            .collect(),
         event_first: first,
         event_last: last,
         days: day.into_iter().collect(),
@@ -784,7 +793,7 @@ fn orders_splitting_an_incident(reports: &[Planned], rounds: usize) -> Vec<Strin
                 facts.countries,
                 facts.cities.iter().map(|c| &c.id).collect::<Vec<_>>(),
                 facts.regions.iter().map(|c| &c.id).collect::<Vec<_>>(),
-                facts.groups,
+                [facts.groups.clone(), facts.forces.clone()].concat(),
                 facts.days,
                 facts.event_first / DAY,
                 facts.event_last / DAY,
@@ -883,7 +892,7 @@ fn issue_31_sequences_are_one_story_per_incident_in_any_order() {
         (
             "names-days-later",
             include_str!("../../tests/fixtures/weeks/names-days-later-tongo-tongo-2017.toml"),
-            33,
+            53,
             0,
         ),
         (
