@@ -842,7 +842,7 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     // in Maiduguri three days before, though both are in the north-east.
     let followed = follow_up
         && inside
-        && (same_kinds || same_force || toll > 0 || text >= 2)
+        && (shares(&story.kinds, &item.kinds) || same_force || toll > 0 || text >= 2)
         && (same_day || same_force || toll > 0 || text > 0);
     if followed {
         // Ranked among the incidents round its place by its actor, toll and words (already in
