@@ -225,13 +225,20 @@ fn matrix_block(v: &AlertView) -> String {
     let outlets: Vec<String> = v
         .outlets
         .iter()
-        .map(|o| match &o.url {
-            Some(u) => format!("<a href=\"{}\">{}</a>", escape(u), escape(&o.name)),
-            None => escape(&o.name),
+        .map(|o| {
+            let articles: Vec<String> = o
+                .articles
+                .iter()
+                .map(|a| match &a.url {
+                    Some(u) => format!("<a href=\"{}\">{}</a>", escape(u), escape(&a.title)),
+                    None => escape(&a.title),
+                })
+                .collect();
+            format!("{}: {}", escape(&o.name), articles.join(" · "))
         })
         .collect();
     if !outlets.is_empty() {
-        h.push_str(&format!("<p>{}</p>", outlets.join(", ")));
+        h.push_str(&format!("<p>{}</p>", outlets.join("<br>")));
     }
     h
 }

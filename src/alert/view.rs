@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::arabic::{counted, KIDNAPPED, KILLED};
 use crate::dedup::{Corroboration, Facts};
 use crate::detect::{Entity, EntityKind, EventKind, RulePack};
 use crate::store::{AlertRow, DigestRow};
@@ -25,13 +26,42 @@ pub struct Segment {
     pub hit: &'static str,
 }
 
-/// One outlet's article about the event.
+/// One outlet and its articles about the event: an outlet that told it four times is named
+/// once.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outlet {
     pub name: String,
+    pub articles: Vec<OutletArticle>,
+}
+
+/// One article of an outlet about the event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutletArticle {
     pub title: String,
     /// Only http(s) links; anything else (javascript:, data:) is not a link.
     pub url: Option<String>,
+}
+
+/// The story's articles by outlet, the outlets in the order of their first article, each
+/// article once.
+fn by_outlet(articles: &[crate::store::StoryArticle]) -> Vec<Outlet> {
+    let mut out: Vec<Outlet> = Vec::new();
+    for a in articles {
+        let name = sanitize_line(&a.feed_name, 120);
+        let article = OutletArticle {
+            title: sanitize_line(&a.title, MAX_TITLE_CHARS),
+            url: safe_link(a.url.as_deref()),
+        };
+        match out.iter_mut().find(|o| o.name == name) {
+            Some(o) if o.articles.contains(&article) => {}
+            Some(o) => o.articles.push(article),
+            None => out.push(Outlet {
+                name,
+                articles: vec![article],
+            }),
+        }
+    }
+    out
 }
 
 /// One alert, ready for the templates.
@@ -312,16 +342,31 @@ fn subject(rules: &RulePack, row: &AlertRow, c: &Corroboration) -> String {
         subject.push_str(" — ");
         subject.push_str(&countries.join("، "));
     }
-    if let Some(k) = a.figures.killed {
-        let _ = write!(subject, ": {k} قتيلا");
-    } else if let Some(k) = a.figures.kidnapped {
-        let _ = write!(subject, ": {k} مختطفا");
+    let (killed, _, kidnapped) = tolls(row);
+    if let Some(k) = killed {
+        let _ = write!(subject, ": {}", counted(k, KILLED));
+    } else if let Some(k) = kidnapped {
+        let _ = write!(subject, ": {}", counted(k, KIDNAPPED));
     }
     if let Some(p) = places(rules, &a.entities).first() {
         let _ = write!(subject, " ({})", p.name);
     }
     let _ = write!(subject, " [{}]", c.arabic());
     sanitize_line(&subject, MAX_SUBJECT_CHARS)
+}
+
+/// The tolls an alert states (killed, wounded, kidnapped): the story's, as its reports stand
+/// when the alert is written, like its claim and its articles; the item's own for an item with
+/// no story. A first alert does not say «not reported» beside a claim that a later report
+/// brought.
+fn tolls(row: &AlertRow) -> (Option<u32>, Option<u32>, Option<u32>) {
+    match &row.story {
+        Some(f) => (f.killed, f.wounded, f.kidnapped),
+        None => {
+            let f = &row.analysis.figures;
+            (f.killed, f.wounded, f.kidnapped)
+        }
+    }
 }
 
 /// What a surge notice is, where an alert says the kinds of event.
@@ -366,13 +411,14 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
     r#where.extend(a.countries.iter().map(|c| country_en(rules, c)));
     r#where.dedup();
     let mut toll = Vec::new();
-    if let Some(n) = a.figures.killed {
+    let (killed, wounded, kidnapped) = tolls(row);
+    if let Some(n) = killed {
         toll.push(format!("{n} killed"));
     }
-    if let Some(n) = a.figures.wounded {
+    if let Some(n) = wounded {
         toll.push(format!("{n} wounded"));
     }
-    if let Some(n) = a.figures.kidnapped {
+    if let Some(n) = kidnapped {
         toll.push(format!("{n} kidnapped"));
     }
     let groups: Vec<String> = a
@@ -413,15 +459,7 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
             groups.join(", ")
         },
         score: format!("{:.1}", a.score),
-        outlets: row
-            .articles
-            .iter()
-            .map(|a| Outlet {
-                name: sanitize_line(&a.feed_name, 120),
-                title: sanitize_line(&a.title, MAX_TITLE_CHARS),
-                url: safe_link(a.url.as_deref()),
-            })
-            .collect(),
+        outlets: by_outlet(&row.articles),
         link: safe_link(row.url.as_deref()),
         title,
         paragraphs,
@@ -553,8 +591,35 @@ mod tests {
             !all.contains(['\u{202E}', '\u{2067}', '\u{0007}', '\r']),
             "{all:?}"
         );
-        assert_eq!(v.outlets[0].url, None);
+        assert_eq!(v.outlets[0].articles[0].url, None);
         assert_eq!(v.link, None);
+    }
+
+    #[test]
+    fn each_outlet_is_named_once_with_its_articles() {
+        let article = |feed: &str, title: &str, url: &str| crate::store::StoryArticle {
+            item_id: 0,
+            feed_name: feed.into(),
+            title: title.into(),
+            url: Some(url.into()),
+            published_at: None,
+            reason: None,
+        };
+        let outlets = by_outlet(&[
+            article("outlet 44", "هجوم على السفارة", "https://a.example/1"),
+            article("outlet 45", "انفجار قرب مقر الأركان", "https://b.example/1"),
+            article("outlet 44", "ارتفاع الحصيلة", "https://a.example/2"),
+            article("outlet 44", "هجوم على السفارة", "https://a.example/1"),
+            article("outlet 48", "تبني الهجوم", "https://c.example/1"),
+        ]);
+        let names: Vec<(&str, usize)> = outlets
+            .iter()
+            .map(|o| (o.name.as_str(), o.articles.len()))
+            .collect();
+        assert_eq!(
+            names,
+            [("outlet 44", 2), ("outlet 45", 1), ("outlet 48", 1)]
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod tokenize;
 
 pub use dates::{dates_in, is_month_name, is_weekday, DateMention};
 pub use normalize::{normalize, normalize_char, Normalized};
-pub use numbers::{number_at, NumberWord};
+pub use numbers::{counted, number_at, CountedNoun, NumberWord, KIDNAPPED, KILLED};
 pub use search::{parse_search, phrases_hold, snippet, Search, Term};
 pub use stem::{index_terms, query_terms, stem, terms_of_tokens};
 pub use tokenize::{is_word_char, tokens, Token};

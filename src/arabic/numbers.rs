@@ -180,8 +180,79 @@ pub fn number_at(words: &[&str]) -> Option<NumberWord> {
     })
 }
 
+/// The forms of a counted noun that Arabic number agreement picks from: «قتيل», «قتيلان»,
+/// «قتلى», «قتيلا».
+#[derive(Debug, Clone, Copy)]
+pub struct CountedNoun {
+    /// The singular, genitive: after 100, 1000, 101 and 102 («200 قتيل»), and alone («قتيل واحد»).
+    pub singular: &'static str,
+    /// The dual, nominative («قتيلان»): two, without the figure.
+    pub dual: &'static str,
+    /// The plural, genitive: after 3 to 10 («7 قتلى»).
+    pub plural: &'static str,
+    /// The singular, accusative: after 11 to 99 («11 قتيلا»).
+    pub accusative: &'static str,
+}
+
+/// Those killed.
+pub const KILLED: CountedNoun = CountedNoun {
+    singular: "قتيل",
+    dual: "قتيلان",
+    plural: "قتلى",
+    accusative: "قتيلا",
+};
+
+/// Those kidnapped.
+pub const KIDNAPPED: CountedNoun = CountedNoun {
+    singular: "مختطف",
+    dual: "مختطفان",
+    plural: "مختطفين",
+    accusative: "مختطفا",
+};
+
+/// `n` of a counted noun as news writes it in figures, by the agreement of the number's last
+/// two digits: «قتيل واحد», «قتيلان», «7 قتلى», «11 قتيلا», «200 قتيل», «103 قتلى».
+pub fn counted(n: u32, noun: CountedNoun) -> String {
+    match (n, n % 100) {
+        (1, _) => format!("{} واحد", noun.singular),
+        (2, _) => noun.dual.to_owned(),
+        (_, 3..=10) => format!("{n} {}", noun.plural),
+        (_, 11..=99) => format!("{n} {}", noun.accusative),
+        // 0, 100, 101, 102, 1000...: the singular genitive.
+        _ => format!("{n} {}", noun.singular),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counted_nouns_agree_with_their_number() {
+        use super::{counted, KIDNAPPED, KILLED};
+        for (n, want) in [
+            (1, "قتيل واحد"),
+            (2, "قتيلان"),
+            (3, "3 قتلى"),
+            (7, "7 قتلى"),
+            (10, "10 قتلى"),
+            (11, "11 قتيلا"),
+            (28, "28 قتيلا"),
+            (99, "99 قتيلا"),
+            (100, "100 قتيل"),
+            (102, "102 قتيل"),
+            (103, "103 قتلى"),
+            (111, "111 قتيلا"),
+            (200, "200 قتيل"),
+            (1000, "1000 قتيل"),
+        ] {
+            assert_eq!(counted(n, KILLED), want, "{n}");
+        }
+        assert_eq!(counted(2, KIDNAPPED), "مختطفان");
+        assert_eq!(counted(7, KIDNAPPED), "7 مختطفين");
+        assert_eq!(counted(110, KIDNAPPED), "110 مختطفين");
+        assert_eq!(counted(276, KIDNAPPED), "276 مختطفا");
+        assert_eq!(counted(200, KIDNAPPED), "200 مختطف");
+    }
+
     use super::*;
 
     #[test]

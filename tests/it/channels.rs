@@ -139,7 +139,7 @@ fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
         "{alert}"
     );
     assert_eq!(alert["corroboration"]["level"], "single source");
-    assert_eq!(alert["outlets"][0]["url"], GAO_1.link);
+    assert_eq!(alert["outlets"][0]["articles"][0]["url"], GAO_1.link);
     let listing = String::from_utf8_lossy(&env.run(&["alerts", "list"]).stdout).into_owned();
     assert!(listing.contains(" sent "), "{listing}");
     assert!(listing.contains("webhook:field"), "{listing}");
