@@ -128,6 +128,10 @@ fn max_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
     a.max(b)
 }
 
+fn is_sentence_break(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n')
+}
+
 /// Sentences of the body that make the lead.
 const LEAD_SENTENCES: usize = 3;
 
@@ -350,6 +354,35 @@ impl Facts {
             .filter_map(|e| e.rule.strip_prefix("entity:"))
             .collect();
         let lead_only = !in_lead.is_empty();
+        // Where the incident is: the places of the sentences that tell an event or a toll, not
+        // those of a dateline or byline («العربي الجديد ـ نواكشوط»), a quote's speaker or the
+        // background («وتنشط في المنطقة جماعات…»).
+        let full = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
+        let sentence_of = |at: usize| {
+            let at = at.min(full.len());
+            let from = full[..at].rfind(is_sentence_break).map_or(0, |i| i + 1);
+            let to = full[at..]
+                .find(is_sentence_break)
+                .map_or(full.len(), |i| at + i);
+            (from, to)
+        };
+        let event_sentences: Vec<(usize, usize)> = a
+            .explanation
+            .iter()
+            .filter(|e| e.rule.starts_with("event:") || e.rule.starts_with("figure:"))
+            .filter(|e| full.is_char_boundary(e.start.min(full.len())))
+            .map(|e| sentence_of(e.start))
+            .collect();
+        let in_event_sentence: Vec<&str> = a
+            .explanation
+            .iter()
+            .filter(told)
+            .filter(|e| {
+                full.is_char_boundary(e.start.min(full.len()))
+                    && event_sentences.contains(&sentence_of(e.start))
+            })
+            .filter_map(|e| e.rule.strip_prefix("entity:"))
+            .collect();
         // Tolls too: the largest toll of the text may be a recalled one.
         let figure_in_lead = |kind: &str| {
             a.explanation
@@ -374,9 +407,10 @@ impl Facts {
                 id: id.clone(),
                 at: e.lat.zip(e.lon),
             };
+            let where_told = !lead_only || in_event_sentence.contains(&id.as_str());
             match e.kind {
-                EntityKind::City => f.cities.push(place()),
-                EntityKind::Region => f.regions.push(place()),
+                EntityKind::City if where_told => f.cities.push(place()),
+                EntityKind::Region if where_told => f.regions.push(place()),
                 EntityKind::Group => f.groups.push(id.clone()),
                 _ => {}
             }
