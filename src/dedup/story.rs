@@ -47,7 +47,16 @@ impl StoryPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
     pub kinds: Vec<EventKind>,
+    /// Where it happened: an item's countries; a story's, those at least half its reports
+    /// name (a claim recalling the group's Malian base does not make Ouagadougou's attack
+    /// Malian).
     pub countries: Vec<String>,
+    /// A story's reports (0 in stories stored before they were counted), and how many of them
+    /// named each country.
+    #[serde(default)]
+    pub reports: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub country_reports: Vec<(String, u32)>,
     /// Towns and cities (the most specific places), then regions.
     pub cities: Vec<Place>,
     pub regions: Vec<Place>,
@@ -507,7 +516,7 @@ impl Facts {
     /// Folds an item's facts into a story's.
     pub fn merge(&mut self, item: &Facts) {
         union(&mut self.kinds, &item.kinds);
-        union(&mut self.countries, &item.countries);
+        self.vote_countries(item);
         union(&mut self.cities, &item.cities);
         union(&mut self.regions, &item.regions);
         union(&mut self.groups, &item.groups);
@@ -544,6 +553,35 @@ fn foreign_forces<'a>(
         }
     }
     out
+}
+
+impl Facts {
+    /// Counts the item's countries among the story's reports and keeps those at least half of
+    /// them name, in the order of their first report; the story's first report's countries
+    /// stay while none is agreed.
+    fn vote_countries(&mut self, item: &Facts) {
+        if self.reports == 0 {
+            // One report (an item's facts), or a story stored before reports were counted.
+            self.reports = 1;
+            self.country_reports = self.countries.iter().map(|c| (c.clone(), 1)).collect();
+        }
+        self.reports += 1;
+        for c in &item.countries {
+            match self.country_reports.iter_mut().find(|(k, _)| k == c) {
+                Some((_, n)) => *n += 1,
+                None => self.country_reports.push((c.clone(), 1)),
+            }
+        }
+        let agreed: Vec<String> = self
+            .country_reports
+            .iter()
+            .filter(|(_, n)| 2 * n >= self.reports)
+            .map(|(c, _)| c.clone())
+            .collect();
+        if !agreed.is_empty() {
+            self.countries = agreed;
+        }
+    }
 }
 
 fn shares<T: PartialEq>(a: &[T], b: &[T]) -> bool {
@@ -983,7 +1021,9 @@ pub fn changes(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Vec<String>
     };
     rise("killed", story.killed, item.killed, &mut out);
     rise("kidnapped", story.kidnapped, item.kidnapped, &mut out);
-    for c in &item.countries {
+    let mut merged = story.clone();
+    merged.vote_countries(item);
+    for c in &merged.countries {
         if !story.countries.contains(c) {
             out.push(format!("now also {c}"));
         }
@@ -1206,6 +1246,39 @@ mod tests {
         );
         let (_, why) = best_match(std::slice::from_ref(&s), &item, &p).unwrap();
         assert!(why.contains("similarity 1.00"), "{why}");
+    }
+
+    /// Issue 31, item 5: a story's countries are those its reports agree on, not every
+    /// country one of them names.
+    #[test]
+    fn a_story_is_in_the_countries_its_reports_agree_on() {
+        let report = |countries: &[&str]| Facts {
+            kinds: vec![EventKind::Attack],
+            countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+            ..Facts::default()
+        };
+        let mut story = report(&["BF"]);
+        story.merge(&report(&["BF"]));
+        // The claim whose lead recalls the group's Malian base: no news, no Mali.
+        let claim = report(&["BF", "ML"]);
+        assert!(
+            !changes(&story, &claim, &policy())
+                .iter()
+                .any(|c| c.contains("ML")),
+            "{:?}",
+            changes(&story, &claim, &policy())
+        );
+        story.merge(&claim);
+        assert_eq!(story.countries, ["BF"]);
+        // Two reports of a raid across a border, then a third naming one side: half of them
+        // still name each side.
+        let mut raid = report(&["ML"]);
+        raid.merge(&report(&["ML", "NE"]));
+        assert_eq!(raid.countries, ["ML", "NE"]);
+        raid.merge(&report(&["ML"]));
+        assert_eq!(raid.countries, ["ML"]);
+        raid.merge(&report(&["NE"]));
+        assert_eq!(raid.countries, ["ML", "NE"]);
     }
 
     #[test]
