@@ -12,7 +12,7 @@ use crate::store::{AlertRow, DigestRow};
 
 /// The version of the webhook document. A change that removes or renames a field makes a new
 /// version; new fields may be added to a version.
-const PAYLOAD_VERSION: u32 = 1;
+const PAYLOAD_VERSION: u32 = 2;
 
 #[derive(Debug, Serialize)]
 struct Document<'a> {

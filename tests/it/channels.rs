@@ -114,7 +114,7 @@ fn a_webhook_that_fails_once_gets_the_alert_once_signed_with_one_key() {
     assert!(is_message_id(&key), "{key}");
     assert_eq!(got[1].idempotency_key.as_deref(), Some(key.as_str()));
     let doc = got[1].body.as_ref().unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["type"], "alert");
     assert_eq!(doc["id"], key.as_str());
     let alert = &doc["alert"];
