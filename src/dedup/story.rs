@@ -367,29 +367,24 @@ impl Facts {
         // those of a dateline or byline («العربي الجديد ـ نواكشوط»), a quote's speaker or the
         // background («وتنشط في المنطقة جماعات…»).
         let full = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
-        let sentence_of = |at: usize| {
-            let at = at.min(full.len());
-            let from = full[..at].rfind(is_sentence_break).map_or(0, |i| i + 1);
-            let to = full[at..]
-                .find(is_sentence_break)
-                .map_or(full.len(), |i| at + i);
-            (from, to)
-        };
-        let event_sentences: Vec<(usize, usize)> = a
+        // Sentence k runs up to the k-th break: one pass over the text, a search per mention.
+        let breaks: Vec<usize> = full
+            .char_indices()
+            .filter(|(_, c)| is_sentence_break(*c))
+            .map(|(i, _)| i)
+            .collect();
+        let sentence_of = |at: usize| breaks.partition_point(|&b| b < at);
+        let event_sentences: std::collections::BTreeSet<usize> = a
             .explanation
             .iter()
             .filter(|e| e.rule.starts_with("event:") || e.rule.starts_with("figure:"))
-            .filter(|e| full.is_char_boundary(e.start.min(full.len())))
             .map(|e| sentence_of(e.start))
             .collect();
         let in_event_sentence: Vec<&str> = a
             .explanation
             .iter()
             .filter(told)
-            .filter(|e| {
-                full.is_char_boundary(e.start.min(full.len()))
-                    && event_sentences.contains(&sentence_of(e.start))
-            })
+            .filter(|e| event_sentences.contains(&sentence_of(e.start)))
             .filter_map(|e| e.rule.strip_prefix("entity:"))
             .collect();
         // Tolls too: the largest toll of the text may be a recalled one.
