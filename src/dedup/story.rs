@@ -799,10 +799,14 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     // Follow-up news is of an incident before it: not of one that happened after it was
     // published, nor of one that happened after the day it dates (the Pentagon's inquiry into
     // Tongo Tongo is not news of an attack near it a day later).
-    if !item.follow_ups.is_empty()
-        && !story.days.is_empty()
-        && story.event_days().0 > item.event_days().1.max(item.event_last.div_euclid(DAY))
-    {
+    // A dated follow-up gives its incident's day, as loosely as any dated report (a night
+    // attack is dated by either of two days); an undated one ends at its publication.
+    let latest = if item.days.is_empty() {
+        item.event_last.div_euclid(DAY)
+    } else {
+        item.event_days().1 + SAME_DAY_SLACK
+    };
+    if !item.follow_ups.is_empty() && !story.days.is_empty() && story.event_days().0 > latest {
         return None;
     }
     let (mut score, mut why, placed) = place_evidence(story, item);
