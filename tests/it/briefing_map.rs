@@ -5,9 +5,8 @@
 //! under a megabyte.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
+use crate::picture::screenshot_sized;
 use crate::support::http::HttpServer;
 use crate::support::{fixture, stderr, Article, Env};
 
@@ -26,56 +25,6 @@ const OTHER_FILL: [u8; 3] = [0xfb, 0xfa, 0xf7];
 const REGION_LINE: [u8; 3] = [0xb4, 0x8f, 0xb4];
 /// The rims of attacks' points.
 const ATTACK: [u8; 3] = [0xc0, 0x39, 0x2b];
-
-fn chromium() -> String {
-    let bin = std::env::var("SAHEL_WATCH_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".into());
-    let ok = Command::new(&bin)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "{bin} does not run: ./scripts/test.sh installs Debian's chromium, or set SAHEL_WATCH_TEST_CHROMIUM"
-    );
-    bin
-}
-
-fn screenshot(html: &Path, png: &Path, width: u32, height: u32) {
-    let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--window-size={width},{height}"))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", html.display()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "chromium failed: {status}");
-            break;
-        }
-        if started.elapsed() > Duration::from_secs(90) {
-            let _ = child.kill();
-            panic!("chromium did not finish in 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// A decoded picture: rows of `width` pixels of `channels` bytes.
 struct Picture {
@@ -231,7 +180,7 @@ fn the_briefing_map_outlines_the_regions_under_the_borders_and_points() {
         let (html, page) = briefing(&env, lang, "36500d");
         assert_eq!(page.matches("<svg").count(), 3, "the map and two charts");
         let png = env.dir.path().join(format!("briefing-{lang}.png"));
-        screenshot(&html, &png, 960, 1100);
+        screenshot_sized(&html, &png, 960, 1100);
         let _ = std::fs::copy(
             &png,
             Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("briefing-map-{lang}.png")),

@@ -29,7 +29,8 @@ fn screenshot(html: &Path, png: &Path, width: u32) {
     screenshot_sized(html, png, width, 1100);
 }
 
-fn screenshot_sized(html: &Path, png: &Path, width: u32, height: u32) {
+/// Renders `html` to a PNG of `width` by `height` pixels in headless Chromium.
+pub(crate) fn screenshot_sized(html: &Path, png: &Path, width: u32, height: u32) {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(chromium())
         .args([
