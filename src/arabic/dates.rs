@@ -4,7 +4,9 @@
 //! «الجمعة الماضي», «الشهر الماضي», «العام الماضي», «قبل ثلاثة أيام»).
 //!
 //! Where an expression names a span (a month, a year), the latest day of it is taken: the age of
-//! an event is never overstated, so an event called old is surely old.
+//! an event is never overstated, so an event called old is surely old. A part of a month or a
+//! week («مطلع الشهر الجاري», «أواخر مارس», «مطلع الأسبوع») also gives the span's first day, so
+//! that an event told only so is placed within those days.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -25,6 +27,9 @@ pub struct DateMention {
     /// rather than a weekday or a word relative to the day of writing: what an article uses to
     /// date an event, not the day it reports on.
     pub explicit: bool,
+    /// The first day the expression may mean: `date` itself, or the start of a part of a
+    /// month or week («مطلع الشهر الجاري»: the 1st; `date` is the 10th).
+    pub from: NaiveDate,
 }
 
 const MONTHS: &[(&str, u32)] = &[
@@ -325,6 +330,17 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
+        if let Some((from, date, len)) = part_of_period_at(words, i, published) {
+            out.push(DateMention {
+                date,
+                first: i,
+                len,
+                explicit: true,
+                from,
+            });
+            i += len;
+            continue;
+        }
         let w = words[i];
         let found: Option<(NaiveDate, usize, bool)> = (|| {
             // 7 أغسطس [2015 | الماضي]
@@ -444,6 +460,7 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                     first: i,
                     len,
                     explicit,
+                    from: date,
                 });
                 i += len.max(1);
             }
@@ -451,6 +468,96 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
         }
     }
     out
+}
+
+/// Which part of a month or week a word names («مطلع», «منتصف», «أواخر»), normalized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Early,
+    Middle,
+    Late,
+}
+
+fn part_word(w: &str) -> Option<Part> {
+    match bare(w) {
+        "مطلع" | "اوايل" | "بدايه" | "مستهل" | "اول" => Some(Part::Early),
+        "منتصف" | "اواسط" => Some(Part::Middle),
+        "اواخر" | "نهايه" | "اخر" => Some(Part::Late),
+        _ => None,
+    }
+}
+
+/// Words that keep a period the current one: «الشهر الجاري», «الأسبوع الحالي».
+fn is_current(words: &[&str], i: usize) -> bool {
+    words
+        .get(i)
+        .is_some_and(|w| matches!(*w, "الجاري" | "الحالي"))
+}
+
+/// A part of a month or a week («مطلع الشهر الجاري», «أواخر الشهر الماضي», «منتصف مارس»,
+/// «مطلع الأسبوع»): (first day, last day, words used), the last day no later than
+/// `published`; `None` for a part still to come («نهاية الشهر الجاري» said on the 5th).
+fn part_of_period_at(
+    words: &[&str],
+    i: usize,
+    published: NaiveDate,
+) -> Option<(NaiveDate, NaiveDate, usize)> {
+    let part = part_word(words.get(i)?)?;
+    let period = *words.get(i + 1)?;
+    let (from, to, used) = if period == "الشهر" {
+        let past = is_past(words, i + 2);
+        let month = if past {
+            published.checked_sub_months(Months::new(1))?
+        } else {
+            published
+        };
+        let first = month.with_day(1)?;
+        let last = last_day_of_month(month.year(), month.month())?;
+        let used = 2 + usize::from(past || is_current(words, i + 2));
+        let (a, b) = match part {
+            Part::Early => (first, first.with_day(10)?),
+            Part::Middle => (first.with_day(11)?, first.with_day(20)?),
+            Part::Late => (first.with_day(21)?, last),
+        };
+        (a, b, used)
+    } else if period == "الاسبوع" {
+        // The week as the Arab press counts it, from Sunday.
+        let past = is_past(words, i + 2);
+        let back = u64::from(published.weekday().num_days_from_sunday()) + if past { 7 } else { 0 };
+        let sunday = days_before(published, back)?;
+        let used = 2 + usize::from(past || is_current(words, i + 2));
+        let (a, b) = match part {
+            Part::Early => (0, 2),
+            Part::Middle => (2, 4),
+            Part::Late => (4, 6),
+        };
+        (
+            sunday.checked_add_days(Days::new(a))?,
+            sunday.checked_add_days(Days::new(b))?,
+            used,
+        )
+    } else {
+        let (m, mused) = month_at(words, i + 1)?;
+        let after = i + 1 + mused;
+        let (y, used) = match year_at(words, after) {
+            Some(y) => (y, 1 + mused + 1),
+            None => {
+                let past = is_past(words, after);
+                (
+                    recent_month(published, m, past),
+                    1 + mused + usize::from(past),
+                )
+            }
+        };
+        let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+        let (a, b) = match part {
+            Part::Early => (first, first.with_day(10)?),
+            Part::Middle => (first.with_day(11)?, first.with_day(20)?),
+            Part::Late => (first.with_day(21)?, last_day_of_month(y, m)?),
+        };
+        (a, b, used)
+    };
+    (from <= published).then(|| (from, to.min(published), used))
 }
 
 #[cfg(test)]
@@ -533,6 +640,57 @@ mod tests {
             read("في 19 فبراير/ شباط الماضي", "2018-03-21"),
             [d("2018-02-19")]
         );
+    }
+
+    fn spans(s: &str, published: &str) -> Vec<(NaiveDate, NaiveDate)> {
+        let n = normalize(s).text;
+        let words: Vec<&str> = n.split_whitespace().collect();
+        dates_in(&words, d(published))
+            .iter()
+            .map(|m| (m.from, m.date))
+            .collect()
+    }
+
+    #[test]
+    fn parts_of_a_month_or_a_week_are_spans_of_days() {
+        // 2017-10-21 is a Saturday.
+        assert_eq!(
+            spans("قتلوا في كمين بالنيجر مطلع الشهر الجاري", "2017-10-21"),
+            [(d("2017-10-01"), d("2017-10-10"))]
+        );
+        assert_eq!(
+            spans("في أواخر الشهر الماضي", "2017-10-21"),
+            [(d("2017-09-21"), d("2017-09-30"))]
+        );
+        assert_eq!(
+            spans("منتصف مارس الماضي", "2018-04-05"),
+            [(d("2018-03-11"), d("2018-03-20"))]
+        );
+        assert_eq!(
+            spans("أوائل يناير 2017", "2018-04-05"),
+            [(d("2017-01-01"), d("2017-01-10"))]
+        );
+        // 2018-04-05 is a Thursday: the week began on Sunday 1 April.
+        assert_eq!(
+            spans("اشتباكات مطلع الأسبوع بمنطقة ميناكا", "2018-04-05"),
+            [(d("2018-04-01"), d("2018-04-03"))]
+        );
+        assert_eq!(
+            spans("نهاية الأسبوع الماضي", "2018-04-05"),
+            [(d("2018-03-29"), d("2018-03-31"))]
+        );
+        // Said on the 5th, the rest of the month is to come; an early part ends today.
+        assert!(spans("نهاية الشهر الجاري", "2018-04-05").is_empty());
+        assert_eq!(
+            spans("مطلع الشهر", "2018-04-05"),
+            [(d("2018-04-01"), d("2018-04-05"))]
+        );
+        // Not a period: «أول أمس» is the day before yesterday, «نهاية المطاف» no date.
+        assert_eq!(
+            spans("أول أمس", "2018-02-21"),
+            [(d("2018-02-19"), d("2018-02-19"))]
+        );
+        assert!(spans("في نهاية المطاف", "2018-02-21").is_empty());
     }
 
     #[test]

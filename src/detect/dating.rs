@@ -17,7 +17,10 @@ const EXPLICIT_SENTENCES: usize = 3;
 /// The date of an event and the words that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventDate {
+    /// The latest day the text allows.
     pub date: NaiveDate,
+    /// The earliest: `date`, or the start of a span («مطلع الشهر الجاري»: the 1st).
+    pub from: NaiveDate,
     pub phrase: String,
     /// Only the day the report speaks of («قالت الشرطة الثلاثاء», «اليوم»), the day it was
     /// published: the event's day for a flash, the day of the news for a claim or a funeral.
@@ -80,13 +83,14 @@ pub fn event_date(
         for m in dates_in(&words, published) {
             let found = EventDate {
                 date: m.date,
+                from: m.from,
                 phrase: words[m.first..m.first + m.len].join(" "),
-                reporting: m.date == published,
+                reporting: m.date == published && m.from == m.date,
             };
             // A weekday or «اليوم» that is the day of publication dates the report («قالت
             // الشرطة الثلاثاء»), not always the event: remember it, and let a calendar date in
             // the next trigger sentences («خُطفن في 19 فبراير») date the event instead.
-            if m.date == published && reporting_day.is_none() {
+            if found.reporting && reporting_day.is_none() {
                 reporting_day = Some(found);
                 continue;
             }

@@ -132,6 +132,10 @@ struct RawPack {
     /// corroboration, and news for an update.
     #[serde(default)]
     denials: RawTerms,
+    /// Particles that negate the verb a few words after them («لم تعلن أي جهة مسؤوليتها»): a
+    /// claim, denial or follow-up they negate did not happen.
+    #[serde(default)]
+    negators: RawTerms,
     /// Words that put security news in Africa for the full-text pre-check («الساحل», «أفريقيا»).
     #[serde(default)]
     candidates: RawTerms,
@@ -423,6 +427,8 @@ pub(crate) enum Target {
     Claim,
     /// A denial or dispute of the report.
     Denial,
+    /// A particle that negates what follows it (`[negators]`).
+    Negator,
     /// An African context for the full-text pre-check (`[candidates]`).
     AfricanContext,
     /// A headline frame of other news (`[frames]`).
@@ -813,6 +819,18 @@ impl RulePack {
                         message: m,
                     })?;
             }
+        }
+
+        // Particles are whole words: «لم» but not «لما» or «يلم».
+        for (j, t) in raw.negators.terms.iter().enumerate() {
+            builder
+                .term(t, Target::Negator, Prefix::NoArticle, Suffix::None)
+                .map_err(|m| PackError::Invalid {
+                    path: origin.to_owned(),
+                    line: line_of_term(src, "negators.terms", t),
+                    key: format!("negators.terms[{j}]"),
+                    message: m,
+                })?;
         }
 
         let mut relatives = Vec::new();

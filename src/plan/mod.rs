@@ -61,16 +61,18 @@ pub fn story_input(
     // the claim, not the incident: it is placed like an undated report.
     let follow_up = analysis.claimed || !analysis.follow_ups.is_empty();
     let dated = event_date(analysis, title, text, day).filter(|d| !(follow_up && d.reporting));
-    let event_at = dated
+    let noon = |d: chrono::NaiveDate| {
+        d.and_hms_opt(12, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp()
+            .min(published)
+    };
+    let event_at = dated.as_ref().map_or(published, |d| noon(d.date));
+    // A span the text gives («مطلع الشهر الجاري») places the event within it, not on its last day.
+    let dated_range = dated
         .as_ref()
-        .map(|d| {
-            d.date
-                .and_hms_opt(12, 0, 0)
-                .unwrap_or_default()
-                .and_utc()
-                .timestamp()
-        })
-        .map_or(published, |t| t.min(published));
+        .map(|d| (noon(d.from).min(event_at), event_at));
     let age = published - event_at;
     if let Some(d) = dated.as_ref().filter(|_| age > secs(policy.max_event_age)) {
         let reason = format!(
@@ -81,7 +83,8 @@ pub fn story_input(
         );
         // «أطلق سراح التلميذات اللائي اختطفن في 19 فبراير»: the date is the kidnapping's, the
         // release is today's news of it.
-        let facts = Facts::of_item(rules, analysis, title, text, (event_at, event_at));
+        let range = dated_range.unwrap_or((event_at, event_at));
+        let facts = Facts::of_item(rules, analysis, title, text, range);
         let input = match follow_up_days(&facts) {
             Some(days) if age <= days * 86_400 => StoryInput::FollowUp {
                 facts: Box::new(facts),
@@ -93,10 +96,7 @@ pub fn story_input(
     }
     // An undated report may come days after its event («بعد 3 أيام»): its event is placed
     // anywhere in the two days before publication.
-    let range = match dated {
-        Some(_) => (event_at, event_at),
-        None => (published - UNDATED_SLACK, published),
-    };
+    let range = dated_range.unwrap_or((published - UNDATED_SLACK, published));
     let facts = Facts::of_item(rules, analysis, title, text, range);
     (Some(event_at), StoryInput::Facts(Box::new(facts)))
 }

@@ -1,6 +1,6 @@
 //! `signals`: security vocabulary near the text's Sahel places and actors, off-topic words, and
 //! claims of responsibility and denials near them («نفى» about something else is not a dispute
-//! of this event).
+//! of this event), each unless a particle negates it («لم تعلن أي جهة مسؤوليتها»).
 
 use std::collections::BTreeSet;
 
@@ -14,6 +14,10 @@ pub(super) const NAME: &str = "signals";
 /// off-topic text's other signals.
 const MAX_SECURITY_SCORE: f64 = 4.0;
 
+/// How far (in words) before a claim, denial or follow-up word a negating particle still
+/// negates it: «لم تعلن أي جهة مسؤوليتها» puts three words between them.
+const NEGATION_REACH: usize = 4;
+
 pub(super) fn run(doc: &mut Doc<'_>) {
     let anchors: Vec<Hit> = doc
         .places
@@ -23,6 +27,18 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         .collect();
     let anchors = Positions::new(&anchors);
     let near = |h: &Hit| anchors.near(h, doc.pack.window, doc);
+    let negators: BTreeSet<usize> = doc
+        .hits_where(|t| t == Target::Negator)
+        .map(|h| h.last)
+        .collect();
+    // Said, not negated: the particle is in the same sentence, a few words before.
+    let said = |h: &Hit| {
+        !(1..=NEGATION_REACH).any(|d| {
+            h.first
+                .checked_sub(d)
+                .is_some_and(|p| negators.contains(&p) && doc.same_sentence(p, h.first))
+        })
+    };
     // Distinct terms, each word once: «الانتخابات» matches both «انتخابات» and «الانتخابات».
     let mut security = BTreeSet::new();
     let mut offtopic = BTreeSet::new();
@@ -48,15 +64,15 @@ pub(super) fn run(doc: &mut Doc<'_>) {
                 words.insert((h.start, h.end));
                 found.push(("offtopic", *h));
             }
-            Target::Claim if !signals.claimed && near(h) => {
+            Target::Claim if !signals.claimed && near(h) && said(h) => {
                 signals.claimed = true;
                 found.push(("claim", *h));
             }
-            Target::Denial if !signals.disputed && near(h) => {
+            Target::Denial if !signals.disputed && near(h) && said(h) => {
                 signals.disputed = true;
                 found.push(("denial", *h));
             }
-            Target::FollowUp(kind) if !signals.follow_ups.contains(&kind) && near(h) => {
+            Target::FollowUp(kind) if !signals.follow_ups.contains(&kind) && near(h) && said(h) => {
                 signals.follow_ups.push(kind);
                 found.push(("follow-up", *h));
             }
@@ -105,5 +121,26 @@ mod tests {
         assert!(t.until(super::NAME).signals.claimed);
         let t = text("", "تبنى الحزب موقفا جديدا من الانتخابات");
         assert!(!t.until(super::NAME).signals.claimed);
+    }
+
+    #[test]
+    fn a_negated_claim_or_follow_up_is_none() {
+        let t = text(
+            "مقتل خمسة جنود في هجوم على موقع للجيش في ميناكا",
+            "ولم تعلن أي جهة مسؤوليتها عن الهجوم في ميناكا. ولم يتم الإفراج عن الرهائن في غاو.",
+        );
+        let s = t.until(super::NAME).signals;
+        assert!(!s.claimed);
+        assert!(s.follow_ups.is_empty(), "{:?}", s.follow_ups);
+        // A particle further back, or in another sentence, negates something else.
+        let t = text(
+            "",
+            "لم يكن الجيش مستعدا حين تبنت جماعة نصرة الإسلام والمسلمين الهجوم في غاو. لم يحدث ذلك. \
+             وتبنى تنظيم الدولة الهجوم في ميناكا",
+        );
+        assert!(t.until(super::NAME).signals.claimed);
+        // «لا يزال التحقيق» goes on: «لا» is no negator of what follows the verb it negates.
+        let t = text("", "لا يزال التحقيق في هجوم ميناكا جاريا");
+        assert!(!t.until(super::NAME).signals.follow_ups.is_empty());
     }
 }
