@@ -299,13 +299,17 @@ fn a_kidnapping_until_its_hostages_are_freed_and_an_attack_nearby_alert_once_eac
 /// Issue 31's sequences as received, each in three rotations of the page templates: a flash
 /// naming only Niger before the camp at Inates is named, beside a kidnapping at Toumour the
 /// same day; and an article that leads with a Boko Haram raid in Cameroon and tells an ambush
-/// in Chad's Lac (one alert, Chad's). Every incident alerted once, each report in its
-/// incident's story, the other news in none.
+/// in Chad's Lac (one alert, Chad's); the soldiers killed at Tongo Tongo named and buried days
+/// and weeks later, beside a gendarmerie attacked at Ayorou; the battle of Akabar reported four
+/// days after it, beside an attack on Anderamboukane's post. Every incident alerted once, each
+/// report in its incident's story, the other news in none.
 #[test]
-fn a_flash_naming_only_the_country_and_an_article_leading_with_cameroon_alert_once_per_incident() {
+fn issue_31_sequences_alert_once_per_incident_in_three_layouts() {
     for (name, incidents, must_name) in [
         ("country-then-town-inates-2019", 2, "Niger"),
         ("cameroon-and-chad-lac-2019", 1, "Chad"),
+        ("names-days-later-tongo-tongo-2017", 2, "Niger"),
+        ("reported-days-later-akabar-2018", 2, "Mali"),
     ] {
         let reports = week(name);
         for layout in [0, 11, 29] {
