@@ -353,8 +353,17 @@ impl Facts {
             .filter(|e| e.rule == crate::detect::RECALLED)
             .map(|e| (e.start, e.end))
             .collect();
+        // A town named for those who hold it («متحالفتان مع باماكو») is no place of the incident.
+        let governments: Vec<usize> = a
+            .explanation
+            .iter()
+            .filter(|e| e.rule == crate::detect::GOVERNMENT)
+            .map(|e| e.start)
+            .collect();
         let told = |e: &&crate::detect::Explanation| {
-            e.start < lead_end && !recalled.iter().any(|&(s, t)| s <= e.start && e.start < t)
+            e.start < lead_end
+                && !recalled.iter().any(|&(s, t)| s <= e.start && e.start < t)
+                && !governments.contains(&e.start)
         };
         let in_lead: Vec<&str> = a
             .explanation
@@ -402,6 +411,21 @@ impl Facts {
         if !figure_in_lead("kidnapped") {
             f.kidnapped = None;
         }
+        // A town named only as the area round the event («قصف جوي بمنطقة موبتي») places it in
+        // that area: a region here, so that a report naming a village of it is the same place.
+        let areas: std::collections::BTreeSet<usize> = a
+            .explanation
+            .iter()
+            .filter(|e| e.rule == crate::detect::AREA)
+            .map(|e| e.start)
+            .collect();
+        let as_town: Vec<&str> = a
+            .explanation
+            .iter()
+            .filter(told)
+            .filter(|e| !areas.contains(&e.start))
+            .filter_map(|e| e.rule.strip_prefix("entity:"))
+            .collect();
         for id in &a.entities {
             if lead_only && !in_lead.contains(&id.as_str()) {
                 continue;
@@ -413,6 +437,9 @@ impl Facts {
             };
             let where_told = !lead_only || in_event_sentence.contains(&id.as_str());
             match e.kind {
+                EntityKind::City if where_told && !as_town.contains(&id.as_str()) => {
+                    f.regions.push(place())
+                }
                 EntityKind::City if where_told => f.cities.push(place()),
                 EntityKind::Region if where_told => f.regions.push(place()),
                 EntityKind::Group => f.groups.push(id.clone()),

@@ -23,4 +23,4 @@ pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
 pub use eval::{evaluate, EvalReport, LabelledItem, Scores};
 pub use pack::{Entity, EntityKind, EventKind, FollowUp, PackError, RulePack, Scope, BUNDLED_PACK};
-pub(crate) use passes::RECALLED;
+pub(crate) use passes::{AREA, GOVERNMENT, RECALLED};

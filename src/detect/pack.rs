@@ -235,6 +235,14 @@ struct RawPlaceRoles {
     /// النيجيريين»), not where anything happened.
     #[serde(default)]
     armed_men: Vec<String>,
+    /// Words that make the town named right after them the area round it («بمنطقة ميناكا»,
+    /// «ولاية بورنو»): the incident is somewhere in it, not in the town.
+    #[serde(default)]
+    area: Vec<String>,
+    /// Words that make the town named right after them those who hold it («متحالفتان مع
+    /// باماكو», «حكومة باماكو»): an actor, not where anything happened.
+    #[serde(default)]
+    government: Vec<String>,
 }
 
 /// Two countries whose names and demonyms real outlets mix up, even inside one text
@@ -447,6 +455,10 @@ pub(crate) enum Target {
     FollowUp(FollowUp),
     /// Words for armed men (`[place_roles] armed_men`).
     ArmedMen,
+    /// Words that make the next town its area (`[place_roles] area`).
+    Area,
+    /// Words that make the next town its government (`[place_roles] government`).
+    Government,
 }
 
 #[derive(Debug, Clone)]
@@ -701,11 +713,17 @@ impl RulePack {
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
         let fu = &raw.follow_ups;
-        let vocabulary: [(&str, &[String], Target); 25] = [
+        let vocabulary: [(&str, &[String], Target); 27] = [
             (
                 "place_roles.armed_men",
                 &raw.place_roles.armed_men,
                 Target::ArmedMen,
+            ),
+            ("place_roles.area", &raw.place_roles.area, Target::Area),
+            (
+                "place_roles.government",
+                &raw.place_roles.government,
+                Target::Government,
             ),
             (
                 "follow_ups.release",

@@ -897,6 +897,10 @@ fn issue_31_sequences_are_one_story_per_incident_in_any_order() {
             "reported-days-later",
             include_str!("../../tests/fixtures/weeks/reported-days-later-akabar-2018.toml"),
         ),
+        (
+            "two-sources-one-raid",
+            include_str!("../../tests/fixtures/weeks/two-sources-one-raid-bounti-2021.toml"),
+        ),
     ] {
         if std::env::var("WEEK").is_ok_and(|w| !name.starts_with(&w)) {
             continue;

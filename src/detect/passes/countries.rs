@@ -36,9 +36,27 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         let located = located(doc, &roles);
         if !located.is_empty() {
             countries = located;
+        } else if countries.is_empty() {
+            // An event that no place of its sentences locates («ضربة بونتي قتلت نحو ثلاثين
+            // مسلحا», by a force of no one country) is in the one country the text names.
+            let named = salience_named(doc, &roles);
+            if named.len() == 1 {
+                countries = named;
+            }
         }
     }
     doc.countries = countries.into_iter().map(str::to_owned).collect();
+}
+
+/// The countries of the text's places that count and play no other role (not a landmark, a
+/// list or a background).
+fn salience_named<'p>(doc: &Doc<'p>, roles: &Roles) -> BTreeSet<&'p str> {
+    doc.places
+        .iter()
+        .zip(&roles.0)
+        .filter(|(m, role)| role.is_none() && doc.counts(m.entity) && doc.geo(m.entity))
+        .filter_map(|(m, _)| doc.country(m.entity))
+        .collect()
 }
 
 /// Each country's weight: 4 for a headline mention, 2 in the lead, 1 further on, and 4 more
@@ -273,6 +291,17 @@ mod tests {
         let body = "قتل مسلحون عشرة أشخاص في قرية بولاية بورنو. \
                     وتنشط الجماعة أيضا في النيجر وتشاد وتشن هجمات هناك.";
         assert_eq!(countries("هجوم لبوكو حرام في نيجيريا", body), ["NG"]);
+    }
+
+    #[test]
+    fn an_event_no_place_locates_is_in_the_one_country_the_text_names() {
+        let body = "قالت الوزارة إن الضربة الجوية التي نفذتها قوة برخان قتلت نحو ثلاثين مسلحا. \
+                    من جهتها، أيدت وزارة الدفاع المالية الرواية الفرنسية.";
+        assert_eq!(countries("فرنسا: الضربة قتلت ثلاثين مسلحا", body), ["ML"]);
+        // Two countries named, neither locating the event: none is guessed.
+        let body = "قالت الوزارة إن الضربة الجوية التي نفذتها قوة برخان قتلت نحو ثلاثين مسلحا. \
+                    وأيدت وزارة الدفاع المالية والحكومة التشادية الرواية الفرنسية.";
+        assert!(countries("فرنسا: الضربة قتلت ثلاثين مسلحا", body).is_empty());
     }
 
     #[test]

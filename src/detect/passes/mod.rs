@@ -8,6 +8,7 @@ pub(crate) mod disambiguation;
 mod events;
 mod figures;
 pub(crate) use figures::RECALLED;
+pub(crate) use places::{AREA, GOVERNMENT};
 mod mentions;
 mod places;
 mod signals;
