@@ -145,7 +145,9 @@ pub fn is_month_name(w: &str) -> bool {
 fn bare(w: &str) -> &str {
     for p in ["و", "ف", "ب", "ل"] {
         if let Some(rest) = w.strip_prefix(p) {
-            if rest.chars().count() >= 3 {
+            // A number keeps its conjunction short: «16 و17 يناير».
+            let digits = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+            if rest.chars().count() >= 3 || digits {
                 return rest;
             }
         }
@@ -330,7 +332,9 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        if let Some((from, date, len)) = part_of_period_at(words, i, published) {
+        if let Some((from, date, len)) = part_of_period_at(words, i, published)
+            .or_else(|| two_days_at(words, i, published))
+        {
             out.push(DateMention {
                 date,
                 first: i,
@@ -425,6 +429,8 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
                     ));
                 }
                 "البارحه" => return Some((days_before(published, 1)?, 1, false)),
+                // «في اليوم نفسه»: the day of something else, not today.
+                "اليوم" if matches!(words.get(i + 1), Some(&("نفسه" | "ذاته"))) => {}
                 "اليوم" => return Some((published, 1, false)),
                 "الشهر" if is_past(words, i + 1) => {
                     let prev = published.checked_sub_months(Months::new(1))?;
@@ -468,6 +474,20 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
         }
     }
     out
+}
+
+/// Two days of one month («يومي 16 و17 يناير»): (the first, the second, words used).
+fn two_days_at(
+    words: &[&str],
+    i: usize,
+    published: NaiveDate,
+) -> Option<(NaiveDate, NaiveDate, usize)> {
+    let first = day_of_month(words.get(i)?)?;
+    let second = words.get(i + 1)?.strip_prefix('و').and_then(day_of_month)?;
+    let mut found = dates_in(&words[i + 1..(i + 5).min(words.len())], published);
+    let m = found.drain(..).next().filter(|m| m.first == 0)?;
+    let from = m.date.with_day(first).filter(|_| first < second)?;
+    Some((from, m.date, 1 + m.len))
 }
 
 /// Which part of a month or week a word names («مطلع», «منتصف», «أواخر»), normalized.
@@ -620,6 +640,7 @@ mod tests {
     fn relative_words() {
         assert_eq!(read("قتل مسلحون أمس عشرة", "2018-02-21"), [d("2018-02-20")]);
         assert_eq!(read("أول أمس", "2018-02-21"), [d("2018-02-19")]);
+        assert!(read("في اليوم نفسه الذي قتل فيه", "2018-02-21").is_empty());
         // 2018-02-21 is a Wednesday.
         assert_eq!(read("يوم الجمعة الماضي", "2018-02-21"), [d("2018-02-16")]);
         assert_eq!(read("الأربعاء الماضي", "2018-02-21"), [d("2018-02-14")]);
@@ -684,6 +705,10 @@ mod tests {
         assert_eq!(
             spans("مطلع الشهر", "2018-04-05"),
             [(d("2018-04-01"), d("2018-04-05"))]
+        );
+        assert_eq!(
+            spans("في عمليتين يومي 16 و17 يناير", "2021-01-21"),
+            [(d("2021-01-16"), d("2021-01-17"))]
         );
         // Not a period: «أول أمس» is the day before yesterday, «نهاية المطاف» no date.
         assert_eq!(

@@ -82,6 +82,18 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         (None, Some(why)) => println!("story:     none ({why})"),
         _ => {}
     }
+    // A roundup also tells incidents of other stories.
+    for also in item
+        .stories
+        .iter()
+        .filter(|s| Some(s.story_id) != item.story_id)
+    {
+        println!(
+            "also:      story {} ({})",
+            also.story_id,
+            also.reason.as_deref().unwrap_or("-")
+        );
+    }
     print_analysis(&item.analysis);
     println!("\n{}", item.text);
     Ok(Exit::Ok)

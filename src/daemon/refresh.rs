@@ -437,8 +437,15 @@ fn prepare(
         (None, StoryInput::None)
     };
     let publisher = crate::dedup::publisher(source.publisher, e.link.as_deref(), source.url);
-    if let StoryInput::Facts(facts) | StoryInput::FollowUp { facts, .. } = &mut story {
-        facts.publishers = vec![publisher.clone()];
+    match &mut story {
+        StoryInput::Facts(facts, further) => {
+            facts.publishers = vec![publisher.clone()];
+            for f in further {
+                f.publishers = vec![publisher.clone()];
+            }
+        }
+        StoryInput::FollowUp { facts, .. } => facts.publishers = vec![publisher.clone()],
+        StoryInput::None | StoryInput::Old(_) => {}
     }
     let surge = surge_input(config, &analysis, publisher, published, now);
     PreparedItem {

@@ -2,12 +2,13 @@
 //! content. The store enforces it with a UNIQUE constraint.
 
 mod corroboration;
+mod incidents;
 mod story;
 
 pub use corroboration::{publisher, publisher_of_host, Corroboration};
 pub use story::{
     affinity, best_match, changes, follow_up_days, signature, similarity, Facts, Place,
-    StoryPolicy, HOSTAGES_FREED, JOIN_SCORE,
+    StoryPolicy, HOSTAGES_FREED, JOIN_SCORE, UNDATED_SLACK,
 };
 
 use sha2::{Digest, Sha256};

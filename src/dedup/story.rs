@@ -137,7 +137,7 @@ fn max_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
     a.max(b)
 }
 
-fn is_sentence_break(c: char) -> bool {
+pub(super) fn is_sentence_break(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n')
 }
 
@@ -470,6 +470,18 @@ impl Facts {
             f.countries = located;
         }
         f
+    }
+
+    /// The other incidents the item's text tells besides its headline's (a roundup's
+    /// paragraph on another country), taken out of these facts: see `dedup::incidents`.
+    pub fn split_incidents(
+        &mut self,
+        rules: &RulePack,
+        a: &Analysis,
+        texts: (&str, &str),
+        published: i64,
+    ) -> Vec<Facts> {
+        super::incidents::split_incidents(rules, a, texts, published, self)
     }
 
     /// The day span of the event: the days its reports date it on, or, when none does, the
@@ -846,7 +858,10 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     // A report that places its event only by the country, or by a region round the other's
     // place, is of the incident there on its day (item 1 of issue 31): the flash «هجوم على
     // السفارة الفرنسية في بوركينا فاسو» is the attack of Ouagadougou's story that morning.
-    let inside = !placed && place_holds(story, item, &why);
+    // Two reports that both place it only by one region («في إقليم غاو») are of one incident
+    // on one day as well: neither names a town to tell them apart.
+    let regions_only = story.cities.is_empty() && item.cities.is_empty();
+    let inside = (!placed || regions_only) && place_holds(story, item, &why);
     let same_day = news_of_one_day(story, item);
     // A country holds many incidents: one that reports another kind of event (a kidnapping
     // that morning, an attack on a camp that night) needs its words or toll besides.
@@ -990,6 +1005,8 @@ const FOLLOW_UP_DAYS: i64 = 30;
 const HOSTAGE_NEWS_DAYS: i64 = 60;
 /// Seconds in a day.
 const DAY: i64 = 86_400;
+/// How long before its publication an undated report's event may have happened.
+pub const UNDATED_SLACK: i64 = 2 * DAY;
 /// Days apart that still read as one event day: a night attack straddles two dates («ليلة
 /// الاثنين»), and reports date it by the night, the morning it was found, or their own «أمس».
 /// Two days apart is another day.

@@ -61,6 +61,7 @@ pub fn event_date(
     starts.sort_unstable();
     let mut seen: Vec<(usize, usize)> = Vec::new();
     let mut reporting_day: Option<EventDate> = None;
+    let mut reporting_sentence = 0;
     for start in starts {
         if !original.is_char_boundary(start) {
             continue;
@@ -92,11 +93,17 @@ pub fn event_date(
             // the next trigger sentences («خُطفن في 19 فبراير») date the event instead.
             if found.reporting && reporting_day.is_none() {
                 reporting_day = Some(found);
+                reporting_sentence = seen.len();
                 continue;
             }
             match &reporting_day {
                 None => return Some(found),
                 Some(_) if m.explicit && seen.len() <= EXPLICIT_SENTENCES => return Some(found),
+                // «أعلن الجيش الأربعاء أن الهجوم الذي تعرضت له قواتها الاثنين»: an earlier day
+                // after the day of the report, in its sentence, is the event's.
+                Some(r) if seen.len() == reporting_sentence && found.date < r.date => {
+                    return Some(found)
+                }
                 Some(_) => {}
             }
         }
@@ -104,7 +111,27 @@ pub fn event_date(
             break;
         }
     }
-    reporting_day
+    // The lead states the event and its date even when its verb is no trigger («أعلن الجيش
+    // الفرنسي اليوم الخميس أن قوة برخان قضت على نحو عشرين جهاديا ... يومي 16 و17 يناير»).
+    lead_date(&original, title.len(), published).or(reporting_day)
+}
+
+/// The first calendar date of the body's first sentence, if it gives one.
+fn lead_date(original: &str, title_len: usize, published: NaiveDate) -> Option<EventDate> {
+    let body = original.get(title_len + 1..)?;
+    let first = &body[..body.find(is_break).unwrap_or(body.len())];
+    let sentence = normalize(first).text;
+    let toks = tokens(&sentence);
+    let words: Vec<&str> = toks.iter().map(|t| t.text(&sentence)).collect();
+    dates_in(&words, published)
+        .into_iter()
+        .find(|m| m.explicit && m.date < published)
+        .map(|m| EventDate {
+            date: m.date,
+            from: m.from,
+            phrase: words[m.first..m.first + m.len].join(" "),
+            reporting: false,
+        })
 }
 
 #[cfg(test)]
@@ -159,6 +186,32 @@ mod tests {
                 "2018-04-13"
             ),
             Some("2013-12-31".into())
+        );
+    }
+
+    #[test]
+    fn an_earlier_day_after_the_day_of_the_report_dates_the_event() {
+        // Wednesday 17 March 2021.
+        assert_eq!(
+            date(
+                "الجيش المالي: 33 قتيلا في هجوم تيسيت",
+                "أعلنت هيئة الأركان العامة للجيش المالي، الأربعاء، أن الهجوم الذي تعرضت له قواتها الاثنين في منطقة تيسيت أسفر عن مقتل 33 جنديا.",
+                "2021-03-17"
+            ),
+            Some("2021-03-15".into())
+        );
+    }
+
+    #[test]
+    fn the_lead_dates_an_event_its_trigger_sentences_do_not() {
+        // Thursday 21 January 2021: the headline's toll is the trigger, the lead the date.
+        assert_eq!(
+            date(
+                "برخان: مقتل نحو عشرين جهاديا في شمال بوركينا فاسو",
+                "أعلن الجيش الفرنسي اليوم الخميس أن قوة برخان قضت على نحو عشرين جهاديا في عمليتين نفذتهما مروحيات يومي 16 و17 يناير في شمال بوركينا فاسو.",
+                "2021-01-21"
+            ),
+            Some("2021-01-17".into())
         );
     }
 

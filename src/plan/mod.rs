@@ -19,7 +19,7 @@ pub use surge::{
 use std::time::Duration;
 
 pub use crate::alert::AlertTo;
-use crate::dedup::{follow_up_days, Facts, StoryPolicy};
+use crate::dedup::{follow_up_days, Facts, StoryPolicy, UNDATED_SLACK};
 use crate::detect::{event_date, Analysis, RulePack};
 
 /// What an item brings to stories.
@@ -29,8 +29,9 @@ pub enum StoryInput {
     None,
     /// An event report too old to open a story or alert, and why.
     Old(String),
-    /// An event report: it opens a story or joins one.
-    Facts(Box<Facts>),
+    /// An event report: it opens a story or joins one; and the further incidents its text
+    /// tells in other Sahel countries (a roundup's later paragraph), each of its own story.
+    Facts(Box<Facts>, Vec<Facts>),
     /// Follow-up news (hostages freed, a claim, arrests) of an incident the text dates before
     /// `max_event_age`: it joins the incident's story when the store holds it (an update, not
     /// a new alert), else it is background for the reason given.
@@ -39,9 +40,6 @@ pub enum StoryInput {
         unmatched: String,
     },
 }
-
-/// How long before its publication an undated report's event may have happened.
-const UNDATED_SLACK: i64 = 2 * 86_400;
 
 /// When the event of an alert-worthy item happened, and what it brings to stories: its facts,
 /// or, when the text dates the event longer than `policy.max_event_age` before publication,
@@ -97,8 +95,9 @@ pub fn story_input(
     // An undated report may come days after its event («بعد 3 أيام»): its event is placed
     // anywhere in the two days before publication.
     let range = dated_range.unwrap_or((published - UNDATED_SLACK, published));
-    let facts = Facts::of_item(rules, analysis, title, text, range);
-    (Some(event_at), StoryInput::Facts(Box::new(facts)))
+    let mut facts = Facts::of_item(rules, analysis, title, text, range);
+    let further = facts.split_incidents(rules, analysis, (title, text), published);
+    (Some(event_at), StoryInput::Facts(Box::new(facts), further))
 }
 
 /// An item as the store already holds it under the same identity.

@@ -1,5 +1,6 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::outbox::Incident;
 use super::text::PackedText;
 use super::{outbox, stories, Store, StoreError};
 use crate::dedup::StoryPolicy;
@@ -78,42 +79,68 @@ fn decide(
     now: i64,
     policy: &StoryPolicy,
 ) -> Result<usize, StoreError> {
+    let published = it.published_at.unwrap_or(now);
     // The plan, or why the item files under no story.
-    let plan = match &it.story {
+    let (plan, further) = match &it.story {
         StoryInput::None => return Ok(0),
-        StoryInput::Old(reason) => Err(reason),
-        StoryInput::Facts(facts) => {
+        StoryInput::Old(reason) => (Err(reason), &[][..]),
+        StoryInput::Facts(facts, further) => {
             let candidates = stories::candidates(tx, facts, policy)?;
-            Ok(plan_story(facts, &candidates, &it.alert_to, policy))
+            (
+                Ok(plan_story(facts, &candidates, &it.alert_to, policy)),
+                further.as_slice(),
+            )
         }
         StoryInput::FollowUp { facts, unmatched } => {
             let candidates = stories::candidates(tx, facts, policy)?;
-            plan_follow_up(facts, &candidates, &it.alert_to, policy).ok_or(unmatched)
+            (
+                plan_follow_up(facts, &candidates, &it.alert_to, policy).ok_or(unmatched),
+                &[][..],
+            )
         }
     };
-    let written = match plan {
-        Ok(plan) => execute(tx, id, it.published_at.unwrap_or(now), &plan, now)?,
+    let mut written = 0;
+    let mut told = Vec::new();
+    match plan {
+        Ok(plan) => {
+            let (story, n) = execute(tx, id, published, &plan, Incident::First, now)?;
+            told.push(story);
+            written += n;
+        }
         Err(reason) => {
             tx.execute(
                 "UPDATE items SET story_reason = ?2 WHERE id = ?1",
                 params![id, reason],
             )?;
-            0
         }
-    };
+    }
+    // Each further incident the text tells is filed in a story of its own: planned after the
+    // first, so that it sees the story the first opened, and never filed twice in one story.
+    for facts in further {
+        let candidates: Vec<_> = stories::candidates(tx, facts, policy)?
+            .into_iter()
+            .filter(|c| !told.contains(&c.id))
+            .collect();
+        let plan = plan_story(facts, &candidates, &it.alert_to, policy);
+        let (story, n) = execute(tx, id, published, &plan, Incident::Further, now)?;
+        told.push(story);
+        written += n;
+    }
     tx.execute("UPDATE items SET alerted = 1 WHERE id = ?1", [id])?;
     Ok(written)
 }
 
 /// Executes a story plan for the item: the story opened or joined with its facts, the item
-/// filed under it with the reason, and the planned outbox rows. Returns the rows written.
+/// filed under it with the reason, and the planned outbox rows. Returns the story and the
+/// rows written.
 fn execute(
     tx: &Connection,
     item_id: i64,
     published: i64,
     plan: &StoryPlan,
+    incident: Incident,
     now: i64,
-) -> Result<usize, StoreError> {
+) -> Result<(i64, usize), StoreError> {
     let (story, facts) = match plan {
         StoryPlan::Open { facts, .. } => (stories::open(tx, facts, published)?, facts),
         StoryPlan::Join {
@@ -126,12 +153,19 @@ fn execute(
             (*story, facts)
         }
     };
-    stories::file(tx, item_id, story, facts, &plan.reason())?;
+    stories::file(
+        tx,
+        item_id,
+        story,
+        facts,
+        &plan.reason(),
+        incident == Incident::First,
+    )?;
     let mut written = 0;
     for row in plan.alerts() {
-        written += outbox::enqueue(tx, item_id, Some(story), row, now)?;
+        written += outbox::enqueue(tx, item_id, Some(story), incident, row, now)?;
     }
-    Ok(written)
+    Ok((story, written))
 }
 
 impl Store {

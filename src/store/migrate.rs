@@ -52,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_surges.sql",
         include_str!("../../migrations/0011_surges.sql"),
     ),
+    (
+        "0012_incidents_per_item.sql",
+        include_str!("../../migrations/0012_incidents_per_item.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

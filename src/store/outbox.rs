@@ -52,13 +52,27 @@ impl Queue {
     }
 }
 
-/// The Message-ID of an alert: fixed by the row's key, so a resend is the same message.
-pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str) -> String {
+/// The Message-ID of an alert: fixed by the row's key, so a resend is the same message. A
+/// further incident of the item (`incident`, its story's id; 0 for the first) has its own.
+pub(super) fn message_id(item_id: i64, kind: &str, recipient: &str, incident: i64) -> String {
     let h = Sha256::digest(recipient.as_bytes());
+    let of = if incident == 0 {
+        String::new()
+    } else {
+        format!(".s{incident}")
+    };
     format!(
-        "<sw.{item_id}.{kind}.{:02x}{:02x}{:02x}{:02x}@sahel-watch>",
+        "<sw.{item_id}.{kind}{of}.{:02x}{:02x}{:02x}{:02x}@sahel-watch>",
         h[0], h[1], h[2], h[3]
     )
+}
+
+/// Which of an item's incidents an outbox row is about: 0 for the first (its headline's and
+/// lead's, and surge notices), the story's id for a further one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Incident {
+    First,
+    Further,
 }
 
 /// Writes one planned outbox row for the item (none when the recipient has it already).
@@ -66,27 +80,33 @@ pub(super) fn enqueue(
     conn: &rusqlite::Connection,
     item_id: i64,
     story_id: Option<i64>,
+    incident: Incident,
     row: &OutboxRow,
     now: i64,
 ) -> Result<usize, StoreError> {
     let mut st = conn.prepare_cached(
         "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, next_attempt_at,
-            mode, story_id, in_reply_to, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (item_id, recipient, kind) DO NOTHING",
+            mode, story_id, in_reply_to, note, incident)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (item_id, recipient, kind, incident) DO NOTHING",
     )?;
     let kind = row.kind.as_str();
+    let incident = match (incident, story_id) {
+        (Incident::Further, Some(story)) => story,
+        _ => 0,
+    };
     Ok(st.execute(params![
         item_id,
         row.to.recipient,
         kind,
-        message_id(item_id, kind, &row.to.recipient),
+        message_id(item_id, kind, &row.to.recipient, incident),
         now,
         row.to.due_at,
         mode_str(row.to.delivery),
         story_id,
         row.in_reply_to,
-        row.note
+        row.note,
+        incident
     ])?)
 }
 
@@ -557,13 +577,16 @@ mod tests {
                 event_at: Some(100),
                 surge: None,
                 // Each item its own incident: a country of its own.
-                story: StoryInput::Facts(Box::new(Facts {
-                    kinds: vec![crate::detect::EventKind::Attack],
-                    countries: vec![format!("C{i}")],
-                    event_first: 100,
-                    event_last: 100,
-                    ..Facts::default()
-                })),
+                story: StoryInput::Facts(
+                    Box::new(Facts {
+                        kinds: vec![crate::detect::EventKind::Attack],
+                        countries: vec![format!("C{i}")],
+                        event_first: 100,
+                        event_last: 100,
+                        ..Facts::default()
+                    }),
+                    Vec::new(),
+                ),
                 alert_to: to
                     .iter()
                     .map(|(r, d, due)| AlertTo {

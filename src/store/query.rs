@@ -91,8 +91,18 @@ pub struct ItemDetail {
     /// The story the item belongs to, and why it joined it (or why it has none).
     pub story_id: Option<i64>,
     pub story_reason: Option<String>,
+    /// Every story the item tells, the first included (a roundup tells several), and why it
+    /// joined each.
+    pub stories: Vec<StoryLink>,
     /// When the reported event happened (unix seconds).
     pub event_at: Option<i64>,
+}
+
+/// A story an item is filed under, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryLink {
+    pub story_id: i64,
+    pub reason: Option<String>,
 }
 
 /// One word's alternatives as an FTS5 expression over the index of stems (`arabic::stem`): each
@@ -253,7 +263,8 @@ impl Store {
             args.push(i64::from(n).into());
         }
         if let Some(story) = f.story {
-            sql.push_str(" AND i.story_id = ?");
+            // Every article that tells the story, also as a further incident of a roundup.
+            sql.push_str(" AND i.id IN (SELECT item_id FROM item_stories WHERE story_id = ?)");
             args.push(story.into());
         }
         let mut phrases = false;
@@ -367,6 +378,18 @@ impl Store {
         };
         let row = finish(row)?;
         let analysis = super::analysis::read_analysis(&analysis, &row.title, &text)?;
+        let stories = self
+            .conn
+            .prepare_cached(
+                "SELECT story_id, reason FROM item_stories WHERE item_id = ?1 ORDER BY story_id",
+            )?
+            .query_map([id], |r| {
+                Ok(StoryLink {
+                    story_id: r.get(0)?,
+                    reason: r.get(1)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(ItemDetail {
             row,
             feed_url,
@@ -378,6 +401,7 @@ impl Store {
             analysis,
             story_id,
             story_reason,
+            stories,
             event_at,
         })
     }

@@ -109,21 +109,30 @@ pub(super) fn join(
     Ok(())
 }
 
-/// Files the item under its story, with the reason, and the story under its facts' keys.
+/// Files the item under a story it tells, with the reason, and the story under its facts'
+/// keys. The story of its headline and lead (`first`) is also the item's own `story_id`.
 pub(super) fn file(
     tx: &Connection,
     item_id: i64,
     story: i64,
     facts: &Facts,
     reason: &str,
+    first: bool,
 ) -> Result<(), StoreError> {
     let mut st =
         tx.prepare_cached("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
     for key in facts.keys() {
         st.execute(params![key, story])?;
     }
-    tx.prepare_cached("UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1")?
-        .execute(params![item_id, story, reason])?;
+    tx.prepare_cached(
+        "INSERT INTO item_stories (item_id, story_id, reason) VALUES (?1, ?2, ?3)
+         ON CONFLICT (item_id, story_id) DO UPDATE SET reason = excluded.reason",
+    )?
+    .execute(params![item_id, story, reason])?;
+    if first {
+        tx.prepare_cached("UPDATE items SET story_id = ?2, story_reason = ?3 WHERE id = ?1")?
+            .execute(params![item_id, story, reason])?;
+    }
     Ok(())
 }
 
@@ -135,9 +144,9 @@ pub(super) fn articles(
 ) -> Result<Vec<StoryArticle>, StoreError> {
     let mut st = conn.prepare_cached(
         "SELECT i.id, coalesce(f.name, f.title, f.url), i.title, i.url, i.published_at,
-                i.story_reason
-         FROM items i JOIN feeds f ON f.id = i.feed_id
-         WHERE i.story_id = ?1
+                l.reason
+         FROM item_stories l JOIN items i ON i.id = l.item_id JOIN feeds f ON f.id = i.feed_id
+         WHERE l.story_id = ?1
          ORDER BY coalesce(i.published_at, i.fetched_at), i.id LIMIT ?2",
     )?;
     let rows = st
@@ -186,8 +195,9 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut outlets = self.conn.prepare_cached(
-            "SELECT DISTINCT coalesce(f.name, f.title, f.url) FROM items i
-             JOIN feeds f ON f.id = i.feed_id WHERE i.story_id = ?1",
+            "SELECT DISTINCT coalesce(f.name, f.title, f.url) FROM item_stories l
+             JOIN items i ON i.id = l.item_id JOIN feeds f ON f.id = i.feed_id
+             WHERE l.story_id = ?1",
         )?;
         rows.into_iter()
             .map(|(id, kind, facts, first_seen, last_seen, items, updates)| {

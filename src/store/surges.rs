@@ -66,7 +66,7 @@ pub(super) fn record(
                 in_reply_to: None,
                 note: Some(line.clone()),
             };
-            written += outbox::enqueue(tx, item_id, None, &row, now)?;
+            written += outbox::enqueue(tx, item_id, None, outbox::Incident::First, &row, now)?;
         }
         return Ok(written);
     }

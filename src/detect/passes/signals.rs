@@ -27,6 +27,9 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         .collect();
     let anchors = Positions::new(&anchors);
     let near = |h: &Hit| anchors.near(h, doc.pack.window, doc);
+    // Follow-up news is told round the incident, not always beside its place: «وبدأ اليوم
+    // حداد وطني لمدة ثلاثة أيام ... فيما عبر سكان في نيامي».
+    let near_follow_up = |h: &Hit| anchors.near(h, 2 * doc.pack.window, doc);
     let negators: BTreeSet<usize> = doc
         .hits_where(|t| t == Target::Negator)
         .map(|h| h.last)
@@ -72,7 +75,9 @@ pub(super) fn run(doc: &mut Doc<'_>) {
                 signals.disputed = true;
                 found.push(("denial", *h));
             }
-            Target::FollowUp(kind) if !signals.follow_ups.contains(&kind) && near(h) && said(h) => {
+            Target::FollowUp(kind)
+                if !signals.follow_ups.contains(&kind) && near_follow_up(h) && said(h) =>
+            {
                 signals.follow_ups.push(kind);
                 found.push(("follow-up", *h));
             }
