@@ -7,16 +7,20 @@ default (headlines and real RSS summaries in the feeds, article pages in the pag
 tests/fixtures/pages), then compares the alerts with the labels and prints, as JSON:
 
   incidents, incidents_alerted, first_alerts_per_incident (over the incidents alerted),
-  updates_per_incident, stories_about_no_incident (alerted stories none of whose articles
+  updates_per_incident, merged (alerted stories that hold several incidents: one alert for
+  them all), stories_about_no_incident (alerted stories none of whose articles
   belongs to an incident, with their headlines), missed incidents, and for each incident with
   more than one first alert the stories it opened and why each did not join the others
   (`sahel-watch show story ID`).
 
 An alerted story is about an incident when one of its items is an article the labels list for
-that incident. Each month is replayed alone, from an empty database.
+that incident (a roundup's article in each story it tells). Each month is replayed alone, from
+an empty database: an incident only followed up in a month (`follow_up_only`) is listed apart,
+and must not be alerted as new. `--check 1.1` exits 1 when the measure fails.
 
     python3 scripts/incidents.py                      # every labelled month, as received
     python3 scripts/incidents.py --full-text 2018-05  # one month, the full text in the feeds
+    python3 scripts/incidents.py --check 1.1          # as CI runs it
 """
 import argparse
 import glob
@@ -67,33 +71,39 @@ def measure(month, labels, work, binary):
     for inc in labels["incidents"]:
         for aid in inc["articles"]:
             incident_of.setdefault(aid, []).append(inc["id"])
-    story_articles = {}
-    for x in items:
-        if x.get("story") is not None:
-            story_articles.setdefault(x["story"], []).append(article[x["id"]])
     opened = {}  # story -> the item whose first alert opened it
     updates = {}
     for a in alerts:
         item = by_id.get(a["item"])
-        if not item or item.get("story") is None:
+        # A roundup's further incident is alerted in its own story (named in the Message-ID).
+        s = a.get("story") or (item or {}).get("story")
+        if not item or s is None:
             continue
-        s = item["story"]
         if a["kind"] == "new":
             opened.setdefault(s, item)
         else:
             updates[s] = updates.get(s, 0) + 1
+    # Every article a story holds, a roundup's in each of its stories.
+    story_articles = {}
+    for st in opened:
+        shown = json.loads(cli(binary, work, "show", "story", str(st), "--json"))
+        story_articles[st] = [article[x["item_id"]] for x in shown["articles"] if x["item_id"] in article]
     per_incident = {inc["id"]: [] for inc in labels["incidents"]}
     about_nothing = []
+    merged = []  # stories that hold several incidents: one alert for them all
     for s, item in opened.items():
         incs = sorted({i for aid in story_articles.get(s, []) for i in incident_of.get(aid, [])})
         for i in incs:
             per_incident[i].append(s)
+        if len(incs) > 1:
+            merged.append({"story": s, "incidents": incs})
         if not incs:
             about_nothing.append({"story": s, "title": item["title"], "articles": story_articles.get(s, [])})
     rows = []
     for inc in labels["incidents"]:
         stories = per_incident[inc["id"]]
         row = {"id": inc["id"], "place": inc["place"], "day": inc["event_day"], "kind": inc["kind"],
+               "follow_up_only": bool(inc.get("follow_up_only")),
                "articles": len(inc["articles"]), "first_alerts": len(stories),
                "updates": sum(updates.get(s, 0) for s in stories), "stories": stories}
         if len(stories) > 1:
@@ -104,7 +114,7 @@ def measure(month, labels, work, binary):
                  "story": x.get("story"), "text_source": x.get("text_source")}
                 for x in items for aid in [article[x["id"]]] if aid in inc["articles"]]
         rows.append(row)
-    return rows, about_nothing
+    return rows, about_nothing, merged
 
 
 def main():
@@ -113,21 +123,34 @@ def main():
     p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "sahel-watch"))
     p.add_argument("--full-text", action="store_true", help="the whole text in the feeds, no pages")
     p.add_argument("--keep", help="directory to keep each month's replay in")
+    p.add_argument("--check", type=float, metavar="RATIO",
+                   help="exit 1 unless every incident is alerted, with at most RATIO first alerts "
+                        "per incident, and nothing else (no story about no incident, no old "
+                        "incident alerted as new)")
     a = p.parse_args()
     months = a.months or sorted(os.path.basename(f)[:-5] for f in glob.glob(os.path.join(LABELS, "????-??.json")))
     incidents, alerted, first, upd, nothing, missed, split = 0, 0, 0, 0, [], [], []
+    old, old_alerted, merged = [], 0, []
     per_month = {}
     for month in months:
         with open(os.path.join(LABELS, f"{month}.json")) as f:
             labels = json.load(f)
         work = os.path.join(a.keep, month) if a.keep else tempfile.mkdtemp(prefix=f"incidents-{month}-")
         r = replay(month, work, a.binary, not a.full_text)
-        rows, about_nothing = measure(month, labels, work, a.binary)
+        rows, about_nothing, merged_here = measure(month, labels, work, a.binary)
+        merged += [dict(x, month=month) for x in merged_here]
         per_month[month] = {"articles": r["articles"], "flagged": r["items_flagged"],
                             "first_alerts": r["alerts"], "updates": r["updates"], "incidents": rows,
                             "stories_about_no_incident": about_nothing}
-        incidents += len(rows)
         for row in rows:
+            # An incident only followed up in the month happened before it: the month's replay,
+            # from an empty database, holds no story of it, and a first alert would announce an
+            # old event as new.
+            if row["follow_up_only"]:
+                old.append(f'{row["id"]} {row["place"]} {row["day"]}: {row["first_alerts"]} first alerts')
+                old_alerted += bool(row["first_alerts"])
+                continue
+            incidents += 1
             if row["first_alerts"]:
                 alerted += 1
                 first += row["first_alerts"]
@@ -147,10 +170,25 @@ def main():
         "stories_about_no_incident": len(nothing),
         "missed": missed,
         "split": split,
+        "merged": merged,
+        "followed_up_only": old,
+        "old_incidents_alerted_as_new": old_alerted,
         "alerted_stories_about_no_incident": nothing,
         "per_month": per_month,
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
+    if a.check is not None:
+        ratio = report["first_alerts_per_incident"] or 0.0
+        failed = [why for why, bad in [
+            (f"{ratio} first alerts per incident > {a.check}", ratio > a.check),
+            (f"missed {missed}", bool(missed)),
+            (f"incidents merged in one story {merged}", bool(merged)),
+            (f"{len(nothing)} alerted stories about no incident", bool(nothing)),
+            (f"{old_alerted} old incidents alerted as new", old_alerted > 0),
+        ] if bad]
+        for why in failed:
+            print(f"incidents: {why}", file=sys.stderr)
+        sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

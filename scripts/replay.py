@@ -297,19 +297,21 @@ def main():
     surges = cli("stories", "--surges", "--since", "36500d", "--limit", "1000000", "--json")
     maildir = os.path.join(work, "data", "alerts", "new")
     subjects = []
-    alerted = []  # (store item id, "new" or "update") from each alert's Message-ID
+    # (store item id, "new" or "update", the story of a roundup's further incident or None)
+    # from each alert's Message-ID
+    alerted = []
     for name in os.listdir(maildir) if os.path.isdir(maildir) else []:
         with open(os.path.join(maildir, name), "rb") as f:
             import email
             import email.policy
 
             msg = email.message_from_binary_file(f, policy=email.policy.default)
-            m = re.match(r"<sw\.(\d+)\.(\w+)\.", str(msg["Message-ID"] or ""))
+            m = re.match(r"<sw\.(\d+)\.(\w+)\.(?:s(\d+)\.)?", str(msg["Message-ID"] or ""))
             if m and m.group(2) == "surge":
                 continue  # surge notices are counted apart: they are not incident alerts
             subjects.append(str(msg["Subject"]))
             if m:
-                alerted.append((int(m.group(1)), m.group(2)))
+                alerted.append((int(m.group(1)), m.group(2), m.group(3) and int(m.group(3))))
     updates = sum(1 for s in subjects if "تحديث" in s)
     first_alerts = len(subjects) - updates
 
@@ -371,7 +373,7 @@ def main():
     # Every alert by the stored item that raised it, for incident-level measures
     # (scripts/incidents.py).
     with open(os.path.join(work, "alerts.json"), "w") as f:
-        json.dump([{"item": i, "kind": k} for i, k in alerted], f)
+        json.dump([{"item": i, "kind": k, "story": st} for i, k, st in alerted], f)
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
@@ -396,7 +398,7 @@ def per_layout(replay, items, flagged, alerted, compare):
         if row is not None:
             row["flagged"] += 1
             row["flagged_from_page"] += x.get("text_source") == "page"
-    for store_id, kind in alerted:
+    for store_id, kind, _ in alerted:
         item = by_store_id.get(store_id)
         row = out.get(replay.layout_of.get(article_id(item))) if item else None
         if row is not None:

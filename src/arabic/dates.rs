@@ -332,8 +332,8 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        if let Some((from, date, len)) = part_of_period_at(words, i, published)
-            .or_else(|| two_days_at(words, i, published))
+        if let Some((from, date, len)) =
+            part_of_period_at(words, i, published).or_else(|| two_days_at(words, i, published))
         {
             out.push(DateMention {
                 date,

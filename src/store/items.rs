@@ -404,3 +404,121 @@ pub(super) fn index(tx: &Connection, id: i64, terms: &str) -> Result<(), StoreEr
         .execute(params![id, terms])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::Delivery;
+    use crate::dedup::Facts;
+    use crate::detect::EventKind;
+    use crate::plan::{AlertTo, SurgePolicy};
+    use crate::store::{FetchRecord, PackedText};
+
+    fn facts(country: &str, killed: u32) -> Facts {
+        Facts {
+            kinds: vec![EventKind::Attack],
+            countries: vec![country.into()],
+            killed: Some(killed),
+            event_first: 100,
+            event_last: 100,
+            days: vec![0],
+            ..Facts::default()
+        }
+    }
+
+    fn item(n: usize, main: Facts, further: Vec<Facts>) -> PreparedItem {
+        PreparedItem {
+            identity: format!("guid:{n}"),
+            guid: Some(n.to_string()),
+            url: None,
+            canonical_url: None,
+            title: format!("title {n}"),
+            text: PackedText::pack("text"),
+            provenance: crate::fulltext::Provenance::feed(),
+            published_at: Some(100 + n as i64),
+            content_hash: format!("h{n}"),
+            analysis: Analysis::default(),
+            analysis_json: crate::store::stored_analysis(&Analysis::default()),
+            fts_terms: String::new(),
+            event_at: Some(100),
+            surge: None,
+            story: StoryInput::Facts(Box::new(main), further),
+            alert_to: vec![AlertTo {
+                recipient: "desk@x".into(),
+                delivery: Delivery::Immediate,
+                due_at: 0,
+            }],
+        }
+    }
+
+    fn ingest(s: &mut Store, feed: i64, items: Vec<PreparedItem>) {
+        let policy = Policies {
+            stories: StoryPolicy::for_tests(),
+            surge: SurgePolicy::default(),
+        };
+        let fetch = FeedIngest {
+            feed_id: feed,
+            items,
+            record: FetchRecord::Fetched {
+                http_status: 200,
+                etag: None,
+                last_modified: None,
+                title: None,
+            },
+            next_poll_at: 200,
+        };
+        s.ingest_and_record(&fetch, 1000, &policy).unwrap();
+    }
+
+    #[test]
+    fn a_roundup_of_two_incidents_alerts_each_once_and_is_in_both_stories() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let feed = s
+            .sync_feeds(&[("http://a.example/rss".into(), None)])
+            .unwrap()[0]
+            .id;
+        // The roundup: an attack in Mali (its headline) and killings in Niger (a paragraph).
+        ingest(
+            &mut s,
+            feed,
+            vec![item(1, facts("ML", 11), vec![facts("NE", 30)])],
+        );
+        let alerts = s.due_alerts(1000, 10).unwrap();
+        assert_eq!(alerts.len(), 2, "a first alert per incident");
+        assert!(alerts
+            .iter()
+            .all(|a| a.kind == "new" && a.item_id == alerts[0].item_id));
+        assert_ne!(alerts[0].message_id, alerts[1].message_id);
+        assert_ne!(alerts[0].story_id, alerts[1].story_id);
+        let niger = alerts
+            .iter()
+            .find(|a| a.story.as_ref().unwrap().countries == ["NE"])
+            .unwrap()
+            .story_id
+            .unwrap();
+        // A dedicated report of the Niger killings joins the story the roundup opened.
+        ingest(&mut s, feed, vec![item(2, facts("NE", 30), Vec::new())]);
+        assert_eq!(
+            s.due_alerts(1000, 10).unwrap().len(),
+            2,
+            "no new first alert"
+        );
+        let (story, articles) = s.story(niger).unwrap();
+        assert_eq!(story.items, 2);
+        assert_eq!(
+            articles
+                .iter()
+                .map(|a| a.title.as_str())
+                .collect::<Vec<_>>(),
+            ["title 1", "title 2"]
+        );
+        let shown = s.item(articles[0].item_id).unwrap();
+        assert_eq!(shown.stories.len(), 2, "{:?}", shown.stories);
+        assert_ne!(
+            shown.story_id,
+            Some(niger),
+            "the headline's story is Mali's"
+        );
+    }
+}

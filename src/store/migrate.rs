@@ -113,3 +113,67 @@ fn reindex(tx: &Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database as version 11 left it: an item filed under a story, its first alert sent.
+    fn version_11() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in &MIGRATIONS[..11] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 11).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url) VALUES (1, 'http://a.example/rss');
+             INSERT INTO stories (id, kind, facts, first_seen, last_seen, items)
+                VALUES (7, 'attack', '{}', 100, 100, 1);
+             INSERT INTO items (id, feed_id, identity, title, text, fetched_at, updated_at,
+                    content_hash, relevant, score, analysis, alerted, story_id, story_reason)
+                VALUES (3, 1, 'guid:3', 't', 'x', 100, 100, 'h', 1, 5.0, '{}', 1, 7,
+                    'opened the story');
+             INSERT INTO outbox (item_id, recipient, kind, message_id, created_at,
+                    next_attempt_at, status, story_id)
+                VALUES (3, 'desk@x', 'new', '<sw.3.new.x@sahel-watch>', 100, 100, 'sent', 7);",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn incidents_per_item_keep_the_stories_and_alerts_stored_before() {
+        let mut conn = version_11();
+        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        let link: (i64, i64, String) = conn
+            .query_row(
+                "SELECT item_id, story_id, reason FROM item_stories",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(link, (3, 7, "opened the story".into()));
+        let alert: (String, String, i64) = conn
+            .query_row(
+                "SELECT message_id, status, incident FROM outbox WHERE item_id = 3",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(alert, ("<sw.3.new.x@sahel-watch>".into(), "sent".into(), 0));
+        // The same item, recipient and kind for a further incident is another alert; for the
+        // same incident it is the same one.
+        let insert = |incident: i64, id: &str| {
+            conn.execute(
+                "INSERT INTO outbox (item_id, recipient, kind, message_id, created_at,
+                    next_attempt_at, story_id, incident)
+                 VALUES (3, 'desk@x', 'new', ?1, 100, 100, 7, ?2)
+                 ON CONFLICT (item_id, recipient, kind, incident) DO NOTHING",
+                rusqlite::params![id, incident],
+            )
+            .unwrap()
+        };
+        assert_eq!(insert(8, "<b>"), 1);
+        assert_eq!(insert(8, "<c>"), 0);
+    }
+}
