@@ -396,6 +396,15 @@ struct Source<'a> {
 }
 
 /// Analyses an entry on its text (the feed's, or its page's) and decides who to alert.
+/// `f()`, or `None` when it panics (logged with the item it was `doing` for).
+fn guarded<T>(item: &str, doing: &str, f: impl FnOnce() -> T) -> Option<T> {
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    if done.is_err() {
+        tracing::error!(item, "{doing} the item panicked: it is stored without");
+    }
+    done.ok()
+}
+
 fn prepare(
     config: &Config,
     metrics: &Metrics,
@@ -416,8 +425,17 @@ fn prepare(
         norm = normalize(&original);
     }
     e.text = text;
-    let (analysis, fts_terms) =
-        analyze_and_index_normalized(&config.rules, &e.title, &original, &norm);
+    // A bug that panics on one item's words costs that item its analysis, not the feed its
+    // fetch: the item is stored, searchable, and says why it has no verdict.
+    let (analysis, fts_terms) = guarded(&id.key, "analysing", || {
+        analyze_and_index_normalized(&config.rules, &e.title, &original, &norm)
+    })
+    .unwrap_or_else(|| {
+        (
+            crate::detect::Analysis::default(),
+            crate::arabic::index_terms(&original),
+        )
+    });
     metrics
         .analysis_seconds
         .observe(started.elapsed().as_secs_f64());
@@ -425,14 +443,20 @@ fn prepare(
     let alert_to = recipients_for(&config.recipients, &analysis, now);
     let published = e.published.map(|d| d.timestamp());
     let (event_at, mut story) = if alert_worthy(&analysis) {
-        story_input(
-            &config.rules,
-            &config.stories,
-            &analysis,
-            &e.title,
-            &e.text,
-            published.unwrap_or(now),
-        )
+        guarded(&id.key, "planning the stories of", || {
+            story_input(
+                &config.rules,
+                &config.stories,
+                &analysis,
+                &e.title,
+                &e.text,
+                published.unwrap_or(now),
+            )
+        })
+        .unwrap_or_else(|| {
+            let why = "planning its story failed (a bug: the daemon's log has the panic)";
+            (None, StoryInput::Old(why.into()))
+        })
     } else {
         (None, StoryInput::None)
     };

@@ -106,7 +106,46 @@ impl<'a> Reading<'a> {
         for (s, kind) in told {
             push_new(r.events.entry(s).or_default(), kind);
         }
+        // «وفي حادث منفصل، اصطدمت حافلة بلغم أرضي ... ما أسفر عن مقتل 3 أشخاص قرب قرية وومبي»:
+        // a separate incident with a toll is one of the kinds the article tells, even where
+        // no known place lets the analysis place its words.
+        let tolled: BTreeSet<usize> = a
+            .explanation
+            .iter()
+            .filter(|e| e.rule.starts_with("figure:") || e.rule.starts_with("toll:"))
+            .filter(|e| r.told(e.start))
+            .map(|e| r.sentences.at(e.start))
+            .collect();
+        let separated: Vec<usize> = a
+            .explanation
+            .iter()
+            .filter(|e| e.rule == "separate")
+            .map(|e| r.sentences.at(e.start))
+            .filter(|k| tolled.contains(k) && !r.events.contains_key(k))
+            .collect();
+        for k in separated {
+            r.events.insert(k, a.events.clone());
+        }
         r
+    }
+
+    /// The event sentences that tell another incident than the headline's: the one a
+    /// separation word opens («وفي حادث منفصل، ...») and the next when it names no place
+    /// («وقال إن ثلاثة أشخاص قتلوا»), each with the sentence that opens it.
+    fn separate_sentences(&self) -> BTreeMap<usize, usize> {
+        let placed: BTreeSet<usize> = self.places().map(|(.., s)| s).collect();
+        let mut out = BTreeMap::new();
+        for e in self.a.explanation.iter().filter(|e| e.rule == "separate") {
+            let k = self.sentences.at(e.start);
+            if !self.events.contains_key(&k) {
+                continue;
+            }
+            out.insert(k, k);
+            if self.events.contains_key(&(k + 1)) && !placed.contains(&(k + 1)) {
+                out.insert(k + 1, k);
+            }
+        }
+        out
     }
 
     fn told(&self, at: usize) -> bool {
@@ -159,31 +198,54 @@ pub(super) fn split_incidents(
     }
     let r = Reading::of(rules, a, title, text);
     let anchor = r.anchor(title.len(), main);
+    let separate = r.separate_sentences();
     // A sentence that places something in the headline's countries tells of its incident,
-    // whatever else it names («the attackers fled towards Niger»).
+    // whatever else it names («the attackers fled towards Niger»), unless it opens another.
     let anchored: BTreeSet<usize> = r
         .places()
         .filter(|(_, _, entity, _)| entity.country.as_ref().is_some_and(|c| anchor.contains(c)))
         .map(|(.., s)| s)
+        .filter(|s| !separate.contains_key(s))
         .collect();
-    let mut clusters: Vec<(String, Cluster)> = Vec::new();
+    // Clusters by key: another country's code, or «#k» for the incident sentence k opens.
+    let mut clusters: Vec<(String, String, Cluster)> = Vec::new();
+    let mut cluster = |key: String, country: &str| -> usize {
+        clusters
+            .iter()
+            .position(|(k, ..)| *k == key)
+            .unwrap_or_else(|| {
+                clusters.push((key, country.to_owned(), Cluster::default()));
+                clusters.len() - 1
+            })
+    };
+    let mut at_of: Vec<(usize, usize)> = Vec::new();
+    for (&s, &opener) in &separate {
+        at_of.push((s, cluster(format!("#{opener}"), &anchor[0])));
+    }
+    let mut adds: Vec<(usize, usize, &str, &Entity, bool)> = Vec::new();
     for (e, id, entity, s) in r.places() {
         let Some(country) = entity.country.clone() else {
             continue;
         };
-        if !r.events.contains_key(&s) || anchored.contains(&s) || anchor.contains(&country) {
+        if !r.events.contains_key(&s) || anchored.contains(&s) {
             continue;
         }
-        let at = clusters.iter().position(|(c, _)| *c == country);
-        let at = at.unwrap_or_else(|| {
-            clusters.push((country.clone(), Cluster::default()));
-            clusters.len() - 1
-        });
+        let at = match separate.get(&s) {
+            Some(opener) if anchor.contains(&country) => cluster(format!("#{opener}"), &country),
+            _ if anchor.contains(&country) => continue,
+            _ => cluster(country.clone(), &country),
+        };
         let area = a
             .explanation
             .iter()
             .any(|x| x.start == e.start && x.rule == crate::detect::AREA);
-        clusters[at].1.add(s, id, entity, area);
+        adds.push((at, s, id, entity, area));
+    }
+    for (at, s, id, entity, area) in adds {
+        clusters[at].2.add(s, id, entity, area);
+    }
+    for (s, at) in at_of {
+        clusters[at].2.sentences.insert(s);
     }
     // An incident of its own is told with its toll («قتل نحو ثلاثين مدنيا»): a sentence that
     // only names where the kidnappers went or what the group did before tells none.
@@ -192,15 +254,27 @@ pub(super) fn split_incidents(
             .iter()
             .any(|what| figure_in(&r, what, |s| c.sentences.contains(&s)).is_some())
     };
-    let further: Vec<Facts> = clusters
+    let kept: Vec<(String, String, Cluster)> = clusters
         .into_iter()
-        .filter(|(_, c)| c.in_scope && tolled(c))
-        .map(|(country, c)| c.facts(country, &r, published, main))
+        .filter_map(|(key, country, mut c)| {
+            // Another incident of the headline's country that names no place of its own is
+            // in the region the article is about («قرب قرية وومبي», a village no gazetteer
+            // holds, in Borno).
+            if key.starts_with('#') && c.cities.is_empty() && c.regions.is_empty() {
+                c.regions = main.regions.clone();
+                c.in_scope = !c.regions.is_empty() || main.countries.contains(&country);
+                c.inherited = true;
+            }
+            (c.in_scope && tolled(&c)).then_some((key, country, c))
+        })
         .collect();
-    if !further.is_empty() {
-        without(main, &further, &r);
+    if kept.is_empty() {
+        return Vec::new();
     }
-    further
+    without(main, &kept, &anchor, &r);
+    kept.into_iter()
+        .map(|(_, country, c)| c.facts(country, &r, published, main))
+        .collect()
 }
 
 fn push_new<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -218,6 +292,8 @@ struct Cluster {
     groups: Vec<String>,
     /// A Sahel town, region or core country is among its places.
     in_scope: bool,
+    /// Its places are the article's region, not its own.
+    inherited: bool,
 }
 
 impl Cluster {
@@ -241,10 +317,13 @@ impl Cluster {
 
     fn facts(self, country: String, r: &Reading<'_>, published: i64, main: &Facts) -> Facts {
         let mut kinds: Vec<EventKind> = Vec::new();
-        for s in &self.sentences {
-            for k in &r.events[s] {
-                push_new(&mut kinds, *k);
-            }
+        for k in self
+            .sentences
+            .iter()
+            .filter_map(|s| r.events.get(s))
+            .flatten()
+        {
+            push_new(&mut kinds, *k);
         }
         let figure = |what: &str| figure_in(r, what, |s| self.sentences.contains(&s));
         // The words of its own sentences, for the text signature and its day.
@@ -317,34 +396,53 @@ fn same_day(words: &str) -> bool {
 
 /// The largest figure of a kind in the sentences `within` keeps.
 fn figure_in(r: &Reading<'_>, what: &str, within: impl Fn(usize) -> bool) -> Option<u32> {
-    let rule = format!("figure:{what}");
+    // The figure the analysis counts, and its other readings (`toll:KIND`).
+    let (figure, toll) = (format!("figure:{what}"), format!("toll:{what}"));
     r.a.explanation
         .iter()
-        .filter(|e| e.rule == rule && r.told(e.start) && within(r.sentences.at(e.start)))
+        .filter(|e| e.rule == figure || e.rule == toll)
+        .filter(|e| r.told(e.start) && within(r.sentences.at(e.start)))
         .filter_map(|e| e.term.parse::<u32>().ok())
         .max()
 }
 
-/// The main facts without what the further incidents hold: their countries, their places,
-/// and tolls of their sentences (a roundup's largest toll may be the other incident's).
-fn without(main: &mut Facts, further: &[Facts], r: &Reading<'_>) {
+/// The main facts without what the further incidents hold: the countries of other countries'
+/// incidents, the places named only for them, and tolls of their sentences (a roundup's
+/// largest toll may be the other incident's).
+fn without(
+    main: &mut Facts,
+    further: &[(String, String, Cluster)],
+    anchor: &[String],
+    r: &Reading<'_>,
+) {
     let theirs: BTreeSet<&str> = further
         .iter()
-        .flat_map(|f| f.countries.iter().map(String::as_str))
+        .map(|(_, country, _)| country.as_str())
+        .filter(|c| !anchor.iter().any(|a| a == c))
+        .collect();
+    let places: BTreeSet<&str> = further
+        .iter()
+        .filter(|(.., c)| !c.inherited)
+        .flat_map(|(.., c)| c.cities.iter().chain(&c.regions).map(|p| p.id.as_str()))
         .collect();
     let keep = |p: &Place| {
-        r.rules
-            .entity(&p.id)
-            .and_then(|e| e.country.as_deref())
-            .is_none_or(|c| !theirs.contains(c))
+        !places.contains(p.id.as_str())
+            && r.rules
+                .entity(&p.id)
+                .and_then(|e| e.country.as_deref())
+                .is_none_or(|c| !theirs.contains(c))
     };
     main.countries.retain(|c| !theirs.contains(c.as_str()));
     main.cities.retain(keep);
     main.regions.retain(keep);
-    let other: BTreeSet<usize> = r
-        .places()
-        .filter(|(_, _, e, _)| e.country.as_deref().is_some_and(|c| theirs.contains(c)))
-        .map(|(.., s)| s)
+    let other: BTreeSet<usize> = further
+        .iter()
+        .flat_map(|(.., c)| c.sentences.iter().copied())
+        .chain(
+            r.places()
+                .filter(|(_, _, e, _)| e.country.as_deref().is_some_and(|c| theirs.contains(c)))
+                .map(|(.., s)| s),
+        )
         .collect();
     let own = |s: usize| !other.contains(&s);
     if main.killed.is_some() {
@@ -414,6 +512,60 @@ mod tests {
         assert_eq!(more[0].days, [9]);
         assert_eq!(more[0].killed, Some(58));
         assert_ne!(main.killed, Some(58), "Niger's toll is not Mali's");
+    }
+
+    #[test]
+    fn a_separate_incident_in_the_same_country_is_one_of_its_own() {
+        // After Sky News Arabia, 24 April 2018 (labelled as two incidents in 2018-04.json),
+        // with the second village one the gazetteer holds: the analysis places an event only
+        // by a known place, and «قرب قرية وومبي» names none.
+        let (main, more) = incidents(
+            "اعتداءات لبوكو حرام توقع عشرات الضحايا",
+            "قتل 21 شخصا وأصيب 11 آخرين، الاثنين، من جراء عدة اعتداءات شنها مسلحون من جماعة بوكو \
+             حرام في شمال شرقي نيجيريا.\n\
+             وفتح المسلحون النار على 18 عاملا كانوا يجمعون الحطب قرب بلدة غامبورو على الحدود مع \
+             الكاميرون.\n\
+             وقال عضو آخر في الميليشيا إن الجثث تناثرت على مسافة مئات الأمتار.\n\
+             وفي حادث منفصل، اصطدمت حافلة تحمل مدنيين بلغم أرضي زرعه المسلحون قرب بلدة دامبوا، \
+             ما أسفر عن مقتل 3 أشخاص.",
+        );
+        assert_eq!(more.len(), 1, "{more:?}");
+        assert_eq!(more[0].countries, main.countries);
+        assert_eq!(ids(&more[0].cities), ["ng-damboa"]);
+        assert!(!ids(&main.cities).contains(&"ng-damboa"), "{main:?}");
+        assert_eq!(more[0].killed, Some(3));
+        assert_ne!(main.killed, Some(3));
+    }
+
+    #[test]
+    fn a_separation_word_in_a_sentence_of_no_event_is_nothing() {
+        // Sky News Arabia, 24 April 2018, as its feed gave it: the separate incident's
+        // sentence tells no event the analysis placed.
+        let (main, more) = incidents(
+            "اعتداءات لبوكو حرام توقع عشرات الضحايا",
+            "قتل 21 شخصا في شمال شرقي نيجيريا. وفي حادث منفصل، قال عضو في ميليشيا إن الجثث تناثرت.",
+        );
+        assert!(more.is_empty(), "{more:?}");
+        assert_eq!(main.countries, ["NG"]);
+    }
+
+    #[test]
+    fn a_separate_incident_at_a_village_no_gazetteer_holds_is_in_the_article_s_region() {
+        // Sky News Arabia, 24 April 2018, as its page gives it (2018-04.json: two incidents).
+        let (main, more) = incidents(
+            "اعتداءات لبوكو حرام توقع عشرات الضحايا",
+            "قتل 21 شخصا وأصيب 11 آخرين، الاثنين، من جراء عدة اعتداءات شنها مسلحون من جماعة بوكو \
+             حرام في شمال شرقي نيجيريا.\n\
+             وفتح المسلحون النار على 18 عاملا كانوا يجمعون الحطب في ولاية برونو قرب بلدة غامبورو \
+             على الحدود مع الكاميرون.\n\
+             وفي حادث منفصل، اصطدمت حافلة تحمل مدنيين بلغم أرضي زرعه المسلحون، ما أسفر عن مقتل 3 \
+             اشخاص قرب قرية وومبي، على ما أفاد عضو في ميليشيا أخرى.",
+        );
+        assert_eq!(more.len(), 1, "{more:?}");
+        assert_eq!(more[0].countries, ["NG"]);
+        assert_eq!(more[0].killed, Some(3));
+        assert_eq!(more[0].kinds, [EventKind::Attack]);
+        assert_eq!(main.killed, Some(21));
     }
 
     #[test]

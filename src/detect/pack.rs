@@ -151,6 +151,10 @@ struct RawPack {
     /// من هجمات واغادوغو»): recalled, not reported.
     #[serde(default)]
     recalls: RawTerms,
+    /// Words that open the telling of another incident («وفي حادث منفصل»): what follows is
+    /// not the headline's incident.
+    #[serde(default)]
+    separate_incidents: RawTerms,
     /// Labels that open a line naming another story («اقرأ أيضا: …»): what follows them on the
     /// line is that story's headline, not this text's.
     #[serde(default)]
@@ -445,6 +449,8 @@ pub(crate) enum Target {
     ContextFrame,
     /// Words before an event that is recalled, not reported (`[recalls]`).
     Recall,
+    /// Words that open another incident's telling (`[separate_incidents]`).
+    Separate,
     /// A label that opens a line naming another story (`[other_stories]`).
     OtherStory,
     /// Words after which a place is a landmark (`[place_roles] landmark`).
@@ -713,7 +719,7 @@ impl RulePack {
         let f = &raw.figures;
         let toll = |c, s| Target::Toll(c, s);
         let fu = &raw.follow_ups;
-        let vocabulary: [(&str, &[String], Target); 27] = [
+        let vocabulary: [(&str, &[String], Target); 28] = [
             (
                 "place_roles.armed_men",
                 &raw.place_roles.armed_men,
@@ -772,6 +778,11 @@ impl RulePack {
             ),
             ("frames.terms", &raw.frames.terms, Target::Frame),
             ("recalls.terms", &raw.recalls.terms, Target::Recall),
+            (
+                "separate_incidents.terms",
+                &raw.separate_incidents.terms,
+                Target::Separate,
+            ),
             (
                 "other_stories.terms",
                 &raw.other_stories.terms,

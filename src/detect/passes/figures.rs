@@ -39,6 +39,20 @@ pub(super) fn run(doc: &mut Doc<'_>) {
         wounded: largest(doc, &found, Counted::Wounded),
         kidnapped: largest(doc, &found, Counted::Kidnapped),
     };
+    // Every other reading too, as `toll:KIND`: an article that tells two incidents gives each
+    // its own toll (`dedup::incidents`).
+    for t in &found {
+        if tolls::largest(&found, t.kind).is_some_and(|l| l.first == t.first) {
+            continue;
+        }
+        let span = doc.span(t.first, t.last);
+        doc.explain_term(
+            NAME,
+            format!("toll:{}", t.kind.as_str()),
+            t.value.to_string(),
+            &span,
+        );
+    }
 }
 
 /// Words that open a new clause inside a sentence (normalized: «وإن» is «وان»).

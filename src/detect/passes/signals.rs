@@ -63,6 +63,8 @@ pub(super) fn run(doc: &mut Doc<'_>) {
                     found.push((if strong { "security" } else { "security:weak" }, *h));
                 }
             }
+            // Where another incident's telling begins, for `dedup::incidents`.
+            Target::Separate => found.push(("separate", *h)),
             Target::Offtopic if !words.contains(&(h.start, h.end)) && offtopic.insert(term) => {
                 words.insert((h.start, h.end));
                 found.push(("offtopic", *h));
