@@ -40,6 +40,45 @@ fn time(t: Option<i64>) -> String {
         .unwrap_or_else(|| "never".into())
 }
 
+/// The interval a feed is polled at between failures, and why: its pace (`fetch::pace`), or
+/// its configured interval (set, or until its pace is known).
+fn polling(
+    config: &sahel_watch::config::Config,
+    store: &Store,
+    f: &sahel_watch::store::FeedHealth,
+) -> anyhow::Result<(std::time::Duration, String)> {
+    let Some(settings) = config.feed(&f.url) else {
+        return Ok((
+            std::time::Duration::ZERO,
+            "no longer in the configuration".into(),
+        ));
+    };
+    if !settings.adaptive {
+        return Ok((
+            settings.interval,
+            "its interval, set in the configuration".into(),
+        ));
+    }
+    let now = chrono::Utc::now().timestamp();
+    let since = now - sahel_watch::fetch::HISTORY.as_secs() as i64;
+    let history = store.feed_history(f.id, since, sahel_watch::daemon::PACE_HISTORY_ITEMS)?;
+    let bounds = sahel_watch::fetch::PaceBounds {
+        min: config.limits.min_interval,
+        max: config.limits.max_interval,
+    };
+    Ok(match sahel_watch::fetch::pace(&history, now, bounds) {
+        Some(p) => (p.interval, format!("its pace, {}", p.why)),
+        None => (
+            settings.interval,
+            format!(
+                "the default until its pace is known ({} items in the last {} days)",
+                history.len(),
+                sahel_watch::fetch::HISTORY.as_secs() / 86_400
+            ),
+        ),
+    })
+}
+
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
     match a.command.unwrap_or(Command::List) {
@@ -48,7 +87,11 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
             let feeds = store.feed_health()?;
             if a.json {
                 for f in &feeds {
-                    println!("{}", serde_json::to_string(f)?);
+                    let (interval, why) = polling(&config, &store, f)?;
+                    let mut v = serde_json::to_value(f)?;
+                    v["interval_seconds"] = interval.as_secs().into();
+                    v["interval_why"] = why.into();
+                    println!("{v}");
                 }
                 return Ok(Exit::Ok);
             }
@@ -79,6 +122,8 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                         .map(|n| format!("{n} — {}", f.url))
                         .unwrap_or_else(|| f.url.clone())
                 );
+                let (interval, why) = polling(&config, &store, f)?;
+                println!("     every {}: {why}", humantime::format_duration(interval));
                 if let Some(e) = &f.last_error {
                     println!("     error: {e}");
                 }

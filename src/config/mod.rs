@@ -87,7 +87,11 @@ impl Retention {
 pub struct FeedConfig {
     pub url: url::Url,
     pub name: Option<String>,
+    /// The interval until the feed's pace is known, or for ever when `adaptive` is false.
     pub interval: Duration,
+    /// Polled at its own pace (`fetch::pace`) within `[limits] min_interval` and
+    /// `max_interval`; false when the feed sets its own `interval`.
+    pub adaptive: bool,
     /// Charset to use whatever the feed declares (for feeds that lie about it).
     pub encoding: Option<&'static encoding_rs::Encoding>,
     pub full_text: FullText,

@@ -347,9 +347,12 @@ pub struct RawLimits {
     pub fetch_timeout: Duration,
     #[serde(with = "humantime_serde_compat")]
     pub connect_timeout: Duration,
-    /// Shortest interval a feed may ask for.
+    /// Shortest interval a feed may ask for, or be polled at for its pace.
     #[serde(with = "humantime_serde_compat")]
     pub min_interval: Duration,
+    /// Longest interval a feed is polled at for its pace (a quiet feed).
+    #[serde(with = "humantime_serde_compat")]
+    pub max_interval: Duration,
     /// Longest wait between retries of a failing feed.
     #[serde(with = "humantime_serde_compat")]
     pub max_backoff: Duration,
@@ -392,6 +395,7 @@ impl Default for RawLimits {
             fetch_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             min_interval: Duration::from_secs(60),
+            max_interval: Duration::from_secs(2 * 3600),
             max_backoff: Duration::from_secs(6 * 3600),
             max_redirects: 5,
             outbox_batch: 50,
@@ -454,6 +458,16 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             "concurrency, per_host_concurrency and queue must be at least 1".into(),
         ));
     }
+    if limits.max_interval < limits.min_interval {
+        return Err(invalid(
+            &(0..0),
+            "limits.max_interval",
+            format!(
+                "shorter than limits.min_interval ({})",
+                humantime::format_duration(limits.min_interval)
+            ),
+        ));
+    }
     let default_interval = parse_duration(raw.default_interval.get_ref())
         .map_err(|m| invalid(&raw.default_interval.span(), "default_interval", m))?;
 
@@ -510,6 +524,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             url,
             name: f.name.clone(),
             interval,
+            adaptive: f.interval.is_none(),
             encoding,
             full_text,
             publisher: f.publisher.clone(),
@@ -535,6 +550,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
                     url,
                     name: f.title,
                     interval: default_interval,
+                    adaptive: true,
                     encoding: None,
                     full_text: FullText::Auto,
                     publisher: None,
@@ -1215,6 +1231,22 @@ mod tests {
         assert!(c.feeds.len() >= 10);
         assert!(c.smtp.is_none());
         assert_eq!(c.limits, RawLimits::default());
+    }
+
+    #[test]
+    fn feeds_without_an_interval_follow_their_pace_within_the_limits() {
+        let src = "[[feeds]]\nurl = \"http://a.example/rss\"\n\
+                   [[feeds]]\nurl = \"http://b.example/rss\"\ninterval = \"30m\"\n";
+        let c = build(src, "c.toml", Path::new(".")).unwrap();
+        assert!(c.feeds[0].adaptive);
+        assert!(!c.feeds[1].adaptive);
+        assert_eq!(c.feeds[1].interval, Duration::from_secs(1800));
+        assert_eq!(c.limits.max_interval, Duration::from_secs(7200));
+        let src = "[limits]\nmin_interval = \"10m\"\nmax_interval = \"5m\"\n";
+        let e = build(src, "c.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("limits.max_interval"), "{e}");
     }
 
     #[test]

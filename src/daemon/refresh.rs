@@ -52,7 +52,7 @@ pub async fn refresh(
 ) -> Result<RefreshReport, DaemonError> {
     let cfg = &ctx.config;
     let settings = cfg.feed(&feed.configured_url);
-    let interval = settings.map_or(Duration::from_secs(900), |f| f.interval);
+    let interval = polling_interval(ctx, feed, settings).await;
     let forced = settings.and_then(|f| f.encoding);
     let mut report = RefreshReport {
         feed_id: feed.id,
@@ -263,6 +263,40 @@ async fn read(
         Err(e) => Err(("parse", format!("the feed parser failed: {e}"))),
     }
 }
+
+/// How often the feed is polled: at its own pace within `[limits] min_interval` and
+/// `max_interval` (`fetch::pace`), unless it sets its own `interval` or its history is too
+/// short to tell; the server's hints and backoff then apply to it.
+pub(super) async fn polling_interval(
+    ctx: &Context,
+    feed: &FeedRow,
+    settings: Option<&crate::config::FeedConfig>,
+) -> Duration {
+    let configured = settings.map_or(Duration::from_secs(900), |f| f.interval);
+    if !settings.is_some_and(|f| f.adaptive) {
+        return configured;
+    }
+    let now = now();
+    let (id, since) = (feed.id, now - crate::fetch::HISTORY.as_secs() as i64);
+    let history = match ctx
+        .with_reader(move |s| s.feed_history(id, since, PACE_HISTORY_ITEMS))
+        .await
+    {
+        Ok(h) => h,
+        Err(e) => {
+            warn!(feed_url = %feed.url, error = %e, "cannot read the feed's history: its configured interval applies");
+            return configured;
+        }
+    };
+    let bounds = crate::fetch::PaceBounds {
+        min: ctx.config.limits.min_interval,
+        max: ctx.config.limits.max_interval,
+    };
+    crate::fetch::pace(&history, now, bounds).map_or(configured, |p| p.interval)
+}
+
+/// The latest items a feed's pace is estimated from.
+pub const PACE_HISTORY_ITEMS: usize = 500;
 
 /// The entries that are new or edited, after one short read of the store: items it holds
 /// unchanged are neither fetched again, analysed nor written. The read goes to the read-only

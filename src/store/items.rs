@@ -169,6 +169,29 @@ fn execute(
 }
 
 impl Store {
+    /// When the feed's latest items (at most `limit`, first seen since `since`) were published
+    /// and first seen: the history its polling pace is estimated from (`fetch::pace`).
+    pub fn feed_history(
+        &self,
+        feed_id: i64,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<crate::fetch::Seen>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT published_at, fetched_at FROM items
+             WHERE feed_id = ?1 AND fetched_at >= ?2 ORDER BY id DESC LIMIT ?3",
+        )?;
+        let rows = st
+            .query_map(params![feed_id, since, limit as i64], |r| {
+                Ok(crate::fetch::Seen {
+                    published: r.get(0)?,
+                    first_seen: r.get(1)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// The content hash stored for each (identity, canonical URL), `None` for items not seen:
     /// lets a refresh skip analysing what it already holds unchanged.
     pub fn known_hashes(
@@ -468,6 +491,37 @@ mod tests {
             next_poll_at: 200,
         };
         s.ingest_and_record(&fetch, 1000, &policy).unwrap();
+    }
+
+    #[test]
+    fn a_feed_s_history_is_when_its_items_were_published_and_first_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let feed = s
+            .sync_feeds(&[("http://a.example/rss".into(), None)])
+            .unwrap()[0]
+            .id;
+        let mut quiet = item(1, facts("ML", 1), Vec::new());
+        quiet.story = StoryInput::None;
+        let mut undated = item(2, facts("ML", 1), Vec::new());
+        undated.story = StoryInput::None;
+        undated.published_at = None;
+        ingest(&mut s, feed, vec![quiet, undated]);
+        let h = s.feed_history(feed, 0, 10).unwrap();
+        assert_eq!(
+            h,
+            [
+                crate::fetch::Seen {
+                    published: None,
+                    first_seen: 1000
+                },
+                crate::fetch::Seen {
+                    published: Some(101),
+                    first_seen: 1000
+                },
+            ]
+        );
+        assert!(s.feed_history(feed, 1001, 10).unwrap().is_empty());
     }
 
     #[test]
