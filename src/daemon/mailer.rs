@@ -299,6 +299,15 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
             let ok = attempt(ctx, Queue::Alerts, row.id, row.attempts, send).await?;
             if ok {
                 *sent_last_hour.entry(row.recipient.clone()).or_default() += 1;
+                if row.kind == "new" {
+                    let t = now();
+                    let m = &ctx.metrics;
+                    if let Some(p) = row.published_at.filter(|&p| p <= t) {
+                        m.alert_latency_published.observe((t - p) as f64);
+                    }
+                    m.alert_latency_seen
+                        .observe((t - row.fetched_at).max(0) as f64);
+                }
                 info!(alert_id = row.id, item_id = row.item_id, recipient = %row.recipient, subject = %view.subject, "alert sent via {}", channel_name(&senders, &row.recipient));
             }
             tally(ctx, report, ok, 1);

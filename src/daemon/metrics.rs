@@ -27,6 +27,19 @@ use crate::store::{LastBackup, StoreError};
 
 /// Buckets of the fetch and page histograms (seconds): a fast feed to the request timeout.
 const NETWORK_BUCKETS: [f64; 9] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+/// Buckets of the alert latency histograms (seconds): a minute to a day.
+const LATENCY_BUCKETS: [f64; 10] = [
+    30.0,
+    60.0,
+    120.0,
+    300.0,
+    600.0,
+    900.0,
+    1800.0,
+    3600.0,
+    4.0 * 3600.0,
+    86_400.0,
+];
 /// Buckets of the analysis histogram (seconds): one item takes tens of microseconds.
 const ANALYSIS_BUCKETS: [f64; 9] = [
     0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.05,
@@ -59,6 +72,10 @@ pub struct Metrics {
     /// Article pages that failed, by kind (robots, http_status, timeout, too_large, …).
     pages_failed: IntCounterVec,
     pub page_seconds: Histogram,
+    /// From an incident's first report being published, and being first seen in its feed, to
+    /// its first alert leaving (issue 32): what an analyst waits.
+    pub alert_latency_published: Histogram,
+    pub alert_latency_seen: Histogram,
     /// Items whose text retention let go (`[retention]`).
     pub items_pruned: IntCounter,
     /// Read from the store at each scrape.
@@ -173,6 +190,16 @@ impl Default for Metrics {
                 "sahel_watch_page_seconds",
                 "Time to fetch and extract one article page.",
                 &NETWORK_BUCKETS,
+            ),
+            alert_latency_published: histogram(
+                "sahel_watch_alert_latency_from_publication_seconds",
+                "From a report's publication to its first alert leaving.",
+                &LATENCY_BUCKETS,
+            ),
+            alert_latency_seen: histogram(
+                "sahel_watch_alert_latency_from_first_seen_seconds",
+                "From a report's first appearance in its feed to its first alert leaving.",
+                &LATENCY_BUCKETS,
             ),
             items_pruned: counter(
                 "sahel_watch_items_pruned_total",

@@ -242,6 +242,8 @@ fn metrics_and_health_are_served() {
         "sahel_watch_outbox_depth",
         "sahel_watch_fetch_seconds_bucket",
         "sahel_watch_analysis_seconds_count",
+        "sahel_watch_alert_latency_from_publication_seconds_bucket",
+        "sahel_watch_alert_latency_from_first_seen_seconds_count",
         "sahel_watch_items_pruned_total 0",
     ] {
         assert!(body.contains(name), "{name} missing");
