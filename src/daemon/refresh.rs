@@ -11,7 +11,7 @@ use crate::detect::{analysed_text, analyze_and_index_normalized, candidate};
 use crate::feed::{read_feed, Entry, ParsedFeed, ReadError};
 use crate::fetch::{
     is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
-    Validators,
+    Seen, Validators,
 };
 use crate::fulltext::{self, Need, Provenance};
 use crate::plan::{story_input, StoryInput};
@@ -52,7 +52,7 @@ pub async fn refresh(
 ) -> Result<RefreshReport, DaemonError> {
     let cfg = &ctx.config;
     let settings = cfg.feed(&feed.configured_url);
-    let interval = polling_interval(ctx, feed, settings).await;
+    let interval = polling_interval(ctx, feed, settings, &[]).await;
     let forced = settings.and_then(|f| f.encoding);
     let mut report = RefreshReport {
         feed_id: feed.id,
@@ -139,6 +139,16 @@ pub async fn refresh(
     // 3. What is new or edited.
     report.entries = keyed.len();
     let fresh = fresh(ctx, keyed).await?;
+    // The pace with what this fetch brought: a busy feed's first poll already shows it busy.
+    let first_seen = now();
+    let brought: Vec<Seen> = fresh
+        .iter()
+        .map(|k| Seen {
+            published: k.entry.published.map(|d| d.timestamp()),
+            first_seen,
+        })
+        .collect();
+    let interval = polling_interval(ctx, feed, settings, &brought).await;
 
     // 4. Full text: the article page of candidates that arrived as a summary.
     let texts = full_texts(ctx, feed, &fetched.final_url, &fresh).await;
@@ -271,6 +281,7 @@ pub(super) async fn polling_interval(
     ctx: &Context,
     feed: &FeedRow,
     settings: Option<&crate::config::FeedConfig>,
+    brought: &[Seen],
 ) -> Duration {
     let configured = settings.map_or(Duration::from_secs(900), |f| f.interval);
     if !settings.is_some_and(|f| f.adaptive) {
@@ -282,7 +293,10 @@ pub(super) async fn polling_interval(
         .with_reader(move |s| s.feed_history(id, since, PACE_HISTORY_ITEMS))
         .await
     {
-        Ok(h) => h,
+        Ok(mut h) => {
+            h.extend_from_slice(brought);
+            h
+        }
         Err(e) => {
             warn!(feed_url = %feed.url, error = %e, "cannot read the feed's history: its configured interval applies");
             return configured;
