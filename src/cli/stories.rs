@@ -66,6 +66,15 @@ pub fn print_story(rules: &RulePack, s: &StoryRow) {
         if f.claimed { "  claimed" } else { "" }
     );
     println!("             {}", Corroboration::of(rules, f).summary());
+    // What an analyst waited: from the first report's publication to the first alert.
+    if let Some(t) = s.first_alerted {
+        println!(
+            "             first reported {}, alerted {} ({} min later)",
+            day(s.first_seen),
+            day(t),
+            (t - s.first_seen).max(0) / 60
+        );
+    }
     println!(
         "             outlets {}",
         s.outlets

@@ -20,6 +20,8 @@ pub struct StoryRow {
     pub updates: i64,
     /// Distinct outlets (feed names) that told it.
     pub outlets: Vec<String>,
+    /// When its first alert left (the earliest to any recipient), if one has.
+    pub first_alerted: Option<i64>,
 }
 
 /// One article of a story, for alerts and `show story`.
@@ -199,6 +201,10 @@ impl Store {
              JOIN items i ON i.id = l.item_id JOIN feeds f ON f.id = i.feed_id
              WHERE l.story_id = ?1",
         )?;
+        let mut alerted = self.conn.prepare_cached(
+            "SELECT min(sent_at) FROM outbox WHERE story_id = ?1 AND kind = 'new'
+                AND status = 'sent'",
+        )?;
         rows.into_iter()
             .map(|(id, kind, facts, first_seen, last_seen, items, updates)| {
                 Ok(StoryRow {
@@ -212,6 +218,7 @@ impl Store {
                     outlets: outlets
                         .query_map([id], |r| r.get(0))?
                         .collect::<Result<Vec<String>, _>>()?,
+                    first_alerted: alerted.query_row([id], |r| r.get(0))?,
                 })
             })
             .collect()

@@ -234,6 +234,16 @@ fn the_week_of_one_attack_sends_one_alert_and_at_most_two_updates() {
         .filter(|s| s["facts"]["countries"] == serde_json::json!(["BF"]))
         .collect();
     assert_eq!(alerted.len(), 1, "{stories:#?}");
+    // When its first alert left, after its first report was published (the replay runs now,
+    // years after the week).
+    let sent = alerted[0]["first_alerted"].as_i64().expect("first_alerted");
+    assert!(
+        sent > alerted[0]["first_seen"].as_i64().unwrap(),
+        "{:#?}",
+        alerted[0]
+    );
+    let text = String::from_utf8(env.run(&["stories", "--since", "36500d"]).stdout).unwrap();
+    assert!(text.contains("first reported 2018-03-02"), "{text}");
     each_report_in_its_incident_s_story(&env, &reports);
 }
 
