@@ -205,11 +205,12 @@ fn matrix_block(v: &AlertView) -> String {
         ));
     }
     h.push_str(&format!(
-        "<p>{} · {} · {} · {} · toll: {} · groups: {}</p>",
+        "<p>{} · {} · {} · {} ({}) · toll: {} · groups: {}</p>",
         escape(&v.sources),
         escape(&v.what),
         escape(&v.r#where),
         escape(&v.when),
+        escape(&v.seen),
         escape(&v.toll),
         escape(&v.groups)
     ));

@@ -83,6 +83,9 @@ pub struct AlertView {
     pub what: String,
     pub r#where: String,
     pub when: String,
+    /// When sahel-watch first saw the report, and how long after its publication: what the
+    /// reader waited, besides delivery («seen 10:53 UTC, 1 min after publication»).
+    pub seen: String,
     pub toll: String,
     pub groups: String,
     pub score: String,
@@ -206,6 +209,27 @@ fn format_time(ts: i64) -> String {
     chrono::DateTime::from_timestamp(ts, 0)
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default()
+}
+
+/// When the report was first seen, and how long after its publication.
+fn seen(published: Option<i64>, fetched: i64) -> String {
+    let at = chrono::DateTime::from_timestamp(fetched, 0)
+        .map(|t| t.format("%H:%M UTC").to_string())
+        .unwrap_or_default();
+    match published {
+        Some(p) if fetched >= p => {
+            let min = (fetched - p) / 60;
+            let after = if min < 120 {
+                format!("{min} min")
+            } else if min < 2 * 24 * 60 {
+                format!("{} h", min / 60)
+            } else {
+                format!("{} days", min / (24 * 60))
+            };
+            format!("seen {at}, {after} after publication")
+        }
+        _ => format!("seen {at}"),
+    }
 }
 
 /// The highlighted spans of the analysed text (title, a line break, the body), sorted and
@@ -448,6 +472,7 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
         },
         r#where: r#where.join(", "),
         when: format_time(row.published_at.unwrap_or(row.fetched_at)),
+        seen: seen(row.published_at, row.fetched_at),
         toll: if toll.is_empty() {
             "not reported".into()
         } else {
@@ -495,6 +520,20 @@ pub fn digest_view(rules: &RulePack, d: &DigestRow) -> DigestView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alert_says_when_its_report_was_seen_after_publication() {
+        // 2018-03-02 10:52 UTC published, seen a minute later; then seen days later.
+        assert_eq!(
+            seen(Some(1_519_987_920), 1_519_987_980),
+            "seen 10:53 UTC, 1 min after publication"
+        );
+        assert_eq!(
+            seen(Some(1_519_987_920), 1_519_987_920 + 3 * 86_400),
+            "seen 10:52 UTC, 3 days after publication"
+        );
+        assert_eq!(seen(None, 1_519_987_980), "seen 10:53 UTC");
+    }
     use crate::detect::analyze;
 
     pub(crate) fn row(title: &str, text: &str, url: &str) -> AlertRow {

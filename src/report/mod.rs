@@ -138,6 +138,7 @@ mod tests {
             items: 3,
             updates: 0,
             outlets: vec!["a".into()],
+            first_alerted: None,
         }
     }
 
