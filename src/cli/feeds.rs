@@ -62,21 +62,19 @@ fn polling(
     let now = chrono::Utc::now().timestamp();
     let since = now - sahel_watch::fetch::HISTORY.as_secs() as i64;
     let history = store.feed_history(f.id, since, sahel_watch::daemon::PACE_HISTORY_ITEMS)?;
-    let bounds = sahel_watch::fetch::PaceBounds {
-        min: config.limits.min_interval,
-        max: config.limits.max_interval,
-    };
-    Ok(match sahel_watch::fetch::pace(&history, now, bounds) {
-        Some(p) => (p.interval, format!("its pace, {}", p.why)),
-        None => (
-            settings.interval,
-            format!(
-                "the default until its pace is known ({} items in the last {} days)",
-                history.len(),
-                sahel_watch::fetch::HISTORY.as_secs() / 86_400
+    Ok(
+        match sahel_watch::fetch::pace(&history, now, config.pace_bounds()) {
+            Some(p) => (p.interval, format!("its pace, {}", p.why)),
+            None => (
+                settings.interval,
+                format!(
+                    "the default until its pace is known ({} items in the last {} days)",
+                    history.len(),
+                    sahel_watch::fetch::HISTORY.as_secs() / 86_400
+                ),
             ),
-        ),
-    })
+        },
+    )
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {

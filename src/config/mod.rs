@@ -164,6 +164,14 @@ impl Config {
         self.feed_index.get(url).map(|&i| &self.feeds[i])
     }
 
+    /// The bounds of a feed's polling at its own pace (`[limits] min_interval`, `max_interval`).
+    pub fn pace_bounds(&self) -> crate::fetch::PaceBounds {
+        crate::fetch::PaceBounds {
+            min: self.limits.min_interval,
+            max: self.limits.max_interval,
+        }
+    }
+
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("sahel-watch.db")
     }

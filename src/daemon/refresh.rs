@@ -52,7 +52,8 @@ pub async fn refresh(
 ) -> Result<RefreshReport, DaemonError> {
     let cfg = &ctx.config;
     let settings = cfg.feed(&feed.configured_url);
-    let interval = polling_interval(ctx, feed, settings, &[]).await;
+    let polling = Polling::read(ctx, feed, settings).await;
+    let interval = polling.interval(cfg, &[]);
     let forced = settings.and_then(|f| f.encoding);
     let mut report = RefreshReport {
         feed_id: feed.id,
@@ -148,7 +149,7 @@ pub async fn refresh(
             first_seen,
         })
         .collect();
-    let interval = polling_interval(ctx, feed, settings, &brought).await;
+    let interval = polling.interval(cfg, &brought);
 
     // 4. Full text: the article page of candidates that arrived as a summary.
     let texts = full_texts(ctx, feed, &fetched.final_url, &fresh).await;
@@ -276,37 +277,52 @@ async fn read(
 
 /// How often the feed is polled: at its own pace within `[limits] min_interval` and
 /// `max_interval` (`fetch::pace`), unless it sets its own `interval` or its history is too
-/// short to tell; the server's hints and backoff then apply to it.
-pub(super) async fn polling_interval(
-    ctx: &Context,
-    feed: &FeedRow,
-    settings: Option<&crate::config::FeedConfig>,
-    brought: &[Seen],
-) -> Duration {
-    let configured = settings.map_or(Duration::from_secs(900), |f| f.interval);
-    if !settings.is_some_and(|f| f.adaptive) {
-        return configured;
+/// short to tell; the server's hints and backoff then apply to it. The history is read once a
+/// refresh, before the fetch, and completed with what the fetch brings.
+struct Polling {
+    configured: Duration,
+    /// The feed's recent items, for a feed that follows its pace.
+    history: Option<Vec<Seen>>,
+}
+
+impl Polling {
+    async fn read(
+        ctx: &Context,
+        feed: &FeedRow,
+        settings: Option<&crate::config::FeedConfig>,
+    ) -> Polling {
+        let configured = settings.map_or(Duration::from_secs(900), |f| f.interval);
+        let history = if settings.is_some_and(|f| f.adaptive) {
+            let (id, since) = (feed.id, now() - crate::fetch::HISTORY.as_secs() as i64);
+            match ctx
+                .with_reader(move |s| s.feed_history(id, since, PACE_HISTORY_ITEMS))
+                .await
+            {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    warn!(feed_url = %feed.url, error = %e, "cannot read the feed's history: its configured interval applies");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Polling {
+            configured,
+            history,
+        }
     }
-    let now = now();
-    let (id, since) = (feed.id, now - crate::fetch::HISTORY.as_secs() as i64);
-    let history = match ctx
-        .with_reader(move |s| s.feed_history(id, since, PACE_HISTORY_ITEMS))
-        .await
-    {
-        Ok(mut h) => {
-            h.extend_from_slice(brought);
-            h
-        }
-        Err(e) => {
-            warn!(feed_url = %feed.url, error = %e, "cannot read the feed's history: its configured interval applies");
-            return configured;
-        }
-    };
-    let bounds = crate::fetch::PaceBounds {
-        min: ctx.config.limits.min_interval,
-        max: ctx.config.limits.max_interval,
-    };
-    crate::fetch::pace(&history, now, bounds).map_or(configured, |p| p.interval)
+
+    /// The interval, with the items this fetch `brought` counted: a busy feed's first poll
+    /// already shows it busy.
+    fn interval(&self, config: &Config, brought: &[Seen]) -> Duration {
+        let Some(history) = &self.history else {
+            return self.configured;
+        };
+        let all: Vec<Seen> = history.iter().chain(brought).copied().collect();
+        crate::fetch::pace(&all, now(), config.pace_bounds())
+            .map_or(self.configured, |p| p.interval)
+    }
 }
 
 /// The latest items a feed's pace is estimated from.
