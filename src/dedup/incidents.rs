@@ -12,41 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::story::{is_sentence_break, signature, Facts, Place, UNDATED_SLACK};
+use super::story::{signature, spans_of, Facts, Place, Sentences, UNDATED_SLACK};
 use crate::detect::{Analysis, Entity, EntityKind, EventKind, Explanation, RulePack, Scope};
-
-/// The sentences of the analysed text («headline, line break, body»), as the analysis's
-/// offsets see them.
-struct Sentences {
-    full: String,
-    breaks: Vec<usize>,
-}
-
-impl Sentences {
-    fn of(title: &str, text: &str) -> Sentences {
-        let full = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
-        let breaks = full
-            .char_indices()
-            .filter(|(_, c)| is_sentence_break(*c))
-            .map(|(i, _)| i)
-            .collect();
-        Sentences { full, breaks }
-    }
-
-    /// The sentence an offset is in: sentence k runs up to the k-th break.
-    fn at(&self, offset: usize) -> usize {
-        self.breaks.partition_point(|&b| b < offset)
-    }
-
-    fn text(&self, k: usize) -> &str {
-        let from = k.checked_sub(1).map_or(0, |j| {
-            let b = self.breaks[j];
-            b + self.full[b..].chars().next().map_or(1, char::len_utf8)
-        });
-        let to = self.breaks.get(k).copied().unwrap_or(self.full.len());
-        self.full.get(from..to).unwrap_or_default()
-    }
-}
 
 /// Place roles that say a mention is not where an event happened («قرب الحدود مع النيجر»,
 /// «التي تنشط في مالي», a list of countries, armed men's nationality, a government).
@@ -75,12 +42,7 @@ struct Reading<'a> {
 impl<'a> Reading<'a> {
     fn of(rules: &'a RulePack, a: &'a Analysis, title: &str, text: &str) -> Reading<'a> {
         let sentences = Sentences::of(title, text);
-        let recalled: Vec<(usize, usize)> = a
-            .explanation
-            .iter()
-            .filter(|e| e.rule == crate::detect::RECALLED)
-            .map(|e| (e.start, e.end))
-            .collect();
+        let recalled = spans_of(a, crate::detect::RECALLED);
         let mut r = Reading {
             rules,
             a,

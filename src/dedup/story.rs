@@ -137,8 +137,50 @@ fn max_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
     a.max(b)
 }
 
-pub(super) fn is_sentence_break(c: char) -> bool {
+fn is_sentence_break(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | ';' | '؛' | '\n')
+}
+
+/// The spans the analysis explains with `rule` (the words of a recalled event...).
+pub(super) fn spans_of(a: &Analysis, rule: &str) -> Vec<(usize, usize)> {
+    a.explanation
+        .iter()
+        .filter(|e| e.rule == rule)
+        .map(|e| (e.start, e.end))
+        .collect()
+}
+
+/// The sentences of the analysed text («headline, line break, body»), as the analysis's
+/// offsets see them.
+pub(super) struct Sentences {
+    full: String,
+    breaks: Vec<usize>,
+}
+
+impl Sentences {
+    pub(super) fn of(title: &str, text: &str) -> Sentences {
+        let full = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
+        let breaks = full
+            .char_indices()
+            .filter(|(_, c)| is_sentence_break(*c))
+            .map(|(i, _)| i)
+            .collect();
+        Sentences { full, breaks }
+    }
+
+    /// The sentence an offset is in: sentence k runs up to the k-th break.
+    pub(super) fn at(&self, offset: usize) -> usize {
+        self.breaks.partition_point(|&b| b < offset)
+    }
+
+    pub(super) fn text(&self, k: usize) -> &str {
+        let from = k.checked_sub(1).map_or(0, |j| {
+            let b = self.breaks[j];
+            b + self.full[b..].chars().next().map_or(1, char::len_utf8)
+        });
+        let to = self.breaks.get(k).copied().unwrap_or(self.full.len());
+        self.full.get(from..to).unwrap_or_default()
+    }
 }
 
 /// Sentences of the body that make the lead.
@@ -347,12 +389,7 @@ impl Facts {
         // sentences recall other incidents («as in Chibok four years ago»).
         let lead_end = lead_end(title, text);
         // Words that tell of a recalled event («بعد أيام من معارك أكابار»): not the incident's.
-        let recalled: Vec<(usize, usize)> = a
-            .explanation
-            .iter()
-            .filter(|e| e.rule == crate::detect::RECALLED)
-            .map(|e| (e.start, e.end))
-            .collect();
+        let recalled = spans_of(a, crate::detect::RECALLED);
         // A town named for those who hold it («متحالفتان مع باماكو») is no place of the incident.
         let governments: Vec<usize> = a
             .explanation
@@ -375,14 +412,9 @@ impl Facts {
         // Where the incident is: the places of the sentences that tell an event or a toll, not
         // those of a dateline or byline («العربي الجديد ـ نواكشوط»), a quote's speaker or the
         // background («وتنشط في المنطقة جماعات…»).
-        let full = format!("{}\n{text}", title.replace(['\n', '\r'], " "));
-        // Sentence k runs up to the k-th break: one pass over the text, a search per mention.
-        let breaks: Vec<usize> = full
-            .char_indices()
-            .filter(|(_, c)| is_sentence_break(*c))
-            .map(|(i, _)| i)
-            .collect();
-        let sentence_of = |at: usize| breaks.partition_point(|&b| b < at);
+        // One pass over the text, a search per mention.
+        let sentences = Sentences::of(title, text);
+        let sentence_of = |at: usize| sentences.at(at);
         let event_sentences: std::collections::BTreeSet<usize> = a
             .explanation
             .iter()
