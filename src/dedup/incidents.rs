@@ -295,10 +295,13 @@ impl Cluster {
             .map(|&k| r.sentences.text(k))
             .collect();
         let words = words.join(" ");
-        let (event_first, event_last, days) = match day_in(&words, published) {
+        let norm = crate::arabic::normalize(&words).text;
+        let toks = crate::arabic::tokens(&norm);
+        let normalized: Vec<&str> = toks.iter().map(|t| t.text(&norm)).collect();
+        let (event_first, event_last, days) = match day_in(&normalized, published) {
             Some(day) => (day * DAY + DAY / 2, day * DAY + DAY / 2, vec![day]),
             // «ووقع الهجوم في اليوم نفسه الذي قتل فيه 58 مدنيا»: the main incident's day.
-            None if same_day(&words) && !main.days.is_empty() => {
+            None if same_day(&normalized) && !main.days.is_empty() => {
                 (main.event_first, main.event_last, main.days.clone())
             }
             None => (published - UNDATED_SLACK, published, Vec::new()),
@@ -325,30 +328,17 @@ impl Cluster {
 const DAY: i64 = 86_400;
 
 /// The day (unix days) the words give an event, if they give one no later than `published`.
-fn day_in(words: &str, published: i64) -> Option<i64> {
+fn day_in(words: &[&str], published: i64) -> Option<i64> {
     let day = chrono::DateTime::from_timestamp(published, 0)?.date_naive();
-    let norm = crate::arabic::normalize(words).text;
-    let toks = crate::arabic::tokens(&norm);
-    let words: Vec<&str> = toks.iter().map(|t| t.text(&norm)).collect();
-    let m = crate::arabic::dates_in(&words, day).into_iter().next()?;
+    let m = crate::arabic::dates_in(words, day).into_iter().next()?;
     // A span («مطلع الشهر») gives no one day.
-    (m.from == m.date).then(|| {
-        m.date
-            .and_hms_opt(12, 0, 0)
-            .unwrap_or_default()
-            .and_utc()
-            .timestamp()
-            .div_euclid(DAY)
-    })
+    (m.from == m.date).then(|| (m.date - chrono::NaiveDate::default()).num_days())
 }
 
 /// Whether the words say «the same day» («في اليوم نفسه», «في اليوم ذاته», «في نفس اليوم»):
 /// the day of the article's main incident.
-fn same_day(words: &str) -> bool {
-    let norm = crate::arabic::normalize(words).text;
-    let toks = crate::arabic::tokens(&norm);
-    let w: Vec<&str> = toks.iter().map(|t| t.text(&norm)).collect();
-    w.windows(2).any(|p| {
+fn same_day(words: &[&str]) -> bool {
+    words.windows(2).any(|p| {
         matches!(
             p,
             ["اليوم", "نفسه" | "ذاته"] | ["نفس", "اليوم"] | ["ذات", "اليوم"]
