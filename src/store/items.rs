@@ -493,14 +493,19 @@ mod tests {
         s.ingest_and_record(&fetch, 1000, &policy).unwrap();
     }
 
-    #[test]
-    fn a_feed_s_history_is_when_its_items_were_published_and_first_seen() {
+    fn store_with_feed() -> (tempfile::TempDir, Store, i64) {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(dir.path()).unwrap();
         let feed = s
             .sync_feeds(&[("http://a.example/rss".into(), None)])
             .unwrap()[0]
             .id;
+        (dir, s, feed)
+    }
+
+    #[test]
+    fn a_feed_s_history_is_when_its_items_were_published_and_first_seen() {
+        let (_dir, mut s, feed) = store_with_feed();
         let mut quiet = item(1, facts("ML", 1), Vec::new());
         quiet.story = StoryInput::None;
         let mut undated = item(2, facts("ML", 1), Vec::new());
@@ -526,12 +531,7 @@ mod tests {
 
     #[test]
     fn a_roundup_of_two_incidents_alerts_each_once_and_is_in_both_stories() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(dir.path()).unwrap();
-        let feed = s
-            .sync_feeds(&[("http://a.example/rss".into(), None)])
-            .unwrap()[0]
-            .id;
+        let (_dir, mut s, feed) = store_with_feed();
         // The roundup: an attack in Mali (its headline) and killings in Niger (a paragraph).
         ingest(
             &mut s,
