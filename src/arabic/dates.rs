@@ -484,8 +484,10 @@ fn two_days_at(
 ) -> Option<(NaiveDate, NaiveDate, usize)> {
     let first = day_of_month(words.get(i)?)?;
     let second = words.get(i + 1)?.strip_prefix('و').and_then(day_of_month)?;
-    let mut found = dates_in(&words[i + 1..(i + 5).min(words.len())], published);
-    let m = found.drain(..).next().filter(|m| m.first == 0)?;
+    let m = dates_in(&words[i + 1..(i + 5).min(words.len())], published)
+        .into_iter()
+        .next()
+        .filter(|m| m.first == 0)?;
     let from = m.date.with_day(first).filter(|_| first < second)?;
     Some((from, m.date, 1 + m.len))
 }
@@ -505,6 +507,17 @@ fn part_word(w: &str) -> Option<Part> {
         "اواخر" | "نهايه" | "اخر" => Some(Part::Late),
         _ => None,
     }
+}
+
+/// The days of a part of a month: the 1st to the 10th, the 11th to the 20th, the 21st to its
+/// end.
+fn month_part(year: i32, month: u32, part: Part) -> Option<(NaiveDate, NaiveDate)> {
+    let day = |d| NaiveDate::from_ymd_opt(year, month, d);
+    Some(match part {
+        Part::Early => (day(1)?, day(10)?),
+        Part::Middle => (day(11)?, day(20)?),
+        Part::Late => (day(21)?, last_day_of_month(year, month)?),
+    })
 }
 
 /// Words that keep a period the current one: «الشهر الجاري», «الأسبوع الحالي».
@@ -531,15 +544,8 @@ fn part_of_period_at(
         } else {
             published
         };
-        let first = month.with_day(1)?;
-        let last = last_day_of_month(month.year(), month.month())?;
-        let used = 2 + usize::from(past || is_current(words, i + 2));
-        let (a, b) = match part {
-            Part::Early => (first, first.with_day(10)?),
-            Part::Middle => (first.with_day(11)?, first.with_day(20)?),
-            Part::Late => (first.with_day(21)?, last),
-        };
-        (a, b, used)
+        let (a, b) = month_part(month.year(), month.month(), part)?;
+        (a, b, 2 + usize::from(past || is_current(words, i + 2)))
     } else if period == "الاسبوع" {
         // The week as the Arab press counts it, from Sunday.
         let past = is_past(words, i + 2);
@@ -569,12 +575,7 @@ fn part_of_period_at(
                 )
             }
         };
-        let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-        let (a, b) = match part {
-            Part::Early => (first, first.with_day(10)?),
-            Part::Middle => (first.with_day(11)?, first.with_day(20)?),
-            Part::Late => (first.with_day(21)?, last_day_of_month(y, m)?),
-        };
+        let (a, b) = month_part(y, m, part)?;
         (a, b, used)
     };
     (from <= published).then(|| (from, to.min(published), used))
