@@ -397,14 +397,14 @@ fn without(
         )
         .collect();
     let own = |s: usize| !other.contains(&s);
-    if main.killed.is_some() {
-        main.killed = figure_in(r, "killed", own);
-    }
-    if main.wounded.is_some() {
-        main.wounded = figure_in(r, "wounded", own);
-    }
-    if main.kidnapped.is_some() {
-        main.kidnapped = figure_in(r, "kidnapped", own);
+    for (toll, what) in [
+        (&mut main.killed, "killed"),
+        (&mut main.wounded, "wounded"),
+        (&mut main.kidnapped, "kidnapped"),
+    ] {
+        if toll.is_some() {
+            *toll = figure_in(r, what, own);
+        }
     }
 }
 
