@@ -118,7 +118,7 @@ fn archive(dir: &Path, docs: &[Doc]) -> Store {
         let fetch = FeedIngest {
             feed_id: feed,
             items,
-            record: FetchRecord::NotModified,
+            record: Some(FetchRecord::NotModified),
             next_poll_at: 0,
         };
         store.ingest_and_record(&fetch, 0, &policy).expect("ingest");

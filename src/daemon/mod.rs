@@ -11,6 +11,7 @@ mod refresh;
 mod retention;
 mod scheduler;
 mod signals;
+mod texts;
 
 use std::sync::{Arc, Mutex};
 
@@ -135,6 +136,9 @@ pub struct Context {
     /// Places for the CPU work of refreshes (reading feeds, analysing items), one a core: more
     /// would only take the cores from the writer, whose turn every feed waits for.
     cpu_slots: Arc<tokio::sync::Semaphore>,
+    /// Wakes the mailer as soon as a write queued alerts: an alert does not wait for the rest
+    /// of its refresh, nor for the mailer's tick. Kept across reloads.
+    pub mailer_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The places a refresh holds while it fetches and analyses: one of its host's and one of the
@@ -184,6 +188,7 @@ impl Context {
             queue: Arc::default(),
             write_slots,
             cpu_slots,
+            mailer_wake: Arc::default(),
         }))
     }
 
@@ -216,6 +221,7 @@ impl Context {
             queue: self.queue.clone(),
             write_slots: self.write_slots.clone(),
             cpu_slots: self.cpu_slots.clone(),
+            mailer_wake: self.mailer_wake.clone(),
         }))
     }
 
@@ -241,6 +247,19 @@ impl Context {
     ) -> Result<Vec<IngestOutcome>, DaemonError> {
         let _queued = self.write_slots.acquire().await.expect("never closed");
         drop(slot);
+        self.write(feed).await
+    }
+
+    /// Writes items ahead of the rest of their fetch (`feed.record` is `None`), keeping the
+    /// refresh's fetch slot: it still has pages to fetch.
+    pub async fn ingest_ahead(&self, feed: FeedIngest) -> Result<Vec<IngestOutcome>, DaemonError> {
+        let _queued = self.write_slots.acquire().await.expect("never closed");
+        self.write(feed).await
+    }
+
+    /// Queues `feed` for the writer, starting one when none is draining, and waits for its
+    /// batch's commit. Alerts written wake the mailer.
+    async fn write(&self, feed: FeedIngest) -> Result<Vec<IngestOutcome>, DaemonError> {
         let (done, outcome) = tokio::sync::oneshot::channel();
         let start_writer = {
             let mut queue = lock(&self.queue);
@@ -257,7 +276,13 @@ impl Context {
             tokio::task::spawn_blocking(move || drain_queue(&queue, &store, &policy));
         }
         match outcome.await {
-            Ok(r) => Ok(r?),
+            Ok(r) => {
+                let r = r?;
+                if r.iter().any(|o| o.alerts() > 0) {
+                    self.mailer_wake.notify_one();
+                }
+                Ok(r)
+            }
             // The batch holding this fetch panicked before answering.
             Err(_) => Err(DaemonError::Panicked(
                 "the write of this feed's batch was abandoned".into(),

@@ -1,19 +1,19 @@
 use std::time::Duration;
 
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
+use super::texts::{full_texts, lanes, Lane, PageBudget};
 use super::{Context, DaemonError, FetchSlot, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
 use crate::arabic::{normalize, Normalized};
 use crate::config::{Config, FullText};
 use crate::dedup::{content_hash_of, identity, Identity};
-use crate::detect::{analysed_text, analyze_and_index_normalized, candidate};
+use crate::detect::{analysed_text, analyze_and_index_normalized};
 use crate::feed::{read_feed, Entry, ParsedFeed, ReadError};
 use crate::fetch::{
-    is_public, literal_is_private, next_after_failure, next_after_success, FetchOutcome, PollHints,
-    Seen, Validators,
+    next_after_failure, next_after_success, FetchOutcome, PollHints, Seen, Validators,
 };
-use crate::fulltext::{self, Need, Provenance};
+use crate::fulltext::Provenance;
 use crate::plan::{story_input, StoryInput};
 use crate::store::{
     now, stored_analysis, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
@@ -21,11 +21,11 @@ use crate::store::{
 
 /// An entry as read: its content hash, its identity, and the normalization of its analysed
 /// text (made once, for the hash and then for the analysis).
-struct Keyed {
-    entry: Entry,
-    hash: String,
-    id: Identity,
-    norm: Normalized,
+pub(super) struct Keyed {
+    pub entry: Entry,
+    pub hash: String,
+    pub id: Identity,
+    pub norm: Normalized,
 }
 
 /// What one refresh of one feed did.
@@ -151,31 +151,12 @@ pub async fn refresh(
         .collect();
     let interval = polling.interval(cfg, &brought);
 
-    // 4. Full text: the article page of candidates that arrived as a summary.
-    let texts = full_texts(ctx, feed, &fetched.final_url, &fresh).await;
-
-    // 5. Analyse and decide who to alert, off the async threads and outside the store.
+    // 4. Candidates first: the entries that need no page are written at once, then each
+    //    candidate as soon as its page is read (the newest first), then the rest; the last
+    //    write records the fetch. An alert waits for no other entry's page.
+    let mode = settings.map_or(FullText::Auto, |f| f.full_text);
     let config = ctx.config.clone();
-    let metrics = ctx.metrics.clone();
-    let feed_url = url.clone();
-    let publisher = settings.and_then(|f| f.publisher.clone());
-    let prepared: Vec<PreparedItem> = ctx
-        .on_cpu(move || {
-            let source = Source {
-                url: &feed_url,
-                publisher: publisher.as_deref(),
-            };
-            fresh
-                .into_iter()
-                .zip(texts)
-                .map(|(k, text)| prepare(&config, &metrics, &source, k, text))
-                .collect()
-        })
-        .await?;
-
-    // 6. Store items, their stories and alerts, and the feed's state in one transaction (with
-    //    the other feeds waiting to be written: a group commit). The fetch slot goes to the
-    //    next feed while this one waits for its commit.
+    let (ahead, last) = ctx.on_cpu(move || lanes(&config, mode, fresh)).await?;
     let hints = PollHints {
         ttl: parsed
             .ttl_minutes
@@ -193,18 +174,94 @@ pub async fn refresh(
         last_modified: fetched.validators.last_modified,
         title: parsed.title,
     };
-    let relevant: Vec<bool> = prepared.iter().map(|p| p.analysis.relevant).collect();
-    let outcomes = ctx
-        .ingest(
-            FeedIngest {
-                feed_id: feed.id,
-                items: prepared,
-                record,
-                next_poll_at: now() + secs(next),
-            },
-            slot,
-        )
-        .await?;
+    let source = SourceOf {
+        url: url.clone(),
+        publisher: settings.and_then(|f| f.publisher.clone()),
+    };
+    let mut pages = PageBudget::new(cfg.limits.max_pages_per_refresh, &fetched.final_url);
+    for lane in ahead {
+        // 5. Full text, then analysis and plan, off the async threads and outside the store.
+        let items = prepare_lane(ctx, feed, &source, &mut pages, lane).await?;
+        // 6. Written ahead of the fetch's record, with the other feeds' writes waiting.
+        let relevant = relevance(&items);
+        let ingest = FeedIngest {
+            feed_id: feed.id,
+            items,
+            record: None,
+            next_poll_at: 0,
+        };
+        tally(ctx, &mut report, &ctx.ingest_ahead(ingest).await?, relevant);
+    }
+    let items = prepare_lane(ctx, feed, &source, &mut pages, last).await?;
+    // 6. The last items and the feed's state in one transaction (with the other feeds waiting
+    //    to be written: a group commit). The fetch slot goes to the next feed while this one
+    //    waits for its commit.
+    let relevant = relevance(&items);
+    let ingest = FeedIngest {
+        feed_id: feed.id,
+        items,
+        record: Some(record),
+        next_poll_at: now() + secs(next),
+    };
+    tally(ctx, &mut report, &ctx.ingest(ingest, slot).await?, relevant);
+    report.ok = true;
+    info!(
+        feed_url = %feed.url,
+        entries = report.entries,
+        new = report.inserted,
+        updated = report.updated,
+        alerts = report.alerts,
+        "feed refreshed"
+    );
+    Ok(report)
+}
+
+/// The feed an entry came from, owned: it goes to the analysing threads.
+struct SourceOf {
+    url: url::Url,
+    /// `feeds[].publisher`, when configured.
+    publisher: Option<String>,
+}
+
+/// The texts of one lane's entries (their pages where they need them), then their analysis
+/// and plan on a blocking thread.
+async fn prepare_lane(
+    ctx: &Context,
+    feed: &FeedRow,
+    source: &SourceOf,
+    pages: &mut PageBudget<'_>,
+    lane: Lane<Keyed>,
+) -> Result<Vec<PreparedItem>, DaemonError> {
+    let (keyed, texts) = full_texts(ctx, feed, pages, lane).await;
+    let config = ctx.config.clone();
+    let metrics = ctx.metrics.clone();
+    let (url, publisher) = (source.url.clone(), source.publisher.clone());
+    Ok(ctx
+        .on_cpu(move || {
+            let source = Source {
+                url: &url,
+                publisher: publisher.as_deref(),
+            };
+            keyed
+                .into_iter()
+                .zip(texts)
+                .map(|(k, text)| prepare(&config, &metrics, &source, k, text))
+                .collect()
+        })
+        .await?)
+}
+
+fn relevance(items: &[PreparedItem]) -> Vec<bool> {
+    items.iter().map(|p| p.analysis.relevant).collect()
+}
+
+/// Counts one write's outcomes in the report and the metrics.
+fn tally(
+    ctx: &Context,
+    report: &mut RefreshReport,
+    outcomes: &[IngestOutcome],
+    relevant: Vec<bool>,
+) {
     for (o, relevant) in outcomes.iter().zip(relevant) {
         match o {
             IngestOutcome::Inserted { .. } => {
@@ -219,16 +276,6 @@ pub async fn refresh(
         }
         report.alerts += o.alerts();
     }
-    report.ok = true;
-    info!(
-        feed_url = %feed.url,
-        entries = report.entries,
-        new = report.inserted,
-        updated = report.updated,
-        alerts = report.alerts,
-        "feed refreshed"
-    );
-    Ok(report)
 }
 
 /// Decompresses, decodes and parses a fetched body, and identifies each entry, on a blocking
@@ -344,112 +391,6 @@ async fn fresh(ctx: &Context, keyed: Vec<Keyed>) -> Result<Vec<Keyed>, DaemonErr
         .filter(|(k, known)| known.as_deref() != Some(k.hash.as_str()))
         .map(|(k, _)| k)
         .collect())
-}
-
-/// The text each fresh entry is analysed on, and where it came from: the entry's own, its
-/// article page's main text (candidates that arrived as a summary), or the summary with the
-/// reason. Pages are fetched one after another under the feed's host slot (other hosts wait
-/// for theirs), at most `limits.max_pages_per_refresh` per refresh.
-async fn full_texts(
-    ctx: &Context,
-    feed: &FeedRow,
-    feed_url: &url::Url,
-    fresh: &[Keyed],
-) -> Vec<(String, Provenance)> {
-    let cfg = &ctx.config;
-    let mode = cfg
-        .feed(&feed.configured_url)
-        .map_or(FullText::Auto, |f| f.full_text);
-    let limits = &cfg.limits;
-    let mut budget = limits.max_pages_per_refresh;
-    let mut allow_private: Option<bool> = None;
-    let mut out = Vec::with_capacity(fresh.len());
-    for Keyed { entry: e, .. } in fresh {
-        let need = {
-            let chars = e.text.chars().count();
-            let candidate = (mode == FullText::Auto && chars < limits.min_article_chars)
-                .then(|| candidate(&cfg.rules, &e.title, &e.text))
-                .flatten();
-            fulltext::decide(
-                mode,
-                chars,
-                limits.min_article_chars,
-                e.link.as_deref(),
-                candidate,
-            )
-        };
-        let (url, why) = match need {
-            Need::Feed => {
-                out.push((e.text.clone(), Provenance::feed()));
-                continue;
-            }
-            Need::Summary(why) => {
-                ctx.metrics.pages_skipped.inc();
-                out.push((e.text.clone(), Provenance::summary(why)));
-                continue;
-            }
-            Need::Page { url, why } => (url, why),
-        };
-        if budget == 0 {
-            ctx.metrics.pages_skipped.inc();
-            let why = "this refresh's page budget (limits.max_pages_per_refresh) was spent";
-            out.push((e.text.clone(), Provenance::summary(why)));
-            continue;
-        }
-        budget -= 1;
-        let private = match allow_private {
-            Some(p) => p,
-            None => *allow_private.insert(served_privately(feed_url).await),
-        };
-        let started = std::time::Instant::now();
-        let page = ctx
-            .pages
-            .article(
-                &ctx.fetcher,
-                &url,
-                feed_url.host_str(),
-                private,
-                &fulltext::Expected {
-                    title: &e.title,
-                    summary: &e.text,
-                },
-                limits.max_text_chars,
-            )
-            .await;
-        ctx.metrics
-            .page_seconds
-            .observe(started.elapsed().as_secs_f64());
-        match page {
-            Ok(text) => {
-                ctx.metrics.pages_fetched.inc();
-                debug!(feed_url = %feed.url, page_url = %url, candidate = %why, chars = text.chars().count(), "article page read");
-                out.push((text, Provenance::page(url.as_str())));
-            }
-            Err(err) => {
-                ctx.metrics.page_failed(err.kind());
-                let why = format!("{url}: {err}");
-                info!(feed_url = %feed.url, page_url = %url, error = %err, "article page failed; the summary is analysed");
-                out.push((e.text.clone(), Provenance::summary(why)));
-            }
-        }
-    }
-    out
-}
-
-/// Whether the feed is served from a loopback, private or link-local address: then its items'
-/// pages may be too (tests, intranets).
-async fn served_privately(url: &url::Url) -> bool {
-    if literal_is_private(url) {
-        return true;
-    }
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let port = url.port_or_known_default().unwrap_or(80);
-    match tokio::net::lookup_host((host, port)).await {
-        Ok(mut addrs) => addrs.any(|a| !is_public(a.ip())),
-        Err(_) => false,
-    }
 }
 
 /// The feed an entry came from, as corroboration counts it.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt as _;
 use futures_util::StreamExt;
-use tokio::sync::{watch, Notify, Semaphore};
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tracing::{error, info};
 
@@ -111,8 +111,7 @@ pub async fn run_forever(
     let mut ctx = ctx;
     sync_feeds(&ctx).await?;
     let (ctx_tx, ctx_rx) = watch::channel(Some(ctx.clone()));
-    let wake_mailer = Arc::new(Notify::new());
-    let mailer = tokio::spawn(mailer_loop(ctx.clone(), wake_mailer.clone(), ctx_rx));
+    let mailer = tokio::spawn(mailer_loop(ctx.clone(), ctx_rx));
     let mut hangup = super::signals::hangup();
     let shared = Arc::new(tokio::sync::RwLock::new(ctx.clone()));
     let metrics_server = ctx
@@ -172,10 +171,9 @@ pub async fn run_forever(
                 match done {
                     Ok((id, r)) => {
                         inflight.remove(&id);
-                        match r {
-                            Ok(r) if r.alerts > 0 => wake_mailer.notify_one(),
-                            Ok(_) => {}
-                            Err(e) => error!(error = %e, "refresh could not be recorded"),
+                        // The write of alerts woke the mailer already.
+                        if let Err(e) = r {
+                            error!(error = %e, "refresh could not be recorded");
                         }
                     }
                     Err(e) => error!(error = %e, "refresh task failed"),
@@ -266,11 +264,9 @@ async fn limited_refresh(
 }
 
 /// Drains the outbox; `current` brings a reloaded context, or `None` to stop.
-async fn mailer_loop(
-    mut ctx: Arc<Context>,
-    wake: Arc<Notify>,
-    mut current: watch::Receiver<Option<Arc<Context>>>,
-) {
+async fn mailer_loop(mut ctx: Arc<Context>, mut current: watch::Receiver<Option<Arc<Context>>>) {
+    // The same across reloads.
+    let wake = ctx.mailer_wake.clone();
     let mut last_health_check: Option<std::time::Instant> = None;
     let mut next_prune = std::time::Instant::now() + super::retention::FIRST_PRUNE_AFTER;
     loop {

@@ -283,7 +283,10 @@ impl IndexOp<'_> {
 pub struct FeedIngest {
     pub feed_id: i64,
     pub items: Vec<PreparedItem>,
-    pub record: super::FetchRecord,
+    /// `None` for items written ahead of the rest of their fetch (a candidate whose alert
+    /// should not wait for the other pages): the fetch is recorded, with its next poll, by the
+    /// write of its last items.
+    pub record: Option<super::FetchRecord>,
     pub next_poll_at: i64,
 }
 
@@ -295,7 +298,9 @@ fn ingest_feed<'a>(
     to_index: &mut Vec<IndexOp<'a>>,
 ) -> Result<Vec<IngestOutcome>, StoreError> {
     let id = feed.feed_id;
-    super::feeds::record_fetch_in(tx, id, &feed.record, now, feed.next_poll_at)?;
+    if let Some(record) = &feed.record {
+        super::feeds::record_fetch_in(tx, id, record, now, feed.next_poll_at)?;
+    }
     let mut out = Vec::with_capacity(feed.items.len());
     for it in &feed.items {
         let outcome = ingest_one(tx, id, it, now, policy)?;
@@ -482,12 +487,12 @@ mod tests {
         let fetch = FeedIngest {
             feed_id: feed,
             items,
-            record: FetchRecord::Fetched {
+            record: Some(FetchRecord::Fetched {
                 http_status: 200,
                 etag: None,
                 last_modified: None,
                 title: None,
-            },
+            }),
             next_poll_at: 200,
         };
         s.ingest_and_record(&fetch, 1000, &policy).unwrap();
@@ -501,6 +506,33 @@ mod tests {
             .unwrap()[0]
             .id;
         (dir, s, feed)
+    }
+
+    /// A candidate written ahead of its fetch's record leaves the feed's state as it was:
+    /// its validators and next poll come with the fetch's last write, so a crash between the
+    /// two fetches the feed again rather than taking the rest of its items as read.
+    #[test]
+    fn items_written_ahead_of_the_record_leave_the_feed_s_state() {
+        let (_dir, mut s, feed) = store_with_feed();
+        let before = s.active_feeds().unwrap();
+        let policy = Policies {
+            stories: StoryPolicy::for_tests(),
+            surge: SurgePolicy::default(),
+        };
+        let ahead = FeedIngest {
+            feed_id: feed,
+            items: vec![item(1, facts("ML", 1), Vec::new())],
+            record: None,
+            next_poll_at: 5_000,
+        };
+        let done = s.ingest_and_record(&ahead, 1000, &policy).unwrap();
+        assert!(matches!(done[..], [IngestOutcome::Inserted { .. }]));
+        assert_eq!(
+            s.due_alerts(1000, 10).unwrap().len(),
+            1,
+            "its alert is queued"
+        );
+        assert_eq!(s.active_feeds().unwrap(), before);
     }
 
     #[test]

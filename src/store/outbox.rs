@@ -615,7 +615,7 @@ mod tests {
         let feed = FeedIngest {
             feed_id: feed,
             items,
-            record,
+            record: Some(record),
             next_poll_at: 200,
         };
         s.ingest_and_record(&feed, 100, &policy).unwrap();

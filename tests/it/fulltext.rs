@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use sahel_watch::page_templates::{Other, Site, Story};
 
-use crate::support::http::{Body, HttpServer, Route};
-use crate::support::{page_templates, stderr, xml_escape, Env};
+use crate::support::http::{Body, Gate, HttpServer, Route};
+use crate::support::{page_templates, stderr, wait_for, xml_escape, Env};
 
 /// An RSS feed of (guid, title, summary, link) entries, as outlets publish them.
 fn summary_feed(entries: &[(&str, &str, &str, String)]) -> String {
@@ -656,4 +656,89 @@ fn every_page_template_renders_the_whole_story() {
             assert!(html.contains(story.headline), "{name}: no headline");
         }
     }
+}
+
+/// A candidate's alert waits for no other page of its fetch. The feed asks for every page
+/// (`full_text = "always"`) and lists four stories that are no candidates before an attack in
+/// Mali; their pages are held until the attack's alert is in the maildir. Read in the feed's
+/// order, the alert would wait for them, and the test would time out.
+#[test]
+fn a_candidate_is_alerted_before_the_other_pages_are_answered() {
+    let server = HttpServer::start();
+    let base = server.base.clone();
+    let gate = Gate::default();
+    let others = [
+        (
+            "tunis",
+            "تونس: افتتاح الدورة الجديدة لمعرض الكتاب",
+            "افتتح وزير الثقافة التونسي صباح اليوم الدورة الجديدة لمعرض الكتاب في العاصمة بمشاركة دور نشر من عشرين بلدا.",
+        ),
+        (
+            "cairo",
+            "مصر: ارتفاع أسعار الخضر في أسواق القاهرة",
+            "ارتفعت أسعار الخضر في أسواق القاهرة هذا الأسبوع بنسبة تجاوزت عشرة في المئة وفق تجار الجملة.",
+        ),
+        (
+            "beirut",
+            "لبنان: افتتاح معرض للفنون التشكيلية في بيروت",
+            "افتتح في بيروت مساء أمس معرض للفنون التشكيلية يضم أعمال ثلاثين فنانا من لبنان والمنطقة.",
+        ),
+        (
+            "amman",
+            "الأردن: مهرجان جرش يفتتح دورته السنوية",
+            "افتتح مهرجان جرش للثقافة والفنون دورته السنوية مساء أمس بحضور جمهور كبير.",
+        ),
+    ];
+    let mut entries = Vec::new();
+    for (key, title, text) in others {
+        server.route(
+            &format!("/a/{key}"),
+            html(page(title, &[text])).held_by(&gate),
+        );
+        entries.push((key, title, "خبر قصير.", format!("{base}/a/{key}")));
+    }
+    let attack_title = "مالي: مقتل 14 جنديا في هجوم قرب ميناكا";
+    let attack = page(
+        attack_title,
+        &[
+            "قتل مسلحون 14 جنديا في هجوم على موقع للجيش المالي قرب مدينة ميناكا شمال شرقي مالي فجر اليوم، وفق ما أعلنه الجيش في بيان.",
+            "وأضاف البيان أن المهاجمين استخدموا دراجات نارية وأسلحة ثقيلة، وأن تعزيزات أرسلت إلى المنطقة.",
+        ],
+    );
+    server.route("/a/mali", html(attack));
+    entries.push((
+        "mali",
+        attack_title,
+        "هجوم على موقع للجيش.",
+        format!("{base}/a/mali"),
+    ));
+    let feed = server.route(
+        "/feed.xml",
+        Route::ok("application/rss+xml", summary_feed(&entries)),
+    );
+    let env = Env::new();
+    env.write_config(&format!(
+        "[metrics]\nlisten = \"\"\n[[feeds]]\nurl = {feed:?}\nfull_text = \"always\"\n\
+         [[recipients]]\nemail = \"desk@test.invalid\"\n"
+    ));
+    let _daemon = env.daemon();
+    wait_for(
+        "the attack's alert, with the other pages held",
+        Duration::from_secs(50),
+        || !env.maildir_files().is_empty(),
+    );
+    let asked: usize = others
+        .iter()
+        .map(|(key, _, _)| server.hits(&format!("/a/{key}")))
+        .sum();
+    assert!(asked <= 1, "{asked} held pages were asked before the alert");
+    gate.open();
+    wait_for("every page read", Duration::from_secs(50), || {
+        let items = env.items();
+        items.len() == 5 && items.iter().all(|i| i["text_source"] == "page")
+    });
+    let files = env.maildir_files();
+    assert_eq!(files.len(), 1, "one alert: {files:?}");
+    let mali = item(&env.items(), attack_title).clone();
+    assert_eq!(mali["events"], serde_json::json!(["attack"]), "{mali}");
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -34,6 +34,28 @@ pub struct Route {
     pub delay: Duration,
     /// Answer 304 when the request's If-None-Match equals this.
     pub etag: Option<String>,
+    /// Answer only once this gate is open (or after a minute).
+    pub gate: Option<Gate>,
+}
+
+/// Holds a route's answers until the test opens it: an order of events checked without
+/// timing («the alert came before these pages were answered»).
+#[derive(Clone, Default)]
+pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
+
+impl Gate {
+    pub fn open(&self) {
+        *self.0 .0.lock().unwrap() = true;
+        self.0 .1.notify_all();
+    }
+
+    fn wait(&self) {
+        let (open, changed) = &*self.0;
+        let guard = open.lock().unwrap();
+        let _ = changed
+            .wait_timeout_while(guard, Duration::from_secs(60), |open| !*open)
+            .unwrap();
+    }
 }
 
 impl Route {
@@ -44,6 +66,7 @@ impl Route {
             body: Body::Bytes(body.into()),
             delay: Duration::ZERO,
             etag: None,
+            gate: None,
         }
     }
     pub fn status(code: u16, body: &str) -> Route {
@@ -53,6 +76,7 @@ impl Route {
             body: Body::Bytes(body.as_bytes().to_vec()),
             delay: Duration::ZERO,
             etag: None,
+            gate: None,
         }
     }
     pub fn redirect(code: u16, location: &str) -> Route {
@@ -75,6 +99,10 @@ impl Route {
     }
     pub fn delayed(mut self, d: Duration) -> Route {
         self.delay = d;
+        self
+    }
+    pub fn held_by(mut self, gate: &Gate) -> Route {
+        self.gate = Some(gate.clone());
         self
     }
 }
@@ -168,6 +196,9 @@ fn serve(
         )?;
         return Ok(());
     };
+    if let Some(gate) = &route.gate {
+        gate.wait();
+    }
     thread::sleep(route.delay);
     if route.etag.is_some() && route.etag == if_none_match {
         not_modified.fetch_add(1, Ordering::SeqCst);
