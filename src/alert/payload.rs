@@ -80,6 +80,12 @@ struct Alert<'a> {
     event_date: Option<String>,
     /// RFC 3339.
     published_at: Option<String>,
+    /// When sahel-watch first saw the article (RFC 3339).
+    seen_at: Option<String>,
+    /// When the story was first reported (its earliest article) and first alerted, for an
+    /// alert about a story (RFC 3339).
+    story_first_published_at: Option<String>,
+    story_first_alerted_at: Option<String>,
     corroboration: &'a Corroboration,
     outlets: &'a [Outlet],
     link: Option<&'a str>,
@@ -141,6 +147,12 @@ fn alert<'a>(rules: &RulePack, row: &'a AlertRow, view: &'a AlertView) -> Alert<
             chrono::DateTime::from_timestamp(f.event_first, 0).map(|t| t.date_naive().to_string())
         }),
         published_at: row.published_at.and_then(rfc3339),
+        seen_at: rfc3339(row.fetched_at),
+        story_first_published_at: row
+            .story_id
+            .and_then(|_| row.articles.iter().filter_map(|a| a.published_at).min())
+            .and_then(rfc3339),
+        story_first_alerted_at: row.story_first_alerted.and_then(rfc3339),
         corroboration: &view.corroboration,
         outlets: &view.outlets,
         link: view.link.as_deref(),
@@ -214,6 +226,9 @@ fn matrix_block(v: &AlertView) -> String {
         escape(&v.toll),
         escape(&v.groups)
     ));
+    if !v.story.is_empty() {
+        h.push_str(&format!("<p>story: {}</p>", escape(&v.story)));
+    }
     h.push_str("<div dir=\"rtl\" lang=\"ar\">");
     h.push_str(&format!(
         "<p><strong>{}</strong></p>",

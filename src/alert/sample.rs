@@ -45,5 +45,6 @@ pub fn sample_row(rules: &RulePack, to: &str) -> AlertRow {
         story_id: None,
         story: None,
         thread_root: None,
+        story_first_alerted: None,
     }
 }

@@ -86,6 +86,9 @@ pub struct AlertView {
     /// When sahel-watch first saw the report, and how long after its publication: what the
     /// reader waited, besides delivery («seen 10:53 UTC, 1 min after publication»).
     pub seen: String,
+    /// For an update, or a first alert whose story an earlier report opened: when and by whom
+    /// the story was first reported, and when it was first alerted (empty otherwise).
+    pub story: String,
     pub toll: String,
     pub groups: String,
     pub score: String,
@@ -229,6 +232,38 @@ fn seen(published: Option<i64>, fetched: i64) -> String {
             format!("seen {at}, {after} after publication")
         }
         _ => format!("seen {at}"),
+    }
+}
+
+/// When and by whom the story was first reported, and when it was first alerted: what an
+/// update's reader needs to place it, and what a first alert says when other outlets had told
+/// the story before (the alert waited for corroboration, say). Empty when it adds nothing.
+fn story_line(row: &AlertRow) -> String {
+    if row.story_id.is_none() || row.kind == "surge" {
+        return String::new();
+    }
+    let first = row
+        .articles
+        .iter()
+        .filter_map(|a| a.published_at.map(|t| (t, a)))
+        .min_by_key(|(t, _)| *t)
+        .filter(|(_, a)| row.kind == "update" || a.item_id != row.item_id);
+    let alerted = row
+        .story_first_alerted
+        .filter(|_| row.kind == "update")
+        .map(|at| format!("first alerted {}", format_time(at)));
+    // The outlet's name comes last: an Arabic name between two times would pull the second
+    // into its right-to-left run.
+    match (first, alerted) {
+        (Some((at, a)), alerted) => {
+            let mut line = format!("first reported {}", format_time(at));
+            if let Some(alerted) = alerted {
+                line.push_str(&format!(", {alerted}"));
+            }
+            format!("{line}, by {}", sanitize_line(&a.feed_name, 120))
+        }
+        (None, Some(alerted)) => alerted,
+        (None, None) => String::new(),
     }
 }
 
@@ -473,6 +508,7 @@ pub fn alert_view(rules: &RulePack, row: &AlertRow) -> AlertView {
         r#where: r#where.join(", "),
         when: format_time(row.published_at.unwrap_or(row.fetched_at)),
         seen: seen(row.published_at, row.fetched_at),
+        story: story_line(row),
         toll: if toll.is_empty() {
             "not reported".into()
         } else {
@@ -565,11 +601,63 @@ mod tests {
             story_id: None,
             story: None,
             thread_root: None,
+            story_first_alerted: None,
         }
     }
 
     const TEXT: &str =
         "مقتل 27 شخصا في هجوم مسلح على قرية قرب باماكو في مالي.\nوقال مسؤول إن المهاجمين فروا.";
+
+    /// A story of two outlets: Sky News published at 08:00 (2025-12-01), this item (Al
+    /// Jazeera's) at 08:30.
+    fn story_row(kind: &str, first_alerted: Option<i64>) -> AlertRow {
+        let mut r = row("هجوم مسلح في باماكو", TEXT, "https://a.example/1");
+        r.kind = kind.into();
+        r.story_id = Some(7);
+        r.published_at = Some(1_764_577_800);
+        r.story_first_alerted = first_alerted;
+        r.articles = vec![
+            crate::store::StoryArticle {
+                item_id: 1,
+                feed_name: "سكاي نيوز عربية".into(),
+                title: "t".into(),
+                url: None,
+                published_at: Some(1_764_576_000),
+                reason: None,
+            },
+            crate::store::StoryArticle {
+                item_id: 2,
+                feed_name: "الجزيرة".into(),
+                title: "t".into(),
+                url: None,
+                published_at: Some(1_764_577_800),
+                reason: None,
+            },
+        ];
+        r
+    }
+
+    #[test]
+    fn an_update_says_when_its_story_was_first_reported_and_alerted() {
+        let v = alert_view(
+            &RulePack::bundled(),
+            &story_row("update", Some(1_764_576_120)),
+        );
+        assert_eq!(
+            v.story,
+            "first reported 2025-12-01 08:00 UTC, first alerted 2025-12-01 08:02 UTC, by سكاي نيوز عربية"
+        );
+        // A first alert that waited for a second outlet names the first one.
+        let v = alert_view(&RulePack::bundled(), &story_row("new", None));
+        assert_eq!(
+            v.story,
+            "first reported 2025-12-01 08:00 UTC, by سكاي نيوز عربية"
+        );
+        // A first alert on the story's first report has nothing to add.
+        let mut only = story_row("new", None);
+        only.articles.remove(0);
+        assert_eq!(alert_view(&RulePack::bundled(), &only).story, "");
+    }
 
     #[test]
     fn subject_names_event_country_toll_and_place() {

@@ -262,12 +262,18 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
     let senders = ctx.senders();
     let batch = ctx.config.limits.outbox_batch.max(1);
     let mut sent_last_hour: HashMap<String, u32> = HashMap::new();
+    // When each story's first alert left in this pass: an update read in the same batch as
+    // its first alert says when that one left.
+    let mut first_sent: HashMap<i64, i64> = HashMap::new();
     loop {
         let rows = ctx.with_store(move |s| s.due_alerts(now(), batch)).await?;
         if rows.is_empty() {
             return Ok(());
         }
-        for row in rows {
+        for mut row in rows {
+            if let Some(story) = row.story_id.filter(|_| row.story_first_alerted.is_none()) {
+                row.story_first_alerted = first_sent.get(&story).copied();
+            }
             // A recipient no longer in the configuration still gets what was decided for it,
             // without a cap.
             if let Some(r) = ctx.config.recipient(&row.recipient) {
@@ -301,6 +307,9 @@ async fn deliver_alerts(ctx: &Context, report: &mut DeliveryReport) -> Result<()
                 *sent_last_hour.entry(row.recipient.clone()).or_default() += 1;
                 if row.kind == "new" {
                     let t = now();
+                    if let Some(story) = row.story_id {
+                        first_sent.entry(story).or_insert(t);
+                    }
                     let m = &ctx.metrics;
                     if let Some(p) = row.published_at.filter(|&p| p <= t) {
                         m.alert_latency_published.observe((t - p) as f64);

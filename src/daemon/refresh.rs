@@ -152,7 +152,7 @@ pub async fn refresh(
     let interval = polling.interval(cfg, &brought);
 
     // 4. Candidates first: the entries that need no page are written at once, then each
-    //    candidate as soon as its page is read (the newest first), then the rest; the last
+    //    candidate as soon as its page is read (in publication order), then the rest; the last
     //    write records the fetch. An alert waits for no other entry's page.
     let mode = settings.map_or(FullText::Auto, |f| f.full_text);
     let config = ctx.config.clone();

@@ -1,8 +1,9 @@
 //! The text each fresh entry is analysed on, and in which order the entries of one fetch are
 //! read and written. A candidate's page, analysis and write wait for no other entry's page:
 //! the entries that need no page go first (they are ready), then each candidate that needs
-//! its page, the newest first, each written as soon as it is read, then the pages of entries
-//! that are no candidates (`full_text = "always"`), written with the fetch's record.
+//! its page, in the order they were published, each written as soon as it is read, then the
+//! pages of entries that are no candidates (`full_text = "always"`), written with the fetch's
+//! record.
 
 use tracing::{debug, info};
 
@@ -28,8 +29,10 @@ pub(super) struct Planned<T> {
 /// Orders one fetch's entries into lanes written one after another: those written ahead of
 /// the fetch's record, and the last one, written with it (perhaps empty: the record is always
 /// written). Entries needing no page form the first lane; each candidate needing its page a
-/// lane of its own, the newest first (undated ones last, in feed order); the other pages the
-/// last lane. A fetch without candidate pages is one lane, one write, as it was.
+/// lane of its own, in the order they were published (undated ones last, in feed order): the
+/// stories are built as the reports came out, a follow-up after its incident, whatever order
+/// the feed lists them in; the other pages form the last lane. A fetch without candidate
+/// pages is one lane, one write, as it was.
 pub(super) fn order<T>(planned: Vec<Planned<T>>) -> (Vec<Lane<T>>, Lane<T>) {
     let mut ready = Vec::new();
     let mut candidates = Vec::new();
@@ -41,8 +44,8 @@ pub(super) fn order<T>(planned: Vec<Planned<T>>) -> (Vec<Lane<T>>, Lane<T>) {
             _ => ready.push((p.item, p.need)),
         }
     }
-    // Newest first; a stable sort keeps the feed's order among equals and the undated.
-    candidates.sort_by_key(|p| std::cmp::Reverse(p.published.unwrap_or(i64::MIN)));
+    // Oldest first; a stable sort keeps the feed's order among equals and the undated.
+    candidates.sort_by_key(|p| p.published.unwrap_or(i64::MAX));
     let mut lanes: Vec<Lane<T>> = std::iter::once(ready)
         .chain(candidates.into_iter().map(|p| vec![(p.item, p.need)]))
         .chain(std::iter::once(others))
@@ -246,9 +249,9 @@ mod tests {
     }
 
     /// The other pages of a `full_text = "always"` feed come after every candidate, whatever
-    /// the feed's order, and candidates go newest first, each on its own.
+    /// the feed's order, and candidates go in the order they were published, each on its own.
     #[test]
-    fn candidates_go_first_newest_first_each_alone() {
+    fn candidates_go_first_in_publication_order_each_alone() {
         let (ahead, last) = order(vec![
             planned("other-1", page(), false, Some(50)),
             planned("old-candidate", page(), true, Some(10)),
@@ -261,8 +264,8 @@ mod tests {
             names(&ahead),
             vec![
                 vec!["ready"],
-                vec!["new-candidate"],
                 vec!["old-candidate"],
+                vec!["new-candidate"],
                 vec!["undated-candidate"],
             ]
         );
@@ -276,7 +279,7 @@ mod tests {
             planned("a", page(), true, Some(1)),
             planned("b", page(), true, Some(2)),
         ]);
-        assert_eq!(names(&ahead), [["b"]]);
-        assert_eq!(names(&[last]), [["a"]]);
+        assert_eq!(names(&ahead), [["a"]]);
+        assert_eq!(names(&[last]), [["b"]]);
     }
 }

@@ -144,6 +144,8 @@ pub struct AlertRow {
     /// For an update: what the channel called the story's first alert to this recipient (a
     /// Matrix event id), to reply in its thread.
     pub thread_root: Option<String>,
+    /// When the story's first alert left (to anyone), for an alert about a story.
+    pub story_first_alerted: Option<i64>,
 }
 
 /// A due digest: one email carrying several alerts for one recipient.
@@ -187,7 +189,9 @@ fn digest_message_id(id: i64, recipient: &str) -> String {
 const ALERT_COLUMNS: &str = "o.id, o.item_id, o.recipient, o.kind, o.message_id, o.attempts,
     i.title, i.text, i.url, coalesce(f.name, f.title, f.url), i.published_at, i.fetched_at,
     i.analysis, o.in_reply_to, o.note, o.story_id, s.facts,
-    (SELECT first.remote_id FROM outbox first WHERE first.message_id = o.in_reply_to)
+    (SELECT first.remote_id FROM outbox first WHERE first.message_id = o.in_reply_to),
+    (SELECT min(first.sent_at) FROM outbox first WHERE first.story_id = o.story_id
+        AND first.kind = 'new' AND first.status = 'sent')
     FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
     LEFT JOIN stories s ON s.id = o.story_id";
 
@@ -223,6 +227,7 @@ fn alert_rows(
                     story_id: None,
                     story: None,
                     thread_root: r.get(17)?,
+                    story_first_alerted: r.get(18)?,
                 },
                 r.get::<_, String>(12)?,
                 r.get::<_, Option<i64>>(15)?,

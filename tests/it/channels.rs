@@ -264,6 +264,24 @@ fn a_story_is_corroborated_by_a_second_publisher_not_by_a_second_feed() {
         "{update}"
     );
     assert_eq!(update["corroboration"]["level"], "corroborated");
+    // Every item of these feeds says it was published on 1 December 2026 at 08:00 UTC.
+    assert_eq!(
+        update["story_first_published_at"], "2026-12-01T08:00:00+00:00",
+        "{update}"
+    );
+    let first_alert = &got[0].body.as_ref().unwrap()["alert"];
+    assert!(
+        first_alert["story_first_alerted_at"].is_null(),
+        "{first_alert}"
+    );
+    let alerted = update["story_first_alerted_at"]
+        .as_str()
+        .unwrap_or_default();
+    let seen = first_alert["seen_at"].as_str().unwrap_or_default();
+    assert!(
+        !seen.is_empty() && alerted >= seen,
+        "the first alert left after its article was seen: {alerted} {seen}"
+    );
     let out = env.run(&["query", "--all", "--since", "36500d", "--format", "acled"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -410,7 +410,7 @@ fn a_refresh_that_fails_inside_the_store_is_recorded_on_the_feed_with_backoff() 
     env.write_config(&feeds_config(std::slice::from_ref(&url)));
     let out = env.run(&["migrate"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // The store refuses one of the items: the refresh's transaction fails as a whole.
+    // The store refuses one of the items: the write that holds it fails, and the refresh.
     let db = rusqlite::Connection::open(env.data_dir().join("sahel-watch.db")).unwrap();
     db.execute_batch(
         "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.title LIKE '%STORE-FAILURE%'
@@ -437,8 +437,36 @@ fn a_refresh_that_fails_inside_the_store_is_recorded_on_the_feed_with_backoff() 
         next > before + 30,
         "next poll {next} is not backed off from {before}: {f}"
     );
+    let kept: Vec<String> = env
+        .items()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
     assert!(
-        env.items().is_empty(),
-        "nothing of the failed transaction was kept"
+        kept.iter().all(|t| !t.contains("STORE-FAILURE")),
+        "the refused item was not kept: {kept:?}"
     );
+    // Once the store accepts it, the next refresh stores every item, each once: nothing was
+    // lost, nothing doubled by items written ahead of the failure.
+    let db = rusqlite::Connection::open(env.data_dir().join("sahel-watch.db")).unwrap();
+    db.execute_batch("DROP TRIGGER refuse;").unwrap();
+    drop(db);
+    let out = env.run(&["run", "--once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut titles: Vec<String> = env
+        .items()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    titles.sort();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut expected: Vec<String> = articles.iter().map(|a| squash(&a.title)).collect();
+    expected.sort();
+    assert_eq!(titles, expected);
+    let f = env
+        .feeds()
+        .into_iter()
+        .find(|f| f["url"] == url.as_str())
+        .unwrap();
+    assert_eq!(f["status"], "ok", "{f}");
 }

@@ -150,6 +150,20 @@ fn one_incident_told_by_three_outlets_is_one_story_and_another_attack_stays_apar
     for u in &updates {
         assert!(u.subject.contains("تحديث"), "{}", u.subject);
         assert!(u.text.contains("Update:"), "{}", u.text);
+        for field in ["When:", "Toll:"] {
+            assert!(
+                u.text.lines().any(|l| l.starts_with(field)),
+                "{field} on a line of its own: {}",
+                u.text
+            );
+        }
+        assert!(
+            u.text.lines().any(
+                |l| l.starts_with("Story:   first reported ") && l.contains(", first alerted ")
+            ),
+            "an update says when its story was first reported and alerted: {}",
+            u.text
+        );
     }
     let alerts_for_story = 1 + updates.len();
     assert!(
