@@ -42,6 +42,24 @@ fn time(t: Option<i64>) -> String {
 
 /// The interval a feed is polled at between failures, and why: its pace (`fetch::pace`), or
 /// its configured interval (set, or until its pace is known).
+/// A WebSub subscription in one line: «WebSub active at https://hub… until 2026-12-14 08:00
+/// UTC: 12 pushes (last 2026-12-07 10:02 UTC), 0 refused».
+fn websub_line(w: &sahel_watch::store::WebSubStatus) -> String {
+    let mut line = format!("WebSub {} at {}", w.state, w.hub);
+    if let Some(until) = w.lease_until {
+        line.push_str(&format!(" until {}", time(Some(until))));
+    }
+    line.push_str(&format!(": {} pushes", w.pushes));
+    if let Some(at) = w.last_push_at {
+        line.push_str(&format!(" (last {})", time(Some(at))));
+    }
+    line.push_str(&format!(", {} refused (bad signature)", w.refused));
+    if let Some(e) = &w.last_error {
+        line.push_str(&format!("; {e}"));
+    }
+    line
+}
+
 fn polling(
     config: &sahel_watch::config::Config,
     store: &Store,
@@ -89,6 +107,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     let mut v = serde_json::to_value(f)?;
                     v["interval_seconds"] = interval.as_secs().into();
                     v["interval_why"] = why.into();
+                    v["websub"] = serde_json::to_value(store.websub_status(f.id)?)?;
                     println!("{v}");
                 }
                 return Ok(Exit::Ok);
@@ -122,6 +141,9 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 );
                 let (interval, why) = polling(&config, &store, f)?;
                 println!("     every {}: {why}", humantime::format_duration(interval));
+                if let Some(w) = store.websub_status(f.id)? {
+                    println!("     {}", websub_line(&w));
+                }
                 if let Some(e) = &f.last_error {
                     println!("     error: {e}");
                 }

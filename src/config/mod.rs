@@ -67,6 +67,23 @@ pub enum ConfigError {
     },
 }
 
+/// WebSub (`[websub]`): where hubs call back, and what the daemon listens on for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebSubConfig {
+    /// The public URL hubs call; a subscription's callback is this URL and `/TOKEN`.
+    pub callback: url::Url,
+    pub listen: std::net::SocketAddr,
+    /// The lease asked of hubs.
+    pub lease: Duration,
+}
+
+impl WebSubConfig {
+    /// The callback URL of the subscription with this token.
+    pub fn callback_for(&self, token: &str) -> String {
+        format!("{}/{token}", self.callback.as_str().trim_end_matches('/'))
+    }
+}
+
 /// What the archive lets go of (`[retention]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retention {
@@ -127,6 +144,8 @@ pub struct Config {
     pub operator: Option<Operator>,
     /// Where `/metrics` and `/healthz` are served; `None`: off.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// `[websub]`: hubs push to a public callback; `None`: off (polling only).
+    pub websub: Option<WebSubConfig>,
     pub user_agent: String,
     pub rules: Arc<RulePack>,
     pub templates: Arc<crate::alert::Templates>,

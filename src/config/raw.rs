@@ -47,6 +47,31 @@ struct RawConfig {
     retention: RawRetention,
     #[serde(default)]
     surge: RawSurge,
+    #[serde(default)]
+    websub: Option<RawWebSub>,
+}
+
+/// WebSub: hubs push new entries to a public callback URL (off unless configured).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebSub {
+    /// The public URL hubs call (through the operator's reverse proxy); each subscription
+    /// adds `/TOKEN` to it.
+    callback: Spanned<String>,
+    /// Where the daemon listens for those calls.
+    #[serde(default = "default_websub_listen")]
+    listen: Spanned<String>,
+    /// The lease asked of hubs (they may grant another).
+    #[serde(default = "default_websub_lease")]
+    lease: Spanned<String>,
+}
+
+fn default_websub_listen() -> Spanned<String> {
+    Spanned::new(0..0, "127.0.0.1:9618".into())
+}
+
+fn default_websub_lease() -> Spanned<String> {
+    Spanned::new(0..0, "7d".into())
 }
 
 /// When a place suddenly filling the news sends a notice (`plan::surge` says why).
@@ -686,6 +711,11 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         .map(|f| crate::dedup::publisher(f.publisher.as_deref(), None, &f.url))
         .collect();
     let surge = build_surge(&raw.surge, publishers.len(), &invalid)?;
+    let websub = raw
+        .websub
+        .as_ref()
+        .map(|w| build_websub(w, &invalid))
+        .transpose()?;
 
     let retention = super::Retention {
         irrelevant_text: (raw.retention.irrelevant_text_days > 0)
@@ -704,6 +734,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         limits,
         operator,
         metrics_listen,
+        websub,
         user_agent: raw.user_agent.unwrap_or_else(|| {
             format!(
                 "sahel-watch/{} (+https://github.com/sahel-watch/sahel-watch)",
@@ -717,6 +748,53 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
             .map(|(i, f)| (f.url.to_string(), i))
             .collect(),
         feeds,
+    })
+}
+
+/// `[websub]`: a public http(s) callback without query or fragment, an address to listen on,
+/// and a lease between an hour and the 30 days hubs commonly allow at most.
+fn build_websub(
+    raw: &RawWebSub,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<super::WebSubConfig, ConfigError> {
+    let callback = url::Url::parse(raw.callback.get_ref().trim())
+        .map_err(|e| e.to_string())
+        .and_then(|u| match u.scheme() {
+            "http" | "https" if u.query().is_none() && u.fragment().is_none() => Ok(u),
+            _ => Err("an http(s) URL without query or fragment".to_owned()),
+        })
+        .map_err(|m| {
+            invalid(
+                &raw.callback.span(),
+                "websub.callback",
+                format!("{:?}: {m}", raw.callback.get_ref()),
+            )
+        })?;
+    let listen = raw
+        .listen
+        .get_ref()
+        .trim()
+        .parse::<std::net::SocketAddr>()
+        .map_err(|e| {
+            invalid(
+                &raw.listen.span(),
+                "websub.listen",
+                format!("{:?} is not host:port ({e})", raw.listen.get_ref()),
+            )
+        })?;
+    let lease = parse_duration(raw.lease.get_ref())
+        .and_then(|d| {
+            if (3_600..=30 * 86_400).contains(&d.as_secs()) {
+                Ok(d)
+            } else {
+                Err("between 1h and 30d".to_owned())
+            }
+        })
+        .map_err(|m| invalid(&raw.lease.span(), "websub.lease", m))?;
+    Ok(super::WebSubConfig {
+        callback,
+        listen,
+        lease,
     })
 }
 

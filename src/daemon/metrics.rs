@@ -7,21 +7,17 @@
 //! counters, the gauges and the three `_seconds` histograms with the same buckets), so
 //! dashboards and alert rules keep working.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use prometheus::core::Collector;
 use prometheus::{Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, Opts, Registry};
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
+use super::listener::text;
 use super::Context;
 use crate::store::{LastBackup, StoreError};
 
@@ -44,14 +40,6 @@ const LATENCY_BUCKETS: [f64; 10] = [
 const ANALYSIS_BUCKETS: [f64; 9] = [
     0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.05,
 ];
-
-/// Connections served at once; more are closed at accept, so a client that opens many cannot
-/// make the daemon hold many tasks.
-const MAX_CONNECTIONS: usize = 16;
-/// A request head must arrive within this.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
-/// A connection, keep-alive included, is closed after this.
-const CONNECTION_LIFETIME: Duration = Duration::from_secs(60);
 
 /// Everything the daemon counts. Shared across reloads.
 pub struct Metrics {
@@ -257,42 +245,10 @@ impl Metrics {
 /// Serves `/metrics` and `/healthz` on `addr` until the process ends. A bind failure is logged
 /// and the daemon goes on without metrics.
 pub async fn serve(addr: SocketAddr, ctx: Arc<tokio::sync::RwLock<Arc<Context>>>) {
-    let listener = match TcpListener::bind(addr).await {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!(%addr, error = %e, "cannot listen for metrics; going on without");
-            return;
-        }
-    };
-    tracing::info!(%addr, "metrics on http://{addr}/metrics");
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    loop {
-        let sock = match listener.accept().await {
-            Ok((sock, _)) => sock,
-            Err(e) => {
-                // Out of descriptors, most likely: wait instead of spinning on accept.
-                tracing::warn!(%addr, error = %e, "metrics listener cannot accept");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
-        let Ok(slot) = slots.clone().try_acquire_owned() else {
-            continue; // dropping the socket closes it
-        };
-        let ctx = ctx.read().await.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let ctx = ctx.clone();
-                async move { Ok::<_, Infallible>(answer(&req, &ctx).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
-                .serve_connection(TokioIo::new(sock), service);
-            let _ = tokio::time::timeout(CONNECTION_LIFETIME, conn).await;
-            drop(slot);
-        });
-    }
+    super::listener::serve(addr, "metrics", ctx, |req, ctx| async move {
+        answer(&req, &ctx).await
+    })
+    .await
 }
 
 /// The answer to one request: the exposition, the health check, or 404 / 405.
@@ -324,16 +280,6 @@ async fn answer(req: &Request<hyper::body::Incoming>, ctx: &Context) -> Response
         },
         _ => text(StatusCode::NOT_FOUND, "not found\n".to_owned()),
     }
-}
-
-fn text(status: StatusCode, body: String) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(body)));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
 }
 
 #[cfg(test)]

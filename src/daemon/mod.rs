@@ -3,6 +3,7 @@
 //! concurrency; `mailer` drains the outbox; `signals` turns SIGTERM/SIGINT into a drain-and-stop.
 
 mod health;
+mod listener;
 mod logging;
 mod mailer;
 mod metrics;
@@ -12,6 +13,7 @@ mod retention;
 mod scheduler;
 mod signals;
 mod texts;
+mod websub;
 
 use std::sync::{Arc, Mutex};
 
@@ -109,6 +111,9 @@ pub enum DaemonError {
     Join(#[from] tokio::task::JoinError),
     #[error("refreshing the feed panicked: {0}")]
     Panicked(String),
+    /// A document a WebSub hub pushed could not be taken.
+    #[error("{0}")]
+    Push(String),
 }
 
 /// What every task of the daemon shares.
@@ -139,6 +144,9 @@ pub struct Context {
     /// Wakes the mailer as soon as a write queued alerts: an alert does not wait for the rest
     /// of its refresh, nor for the mailer's tick. Kept across reloads.
     pub mailer_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the WebSub subscriber when a fetch read a feed that advertises a hub: the
+    /// subscription is asked for at once, not at the subscriber's next tick.
+    pub websub_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The places a refresh holds while it fetches and analyses: one of its host's and one of the
@@ -189,6 +197,7 @@ impl Context {
             write_slots,
             cpu_slots,
             mailer_wake: Arc::default(),
+            websub_wake: Arc::default(),
         }))
     }
 
@@ -222,6 +231,7 @@ impl Context {
             write_slots: self.write_slots.clone(),
             cpu_slots: self.cpu_slots.clone(),
             mailer_wake: self.mailer_wake.clone(),
+            websub_wake: self.websub_wake.clone(),
         }))
     }
 

@@ -110,7 +110,7 @@ pub async fn refresh(
     let read = read(
         ctx,
         forced,
-        final_url,
+        final_url.clone(),
         fetched.body,
         fetched.content_type,
         fetched.content_encoding,
@@ -137,48 +137,128 @@ pub async fn refresh(
         warn!(feed_url = %feed.url, dropped = parsed.dropped, "feed has more entries than limits.max_entries_per_feed");
     }
 
-    // 3. What is new or edited.
-    report.entries = keyed.len();
-    let fresh = fresh(ctx, keyed).await?;
-    // The pace with what this fetch brought: a busy feed's first poll already shows it busy.
+    // 3–6. What is new, its full text, its analysis, and the writes; the last with the
+    //      fetch's record and next poll, at the pace with what this fetch brought.
+    let (status, validators, max_age) = (fetched.status, fetched.validators, fetched.max_age);
+    let advertises_hub = parsed.hub.is_some();
+    let record = |fresh: &[Keyed]| {
+        let interval = polling.interval(cfg, &brought(fresh));
+        let hints = PollHints {
+            ttl: parsed
+                .ttl_minutes
+                .map(|m| Duration::from_secs(u64::from(m) * 60)),
+            max_age,
+        };
+        let next = next_after_success(
+            interval.max(cfg.limits.min_interval),
+            hints,
+            fastrand::f64(),
+        );
+        let record = FetchRecord::Fetched {
+            http_status: status,
+            etag: validators.etag,
+            last_modified: validators.last_modified,
+            title: parsed.title,
+            hub: parsed.hub,
+            topic: parsed.topic,
+        };
+        Some((record, now() + secs(next)))
+    };
+    take(
+        ctx,
+        feed,
+        &url,
+        &final_url,
+        keyed,
+        slot,
+        record,
+        &mut report,
+    )
+    .await?;
+    if advertises_hub && ctx.config.websub.is_some() {
+        ctx.websub_wake.notify_one();
+    }
+    info!(
+        feed_url = %feed.url,
+        entries = report.entries,
+        new = report.inserted,
+        updated = report.updated,
+        alerts = report.alerts,
+        "feed refreshed"
+    );
+    Ok(report)
+}
+
+/// A document a WebSub hub pushed for `feed`: read and taken as a fetch's would be, without
+/// touching the feed's poll (its validators, schedule and pace stay the polls').
+pub async fn take_push(
+    ctx: &Context,
+    feed: &FeedRow,
+    body: Vec<u8>,
+    content_type: Option<String>,
+    slot: FetchSlot,
+) -> Result<RefreshReport, DaemonError> {
+    let mut report = RefreshReport {
+        feed_id: feed.id,
+        ..Default::default()
+    };
+    let url = url::Url::parse(&feed.url)
+        .map_err(|e| DaemonError::Push(format!("{}: stored URL is invalid: {e}", feed.url)))?;
+    let forced = ctx
+        .config
+        .feed(&feed.configured_url)
+        .and_then(|f| f.encoding);
+    let (_, keyed) = read(ctx, forced, url.clone(), body, content_type, None)
+        .await
+        .map_err(|(_, why)| DaemonError::Push(format!("{}: pushed document: {why}", feed.url)))?;
+    take(ctx, feed, &url, &url, keyed, slot, |_| None, &mut report).await?;
+    info!(feed_url = %feed.url, entries = report.entries, new = report.inserted, alerts = report.alerts, "hub push taken");
+    Ok(report)
+}
+
+/// When the entries fresh from this fetch were first seen: now.
+fn brought(fresh: &[Keyed]) -> Vec<Seen> {
     let first_seen = now();
-    let brought: Vec<Seen> = fresh
+    fresh
         .iter()
         .map(|k| Seen {
             published: k.entry.published.map(|d| d.timestamp()),
             first_seen,
         })
-        .collect();
-    let interval = polling.interval(cfg, &brought);
+        .collect()
+}
 
-    // 4. Candidates first: the entries that need no page are written at once, then each
-    //    candidate as soon as its page is read (in publication order), then the rest; the last
-    //    write records the fetch. An alert waits for no other entry's page.
+/// Steps 3 to 6 of a document read (fetched or pushed): keeps what is new or edited, then
+/// writes it in lanes, candidates first (`texts::lanes`): the entries that need no page at
+/// once, each candidate as soon as its page is read (in publication order), then the rest.
+/// The last write carries `record(fresh)`, the fetch's record and next poll, when there is
+/// one. An alert waits for no other entry's page.
+#[allow(clippy::too_many_arguments)]
+async fn take(
+    ctx: &Context,
+    feed: &FeedRow,
+    url: &url::Url,
+    final_url: &url::Url,
+    keyed: Vec<Keyed>,
+    slot: FetchSlot,
+    record: impl FnOnce(&[Keyed]) -> Option<(FetchRecord, i64)>,
+    report: &mut RefreshReport,
+) -> Result<(), DaemonError> {
+    // 3. What is new or edited.
+    report.entries = keyed.len();
+    let fresh = fresh(ctx, keyed).await?;
+    let record = record(&fresh);
+
+    // 4. Candidates first.
+    let settings = ctx.config.feed(&feed.configured_url);
     let mode = settings.map_or(FullText::Auto, |f| f.full_text);
     let config = ctx.config.clone();
     let (ahead, last) = ctx.on_cpu(move || lanes(&config, mode, fresh)).await?;
-    let hints = PollHints {
-        ttl: parsed
-            .ttl_minutes
-            .map(|m| Duration::from_secs(u64::from(m) * 60)),
-        max_age: fetched.max_age,
-    };
-    let next = next_after_success(
-        interval.max(cfg.limits.min_interval),
-        hints,
-        fastrand::f64(),
-    );
-    let record = FetchRecord::Fetched {
-        http_status: fetched.status,
-        etag: fetched.validators.etag,
-        last_modified: fetched.validators.last_modified,
-        title: parsed.title,
-    };
     let source = SourceOf {
         url: url.clone(),
         publisher: settings.and_then(|f| f.publisher.clone()),
     };
-    let mut pages = PageBudget::new(cfg.limits.max_pages_per_refresh, &fetched.final_url);
+    let mut pages = PageBudget::new(ctx.config.limits.max_pages_per_refresh, final_url);
     for lane in ahead {
         // 5. Full text, then analysis and plan, off the async threads and outside the store.
         let items = prepare_lane(ctx, feed, &source, &mut pages, lane).await?;
@@ -190,30 +270,23 @@ pub async fn refresh(
             record: None,
             next_poll_at: 0,
         };
-        tally(ctx, &mut report, &ctx.ingest_ahead(ingest).await?, relevant);
+        tally(ctx, report, &ctx.ingest_ahead(ingest).await?, relevant);
     }
     let items = prepare_lane(ctx, feed, &source, &mut pages, last).await?;
     // 6. The last items and the feed's state in one transaction (with the other feeds waiting
     //    to be written: a group commit). The fetch slot goes to the next feed while this one
     //    waits for its commit.
     let relevant = relevance(&items);
+    let (record, next_poll_at) = record.map_or((None, 0), |(r, at)| (Some(r), at));
     let ingest = FeedIngest {
         feed_id: feed.id,
         items,
-        record: Some(record),
-        next_poll_at: now() + secs(next),
+        record,
+        next_poll_at,
     };
-    tally(ctx, &mut report, &ctx.ingest(ingest, slot).await?, relevant);
+    tally(ctx, report, &ctx.ingest(ingest, slot).await?, relevant);
     report.ok = true;
-    info!(
-        feed_url = %feed.url,
-        entries = report.entries,
-        new = report.inserted,
-        updated = report.updated,
-        alerts = report.alerts,
-        "feed refreshed"
-    );
-    Ok(report)
+    Ok(())
 }
 
 /// The feed an entry came from, owned: it goes to the analysing threads.

@@ -118,6 +118,10 @@ pub async fn run_forever(
         .config
         .metrics_listen
         .map(|addr| tokio::spawn(super::metrics::serve(addr, shared.clone())));
+    // WebSub as configured at start: its listener, like the metrics', changes at restart.
+    let websub = ctx.config.websub.as_ref().map_or_else(Vec::new, |w| {
+        super::websub::start(w, shared.clone(), ctx_tx.subscribe())
+    });
     let mut permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
     let mut inflight: HashSet<i64> = HashSet::new();
     let mut tasks: JoinSet<(i64, Result<RefreshReport, DaemonError>)> = JoinSet::new();
@@ -213,6 +217,9 @@ pub async fn run_forever(
     let _ = ctx_tx.send(None);
     if let Some(m) = metrics_server {
         m.abort();
+    }
+    for task in websub {
+        task.abort();
     }
     let _ = tokio::time::timeout(DRAIN_DEADLINE, mailer).await;
     info!("stopped");

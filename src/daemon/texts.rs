@@ -185,7 +185,7 @@ pub(super) async fn full_texts(
 
 /// Whether the feed is served from a loopback, private or link-local address: then its items'
 /// pages may be too (tests, intranets).
-async fn served_privately(url: &url::Url) -> bool {
+pub(super) async fn served_privately(url: &url::Url) -> bool {
     if literal_is_private(url) {
         return true;
     }

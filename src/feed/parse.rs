@@ -22,6 +22,10 @@ pub struct ParsedFeed {
     pub entries: Vec<Entry>,
     /// How many entries were dropped by the entry limit.
     pub dropped: usize,
+    /// The WebSub hub the feed advertises (`<link rel="hub">`, Atom or `atom:link` in RSS),
+    /// and its topic (`<link rel="self">`), when it names them.
+    pub hub: Option<String>,
+    pub topic: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +142,15 @@ pub fn parse_feed(
     })
     .map_err(|panic| FeedError::ParserPanic(crate::panic_message(&*panic)))?;
     let feed = parsed.map_err(FeedError::Parse)?;
+    let link = |rel: &str| {
+        feed.links
+            .iter()
+            .find(|l| l.rel.as_deref() == Some(rel))
+            .map(|l| l.href.trim().to_owned())
+            .filter(|h| h.starts_with("https://") || h.starts_with("http://"))
+            .filter(|h| h.len() <= 2_048)
+    };
+    let (hub, topic) = (link("hub"), link("self"));
     let total = feed.entries.len();
     let mut entries = Vec::with_capacity(total.min(max_entries));
     for e in feed.entries.into_iter().take(max_entries) {
@@ -189,6 +202,8 @@ pub fn parse_feed(
         ttl_minutes: feed.ttl,
         entries,
         dropped: total.saturating_sub(max_entries),
+        hub,
+        topic,
     })
 }
 
@@ -206,6 +221,30 @@ mod tests {
     }
 
     use super::*;
+
+    /// WebSub discovery in both families: Atom's own links, and `atom:link` in an RSS channel
+    /// (how WordPress and Blogger advertise their hubs).
+    #[test]
+    fn a_feed_s_hub_and_topic_are_read_from_its_links() {
+        let atom = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id>
+            <link rel="hub" href="https://hub.example/"/><link rel="self" href="https://news.example/atom.xml"/>
+            <link rel="alternate" href="https://news.example/"/><updated>2026-12-01T00:00:00Z</updated></feed>"#;
+        let f = parse_feed(atom, 10, 1_000).unwrap();
+        assert_eq!(f.hub.as_deref(), Some("https://hub.example/"));
+        assert_eq!(f.topic.as_deref(), Some("https://news.example/atom.xml"));
+        let rss = br#"<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+            <title>t</title><link>https://news.example/</link><description>d</description>
+            <atom:link rel="hub" href="https://pubsubhubbub.appspot.com/"/>
+            <atom:link rel="self" type="application/rss+xml" href="https://news.example/feed/"/>
+            </channel></rss>"#;
+        let f = parse_feed(rss, 10, 1_000).unwrap();
+        assert_eq!(f.hub.as_deref(), Some("https://pubsubhubbub.appspot.com/"));
+        assert_eq!(f.topic.as_deref(), Some("https://news.example/feed/"));
+        // A hub that is no web address is no hub.
+        let odd = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id>
+            <link rel="hub" href="javascript:alert(1)"/><updated>2026-12-01T00:00:00Z</updated></feed>"#;
+        assert_eq!(parse_feed(odd, 10, 1_000).unwrap().hub, None);
+    }
 
     #[test]
     fn deep_nesting_is_refused() {

@@ -303,6 +303,51 @@ impl Fetcher {
         }
     }
 
+    /// Posts a form (a WebSub subscription request to a hub) and returns the status of a 2xx
+    /// answer; redirects are not followed (a hub answers in place). Unless `allow_private`,
+    /// the hub's address must be public, as for article pages: a feed cannot aim the daemon's
+    /// requests at the operator's own network.
+    pub async fn post_form(
+        &self,
+        url: &Url,
+        form: &[(&str, &str)],
+        allow_private: bool,
+    ) -> Result<u16, FetchError> {
+        if !allow_private && super::address::literal_is_private(url) {
+            return Err(FetchError::PrivateAddress(url.to_string()));
+        }
+        let client = if allow_private {
+            &self.client
+        } else {
+            &self.page_client
+        };
+        let limit = self.limits.fetch_timeout;
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let send = client
+            .post(url.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send();
+        let response = match tokio::time::timeout(limit, send).await {
+            Err(_) => return Err(FetchError::Timeout(limit)),
+            Ok(Err(e)) if private_address_refused(&e) => {
+                return Err(FetchError::PrivateAddress(url.to_string()))
+            }
+            Ok(Err(e)) => return Err(FetchError::Http(e)),
+            Ok(Ok(r)) => r,
+        };
+        let status = response.status();
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                status: status.as_u16(),
+                retry_after: retry_after(response.headers()),
+            });
+        }
+        Ok(status.as_u16())
+    }
+
     async fn fetch_inner(
         &self,
         request: &Request<'_>,

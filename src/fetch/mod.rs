@@ -1,6 +1,6 @@
 //! Fetching feeds politely: conditional GET, bounded bodies, timeouts, redirects followed by
 //! hand (so that a permanent one can update the stored URL), per-host concurrency, charsets,
-//! and the schedule of the next poll.
+//! the schedule of the next poll, and WebSub subscriptions (pushes instead of polls).
 
 mod address;
 mod charset;
@@ -8,6 +8,7 @@ mod client;
 mod decode;
 mod pace;
 mod schedule;
+pub mod websub;
 
 pub use address::{is_public, literal_is_private};
 pub use charset::{charset_from_content_type, decode_feed, guess_legacy, not_really_utf8};

@@ -26,6 +26,9 @@ pub enum FetchRecord {
         etag: Option<String>,
         last_modified: Option<String>,
         title: Option<String>,
+        /// The WebSub hub and topic the document advertises (`None`: it names no hub).
+        hub: Option<String>,
+        topic: Option<String>,
     },
     /// 304.
     NotModified,
@@ -214,10 +217,13 @@ pub(super) fn record_fetch_in(
             etag,
             last_modified,
             title,
+            hub,
+            topic,
         } => conn.execute(
             "UPDATE feeds SET status = 'ok', last_http_status = ?2, etag = ?3,
                 last_modified = ?4, title = coalesce(?5, title), last_fetch_at = ?6,
                 last_success_at = ?6, next_poll_at = ?7, consecutive_failures = 0,
+                hub = ?8, topic = ?9,
                 last_error = NULL, failing_since = NULL,
                 health_notice = CASE WHEN health_notice = 'feed_failing' THEN NULL ELSE health_notice END
              WHERE id = ?1",
@@ -228,7 +234,9 @@ pub(super) fn record_fetch_in(
                 last_modified,
                 title,
                 now,
-                next_poll_at
+                next_poll_at,
+                hub,
+                topic
             ],
         )?,
         FetchRecord::NotModified => conn.execute(

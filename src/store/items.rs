@@ -492,6 +492,8 @@ mod tests {
                 etag: None,
                 last_modified: None,
                 title: None,
+                hub: None,
+                topic: None,
             }),
             next_poll_at: 200,
         };

@@ -13,6 +13,7 @@ mod retention;
 mod stories;
 mod surges;
 mod text;
+mod websub;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,6 +32,7 @@ pub use retention::{PruneReport, StorageReport, PRUNE_BATCH};
 pub use stories::{StoryArticle, StoryRow};
 pub use surges::SurgeRow;
 pub use text::PackedText;
+pub use websub::WebSubStatus;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

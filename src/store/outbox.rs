@@ -607,6 +607,8 @@ mod tests {
             etag: None,
             last_modified: None,
             title: None,
+            hub: None,
+            topic: None,
         };
         let policy = crate::store::Policies {
             stories: StoryPolicy {

@@ -168,3 +168,43 @@ fn a_channel_recipient_that_cannot_work_is_refused_naming_line_and_key() {
         assert!(err.contains(why), "{table}: {why}: {err}");
     }
 }
+
+/// `[websub]` is checked at start like the rest: a callback that is no public http(s) URL, an
+/// address that is no host:port, a lease hubs would not grant.
+#[test]
+fn a_websub_section_that_cannot_work_is_refused_naming_line_and_key() {
+    // The table starts on line 2, after the data_dir the test environment writes.
+    let cases = [
+        (
+            "callback = \"ftp://watch.example/websub\"\n",
+            3,
+            "websub.callback",
+        ),
+        (
+            "callback = \"https://watch.example/websub?x=1\"\n",
+            3,
+            "websub.callback",
+        ),
+        (
+            "callback = \"https://watch.example/websub\"\nlisten = \"localhost\"\n",
+            4,
+            "websub.listen",
+        ),
+        (
+            "callback = \"https://watch.example/websub\"\nlease = \"5m\"\n",
+            4,
+            "websub.lease",
+        ),
+    ];
+    for (body, line, key) in cases {
+        let env = Env::new();
+        let path = env.write_config(&format!("[websub]\n{body}"));
+        let out = env.run(&["check-config"]);
+        assert_eq!(out.status.code(), Some(2), "{body}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{}:{line}", path.display())) && err.contains(key),
+            "{body}: {err}"
+        );
+    }
+}

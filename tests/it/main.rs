@@ -22,4 +22,5 @@ mod stories;
 mod surges;
 mod systemd;
 mod upkeep;
+mod websub;
 mod week;

@@ -6,6 +6,7 @@ pub mod mail;
 pub mod matrix;
 pub mod smtp;
 pub mod webhook;
+pub mod websub_hub;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
