@@ -19,12 +19,22 @@ alert has arrived or 12 minutes have passed. Prints, as JSON:
 Exit status 0 when every alert arrived with p50 <= 120 s and p95 <= 300 s and no quiet feed was
 requested more often than every 15 minutes. Everything runs on 127.0.0.1.
 
+With --websub, the busy feed advertises a hub (here, a WebSub hub as the W3C Recommendation
+describes: it verifies the daemon's intent with a challenge and pushes the feed, signed with
+HMAC-SHA256 of the secret the daemon sent, at each report's publication) and the daemon runs
+with `[websub]`: the same measure, push against poll.
+
     python3 scripts/latency_bench.py            # the release binary
+    python3 scripts/latency_bench.py --websub   # the hub pushes each report
     python3 scripts/latency_bench.py --binary target/debug/sahel-watch
 """
 
 import argparse
 import email
+import hashlib
+import hmac
+import urllib.parse
+import urllib.request
 import email.policy
 import json
 import os
@@ -75,6 +85,10 @@ class Feeds:
         self.t0 = t0
         self.requests = {}
         self.lock = threading.Lock()
+        # --websub: the hub's URL (advertised by the busy feed) and its verified subscribers.
+        self.hub = None
+        self.base = None
+        self.subscribers = {}
 
     def busy(self, now):
         items = []
@@ -108,8 +122,42 @@ class Feeds:
             f"<pubDate>{format_datetime(datetime.fromtimestamp(at, timezone.utc))}</pubDate></item>"
             for g, t, b, at in items
         )
-        return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-                f"<title>{path}</title>{entries}</channel></rss>").encode()
+        links = ""
+        if self.hub and path == "/busy.xml":
+            links = (f'<atom:link rel="hub" href="{self.hub}"/>'
+                     f'<atom:link rel="self" href="{self.base}/busy.xml"/>')
+        return ('<?xml version="1.0" encoding="UTF-8"?>'
+                '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+                f"<title>{path}</title>{links}{entries}</channel></rss>").encode()
+
+    def subscribe(self, form):
+        """Verifies a subscription intent as a hub does: the challenge must come back."""
+        get = lambda k: form.get(k, [""])[0]
+        challenge = os.urandom(8).hex()
+        query = urllib.parse.urlencode({"hub.mode": get("hub.mode"), "hub.topic": get("hub.topic"),
+                                        "hub.challenge": challenge, "hub.lease_seconds": "86400"})
+        try:
+            with urllib.request.urlopen(f"{get('hub.callback')}?{query}", timeout=10) as r:
+                ok = r.status == 200 and r.read().decode() == challenge
+        except OSError:
+            ok = False
+        if ok and get("hub.mode") == "subscribe":
+            with self.lock:
+                self.subscribers[get("hub.topic")] = (get("hub.callback"), get("hub.secret"))
+
+    def push(self, now):
+        """Pushes the busy feed as it stands to its subscribers, signed."""
+        body = self.document("/busy.xml", now)
+        with self.lock:
+            subs = list(self.subscribers.values())
+        for callback, secret in subs:
+            sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            req = urllib.request.Request(callback, data=body, method="POST", headers={
+                "Content-Type": "application/rss+xml", "X-Hub-Signature": f"sha256={sig}"})
+            try:
+                urllib.request.urlopen(req, timeout=10).read()
+            except OSError:
+                pass
 
 
 def serve(feeds):
@@ -127,6 +175,15 @@ def serve(feeds):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+            self.send_response(202 if self.path == "/hub" else 404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            if self.path == "/hub":
+                threading.Thread(target=feeds.subscribe, args=(form,), daemon=True).start()
 
         def log_message(self, *args):
             pass
@@ -158,6 +215,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "sahel-watch"))
     p.add_argument("--deadline", type=int, default=720, help="seconds to wait for every alert")
+    p.add_argument("--websub", action="store_true", help="the busy feed's hub pushes each report")
     a = p.parse_args()
     t0 = time.time() + 30
     feeds = Feeds(t0)
@@ -166,6 +224,19 @@ def main():
     work = tempfile.mkdtemp(prefix="latency-bench-")
     lines = [f'data_dir = "{work}/data"', "[metrics]", 'listen = ""',
              "[[recipients]]", 'email = "desk@test.invalid"']
+    if a.websub:
+        feeds.hub, feeds.base = f"{base}/hub", base
+        probe = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+        port = probe.server_address[1]
+        probe.server_close()
+        lines += ["[websub]", f'callback = "http://127.0.0.1:{port}/websub"',
+                  f'listen = "127.0.0.1:{port}"']
+
+        def pusher():
+            for k in range(len(TOWNS)):
+                time.sleep(max(0.0, t0 + k * REPORT_EVERY - time.time()))
+                feeds.push(time.time())
+        threading.Thread(target=pusher, daemon=True).start()
     lines += ["[[feeds]]", f'url = "{base}/busy.xml"', 'name = "busy"']
     for n in range(QUIET_FEEDS):
         lines += ["[[feeds]]", f'url = "{base}/quiet{n}.xml"', f'name = "quiet {n}"']
@@ -198,11 +269,13 @@ def main():
                        if "/quiet" in f["url"]]
     pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
     result = {
+        "mode": "websub" if a.websub else "poll",
+        "pushes_subscribed": len(feeds.subscribers),
         "alerts_expected": len(TOWNS),
         "alerts_delivered": len(got),
-        "latency_p50_s": round(statistics.median(latencies), 1) if latencies else None,
-        "latency_p95_s": round(pct(0.95), 1) if latencies else None,
-        "latency_max_s": round(latencies[-1], 1) if latencies else None,
+        "latency_p50_s": round(statistics.median(latencies), 2) if latencies else None,
+        "latency_p95_s": round(pct(0.95), 2) if latencies else None,
+        "latency_max_s": round(latencies[-1], 2) if latencies else None,
         "busy_requests": feeds.requests.get("/busy.xml", 0),
         "quiet_requests_max": max(quiet),
         "quiet_interval_min_s": min(quiet_intervals),

@@ -257,23 +257,33 @@ impl Context {
     ) -> Result<Vec<IngestOutcome>, DaemonError> {
         let _queued = self.write_slots.acquire().await.expect("never closed");
         drop(slot);
-        self.write(feed).await
+        self.write(feed, false).await
     }
 
-    /// Writes items ahead of the rest of their fetch (`feed.record` is `None`), keeping the
-    /// refresh's fetch slot: it still has pages to fetch.
+    /// Writes items ahead of the rest of their fetch (`feed.record` is `None`: a candidate
+    /// whose alert should not wait), keeping the refresh's fetch slot, since it still has pages
+    /// to fetch; they go to the head of the queue, before the other feeds' writes.
     pub async fn ingest_ahead(&self, feed: FeedIngest) -> Result<Vec<IngestOutcome>, DaemonError> {
         let _queued = self.write_slots.acquire().await.expect("never closed");
-        self.write(feed).await
+        self.write(feed, true).await
     }
 
-    /// Queues `feed` for the writer, starting one when none is draining, and waits for its
-    /// batch's commit. Alerts written wake the mailer.
-    async fn write(&self, feed: FeedIngest) -> Result<Vec<IngestOutcome>, DaemonError> {
+    /// Queues `feed` for the writer (at the head when `urgent`), starting one when none is
+    /// draining, and waits for its batch's commit. Alerts written wake the mailer.
+    async fn write(
+        &self,
+        feed: FeedIngest,
+        urgent: bool,
+    ) -> Result<Vec<IngestOutcome>, DaemonError> {
         let (done, outcome) = tokio::sync::oneshot::channel();
         let start_writer = {
             let mut queue = lock(&self.queue);
-            queue.waiting.push(Pending { feed, done });
+            let pending = Pending { feed, done };
+            if urgent {
+                queue.waiting.insert(0, pending);
+            } else {
+                queue.waiting.push(pending);
+            }
             !std::mem::replace(&mut queue.writing, true)
         };
         if start_writer {
