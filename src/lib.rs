@@ -20,6 +20,8 @@ pub mod store;
 
 pub mod daemon;
 pub mod report;
+// The analysts' web console, served by the daemon beside the pipeline.
+pub mod console;
 
 pub mod page_templates;
 

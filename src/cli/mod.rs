@@ -20,6 +20,7 @@ mod send_test_alert;
 mod show;
 mod stats;
 mod stories;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +86,8 @@ enum Command {
     Backup(backup::Args),
     /// Apply [retention] now (the daemon does it daily): empty old irrelevant texts, reclaim space.
     Prune(prune::Args),
+    /// Accounts of the web console ([console]): add, list, remove.
+    Users(users::Args),
     /// Validate the configuration and print it (secrets redacted).
     CheckConfig(check_config::Args),
     /// Send one sample alert through the configured SMTP server (or the maildir) to check a setup.
@@ -164,6 +167,7 @@ pub fn main() -> ExitCode {
         Command::Migrate(a) => migrate::run(&globals, a),
         Command::Backup(a) => backup::run(&globals, a),
         Command::Prune(a) => prune::run(&globals, a),
+        Command::Users(a) => users::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
         Command::SendTestAlert(a) => send_test_alert::run(&globals, a),
         Command::Completions { shell } => {

@@ -67,6 +67,18 @@ pub enum ConfigError {
     },
 }
 
+/// The analysts' console (`[console]`): where it listens, how long a session lasts, and the
+/// reverse proxy whose authenticated-user header is believed, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleConfig {
+    pub listen: std::net::SocketAddr,
+    pub session: Duration,
+    /// The header a reverse proxy sets to the signed-in user's name (`X-Forwarded-User`),
+    /// believed only from `trusted_proxies`; the user must have an account.
+    pub user_header: Option<String>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
 /// WebSub (`[websub]`): where hubs call back, and what the daemon listens on for them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebSubConfig {
@@ -146,6 +158,8 @@ pub struct Config {
     pub metrics_listen: Option<std::net::SocketAddr>,
     /// `[websub]`: hubs push to a public callback; `None`: off (polling only).
     pub websub: Option<WebSubConfig>,
+    /// `[console]`: the analysts' web console; `None`: off.
+    pub console: Option<ConsoleConfig>,
     pub user_agent: String,
     pub rules: Arc<RulePack>,
     pub templates: Arc<crate::alert::Templates>,

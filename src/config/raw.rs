@@ -49,6 +49,30 @@ struct RawConfig {
     surge: RawSurge,
     #[serde(default)]
     websub: Option<RawWebSub>,
+    #[serde(default)]
+    console: Option<RawConsole>,
+}
+
+/// The analysts' console (off unless the section is there).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsole {
+    #[serde(default = "default_console_listen")]
+    listen: Spanned<String>,
+    #[serde(default = "default_console_session")]
+    session: Spanned<String>,
+    #[serde(default)]
+    user_header: Option<Spanned<String>>,
+    #[serde(default)]
+    trusted_proxies: Vec<Spanned<String>>,
+}
+
+fn default_console_listen() -> Spanned<String> {
+    Spanned::new(0..0, "127.0.0.1:9619".into())
+}
+
+fn default_console_session() -> Spanned<String> {
+    Spanned::new(0..0, "12h".into())
 }
 
 /// WebSub: hubs push new entries to a public callback URL (off unless configured).
@@ -716,6 +740,11 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         .as_ref()
         .map(|w| build_websub(w, &invalid))
         .transpose()?;
+    let console = raw
+        .console
+        .as_ref()
+        .map(|c| build_console(c, &invalid))
+        .transpose()?;
 
     let retention = super::Retention {
         irrelevant_text: (raw.retention.irrelevant_text_days > 0)
@@ -735,6 +764,7 @@ pub(super) fn build(src: &str, origin: &str, base: &Path) -> Result<Config, Conf
         operator,
         metrics_listen,
         websub,
+        console,
         user_agent: raw.user_agent.unwrap_or_else(|| {
             format!(
                 "sahel-watch/{} (+https://github.com/sahel-watch/sahel-watch)",
@@ -795,6 +825,69 @@ fn build_websub(
         callback,
         listen,
         lease,
+    })
+}
+
+/// `[console]`: an address to listen on, a session of a minute to 30 days, and a proxy
+/// header only with the proxies it is believed from.
+fn build_console(
+    raw: &RawConsole,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<super::ConsoleConfig, ConfigError> {
+    let listen = raw
+        .listen
+        .get_ref()
+        .trim()
+        .parse::<std::net::SocketAddr>()
+        .map_err(|e| {
+            invalid(
+                &raw.listen.span(),
+                "console.listen",
+                format!("{:?} is not host:port ({e})", raw.listen.get_ref()),
+            )
+        })?;
+    let session = parse_duration(raw.session.get_ref())
+        .and_then(|d| {
+            if (60..=30 * 86_400).contains(&d.as_secs()) {
+                Ok(d)
+            } else {
+                Err("between 1m and 30d".to_owned())
+            }
+        })
+        .map_err(|m| invalid(&raw.session.span(), "console.session", m))?;
+    let trusted_proxies = raw
+        .trusted_proxies
+        .iter()
+        .map(|p| {
+            p.get_ref().trim().parse::<std::net::IpAddr>().map_err(|e| {
+                invalid(
+                    &p.span(),
+                    "console.trusted_proxies",
+                    format!("{:?} is not an IP address ({e})", p.get_ref()),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let user_header = match &raw.user_header {
+        Some(h) if trusted_proxies.is_empty() => {
+            return Err(invalid(
+                &h.span(),
+                "console.user_header",
+                "set trusted_proxies too: the header is believed only from them".into(),
+            ))
+        }
+        Some(h) => Some(
+            hyper::header::HeaderName::from_bytes(h.get_ref().trim().as_bytes())
+                .map_err(|e| invalid(&h.span(), "console.user_header", e.to_string()))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    Ok(super::ConsoleConfig {
+        listen,
+        session,
+        user_header,
+        trusted_proxies,
     })
 }
 

@@ -119,9 +119,18 @@ pub async fn run_forever(
         .metrics_listen
         .map(|addr| tokio::spawn(super::metrics::serve(addr, shared.clone())));
     // WebSub as configured at start: its listener, like the metrics', changes at restart.
-    let websub = ctx.config.websub.as_ref().map_or_else(Vec::new, |w| {
+    let mut listeners = ctx.config.websub.as_ref().map_or_else(Vec::new, |w| {
         super::websub::start(w, shared.clone(), ctx_tx.subscribe())
     });
+    // The console as configured at start, on the daemon's connections to the database.
+    if let Some(c) = ctx.config.console.clone() {
+        listeners.push(tokio::spawn(crate::console::serve(
+            c,
+            ctx.reader.clone(),
+            ctx.store.clone(),
+            ctx.config.rules.clone(),
+        )));
+    }
     let mut permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));
     let mut inflight: HashSet<i64> = HashSet::new();
     let mut tasks: JoinSet<(i64, Result<RefreshReport, DaemonError>)> = JoinSet::new();
@@ -218,7 +227,7 @@ pub async fn run_forever(
     if let Some(m) = metrics_server {
         m.abort();
     }
-    for task in websub {
+    for task in listeners {
         task.abort();
     }
     let _ = tokio::time::timeout(DRAIN_DEADLINE, mailer).await;

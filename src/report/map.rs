@@ -118,6 +118,8 @@ pub struct Point {
     pub approximate: bool,
     /// The point's tooltip: number, place, kind.
     pub title: String,
+    /// Where the point leads (the console's incident page); `None` in a briefing.
+    pub href: Option<String>,
 }
 
 /// A country's name, written at its centre.
@@ -252,6 +254,9 @@ pub fn svg(id: &str, caption: &str, width: f64, points: &[Point], labels: &[Labe
         } else {
             (p.colour, "")
         };
+        if let Some(href) = &p.href {
+            let _ = write!(out, "<a href=\"{}\">", esc(href));
+        }
         let _ = write!(
             out,
             "<g class=\"story\" data-number=\"{n}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"{fill}\" fill-opacity=\"0.75\" stroke=\"{col}\" stroke-width=\"1.5\"{dash}/><text x=\"{tx:.1}\" y=\"{ty:.1}\" font-size=\"11\" font-weight=\"bold\" fill=\"#222\">{n}</text><title>{title}</title></g>",
@@ -261,6 +266,9 @@ pub fn svg(id: &str, caption: &str, width: f64, points: &[Point], labels: &[Labe
             ty = y - r / 2.0,
             title = esc(&p.title),
         );
+        if p.href.is_some() {
+            out.push_str("</a>");
+        }
     }
     out.push_str("</svg>");
     out
@@ -413,6 +421,7 @@ mod tests {
             colour: "#c00",
             approximate: false,
             title: String::new(),
+            href: None,
         };
         let svg = svg("m", "map", 800.0, &[p], &[]);
         let at = |what: &str| svg.find(what).unwrap_or_else(|| panic!("{what}"));
@@ -459,6 +468,7 @@ mod tests {
             colour: "#c00",
             approximate: false,
             title: String::new(),
+            href: None,
         };
         let svg = svg("m", "map", 800.0, &[point(1), point(2), point(3)], &[]);
         let centres: std::collections::BTreeSet<&str> = svg
@@ -479,6 +489,7 @@ mod tests {
             colour: "#c00",
             approximate: false,
             title: String::new(),
+            href: None,
         };
         assert!(!svg("m", "map", 800.0, &[p], &[]).contains("class=\"story\""));
     }

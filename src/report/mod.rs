@@ -15,6 +15,8 @@ mod lang;
 pub mod map;
 mod page;
 
+pub use page::kind_colour;
+
 pub use lang::Lang;
 pub use page::{html, Briefing};
 

@@ -158,6 +158,7 @@ fn map_figure(
                 place_name(b.lang, p),
                 kind.map(|k| b.lang.kind(k)).unwrap_or_default()
             ),
+            href: None,
         });
     }
     let labels: Vec<Label> = b

@@ -60,6 +60,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0013_websub.sql",
         include_str!("../../migrations/0013_websub.sql"),
     ),
+    (
+        "0014_console.sql",
+        include_str!("../../migrations/0014_console.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.
@@ -148,8 +152,8 @@ mod tests {
     #[test]
     fn incidents_per_item_keep_the_stories_and_alerts_stored_before() {
         let mut conn = version_11();
-        // 0012, then 0013 (WebSub), which adds to it.
-        assert_eq!(migrate(&mut conn).unwrap(), 2);
+        // 0012, then those after it (WebSub, the console), which add to it.
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() - 11);
         let link: (i64, i64, String) = conn
             .query_row(
                 "SELECT item_id, story_id, reason FROM item_stories",

@@ -3,6 +3,7 @@
 
 mod analysis;
 mod backup;
+mod console;
 mod feeds;
 mod items;
 mod migrate;
@@ -22,6 +23,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use analysis::stored_analysis;
 pub use backup::{BackupError, BackupReport, LastBackup};
+pub use console::{SessionRow, UserRow};
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{FeedIngest, IngestOutcome, Policies, PreparedItem};
 pub use migrate::SCHEMA_VERSION;

@@ -519,34 +519,61 @@ impl Store {
         status: Option<OutboxStatus>,
         limit: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT o.id, o.item_id, o.recipient, o.kind, o.status, o.attempts, o.created_at,
-                    o.next_attempt_at, o.sent_at, o.last_error, i.title, o.mode, o.digest_id
-             FROM outbox o JOIN items i ON i.id = o.item_id
-             WHERE ?1 IS NULL OR o.status = ?1
-             ORDER BY o.id DESC LIMIT ?2",
+        entries(
+            &self.conn,
+            "?1 IS NULL OR o.status = ?1",
+            params![status.map(|s| s.as_str()), limit as i64],
+        )
+    }
+
+    /// The alerts sent or due for a story, oldest first.
+    pub fn story_alerts(&self, story_id: i64) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut rows = entries(
+            &self.conn,
+            "o.story_id = ?1",
+            params![story_id, MAX_STORY_ALERTS as i64],
         )?;
-        let rows = st
-            .query_map(params![status.map(|s| s.as_str()), limit as i64], |r| {
-                Ok(OutboxEntry {
-                    id: r.get(0)?,
-                    item_id: r.get(1)?,
-                    recipient: r.get(2)?,
-                    kind: r.get(3)?,
-                    status: OutboxStatus::parse(&r.get::<_, String>(4)?),
-                    attempts: r.get(5)?,
-                    created_at: r.get(6)?,
-                    next_attempt_at: r.get(7)?,
-                    sent_at: r.get(8)?,
-                    last_error: r.get(9)?,
-                    title: r.get(10)?,
-                    mode: r.get(11)?,
-                    digest_id: r.get(12)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        rows.reverse();
         Ok(rows)
     }
+}
+
+/// The most alerts a story's page lists.
+const MAX_STORY_ALERTS: usize = 500;
+
+/// Outbox rows meeting `condition`, newest first, at most `?2`.
+fn entries(
+    conn: &rusqlite::Connection,
+    condition: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT o.id, o.item_id, o.recipient, o.kind, o.status, o.attempts, o.created_at,
+                o.next_attempt_at, o.sent_at, o.last_error, i.title, o.mode, o.digest_id
+         FROM outbox o JOIN items i ON i.id = o.item_id
+         WHERE {condition}
+         ORDER BY o.id DESC LIMIT ?2"
+    ))?;
+    let rows = st
+        .query_map(params, |r| {
+            Ok(OutboxEntry {
+                id: r.get(0)?,
+                item_id: r.get(1)?,
+                recipient: r.get(2)?,
+                kind: r.get(3)?,
+                status: OutboxStatus::parse(&r.get::<_, String>(4)?),
+                attempts: r.get(5)?,
+                created_at: r.get(6)?,
+                next_attempt_at: r.get(7)?,
+                sent_at: r.get(8)?,
+                last_error: r.get(9)?,
+                title: r.get(10)?,
+                mode: r.get(11)?,
+                digest_id: r.get(12)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -208,3 +208,34 @@ fn a_websub_section_that_cannot_work_is_refused_naming_line_and_key() {
         );
     }
 }
+
+/// `[console]` is checked at start: its address, its session's length, and a proxy header
+/// that would be believed from anyone.
+#[test]
+fn a_console_section_that_cannot_work_is_refused_naming_line_and_key() {
+    let cases = [
+        ("listen = \"everywhere\"\n", 3, "console.listen"),
+        ("session = \"90d\"\n", 3, "console.session"),
+        (
+            "user_header = \"X-Forwarded-User\"\n",
+            3,
+            "console.user_header",
+        ),
+        (
+            "user_header = \"X-Forwarded-User\"\ntrusted_proxies = [\"proxy.local\"]\n",
+            4,
+            "console.trusted_proxies",
+        ),
+    ];
+    for (body, line, key) in cases {
+        let env = Env::new();
+        let path = env.write_config(&format!("[console]\n{body}"));
+        let out = env.run(&["check-config"]);
+        assert_eq!(out.status.code(), Some(2), "{body}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{}:{line}", path.display())) && err.contains(key),
+            "{body}: {err}"
+        );
+    }
+}

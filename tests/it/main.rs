@@ -10,6 +10,7 @@ mod channels;
 mod charsets;
 mod cli;
 mod config;
+mod console;
 mod fulltext;
 mod hostile;
 mod picture;

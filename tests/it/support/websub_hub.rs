@@ -116,37 +116,8 @@ fn verify_intent(form: &HashMap<String, String>, lease_seconds: u64) -> bool {
 
 /// One HTTP/1.1 request to a loopback URL; the status and body of the answer.
 pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<u8>) {
-    let u = url::Url::parse(url).unwrap();
-    let mut s = TcpStream::connect((u.host_str().unwrap(), u.port().unwrap())).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let target = match u.query() {
-        Some(q) => format!("{}?{q}", u.path()),
-        None => u.path().to_owned(),
-    };
-    let mut head = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        u.authority(),
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    let _ = s.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer);
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = match answer.windows(4).position(|w| w == b"\r\n\r\n") {
-        Some(at) => answer[at + 4..].to_vec(),
-        None => Vec::new(),
-    };
-    (status, body)
+    let a = super::http::call(method, url, headers, body);
+    (a.status, a.body)
 }
 
 /// Reads a request's body (by Content-Length).

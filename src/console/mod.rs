@@ -1,0 +1,400 @@
+//! The analysts' console (`[console]`): server-rendered pages over the archive, served by the
+//! daemon with axum on the hyper and tokio it already runs. Pages work without JavaScript,
+//! read right to left where the text is Arabic (every run of the other direction isolated),
+//! and carry a strict Content-Security-Policy; every feed-supplied string is escaped by the
+//! templates. Signing in takes an account (`sahel-watch users`) or, where configured, a
+//! trusted reverse proxy's authenticated-user header.
+
+mod auth;
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, LOCATION, REFERRER_POLICY,
+    SET_COOKIE, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use auth::{hash_password, AuthError};
+
+use crate::detect::RulePack;
+use crate::store::{SessionRow, Store, StoreError};
+
+pub use crate::config::ConsoleConfig;
+
+const SESSION_COOKIE: &str = "sw_session";
+const LOGIN_COOKIE: &str = "sw_login";
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// What every request handler shares.
+struct Shared {
+    reader: Arc<Mutex<Store>>,
+    writer: Arc<Mutex<Store>>,
+    rules: Arc<RulePack>,
+    config: ConsoleConfig,
+    limiter: auth::Limiter,
+    pages: pages::Pages,
+}
+
+type Console = Arc<Shared>;
+
+/// Serves the console on `config.listen` until the process ends; a bind failure is logged
+/// and the daemon goes on without it.
+pub async fn serve(
+    config: ConsoleConfig,
+    reader: Arc<Mutex<Store>>,
+    writer: Arc<Mutex<Store>>,
+    rules: Arc<RulePack>,
+) {
+    let addr = config.listen;
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(%addr, error = %e, "cannot listen for the console; going on without");
+            return;
+        }
+    };
+    tracing::info!(%addr, "console on http://{addr}/");
+    let app = router(Arc::new(Shared {
+        reader,
+        writer,
+        rules,
+        config,
+        limiter: auth::Limiter::default(),
+        pages: pages::Pages::new(),
+    }));
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    if let Err(e) = axum::serve(listener, service).await {
+        tracing::error!(%addr, error = %e, "the console stopped");
+    }
+}
+
+fn router(console: Console) -> Router {
+    Router::new()
+        .route("/", get(|| async { see_other("/incidents") }))
+        .route("/console.css", get(stylesheet))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/incidents", get(incidents))
+        .route("/incidents/{id}", get(incident))
+        .layer(axum::middleware::map_response(secure_headers))
+        .with_state(console)
+}
+
+/// The headers every answer carries: no script, no framing, no sniffing, no referrer, and
+/// nothing cached (the pages hold the archive).
+async fn secure_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.entry(CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    r
+}
+
+fn see_other(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(LOCATION, v);
+    }
+    r
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}
+
+fn failure(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "console request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the archive could not be read\n",
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    let mut r = pages::STYLESHEET.into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("max-age=3600"));
+    r
+}
+
+/// Why a page could not be answered.
+#[derive(Debug, thiserror::Error)]
+enum ConsoleError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a worker thread failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// Runs `f` on a store connection from a blocking thread.
+async fn on<T: Send + 'static>(
+    store: &Arc<Mutex<Store>>,
+    f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ConsoleError> {
+    let store = store.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        f(&mut store.lock().unwrap_or_else(|p| p.into_inner()))
+    })
+    .await?;
+    Ok(done?)
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn now() -> i64 {
+    crate::store::now()
+}
+
+/// The signed-in user of a request: its session cookie, or the trusted proxy's header.
+async fn who(
+    console: &Console,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<Option<SessionRow>, ConsoleError> {
+    let c = &console.config;
+    if let Some(header) = &c.user_header {
+        if c.trusted_proxies.contains(&peer.ip()) {
+            let Some(name) = headers.get(header).and_then(|v| v.to_str().ok()) else {
+                return Ok(None);
+            };
+            let name = name.trim().to_owned();
+            let user = on(&console.reader, move |s| s.user_named(&name)).await?;
+            // Behind the proxy the CSRF token is the user's own, fixed per account.
+            return Ok(user.map(|user| SessionRow {
+                csrf: auth::digest(&format!("proxy-csrf:{}:{}", user.id, user.password_hash)),
+                expires_at: i64::MAX,
+                user,
+            }));
+        }
+    }
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let digest = auth::digest(token);
+    on(&console.reader, move |s| s.session(&digest, now())).await
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    name: String,
+    password: String,
+    csrf: String,
+}
+
+async fn login_page(State(console): State<Console>) -> Response {
+    let token = match auth::random_token() {
+        Ok(t) => t,
+        Err(e) => return failure(e),
+    };
+    let page = console.pages.login(&token, None);
+    with_cookie(
+        html(StatusCode::OK, page),
+        &format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; Secure; SameSite=Strict"),
+    )
+}
+
+fn with_cookie(mut r: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        r.headers_mut().append(SET_COOKIE, v);
+    }
+    r
+}
+
+/// Signs in: the form's token must match its cookie (a login form posted from elsewhere is
+/// refused), failures are limited per address and per name, and a new session replaces
+/// none of the others.
+async fn login(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !auth::same_token(expected, &form.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            "the form's token is missing or wrong\n",
+        )
+            .into_response();
+    }
+    let t = now();
+    let (by_peer, by_name) = (peer.ip().to_string(), format!("user:{}", form.name));
+    if !console.limiter.allows(&by_peer, t) || !console.limiter.allows(&by_name, t) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many failed sign-ins; wait a quarter of an hour\n",
+        )
+            .into_response();
+    }
+    let name = form.name.clone();
+    let user = match on(&console.reader, move |s| s.user_named(&name)).await {
+        Ok(u) => u,
+        Err(e) => return failure(e),
+    };
+    // The hash is checked on a blocking thread: Argon2 is meant to be slow.
+    let password = form.password;
+    let matched = match user {
+        Some(u) => tokio::task::spawn_blocking(move || {
+            auth::password_matches(&password, &u.password_hash).then_some(u)
+        })
+        .await
+        .ok()
+        .flatten(),
+        None => None,
+    };
+    let Some(user) = matched else {
+        console.limiter.failed(&by_peer, t);
+        console.limiter.failed(&by_name, t);
+        tracing::warn!(peer = %peer.ip(), name = %form.name, "console sign-in failed");
+        let page = console
+            .pages
+            .login(&form.csrf, Some("Wrong name or password."));
+        return html(StatusCode::UNAUTHORIZED, page);
+    };
+    console.limiter.succeeded(&by_peer);
+    console.limiter.succeeded(&by_name);
+    let (token, csrf) = match (auth::random_token(), auth::random_token()) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return failure(e),
+    };
+    let digest = auth::digest(&token);
+    let lifetime = console.config.session.as_secs() as i64;
+    let uid = user.id;
+    if let Err(e) = on(&console.writer, move |s| {
+        s.open_session(&digest, uid, &csrf, t, t + lifetime)
+    })
+    .await
+    {
+        return failure(e);
+    }
+    tracing::info!(user = %user.name, role = %user.role, "console sign-in");
+    let r = with_cookie(
+        see_other("/incidents"),
+        &format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={lifetime}"
+        ),
+    );
+    with_cookie(r, &format!("{LOGIN_COOKIE}=; Path=/login; Max-Age=0"))
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let session = match who(&console, peer, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/login"),
+        Err(e) => return failure(e),
+    };
+    if !auth::same_token(&session.csrf, &form.csrf) {
+        return (
+            StatusCode::FORBIDDEN,
+            "the form's token is missing or wrong\n",
+        )
+            .into_response();
+    }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let digest = auth::digest(token);
+        if let Err(e) = on(&console.writer, move |s| s.close_session(&digest)).await {
+            return failure(e);
+        }
+    }
+    with_cookie(
+        see_other("/login"),
+        &format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"),
+    )
+}
+
+async fn incidents(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(filter): Query<pages::IncidentFilter>,
+) -> Response {
+    let session = match who(&console, peer, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/login"),
+        Err(e) => return failure(e),
+    };
+    let since = filter.since(now());
+    let stories = match on(&console.reader, move |s| s.stories(Some(since), 2_000)).await {
+        Ok(s) => s,
+        Err(e) => return failure(e),
+    };
+    html(
+        StatusCode::OK,
+        console
+            .pages
+            .incidents(&console.rules, &session, &filter, &stories),
+    )
+}
+
+async fn incident(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let session = match who(&console, peer, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/login"),
+        Err(e) => return failure(e),
+    };
+    let found = on(&console.reader, move |s| {
+        let story = match s.story(id) {
+            Ok(story) => Some(story),
+            Err(StoreError::NoSuchStory(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let alerts = s.story_alerts(id)?;
+        Ok((story, alerts))
+    })
+    .await;
+    match found {
+        Ok((Some((story, articles)), alerts)) => html(
+            StatusCode::OK,
+            console
+                .pages
+                .incident(&console.rules, &session, &story, &articles, &alerts),
+        ),
+        Ok((None, _)) => (StatusCode::NOT_FOUND, "no such incident\n").into_response(),
+        Err(e) => failure(e),
+    }
+}

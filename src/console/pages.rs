@@ -1,0 +1,389 @@
+//! The console's pages: plain view rows built from the store's, rendered by autoescaping
+//! templates (`config/templates/console/`). Feed-supplied strings reach the templates as
+//! text, cleaned of control and bidi-override characters, and links only when http(s).
+
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use crate::alert::{safe_link, sanitize_line};
+use crate::dedup::Corroboration;
+use crate::detect::{EventKind, RulePack};
+use crate::report::map::{self, Point};
+use crate::report::where_it_happened;
+use crate::store::{OutboxEntry, SessionRow, StoryArticle, StoryRow};
+
+pub const STYLESHEET: &str = include_str!("../../config/templates/console/console.css");
+
+/// The countries the filter offers: the Sahel and the neighbours whose borders it watches.
+const COUNTRIES: [&str; 8] = ["ML", "NE", "BF", "TD", "MR", "NG", "DZ", "LY"];
+const PERIODS: [(u32, &str); 5] = [
+    (7, "last 7 days"),
+    (30, "last 30 days"),
+    (90, "last 90 days"),
+    (365, "last year"),
+    (36_500, "all"),
+];
+/// The most incidents one page lists.
+const MAX_ROWS: usize = 500;
+
+pub struct Pages {
+    env: Environment<'static>,
+}
+
+/// The incidents page's filters, as its form sends them.
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+pub struct IncidentFilter {
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default = "default_days")]
+    pub days: u32,
+    /// "corroborated", "single", or anything else for both.
+    #[serde(default)]
+    pub sources: String,
+}
+
+fn default_days() -> u32 {
+    30
+}
+
+impl IncidentFilter {
+    /// The start of the period, in unix seconds.
+    pub fn since(&self, now: i64) -> i64 {
+        now - i64::from(self.days.clamp(1, 36_500)) * 86_400
+    }
+
+    fn keeps(&self, s: &StoryRow, c: &Corroboration) -> bool {
+        (self.country.is_empty() || s.facts.countries.contains(&self.country))
+            && (self.kind.is_empty() || s.facts.kinds.iter().any(|k| k.as_str() == self.kind))
+            && match self.sources.as_str() {
+                "corroborated" => c.outlets >= 2,
+                "single" => c.outlets < 2,
+                _ => true,
+            }
+    }
+}
+
+#[derive(Serialize)]
+struct Choice {
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Period {
+    days: u32,
+    name: &'static str,
+}
+
+/// One incident as the pages show it.
+#[derive(Serialize)]
+struct IncidentView {
+    id: i64,
+    number: usize,
+    place_en: String,
+    place_ar: String,
+    country: String,
+    countries: String,
+    kinds: String,
+    toll: String,
+    groups: String,
+    sources: String,
+    outlets: Vec<String>,
+    first_seen: String,
+    last_seen: String,
+    first_alerted: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ArticleView {
+    title: String,
+    url: Option<String>,
+    outlet: String,
+    published: String,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AlertLine {
+    kind: String,
+    recipient: String,
+    status: String,
+    sent: Option<String>,
+    error: String,
+}
+
+fn time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn kind_name(k: EventKind) -> &'static str {
+    match k {
+        EventKind::Attack => "attack",
+        EventKind::Kidnapping => "kidnapping",
+        EventKind::BorderClosure => "border closure",
+    }
+}
+
+fn country_name(rules: &RulePack, code: &str) -> String {
+    rules
+        .country_entity(code)
+        .and_then(|e| e.name_en.clone())
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn view(rules: &RulePack, number: usize, s: &StoryRow) -> IncidentView {
+    let f = &s.facts;
+    let place = where_it_happened(rules, f);
+    let mut toll = Vec::new();
+    for (n, what) in [
+        (f.killed, "killed"),
+        (f.wounded, "wounded"),
+        (f.kidnapped, "kidnapped"),
+    ] {
+        if let Some(n) = n {
+            toll.push(format!("{n} {what}"));
+        }
+    }
+    let groups: Vec<String> = f
+        .groups
+        .iter()
+        .map(|g| {
+            rules
+                .entity(g)
+                .and_then(|e| e.name_en.clone())
+                .unwrap_or_else(|| g.clone())
+        })
+        .collect();
+    IncidentView {
+        id: s.id,
+        number,
+        place_en: place
+            .as_ref()
+            .map(|p| p.name_en.clone())
+            .unwrap_or_default(),
+        place_ar: place
+            .as_ref()
+            .filter(|p| !p.approximate)
+            .map(|p| p.name_ar.clone())
+            .unwrap_or_default(),
+        country: place
+            .as_ref()
+            .and_then(|p| p.country.clone())
+            .map(|c| country_name(rules, &c))
+            .unwrap_or_default(),
+        countries: f
+            .countries
+            .iter()
+            .map(|c| country_name(rules, c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        kinds: f
+            .kinds
+            .iter()
+            .map(|k| kind_name(*k))
+            .collect::<Vec<_>>()
+            .join(", "),
+        toll: if toll.is_empty() {
+            "not reported".into()
+        } else {
+            toll.join(", ")
+        },
+        groups: if groups.is_empty() {
+            "none named".into()
+        } else {
+            groups.join(", ")
+        },
+        sources: Corroboration::of(rules, f).summary(),
+        outlets: s.outlets.iter().map(|o| sanitize_line(o, 120)).collect(),
+        first_seen: time(s.first_seen),
+        last_seen: time(s.last_seen),
+        first_alerted: s.first_alerted.map(time),
+    }
+}
+
+impl Pages {
+    pub fn new() -> Pages {
+        let mut env = Environment::new();
+        for (name, source) in [
+            (
+                "base.html",
+                include_str!("../../config/templates/console/base.html"),
+            ),
+            (
+                "login.html",
+                include_str!("../../config/templates/console/login.html"),
+            ),
+            (
+                "incidents.html",
+                include_str!("../../config/templates/console/incidents.html"),
+            ),
+            (
+                "incident.html",
+                include_str!("../../config/templates/console/incident.html"),
+            ),
+        ] {
+            env.add_template(name, source)
+                .expect("the bundled console templates parse (tested)");
+        }
+        Pages { env }
+    }
+
+    fn render(&self, name: &str, ctx: Value) -> String {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .unwrap_or_else(|e| {
+                tracing::error!(template = name, error = %e, "console page failed to render");
+                "<!doctype html><p>This page could not be rendered; the daemon's log says why.</p>"
+                    .to_owned()
+            })
+    }
+
+    pub fn login(&self, csrf: &str, error: Option<&str>) -> String {
+        self.render(
+            "login.html",
+            minijinja::context! { title => "Sign in", csrf, error },
+        )
+    }
+
+    pub fn incidents(
+        &self,
+        rules: &RulePack,
+        session: &SessionRow,
+        filter: &IncidentFilter,
+        stories: &[StoryRow],
+    ) -> String {
+        let kept: Vec<&StoryRow> = stories
+            .iter()
+            .filter(|s| filter.keeps(s, &Corroboration::of(rules, &s.facts)))
+            .take(MAX_ROWS)
+            .collect();
+        let rows: Vec<IncidentView> = kept
+            .iter()
+            .enumerate()
+            .map(|(i, s)| view(rules, i + 1, s))
+            .collect();
+        let points: Vec<Point> = kept
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let p = where_it_happened(rules, &s.facts)?;
+                let (lat, lon) = p.at?;
+                let kind = s.facts.kinds.first().copied();
+                Some(Point {
+                    number: i + 1,
+                    lon,
+                    lat,
+                    toll: s.facts.killed.unwrap_or(0) + s.facts.kidnapped.unwrap_or(0),
+                    colour: crate::report::kind_colour(kind),
+                    approximate: p.approximate,
+                    title: format!(
+                        "{} {} {}",
+                        i + 1,
+                        p.name_en,
+                        kind.map(kind_name).unwrap_or_default()
+                    ),
+                    href: Some(format!("/incidents/{}", s.id)),
+                })
+            })
+            .collect();
+        let svg = map::svg("map", "Incidents of the period", 720.0, &points, &[]);
+        let countries: Vec<Choice> = COUNTRIES
+            .iter()
+            .map(|c| Choice {
+                code: (*c).to_owned(),
+                name: country_name(rules, c),
+            })
+            .collect();
+        let kinds: Vec<Choice> = EventKind::ALL
+            .iter()
+            .map(|k| Choice {
+                code: k.as_str().to_owned(),
+                name: kind_name(*k).to_owned(),
+            })
+            .collect();
+        let periods: Vec<Period> = PERIODS
+            .iter()
+            .map(|(days, name)| Period { days: *days, name })
+            .collect();
+        self.render(
+            "incidents.html",
+            minijinja::context! {
+                title => "Incidents",
+                user => &session.user.name,
+                role => &session.user.role,
+                csrf => &session.csrf,
+                filter => Value::from(minijinja::value::Serde(filter)),
+                rows => Value::from(minijinja::value::Serde(&rows)),
+                countries => Value::from(minijinja::value::Serde(&countries)),
+                kinds => Value::from(minijinja::value::Serde(&kinds)),
+                periods => Value::from(minijinja::value::Serde(&periods)),
+                map => svg,
+            },
+        )
+    }
+
+    pub fn incident(
+        &self,
+        rules: &RulePack,
+        session: &SessionRow,
+        story: &StoryRow,
+        articles: &[StoryArticle],
+        alerts: &[OutboxEntry],
+    ) -> String {
+        let articles: Vec<ArticleView> = articles
+            .iter()
+            .map(|a| ArticleView {
+                title: sanitize_line(&a.title, 300),
+                url: safe_link(a.url.as_deref()),
+                outlet: sanitize_line(&a.feed_name, 120),
+                published: a.published_at.map(time).unwrap_or_default(),
+                reason: a.reason.as_deref().map(|r| sanitize_line(r, 300)),
+            })
+            .collect();
+        let alerts: Vec<AlertLine> = alerts
+            .iter()
+            .map(|a| AlertLine {
+                kind: a.kind.clone(),
+                recipient: sanitize_line(&a.recipient, 200),
+                status: a.status.as_str().to_owned(),
+                sent: a.sent_at.map(time),
+                error: a
+                    .last_error
+                    .as_deref()
+                    .map(|e| sanitize_line(e, 300))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        self.render(
+            "incident.html",
+            minijinja::context! {
+                title => format!("Incident {}", story.id),
+                user => &session.user.name,
+                role => &session.user.role,
+                csrf => &session.csrf,
+                story => Value::from(minijinja::value::Serde(view(rules, 1, story))),
+                articles => Value::from(minijinja::value::Serde(&articles)),
+                alerts => Value::from(minijinja::value::Serde(&alerts)),
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled templates parse (the console would otherwise refuse every page).
+    #[test]
+    fn the_console_templates_parse() {
+        let p = Pages::new();
+        let page = p.login("tok", Some("Wrong name or password."));
+        assert!(page.contains("name=\"csrf\" value=\"tok\""), "{page}");
+        assert!(page.contains("Wrong name or password."));
+    }
+}
