@@ -10,7 +10,9 @@ mod surge;
 #[cfg(test)]
 mod tests;
 
-pub use story::{plan_follow_up, plan_story, AlertKind, OutboxRow, StoryPlan, StoryState};
+pub use story::{
+    merged_facts, plan_follow_up, plan_story, AlertKind, OutboxRow, StoryPlan, StoryState,
+};
 pub use surge::{
     plan_surge, surge_places, Mention, PlaceState, Surge, SurgeInput, SurgePlace, SurgePolicy,
     MAX_PLACES_PER_ITEM, ONE_NOTICE_PER,

@@ -14,6 +14,8 @@ pub struct StoryState {
     pub updates: u32,
     /// Recipients who heard of it, with the Message-ID of the first alert each got.
     pub heard: Vec<(String, String)>,
+    /// An analyst said it is no incident: reports of it still join it, and alert nothing.
+    pub dismissed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +82,14 @@ impl StoryPlan {
     }
 }
 
+/// The facts of a story an analyst merged another into: both folded, as a report joining it
+/// would be.
+pub fn merged_facts(kept: &Facts, merged: &Facts) -> Facts {
+    let mut facts = kept.clone();
+    facts.merge(merged);
+    facts
+}
+
 /// Files an event report: it joins the candidate it best matches (see
 /// [`crate::dedup::affinity`]) or opens a story. A recipient who has not heard of the story
 /// gets a first alert; one who has gets an update when the item changes the facts and the
@@ -120,6 +130,17 @@ pub fn plan_story(
         };
     };
     let story = &candidates[i];
+    if story.dismissed {
+        let mut facts = story.facts.clone();
+        facts.merge(item);
+        return StoryPlan::Join {
+            story: story.id,
+            why: format!("{why} (an analyst said it is no incident: nothing alerted)"),
+            facts,
+            updated: false,
+            alerts: Vec::new(),
+        };
+    }
     let news = changes(&story.facts, item, policy);
     // The hostages' release ends a kidnapping: that update goes out even when the story has
     // used its updates on tolls and corroboration (once: `changes` reports it once).

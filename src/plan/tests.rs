@@ -50,6 +50,7 @@ fn story(id: i64, f: Facts) -> StoryState {
         facts: f,
         updates: 0,
         heard: vec![("a@x".into(), "<first@x>".into())],
+        dismissed: false,
     }
 }
 
@@ -656,6 +657,17 @@ fn who_is_sent_what() {
     let plan = plan_story(&higher, &[spent], &[to("a@x")], &policy());
     assert!(plan.alerts().is_empty(), "{plan:?}");
     assert!(matches!(plan, StoryPlan::Join { updated: false, .. }));
+
+    // An analyst said the story is no incident: its news joins it, alerting no one, not even
+    // who never heard of it.
+    let mut dismissed = story(7, facts(&first));
+    dismissed.dismissed = true;
+    let plan = plan_story(&higher, &[dismissed], &recipients, &policy());
+    assert!(plan.alerts().is_empty(), "{plan:?}");
+    assert!(
+        matches!(&plan, StoryPlan::Join { story: 7, facts, .. } if facts.killed == Some(30)),
+        "{plan:?}"
+    );
 }
 
 #[test]

@@ -140,6 +140,7 @@ mod tests {
             items: 3,
             updates: 0,
             outlets: vec!["a".into()],
+            dismissed: false,
             first_alerted: None,
         }
     }

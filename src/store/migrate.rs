@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_console.sql",
         include_str!("../../migrations/0014_console.sql"),
     ),
+    (
+        "0015_corrections.sql",
+        include_str!("../../migrations/0015_corrections.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

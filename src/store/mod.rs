@@ -4,6 +4,7 @@
 mod analysis;
 mod backup;
 mod console;
+mod corrections;
 mod feeds;
 mod items;
 mod migrate;
@@ -24,6 +25,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use analysis::stored_analysis;
 pub use backup::{BackupError, BackupReport, LastBackup};
 pub use console::{SessionRow, UserRow};
+pub use corrections::{CorrectionError, CorrectionRow};
 pub use feeds::{FeedHealth, FeedRow, FetchRecord};
 pub use items::{FeedIngest, IngestOutcome, Policies, PreparedItem};
 pub use migrate::SCHEMA_VERSION;

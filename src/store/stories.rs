@@ -22,6 +22,8 @@ pub struct StoryRow {
     pub outlets: Vec<String>,
     /// When its first alert left (the earliest to any recipient), if one has.
     pub first_alerted: Option<i64>,
+    /// An analyst said it is no incident.
+    pub dismissed: bool,
 }
 
 /// One article of a story, for alerts and `show story`.
@@ -56,15 +58,19 @@ pub(super) fn candidates(
             }
         }
     }
-    let mut story = tx.prepare_cached("SELECT facts, updates FROM stories WHERE id = ?1")?;
+    let mut story =
+        tx.prepare_cached("SELECT facts, updates, dismissed FROM stories WHERE id = ?1")?;
+    // Who heard of it, through it or a story merged into it (an analyst's merge).
     let mut heard = tx.prepare_cached(
         "SELECT recipient, message_id FROM outbox WHERE id IN
-            (SELECT min(id) FROM outbox WHERE story_id = ?1 GROUP BY recipient)",
+            (SELECT min(id) FROM outbox
+             WHERE story_id = ?1 OR story_id IN (SELECT id FROM stories WHERE merged_into = ?1)
+             GROUP BY recipient)",
     )?;
     ids.into_iter()
         .map(|id| {
-            let (json, updates): (String, u32) =
-                story.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (json, updates, dismissed): (String, u32, bool) =
+                story.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             Ok(StoryState {
                 id,
                 facts: load_facts(&json)?,
@@ -72,6 +78,7 @@ pub(super) fn candidates(
                 heard: heard
                     .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect::<Result<_, _>>()?,
+                dismissed,
             })
         })
         .collect()
@@ -179,20 +186,29 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<StoryRow>, StoreError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, kind, facts, first_seen, last_seen, items, updates FROM stories
+            "SELECT id, kind, facts, first_seen, last_seen, items, updates, dismissed
+             FROM stories
              WHERE (?1 IS NULL OR last_seen >= ?1) AND (?3 IS NULL OR id = ?3)
+                AND (?3 IS NOT NULL OR merged_into IS NULL)
              ORDER BY last_seen DESC, id DESC LIMIT ?2",
         )?;
+        // Each row with its facts still as JSON (their errors are the store's, not SQLite's).
         let rows = st
             .query_map(params![since, limit as i64, id], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
+                    StoryRow {
+                        id: r.get(0)?,
+                        kind: r.get(1)?,
+                        facts: Facts::default(),
+                        first_seen: r.get(3)?,
+                        last_seen: r.get(4)?,
+                        items: r.get(5)?,
+                        updates: r.get(6)?,
+                        outlets: Vec::new(),
+                        first_alerted: None,
+                        dismissed: r.get(7)?,
+                    },
                     r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, i64>(6)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -206,20 +222,13 @@ impl Store {
                 AND status = 'sent'",
         )?;
         rows.into_iter()
-            .map(|(id, kind, facts, first_seen, last_seen, items, updates)| {
-                Ok(StoryRow {
-                    id,
-                    kind,
-                    facts: load_facts(&facts)?,
-                    first_seen,
-                    last_seen,
-                    items,
-                    updates,
-                    outlets: outlets
-                        .query_map([id], |r| r.get(0))?
-                        .collect::<Result<Vec<String>, _>>()?,
-                    first_alerted: alerted.query_row([id], |r| r.get(0))?,
-                })
+            .map(|(mut row, facts)| {
+                row.facts = load_facts(&facts)?;
+                row.outlets = outlets
+                    .query_map([row.id], |r| r.get(0))?
+                    .collect::<Result<Vec<String>, _>>()?;
+                row.first_alerted = alerted.query_row([row.id], |r| r.get(0))?;
+                Ok(row)
             })
             .collect()
     }
