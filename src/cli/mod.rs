@@ -6,6 +6,7 @@ mod backtest;
 mod backup;
 mod check_config;
 mod classify;
+mod correct;
 mod eval;
 mod export;
 mod extract;
@@ -86,6 +87,8 @@ enum Command {
     Backup(backup::Args),
     /// Apply [retention] now (the daemon does it daily): empty old irrelevant texts, reclaim space.
     Prune(prune::Args),
+    /// Analysts' corrections: not an incident, merge, undo (as the console makes them).
+    Correct(correct::Args),
     /// Accounts of the web console ([console]): add, list, remove.
     Users(users::Args),
     /// Validate the configuration and print it (secrets redacted).
@@ -168,6 +171,7 @@ pub fn main() -> ExitCode {
         Command::Backup(a) => backup::run(&globals, a),
         Command::Prune(a) => prune::run(&globals, a),
         Command::Users(a) => users::run(&globals, a),
+        Command::Correct(a) => correct::run(&globals, a),
         Command::CheckConfig(a) => check_config::run(&globals, a),
         Command::SendTestAlert(a) => send_test_alert::run(&globals, a),
         Command::Completions { shell } => {

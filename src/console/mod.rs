@@ -24,7 +24,7 @@ use axum::Router;
 pub use auth::{hash_password, AuthError};
 
 use crate::detect::RulePack;
-use crate::store::{SessionRow, Store, StoreError};
+use crate::store::{CorrectionError, SessionRow, Store, StoreError};
 
 pub use crate::config::ConsoleConfig;
 
@@ -84,6 +84,9 @@ fn router(console: Console) -> Router {
         .route("/logout", post(logout))
         .route("/incidents", get(incidents))
         .route("/incidents/{id}", get(incident))
+        .route("/incidents/{id}/dismiss", post(dismiss))
+        .route("/incidents/{id}/merge", post(merge))
+        .route("/corrections/{id}/undo", post(undo))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(console)
 }
@@ -145,6 +148,21 @@ enum ConsoleError {
     Store(#[from] StoreError),
     #[error("a worker thread failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Correction(#[from] CorrectionError),
+}
+
+/// Runs a correction on the writer from a blocking thread.
+async fn on_correction<T: Send + 'static>(
+    store: &Arc<Mutex<Store>>,
+    f: impl FnOnce(&mut Store) -> Result<T, CorrectionError> + Send + 'static,
+) -> Result<T, ConsoleError> {
+    let store = store.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        f(&mut store.lock().unwrap_or_else(|p| p.into_inner()))
+    })
+    .await?;
+    Ok(done?)
 }
 
 /// Runs `f` on a store connection from a blocking thread.
@@ -383,18 +401,174 @@ async fn incident(
             Err(StoreError::NoSuchStory(_)) => None,
             Err(e) => return Err(e),
         };
-        let alerts = s.story_alerts(id)?;
-        Ok((story, alerts))
+        Ok((
+            story,
+            s.story_alerts(id)?,
+            s.corrections(Some(id))?,
+            merged_into(s, id)?,
+        ))
     })
     .await;
     match found {
-        Ok((Some((story, articles)), alerts)) => html(
+        // A story merged into another is read there.
+        Ok((_, _, _, Some(into))) => see_other(&format!("/incidents/{into}")),
+        Ok((Some((story, articles)), alerts, corrections, None)) => html(
             StatusCode::OK,
-            console
-                .pages
-                .incident(&console.rules, &session, &story, &articles, &alerts),
+            console.pages.incident(
+                &console.rules,
+                &session,
+                &story,
+                &articles,
+                &alerts,
+                &corrections,
+            ),
         ),
-        Ok((None, _)) => (StatusCode::NOT_FOUND, "no such incident\n").into_response(),
+        Ok((None, ..)) => (StatusCode::NOT_FOUND, "no such incident\n").into_response(),
         Err(e) => failure(e),
+    }
+}
+
+fn merged_into(s: &Store, id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(s.corrections(Some(id))?
+        .iter()
+        .rev()
+        .find(|c| c.action == "merge" && c.story_id == id && c.undone_at.is_none())
+        .and_then(|c| c.into_story))
+}
+
+/// The session of a request that changes something: signed in, its form's token the
+/// session's, and an analyst's account. Otherwise the answer to give.
+async fn analyst(
+    console: &Console,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<SessionRow, Response> {
+    let session = match who(console, peer, headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(see_other("/login")),
+        Err(e) => return Err(failure(e)),
+    };
+    if !auth::same_token(&session.csrf, csrf) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "the form's token is missing or wrong\n",
+        )
+            .into_response());
+    }
+    if session.user.role != "analyst" {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "a reader's account may not correct; ask an analyst\n",
+        )
+            .into_response());
+    }
+    Ok(session)
+}
+
+/// A correction that could not be made: the analyst's mistake (409, with why), or ours.
+fn refused(e: ConsoleError) -> Response {
+    match e {
+        ConsoleError::Correction(c) if !matches!(c, CorrectionError::Store(_)) => {
+            (StatusCode::CONFLICT, format!("{c}\n")).into_response()
+        }
+        ConsoleError::Store(StoreError::NoSuchStory(id)) => {
+            (StatusCode::NOT_FOUND, format!("no incident {id}\n")).into_response()
+        }
+        e => failure(e),
+    }
+}
+
+async fn dismiss(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let session = match analyst(&console, peer, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let user = session.user.name.clone();
+    let done = on_correction(&console.writer, move |s| s.dismiss_story(id, &user, now())).await;
+    match done {
+        Ok(_) => {
+            tracing::info!(user = %session.user.name, story = id, "marked not an incident");
+            see_other(&format!("/incidents/{id}"))
+        }
+        Err(e) => refused(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct MergeForm {
+    csrf: String,
+    into: i64,
+}
+
+/// «Same incident as …»: this story goes into the other, which keeps its first alert.
+async fn merge(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<MergeForm>,
+) -> Response {
+    let session = match analyst(&console, peer, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let into = form.into;
+    let facts = on(&console.reader, move |s| {
+        Ok((s.story_facts(into)?, s.story_facts(id)?))
+    })
+    .await;
+    let facts = match facts {
+        Ok((kept, merged)) => crate::plan::merged_facts(&kept, &merged),
+        Err(e) => return refused(e),
+    };
+    let user = session.user.name.clone();
+    let done = on_correction(&console.writer, move |s| {
+        s.merge_stories(id, into, &facts, &user, now())
+    })
+    .await;
+    match done {
+        Ok(_) => {
+            tracing::info!(user = %session.user.name, story = id, into, "merged by an analyst");
+            see_other(&format!("/incidents/{into}"))
+        }
+        Err(e) => refused(e),
+    }
+}
+
+async fn undo(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let session = match analyst(&console, peer, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let user = session.user.name.clone();
+    let done = on_correction(&console.writer, move |s| {
+        let story = s
+            .corrections(None)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .map(|c| c.story_id);
+        s.undo_correction(id, &user, now())?;
+        Ok(story)
+    })
+    .await;
+    match done {
+        Ok(story) => {
+            tracing::info!(user = %session.user.name, correction = id, "correction undone");
+            see_other(&story.map_or_else(|| "/incidents".to_owned(), |s| format!("/incidents/{s}")))
+        }
+        Err(e) => refused(e),
     }
 }

@@ -10,7 +10,7 @@ use crate::dedup::Corroboration;
 use crate::detect::{EventKind, RulePack};
 use crate::report::map::{self, Point};
 use crate::report::where_it_happened;
-use crate::store::{OutboxEntry, SessionRow, StoryArticle, StoryRow};
+use crate::store::{CorrectionRow, OutboxEntry, SessionRow, StoryArticle, StoryRow};
 
 pub const STYLESHEET: &str = include_str!("../../config/templates/console/console.css");
 
@@ -42,6 +42,9 @@ pub struct IncidentFilter {
     /// "corroborated", "single", or anything else for both.
     #[serde(default)]
     pub sources: String,
+    /// "dismissed" lists what analysts said is no incident, instead of the incidents.
+    #[serde(default)]
+    pub status: String,
 }
 
 fn default_days() -> u32 {
@@ -62,6 +65,7 @@ impl IncidentFilter {
                 "single" => c.outlets < 2,
                 _ => true,
             }
+            && s.dismissed == (self.status == "dismissed")
     }
 }
 
@@ -103,6 +107,15 @@ struct ArticleView {
     outlet: String,
     published: String,
     reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CorrectionLine {
+    id: i64,
+    what: String,
+    by: String,
+    at: String,
+    undone: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -334,7 +347,30 @@ impl Pages {
         story: &StoryRow,
         articles: &[StoryArticle],
         alerts: &[OutboxEntry],
+        corrections: &[CorrectionRow],
     ) -> String {
+        let corrections: Vec<CorrectionLine> = corrections
+            .iter()
+            .map(|c| CorrectionLine {
+                id: c.id,
+                what: match (c.action.as_str(), c.into_story) {
+                    ("merge", Some(into)) if into == story.id => {
+                        format!("incident {} merged into this one", c.story_id)
+                    }
+                    ("merge", Some(into)) => format!("merged into incident {into}"),
+                    _ => "marked not an incident".to_owned(),
+                },
+                by: sanitize_line(&c.user, 100),
+                at: time(c.at),
+                undone: c.undone_at.map(|t| {
+                    format!(
+                        "undone by {} {}",
+                        sanitize_line(c.undone_by.as_deref().unwrap_or("?"), 100),
+                        time(t)
+                    )
+                }),
+            })
+            .collect();
         let articles: Vec<ArticleView> = articles
             .iter()
             .map(|a| ArticleView {
@@ -367,6 +403,9 @@ impl Pages {
                 role => &session.user.role,
                 csrf => &session.csrf,
                 story => Value::from(minijinja::value::Serde(view(rules, 1, story))),
+                dismissed => story.dismissed,
+                analyst => session.user.role == "analyst",
+                corrections => Value::from(minijinja::value::Serde(&corrections)),
                 articles => Value::from(minijinja::value::Serde(&articles)),
                 alerts => Value::from(minijinja::value::Serde(&alerts)),
             },

@@ -20,6 +20,12 @@ fn feed() -> String {
             "javascript:alert(document.cookie)",
         ),
         (
+            "menaka",
+            "مسلحون يختطفون 15 شخصا في هجوم على قرية قرب ميناكا شمال شرقي مالي",
+            "اختطف مسلحون 15 شخصا بينهم نساء في هجوم على قرية قرب مدينة ميناكا شمال شرقي مالي مساء أمس، حسبما أفادت مصادر محلية.",
+            "https://outlet.example/menaka",
+        ),
+        (
             "fair",
             "تونس: افتتاح الدورة الجديدة لمعرض الكتاب",
             "افتتح وزير الثقافة التونسي الدورة الجديدة لمعرض الكتاب في العاصمة.",
@@ -154,10 +160,9 @@ fn an_analyst_signs_in_browses_the_incident_and_signs_out() {
         !page.contains("معرض الكتاب"),
         "the book fair is no incident"
     );
-    let at = page
-        .find("href=\"/incidents/")
-        .expect("a link to the incident")
-        + 17;
+    // The Gao incident's row: the link before its place.
+    let gao = page.find(">Gao<").expect("Gao's row");
+    let at = page[..gao].rfind("href=\"/incidents/").expect("its link") + 17;
     let id: String = page[at..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -234,4 +239,148 @@ fn sign_ins_without_the_form_token_or_past_the_limit_are_refused() {
         assert_eq!(sign_in(&base, "amina", "wrong password!").status, 401);
     }
     assert_eq!(sign_in(&base, "amina", PASSWORD).status, 429);
+}
+
+/// The incidents' ids on the list page, in its order.
+fn listed(base: &str, cookie: &[(&str, &str)], query: &str) -> Vec<String> {
+    let page = call(
+        "GET",
+        &format!("{base}/incidents?days=36500{query}"),
+        cookie,
+        b"",
+    )
+    .text();
+    let mut ids: Vec<String> = Vec::new();
+    for part in page.split("<td><a href=\"/incidents/").skip(1) {
+        let id: String = part.chars().take_while(char::is_ascii_digit).collect();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+fn session_of(base: &str, name: &str) -> String {
+    let signed = sign_in(base, name, PASSWORD);
+    assert_eq!(signed.status, 303, "{}", signed.text());
+    format!("sw_session={}", set_cookie(&signed, "sw_session").unwrap())
+}
+
+fn post(base: &str, path: &str, session: &str, form: &str) -> Answer {
+    call(
+        "POST",
+        &format!("{base}{path}"),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", session),
+        ],
+        form.as_bytes(),
+    )
+}
+
+#[test]
+fn an_analyst_merges_and_dismisses_incidents_and_undoes_it_a_reader_cannot() {
+    let (_server, env, _daemon, base) = console();
+    wait_for("the two first alerts sent", Duration::from_secs(30), || {
+        env.maildir_files().len() == 2
+    });
+    let amina = session_of(&base, "amina");
+    let cookie = [("Cookie", amina.as_str())];
+    let both = listed(&base, &cookie, "");
+    assert_eq!(both.len(), 2, "Gao and Menaka: {both:?}");
+    let page = call(
+        "GET",
+        &format!("{base}/incidents/{}", both[0]),
+        &cookie,
+        b"",
+    )
+    .text();
+    let csrf = field(&page, "csrf");
+
+    // A reader may look, not correct; a form without the session's token is refused.
+    let rita = session_of(&base, "rita");
+    let rita_page = call(
+        "GET",
+        &format!("{base}/incidents/{}", both[0]),
+        &[("Cookie", rita.as_str())],
+        b"",
+    )
+    .text();
+    assert!(
+        !rita_page.contains("Not an incident"),
+        "no correction form for a reader"
+    );
+    let rita_csrf = field(&rita_page, "csrf");
+    let path = format!("/incidents/{}/dismiss", both[0]);
+    assert_eq!(
+        post(&base, &path, &rita, &format!("csrf={rita_csrf}")).status,
+        403
+    );
+    assert_eq!(post(&base, &path, &amina, "csrf=").status, 403);
+    assert_eq!(listed(&base, &cookie, "").len(), 2, "nothing changed");
+
+    // Merge the first into the second: one incident, no new alert.
+    let merged = post(
+        &base,
+        &format!("/incidents/{}/merge", both[0]),
+        &amina,
+        &format!("csrf={csrf}&into={}", both[1]),
+    );
+    assert_eq!(merged.status, 303, "{}", merged.text());
+    assert_eq!(listed(&base, &cookie, ""), [both[1].clone()]);
+    let kept = call(
+        "GET",
+        &format!("{base}/incidents/{}", both[1]),
+        &cookie,
+        b"",
+    )
+    .text();
+    assert!(
+        kept.contains("merged into this one") && kept.contains("amina"),
+        "{kept}"
+    );
+    std::thread::sleep(Duration::from_secs(6)); // past the mailer's tick
+    assert_eq!(env.maildir_files().len(), 2, "a merge sends no alert");
+    let out = env.run(&["alerts", "list", "--status", "pending"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(" pending "),
+        "nothing queued"
+    );
+
+    // Undo it: two incidents again.
+    let at = kept.find("/corrections/").expect("an undo form") + 13;
+    let correction: String = kept[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let undone = post(
+        &base,
+        &format!("/corrections/{correction}/undo"),
+        &amina,
+        &format!("csrf={csrf}"),
+    );
+    assert_eq!(undone.status, 303);
+    let mut again = listed(&base, &cookie, "");
+    again.sort();
+    let mut expected = both.clone();
+    expected.sort();
+    assert_eq!(again, expected);
+
+    // Not an incident: it leaves the incidents for the dismissed list.
+    let dismissed = post(&base, &path, &amina, &format!("csrf={csrf}"));
+    assert_eq!(dismissed.status, 303);
+    assert_eq!(listed(&base, &cookie, ""), [both[1].clone()]);
+    assert_eq!(
+        listed(&base, &cookie, "&status=dismissed"),
+        [both[0].clone()]
+    );
+    // The CLI sees the same corrections.
+    let out = env.run(&["correct", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("merge ")
+            && text.contains("not_incident")
+            && text.contains("undone by amina"),
+        "{text}"
+    );
 }
