@@ -29,11 +29,13 @@ fi
 export SAHEL_WATCH_TEST_PYTHON="$PWD/$venv/bin/python"
 
 # promtool (Debian's prometheus package) checks the metrics output; systemd-analyze the unit;
-# headless chromium, with Noto's Arabic fonts, renders an alert for tests/it/picture.rs.
+# headless chromium, with Noto's Arabic fonts, renders an alert for tests/it/picture.rs, and
+# chromedriver drives it through the console (tests/it/console.rs).
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || need+=(fonts-noto-core)
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> installing ${need[*]} (apt)"
@@ -45,6 +47,9 @@ if command -v promtool >/dev/null 2>&1; then
 fi
 if command -v chromium >/dev/null 2>&1; then
     export SAHEL_WATCH_TEST_CHROMIUM="$(command -v chromium)"
+fi
+if command -v chromedriver >/dev/null 2>&1; then
+    export SAHEL_WATCH_TEST_CHROMEDRIVER="$(command -v chromedriver)"
 fi
 
 echo "==> cargo fmt --check"

@@ -384,3 +384,91 @@ fn an_analyst_merges_and_dismisses_incidents_and_undoes_it_a_reader_cannot() {
         "{text}"
     );
 }
+
+/// The console as a person uses it, in headless Chromium: signed out to the sign-in page,
+/// signs in, filters, opens an incident (its Arabic headline drawn right to left), merges the
+/// other incident into it, marks it not an incident, signs out; no alert is sent meanwhile.
+#[test]
+fn the_console_in_a_browser() {
+    let (_server, env, _daemon, base) = console();
+    wait_for("the two first alerts sent", Duration::from_secs(30), || {
+        env.maildir_files().len() == 2
+    });
+    let b = crate::support::browser::Browser::start(1000);
+    b.go(&format!("{base}/incidents"));
+    b.wait_url("/login");
+    b.type_into("input[name=name]", "amina");
+    b.type_into("input[name=password]", PASSWORD);
+    b.click(".login button");
+    b.wait_url("/incidents");
+
+    b.click("select[name=days] option[value='36500']");
+    b.click("select[name=country] option[value=NE]");
+    b.click(".filters button");
+    b.wait_text("No incident matches.");
+    b.click("select[name=country] option[value=ML]");
+    b.click(".filters button");
+    let list = b.wait_text(">Gao<");
+    // Each incident's id, from the link before its place.
+    let id_of = |place: &str| -> String {
+        let at = list
+            .find(place)
+            .unwrap_or_else(|| panic!("{place} in {list}"));
+        let from = list[..at].rfind("/incidents/").unwrap() + 11;
+        list[from..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
+    };
+    let (gao, menaka) = (id_of(">Gao<"), id_of(">Ménaka<"));
+
+    // Open Gao's: its headline is Arabic, drawn from the right.
+    b.click(&format!("td a[href='/incidents/{gao}']"));
+    b.wait_url(&format!("/incidents/{gao}"));
+    assert_eq!(b.style(".headline", "direction"), "rtl");
+    let png = env.dir.path().join("console-incident.png");
+    b.screenshot(&png);
+    let _ = std::fs::copy(
+        &png,
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-incident.png"),
+    );
+    let (x, y, w, h) = b.rect(".headline");
+    let picture = crate::picture::decode(&png);
+    let (inked, bbox) = crate::picture::extent_where(&picture, |px| px.iter().all(|c| *c < 110));
+    assert!(inked > 0, "the page is drawn");
+    // The dark pixels inside the headline's box hug its right edge.
+    let inside: Vec<(u32, u32)> = picture
+        .data
+        .chunks(picture.channels)
+        .enumerate()
+        .filter(|(_, px)| px[..3].iter().all(|c| *c < 110))
+        .map(|(i, _)| (i as u32 % picture.width, i as u32 / picture.width))
+        .filter(|&(px, py)| {
+            f64::from(px) >= x
+                && f64::from(px) < x + w
+                && f64::from(py) >= y
+                && f64::from(py) < y + h
+        })
+        .collect();
+    assert!(!inside.is_empty(), "the headline is drawn: {bbox:?}");
+    let left = inside.iter().map(|p| p.0).min().unwrap();
+    let right = inside.iter().map(|p| p.0).max().unwrap();
+    let (gap_left, gap_right) = (f64::from(left) - x, x + w - f64::from(right));
+    assert!(
+        gap_right < 12.0 && gap_left > gap_right,
+        "right to left: {gap_left} px free on the left, {gap_right} on the right"
+    );
+
+    // Gao's is the same incident as Menaka's (say the analyst): merged into it, whose page
+    // opens; then that one is marked not an incident.
+    b.type_into("input[name=into]", &menaka);
+    b.click(".correct form:nth-of-type(2) button");
+    b.wait_url(&format!("/incidents/{menaka}"));
+    b.wait_text("merged into this one");
+    b.click(".correct form:nth-of-type(1) button");
+    b.wait_text("marked this not an incident");
+    b.click(".logout button");
+    b.wait_url("/login");
+    std::thread::sleep(Duration::from_secs(6)); // past the mailer's tick
+    assert_eq!(env.maildir_files().len(), 2, "corrections send no alert");
+}

@@ -74,14 +74,14 @@ fn pixels_of(png: &Path, rgb: [u8; 3]) -> usize {
 }
 
 /// A decoded picture: rows of `width` pixels of `channels` bytes.
-struct Picture {
-    data: Vec<u8>,
-    width: u32,
-    height: u32,
-    channels: usize,
+pub(crate) struct Picture {
+    pub data: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub channels: usize,
 }
 
-fn decode(png: &Path) -> Picture {
+pub(crate) fn decode(png: &Path) -> Picture {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut data = vec![0; reader.output_buffer_size().unwrap()];
@@ -104,7 +104,7 @@ fn extent_of(p: &Picture, rgb: [u8; 3]) -> (usize, Option<(u32, u32, u32, u32)>)
 }
 
 /// [`extent_of`] the pixels that `keep` keeps.
-fn extent_where(
+pub(crate) fn extent_where(
     p: &Picture,
     keep: impl Fn([u8; 3]) -> bool,
 ) -> (usize, Option<(u32, u32, u32, u32)>) {

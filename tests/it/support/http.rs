@@ -290,8 +290,7 @@ pub fn call(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
     head.push_str("\r\n");
     s.write_all(head.as_bytes()).unwrap();
     s.write_all(body).unwrap();
-    let mut answer = Vec::new();
-    let _ = std::io::Read::read_to_end(&mut s, &mut answer);
+    let answer = read_answer(&mut s);
     let split = answer
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -319,6 +318,34 @@ pub fn call(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> A
         status,
         headers,
         body,
+    }
+}
+
+/// Reads an answer: up to the end of its body by Content-Length, else to the end of the
+/// connection (a server that keeps it open despite «Connection: close» is not waited for).
+fn read_answer(s: &mut TcpStream) -> Vec<u8> {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = match std::io::Read::read(s, &mut buf) {
+            Ok(0) | Err(_) => return answer,
+            Ok(n) => n,
+        };
+        answer.extend_from_slice(&buf[..n]);
+        let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if let Some(length) = length {
+            if answer.len() >= end + 4 + length {
+                answer.truncate(end + 4 + length);
+                return answer;
+            }
+        }
     }
 }
 

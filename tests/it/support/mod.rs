@@ -1,6 +1,7 @@
 //! Shared test plumbing: fixtures, feed builders, a loopback HTTP server, an SMTP server, and a
 //! scratch environment that runs the binary.
 
+pub mod browser;
 pub mod http;
 pub mod mail;
 pub mod matrix;
