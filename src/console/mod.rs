@@ -87,6 +87,10 @@ fn router(console: Console) -> Router {
         .route("/incidents/{id}/dismiss", post(dismiss))
         .route("/incidents/{id}/merge", post(merge))
         .route("/corrections/{id}/undo", post(undo))
+        .route("/search", get(search))
+        .route("/feeds", get(feeds))
+        .route("/alerts", get(alerts))
+        .route("/alerts/{id}/retry", post(retry))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(console)
 }
@@ -570,5 +574,126 @@ async fn undo(
             see_other(&story.map_or_else(|| "/incidents".to_owned(), |s| format!("/incidents/{s}")))
         }
         Err(e) => refused(e),
+    }
+}
+
+/// The archive's full-text search (any spelling: the query is read as `query --text` reads
+/// it), with the incidents' filters.
+async fn search(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(form): Query<pages::SearchForm>,
+) -> Response {
+    let session = match who(&console, peer, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/login"),
+        Err(e) => return failure(e),
+    };
+    let rules = console.rules.clone();
+    let parsed = match form.q.trim() {
+        "" => Ok(None),
+        q => crate::arabic::parse_search(q, &|w| rules.aliases(w)).map(Some),
+    };
+    let wanted = !form.q.trim().is_empty() || !form.country.is_empty() || !form.kind.is_empty();
+    let (items, error) = match parsed {
+        Err(why) => (None, Some(why)),
+        Ok(_) if !wanted => (None, None),
+        Ok(search) => {
+            let filter = form.filter(now(), search);
+            match on(&console.reader, move |s| s.query(&filter)).await {
+                Ok(items) => (Some(items), None),
+                Err(e) => return failure(e),
+            }
+        }
+    };
+    html(
+        StatusCode::OK,
+        console.pages.search(
+            &console.rules,
+            &session,
+            &form,
+            items.as_deref(),
+            error.as_deref(),
+        ),
+    )
+}
+
+/// Each feed's health: status, last success, next poll, items, last error and its cause,
+/// and its WebSub subscription.
+async fn feeds(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let session = match who(&console, peer, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/login"),
+        Err(e) => return failure(e),
+    };
+    let rows = on(&console.reader, |s| {
+        s.feed_health()?
+            .into_iter()
+            .map(|f| {
+                let w = s.websub_status(f.id)?;
+                Ok((f, w))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()
+    })
+    .await;
+    match rows {
+        Ok(rows) => html(StatusCode::OK, console.pages.feeds(&session, &rows)),
+        Err(e) => failure(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct StatusQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// The outbox, newest first: pending, sent and failed alerts; a failed one can be retried.
+async fn alerts(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<StatusQuery>,
+) -> Response {
+    let session = match who(&console, peer, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return see_other("/login"),
+        Err(e) => return failure(e),
+    };
+    let status = crate::store::OutboxStatus::parse_filter(&q.status);
+    match on(&console.reader, move |s| s.outbox(status, 500)).await {
+        Ok(rows) => html(
+            StatusCode::OK,
+            console.pages.alerts(&session, &q.status, &rows),
+        ),
+        Err(e) => failure(e),
+    }
+}
+
+async fn retry(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let session = match analyst(&console, peer, &headers, &form.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match on(&console.writer, move |s| s.retry_alert(id, now())).await {
+        Ok(()) => {
+            tracing::info!(user = %session.user.name, alert = id, "alert retried from the console");
+            see_other("/alerts")
+        }
+        Err(ConsoleError::Store(e @ StoreError::AlertStatus { .. })) => {
+            (StatusCode::CONFLICT, format!("{e}\n")).into_response()
+        }
+        Err(e) => failure(e),
     }
 }

@@ -10,7 +10,10 @@ use crate::dedup::Corroboration;
 use crate::detect::{EventKind, RulePack};
 use crate::report::map::{self, Point};
 use crate::report::where_it_happened;
-use crate::store::{CorrectionRow, OutboxEntry, SessionRow, StoryArticle, StoryRow};
+use crate::store::{
+    CorrectionRow, FeedHealth, ItemFilter, ItemRow, OutboxEntry, SessionRow, StoryArticle,
+    StoryRow, WebSubStatus,
+};
 
 pub const STYLESHEET: &str = include_str!("../../config/templates/console/console.css");
 
@@ -238,6 +241,18 @@ impl Pages {
                 "incident.html",
                 include_str!("../../config/templates/console/incident.html"),
             ),
+            (
+                "search.html",
+                include_str!("../../config/templates/console/search.html"),
+            ),
+            (
+                "feeds.html",
+                include_str!("../../config/templates/console/feeds.html"),
+            ),
+            (
+                "alerts.html",
+                include_str!("../../config/templates/console/alerts.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the bundled console templates parse (tested)");
@@ -305,24 +320,8 @@ impl Pages {
             })
             .collect();
         let svg = map::svg("map", "Incidents of the period", 720.0, &points, &[]);
-        let countries: Vec<Choice> = COUNTRIES
-            .iter()
-            .map(|c| Choice {
-                code: (*c).to_owned(),
-                name: country_name(rules, c),
-            })
-            .collect();
-        let kinds: Vec<Choice> = EventKind::ALL
-            .iter()
-            .map(|k| Choice {
-                code: k.as_str().to_owned(),
-                name: kind_name(*k).to_owned(),
-            })
-            .collect();
-        let periods: Vec<Period> = PERIODS
-            .iter()
-            .map(|(days, name)| Period { days: *days, name })
-            .collect();
+        let (countries, kinds, periods) =
+            (choices_of_countries(rules), choices_of_kinds(), periods());
         self.render(
             "incidents.html",
             minijinja::context! {
@@ -411,6 +410,270 @@ impl Pages {
             },
         )
     }
+}
+
+/// The search page's form.
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default = "default_days")]
+    pub days: u32,
+    /// Items judged not relevant too.
+    #[serde(default)]
+    pub all: Option<String>,
+}
+
+/// The most items a search page lists.
+pub const SEARCH_LIMIT: usize = 200;
+
+impl SearchForm {
+    /// The store's filter for this form (`search` parsed by the caller).
+    pub fn filter(&self, now: i64, search: Option<crate::arabic::Search>) -> ItemFilter {
+        ItemFilter {
+            since: Some(now - i64::from(self.days.clamp(1, 36_500)) * 86_400),
+            events: [&self.kind]
+                .into_iter()
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .collect(),
+            countries: [&self.country]
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect(),
+            search,
+            all: self.all.is_some(),
+            limit: Some(SEARCH_LIMIT),
+            ..ItemFilter::default()
+        }
+    }
+
+    /// The same search as `sahel-watch query` arguments, to paste in a shell.
+    fn cli(&self) -> String {
+        let mut parts = vec![
+            "sahel-watch query".to_owned(),
+            format!("--since {}d", self.days),
+        ];
+        if !self.q.trim().is_empty() {
+            parts.push(format!("--text '{}'", self.q.replace('\'', "")));
+        }
+        if !self.country.is_empty() {
+            parts.push(format!("--country {}", self.country));
+        }
+        if !self.kind.is_empty() {
+            parts.push(format!("--event {}", self.kind));
+        }
+        if self.all.is_some() {
+            parts.push("--all".into());
+        }
+        parts.push("--format csv".into());
+        parts.join(" ")
+    }
+}
+
+#[derive(Serialize)]
+struct ItemLine {
+    title: String,
+    url: Option<String>,
+    snippet: Option<String>,
+    feed: String,
+    published: String,
+    events: String,
+    countries: String,
+    story: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct FeedLine {
+    name: String,
+    url: String,
+    status: String,
+    failing: bool,
+    failures: u32,
+    last_success: String,
+    next_poll: String,
+    items: i64,
+    relevant: i64,
+    error: String,
+    websub: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutboxLine {
+    id: i64,
+    title: String,
+    kind: String,
+    recipient: String,
+    status: String,
+    attempts: u32,
+    sent: Option<String>,
+    error: String,
+}
+
+impl Pages {
+    pub fn search(
+        &self,
+        rules: &RulePack,
+        session: &SessionRow,
+        form: &SearchForm,
+        items: Option<&[ItemRow]>,
+        error: Option<&str>,
+    ) -> String {
+        let items: Vec<ItemLine> = items
+            .unwrap_or_default()
+            .iter()
+            .map(|i| ItemLine {
+                title: sanitize_line(&i.title, 300),
+                url: safe_link(i.url.as_deref()),
+                snippet: i.snippet.as_deref().map(|s| sanitize_line(s, 400)),
+                feed: sanitize_line(&i.feed, 120),
+                published: time(i.published),
+                events: i.events.join(", "),
+                countries: i
+                    .countries
+                    .iter()
+                    .map(|c| country_name(rules, c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                story: i.story_id,
+            })
+            .collect();
+        self.render(
+            "search.html",
+            minijinja::context! {
+                title => "Search",
+                user => &session.user.name,
+                role => &session.user.role,
+                csrf => &session.csrf,
+                filter => Value::from(minijinja::value::Serde(form)),
+                countries => Value::from(minijinja::value::Serde(&choices_of_countries(rules))),
+                kinds => Value::from(minijinja::value::Serde(&choices_of_kinds())),
+                periods => Value::from(minijinja::value::Serde(&periods())),
+                searched => error.is_none() && !form.q.trim().is_empty() || !form.country.is_empty() || !form.kind.is_empty(),
+                items => Value::from(minijinja::value::Serde(&items)),
+                limit => SEARCH_LIMIT,
+                cli => form.cli(),
+                error,
+            },
+        )
+    }
+
+    pub fn feeds(
+        &self,
+        session: &SessionRow,
+        feeds: &[(FeedHealth, Option<WebSubStatus>)],
+    ) -> String {
+        let feeds: Vec<FeedLine> = feeds
+            .iter()
+            .map(|(f, w)| FeedLine {
+                name: sanitize_line(
+                    f.name.as_deref().or(f.title.as_deref()).unwrap_or(&f.url),
+                    120,
+                ),
+                url: sanitize_line(&f.url, 300),
+                status: if f.active {
+                    f.status.clone()
+                } else {
+                    "no longer configured".into()
+                },
+                failing: f.status == "failing",
+                failures: f.consecutive_failures,
+                last_success: f
+                    .last_success_at
+                    .map(time)
+                    .unwrap_or_else(|| "never".into()),
+                next_poll: time(f.next_poll_at),
+                items: f.items,
+                relevant: f.relevant_items,
+                error: f
+                    .last_error
+                    .as_deref()
+                    .map(|e| sanitize_line(e, 300))
+                    .unwrap_or_default(),
+                websub: w.as_ref().map(|w| {
+                    format!(
+                        "WebSub {} — {} pushes, {} refused",
+                        w.state, w.pushes, w.refused
+                    )
+                }),
+            })
+            .collect();
+        self.render(
+            "feeds.html",
+            minijinja::context! {
+                title => "Feeds",
+                user => &session.user.name,
+                role => &session.user.role,
+                csrf => &session.csrf,
+                feeds => Value::from(minijinja::value::Serde(&feeds)),
+            },
+        )
+    }
+
+    pub fn alerts(&self, session: &SessionRow, status: &str, rows: &[OutboxEntry]) -> String {
+        let alerts: Vec<OutboxLine> = rows
+            .iter()
+            .map(|a| OutboxLine {
+                id: a.id,
+                title: sanitize_line(&a.title, 200),
+                kind: a.kind.clone(),
+                recipient: sanitize_line(&a.recipient, 200),
+                status: a.status.as_str().to_owned(),
+                attempts: a.attempts,
+                sent: a.sent_at.map(time),
+                error: a
+                    .last_error
+                    .as_deref()
+                    .map(|e| sanitize_line(e, 300))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        self.render(
+            "alerts.html",
+            minijinja::context! {
+                title => "Alerts",
+                user => &session.user.name,
+                role => &session.user.role,
+                csrf => &session.csrf,
+                analyst => session.user.role == "analyst",
+                status,
+                statuses => vec!["pending", "sent", "failed"],
+                alerts => Value::from(minijinja::value::Serde(&alerts)),
+            },
+        )
+    }
+}
+
+fn choices_of_countries(rules: &RulePack) -> Vec<Choice> {
+    COUNTRIES
+        .iter()
+        .map(|c| Choice {
+            code: (*c).to_owned(),
+            name: country_name(rules, c),
+        })
+        .collect()
+}
+
+fn choices_of_kinds() -> Vec<Choice> {
+    EventKind::ALL
+        .iter()
+        .map(|k| Choice {
+            code: k.as_str().to_owned(),
+            name: kind_name(*k).to_owned(),
+        })
+        .collect()
+}
+
+fn periods() -> Vec<Period> {
+    PERIODS
+        .iter()
+        .map(|(days, name)| Period { days: *days, name })
+        .collect()
 }
 
 #[cfg(test)]

@@ -22,6 +22,11 @@ impl OutboxStatus {
             _ => OutboxStatus::Pending,
         }
     }
+    /// A status a listing may be filtered by; `None` for anything else (every status).
+    pub fn parse_filter(s: &str) -> Option<OutboxStatus> {
+        matches!(s, "pending" | "sent" | "failed").then(|| OutboxStatus::parse(s))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxStatus::Pending => "pending",

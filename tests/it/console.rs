@@ -204,6 +204,33 @@ fn an_analyst_signs_in_browses_the_incident_and_signs_out() {
         404
     );
 
+    // Search in another spelling (with a clitic), the feeds' health, the outbox.
+    let q: String = url::form_urlencoded::byte_serialize("وغاو".as_bytes()).collect();
+    let found = call(
+        "GET",
+        &format!("{base}/search?q={q}&days=36500"),
+        &cookie,
+        b"",
+    )
+    .text();
+    assert!(found.contains("ثكنة &lt;قرب&gt; غاو"), "{found}");
+    assert!(!found.contains("ميناكا"), "{found}");
+    assert!(
+        found.contains("sahel-watch query --since 36500d --text"),
+        "{found}"
+    );
+    let feeds = call("GET", &format!("{base}/feeds"), &cookie, b"").text();
+    assert!(
+        feeds.contains("feed.xml") && feeds.contains("3 (2 relevant)"),
+        "{feeds}"
+    );
+    let alerts = call("GET", &format!("{base}/alerts?status=sent"), &cookie, b"").text();
+    assert_eq!(
+        alerts.matches("<td>desk@test.invalid</td>").count(),
+        2,
+        "{alerts}"
+    );
+
     // Signing out needs the session's token; then the cookie opens nothing.
     let form = [
         ("Content-Type", "application/x-www-form-urlencoded"),

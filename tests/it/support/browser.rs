@@ -50,8 +50,13 @@ impl Browser {
             std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
         });
         let profile = tempfile::tempdir().unwrap();
-        let chromium =
-            std::env::var("SAHEL_WATCH_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+        // ChromeDriver wants the browser's path, not a name to look up.
+        let chromium = std::env::var("SAHEL_WATCH_TEST_CHROMIUM").unwrap_or_else(|_| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|d| d.join("chromium"))
+                .find(|p| p.is_file())
+                .map_or_else(|| "chromium".into(), |p| p.display().to_string())
+        });
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
