@@ -65,12 +65,17 @@ fn add_user(env: &Env, name: &str, role: &str, password: &str) {
 
 /// The archive with its incident, two accounts, and the daemon serving the console.
 fn console() -> (HttpServer, Env, crate::support::Daemon, String) {
+    console_with("")
+}
+
+/// [`console`] with more lines in `[console]`.
+fn console_with(more: &str) -> (HttpServer, Env, crate::support::Daemon, String) {
     let server = HttpServer::start();
     let url = server.route("/feed.xml", Route::ok("application/rss+xml", feed()));
     let port = crate::support::free_port();
     let env = Env::new();
     env.write_config(&format!(
-        "[metrics]\nlisten = \"\"\n[console]\nlisten = \"127.0.0.1:{port}\"\n\
+        "[metrics]\nlisten = \"\"\n[console]\nlisten = \"127.0.0.1:{port}\"\n{more}\
          [[feeds]]\nurl = {url:?}\ninterval = \"1h\"\nfull_text = \"never\"\n\
          [[recipients]]\nemail = \"desk@test.invalid\"\n"
     ));
@@ -498,4 +503,28 @@ fn the_console_in_a_browser() {
     b.wait_url("/login");
     std::thread::sleep(Duration::from_secs(6)); // past the mailer's tick
     assert_eq!(env.maildir_files().len(), 2, "corrections send no alert");
+}
+
+/// Behind a proxy that authenticates users, its header names the user, who must have an
+/// account; from anywhere else the header is not believed.
+#[test]
+fn a_trusted_proxy_s_user_header_signs_its_user_in_and_no_one_else_s() {
+    let header = [("X-Forwarded-User", "amina")];
+    let (_server, _env, _daemon, base) =
+        console_with("user_header = \"X-Forwarded-User\"\ntrusted_proxies = [\"127.0.0.1\"]\n");
+    let page = call("GET", &format!("{base}/incidents?days=36500"), &header, b"");
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page.text().contains("amina (analyst)"), "{}", page.text());
+    let nobody = call(
+        "GET",
+        &format!("{base}/incidents"),
+        &[("X-Forwarded-User", "mallory")],
+        b"",
+    );
+    assert_eq!(nobody.status, 303, "no account, no console");
+
+    let (_server, _env, _daemon, base) =
+        console_with("user_header = \"X-Forwarded-User\"\ntrusted_proxies = [\"10.9.9.9\"]\n");
+    let page = call("GET", &format!("{base}/incidents"), &header, b"");
+    assert_eq!(page.status, 303, "not from the trusted proxy: not believed");
 }
