@@ -23,5 +23,6 @@ pub use settings::{
 pub use templates::{Rendered, TemplateError, Templates};
 pub use transport::{Transport, TransportError};
 pub use view::{
-    alert_view, digest_view, safe_link, sanitize_line, AlertView, DigestView, Outlet, Segment,
+    alert_view, digest_view, format_time, safe_link, sanitize_line, AlertView, DigestView, Outlet,
+    Segment,
 };

@@ -208,7 +208,8 @@ fn places<'a>(rules: &'a RulePack, ids: &[String]) -> Vec<&'a Entity> {
         .collect()
 }
 
-fn format_time(ts: i64) -> String {
+/// A time as alerts and the console show it: «2026-12-01 08:00 UTC».
+pub fn format_time(ts: i64) -> String {
     chrono::DateTime::from_timestamp(ts, 0)
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default()

@@ -800,32 +800,46 @@ fn build_websub(
                 format!("{:?}: {m}", raw.callback.get_ref()),
             )
         })?;
-    let listen = raw
-        .listen
-        .get_ref()
-        .trim()
-        .parse::<std::net::SocketAddr>()
-        .map_err(|e| {
-            invalid(
-                &raw.listen.span(),
-                "websub.listen",
-                format!("{:?} is not host:port ({e})", raw.listen.get_ref()),
-            )
-        })?;
-    let lease = parse_duration(raw.lease.get_ref())
-        .and_then(|d| {
-            if (3_600..=30 * 86_400).contains(&d.as_secs()) {
-                Ok(d)
-            } else {
-                Err("between 1h and 30d".to_owned())
-            }
-        })
-        .map_err(|m| invalid(&raw.lease.span(), "websub.lease", m))?;
+    let listen = socket_addr(&raw.listen, "websub.listen", invalid)?;
+    let lease = duration_within(&raw.lease, "websub.lease", (3_600, "1h"), invalid)?;
     Ok(super::WebSubConfig {
         callback,
         listen,
         lease,
     })
+}
+
+/// A listener's `host:port`.
+fn socket_addr(
+    raw: &Spanned<String>,
+    key: &str,
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<std::net::SocketAddr, ConfigError> {
+    raw.get_ref().trim().parse().map_err(|e| {
+        invalid(
+            &raw.span(),
+            key,
+            format!("{:?} is not host:port ({e})", raw.get_ref()),
+        )
+    })
+}
+
+/// A duration from `min` (seconds, and as written) to 30 days.
+fn duration_within(
+    raw: &Spanned<String>,
+    key: &str,
+    (min, written): (u64, &str),
+    invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
+) -> Result<Duration, ConfigError> {
+    parse_duration(raw.get_ref())
+        .and_then(|d| {
+            if (min..=30 * 86_400).contains(&d.as_secs()) {
+                Ok(d)
+            } else {
+                Err(format!("between {written} and 30d"))
+            }
+        })
+        .map_err(|m| invalid(&raw.span(), key, m))
 }
 
 /// `[console]`: an address to listen on, a session of a minute to 30 days, and a proxy
@@ -834,27 +848,8 @@ fn build_console(
     raw: &RawConsole,
     invalid: &impl Fn(&Range<usize>, &str, String) -> ConfigError,
 ) -> Result<super::ConsoleConfig, ConfigError> {
-    let listen = raw
-        .listen
-        .get_ref()
-        .trim()
-        .parse::<std::net::SocketAddr>()
-        .map_err(|e| {
-            invalid(
-                &raw.listen.span(),
-                "console.listen",
-                format!("{:?} is not host:port ({e})", raw.listen.get_ref()),
-            )
-        })?;
-    let session = parse_duration(raw.session.get_ref())
-        .and_then(|d| {
-            if (60..=30 * 86_400).contains(&d.as_secs()) {
-                Ok(d)
-            } else {
-                Err("between 1m and 30d".to_owned())
-            }
-        })
-        .map_err(|m| invalid(&raw.session.span(), "console.session", m))?;
+    let listen = socket_addr(&raw.listen, "console.listen", invalid)?;
+    let session = duration_within(&raw.session, "console.session", (60, "1m"), invalid)?;
     let trusted_proxies = raw
         .trusted_proxies
         .iter()

@@ -156,24 +156,14 @@ enum ConsoleError {
     Correction(#[from] CorrectionError),
 }
 
-/// Runs a correction on the writer from a blocking thread.
-async fn on_correction<T: Send + 'static>(
-    store: &Arc<Mutex<Store>>,
-    f: impl FnOnce(&mut Store) -> Result<T, CorrectionError> + Send + 'static,
-) -> Result<T, ConsoleError> {
-    let store = store.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        f(&mut store.lock().unwrap_or_else(|p| p.into_inner()))
-    })
-    .await?;
-    Ok(done?)
-}
-
 /// Runs `f` on a store connection from a blocking thread.
-async fn on<T: Send + 'static>(
+async fn on<T: Send + 'static, E: Send + 'static>(
     store: &Arc<Mutex<Store>>,
-    f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ConsoleError> {
+    f: impl FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+) -> Result<T, ConsoleError>
+where
+    ConsoleError: From<E>,
+{
     let store = store.clone();
     let done = tokio::task::spawn_blocking(move || {
         f(&mut store.lock().unwrap_or_else(|p| p.into_inner()))
@@ -340,10 +330,9 @@ async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let session = match who(&console, peer, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return see_other("/login"),
-        Err(e) => return failure(e),
+    let session = match signed_in(&console, peer, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     if !auth::same_token(&session.csrf, &form.csrf) {
         return (
@@ -370,10 +359,9 @@ async fn incidents(
     headers: HeaderMap,
     Query(filter): Query<pages::IncidentFilter>,
 ) -> Response {
-    let session = match who(&console, peer, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return see_other("/login"),
-        Err(e) => return failure(e),
+    let session = match signed_in(&console, peer, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let since = filter.since(now());
     let stories = match on(&console.reader, move |s| s.stories(Some(since), 2_000)).await {
@@ -394,10 +382,9 @@ async fn incident(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let session = match who(&console, peer, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return see_other("/login"),
-        Err(e) => return failure(e),
+    let session = match signed_in(&console, peer, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let found = on(&console.reader, move |s| {
         let story = match s.story(id) {
@@ -405,11 +392,11 @@ async fn incident(
             Err(StoreError::NoSuchStory(_)) => None,
             Err(e) => return Err(e),
         };
-        Ok((
+        Ok::<_, StoreError>((
             story,
             s.story_alerts(id)?,
             s.corrections(Some(id))?,
-            merged_into(s, id)?,
+            s.merged_into(id)?,
         ))
     })
     .await;
@@ -432,12 +419,17 @@ async fn incident(
     }
 }
 
-fn merged_into(s: &Store, id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(s.corrections(Some(id))?
-        .iter()
-        .rev()
-        .find(|c| c.action == "merge" && c.story_id == id && c.undone_at.is_none())
-        .and_then(|c| c.into_story))
+/// The session of a request, or the answer to one without: the sign-in page.
+async fn signed_in(
+    console: &Console,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<SessionRow, Response> {
+    match who(console, peer, headers).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(see_other("/login")),
+        Err(e) => Err(failure(e)),
+    }
 }
 
 /// The session of a request that changes something: signed in, its form's token the
@@ -448,11 +440,7 @@ async fn analyst(
     headers: &HeaderMap,
     csrf: &str,
 ) -> Result<SessionRow, Response> {
-    let session = match who(console, peer, headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(see_other("/login")),
-        Err(e) => return Err(failure(e)),
-    };
+    let session = signed_in(console, peer, headers).await?;
     if !auth::same_token(&session.csrf, csrf) {
         return Err((
             StatusCode::FORBIDDEN,
@@ -495,7 +483,7 @@ async fn dismiss(
         Err(r) => return r,
     };
     let user = session.user.name.clone();
-    let done = on_correction(&console.writer, move |s| s.dismiss_story(id, &user, now())).await;
+    let done = on(&console.writer, move |s| s.dismiss_story(id, &user, now())).await;
     match done {
         Ok(_) => {
             tracing::info!(user = %session.user.name, story = id, "marked not an incident");
@@ -525,7 +513,7 @@ async fn merge(
     };
     let into = form.into;
     let facts = on(&console.reader, move |s| {
-        Ok((s.story_facts(into)?, s.story_facts(id)?))
+        Ok::<_, StoreError>((s.story_facts(into)?, s.story_facts(id)?))
     })
     .await;
     let facts = match facts {
@@ -533,7 +521,7 @@ async fn merge(
         Err(e) => return refused(e),
     };
     let user = session.user.name.clone();
-    let done = on_correction(&console.writer, move |s| {
+    let done = on(&console.writer, move |s| {
         s.merge_stories(id, into, &facts, &user, now())
     })
     .await;
@@ -558,20 +546,14 @@ async fn undo(
         Err(r) => return r,
     };
     let user = session.user.name.clone();
-    let done = on_correction(&console.writer, move |s| {
-        let story = s
-            .corrections(None)?
-            .into_iter()
-            .find(|c| c.id == id)
-            .map(|c| c.story_id);
-        s.undo_correction(id, &user, now())?;
-        Ok(story)
+    let done = on(&console.writer, move |s| {
+        s.undo_correction(id, &user, now())
     })
     .await;
     match done {
         Ok(story) => {
             tracing::info!(user = %session.user.name, correction = id, "correction undone");
-            see_other(&story.map_or_else(|| "/incidents".to_owned(), |s| format!("/incidents/{s}")))
+            see_other(&format!("/incidents/{story}"))
         }
         Err(e) => refused(e),
     }
@@ -585,10 +567,9 @@ async fn search(
     headers: HeaderMap,
     Query(form): Query<pages::SearchForm>,
 ) -> Response {
-    let session = match who(&console, peer, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return see_other("/login"),
-        Err(e) => return failure(e),
+    let session = match signed_in(&console, peer, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let rules = console.rules.clone();
     let parsed = match form.q.trim() {
@@ -626,10 +607,9 @@ async fn feeds(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let session = match who(&console, peer, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return see_other("/login"),
-        Err(e) => return failure(e),
+    let session = match signed_in(&console, peer, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let rows = on(&console.reader, |s| {
         s.feed_health()?
@@ -660,10 +640,9 @@ async fn alerts(
     headers: HeaderMap,
     Query(q): Query<StatusQuery>,
 ) -> Response {
-    let session = match who(&console, peer, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return see_other("/login"),
-        Err(e) => return failure(e),
+    let session = match signed_in(&console, peer, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     let status = crate::store::OutboxStatus::parse_filter(&q.status);
     match on(&console.reader, move |s| s.outbox(status, 500)).await {

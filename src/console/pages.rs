@@ -5,7 +5,7 @@
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-use crate::alert::{safe_link, sanitize_line};
+use crate::alert::{format_time as time, safe_link, sanitize_line};
 use crate::dedup::Corroboration;
 use crate::detect::{EventKind, RulePack};
 use crate::report::map::{self, Point};
@@ -130,12 +130,6 @@ struct AlertLine {
     error: String,
 }
 
-fn time(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
-
 fn kind_name(k: EventKind) -> &'static str {
     match k {
         EventKind::Attack => "attack",
@@ -234,6 +228,10 @@ impl Pages {
                 include_str!("../../config/templates/console/login.html"),
             ),
             (
+                "_filters.html",
+                include_str!("../../config/templates/console/_filters.html"),
+            ),
+            (
                 "incidents.html",
                 include_str!("../../config/templates/console/incidents.html"),
             ),
@@ -326,15 +324,13 @@ impl Pages {
             "incidents.html",
             minijinja::context! {
                 title => "Incidents",
-                user => &session.user.name,
-                role => &session.user.role,
-                csrf => &session.csrf,
                 filter => Value::from(minijinja::value::Serde(filter)),
                 rows => Value::from(minijinja::value::Serde(&rows)),
                 countries => Value::from(minijinja::value::Serde(&countries)),
                 kinds => Value::from(minijinja::value::Serde(&kinds)),
                 periods => Value::from(minijinja::value::Serde(&periods)),
                 map => svg,
+                ..chrome(session),
             },
         )
     }
@@ -398,15 +394,13 @@ impl Pages {
             "incident.html",
             minijinja::context! {
                 title => format!("Incident {}", story.id),
-                user => &session.user.name,
-                role => &session.user.role,
-                csrf => &session.csrf,
                 story => Value::from(minijinja::value::Serde(view(rules, 1, story))),
                 dismissed => story.dismissed,
                 analyst => session.user.role == "analyst",
                 corrections => Value::from(minijinja::value::Serde(&corrections)),
                 articles => Value::from(minijinja::value::Serde(&articles)),
                 alerts => Value::from(minijinja::value::Serde(&alerts)),
+                ..chrome(session),
             },
         )
     }
@@ -547,9 +541,6 @@ impl Pages {
             "search.html",
             minijinja::context! {
                 title => "Search",
-                user => &session.user.name,
-                role => &session.user.role,
-                csrf => &session.csrf,
                 filter => Value::from(minijinja::value::Serde(form)),
                 countries => Value::from(minijinja::value::Serde(&choices_of_countries(rules))),
                 kinds => Value::from(minijinja::value::Serde(&choices_of_kinds())),
@@ -559,6 +550,7 @@ impl Pages {
                 limit => SEARCH_LIMIT,
                 cli => form.cli(),
                 error,
+                ..chrome(session),
             },
         )
     }
@@ -607,10 +599,8 @@ impl Pages {
             "feeds.html",
             minijinja::context! {
                 title => "Feeds",
-                user => &session.user.name,
-                role => &session.user.role,
-                csrf => &session.csrf,
                 feeds => Value::from(minijinja::value::Serde(&feeds)),
+                ..chrome(session),
             },
         )
     }
@@ -637,15 +627,22 @@ impl Pages {
             "alerts.html",
             minijinja::context! {
                 title => "Alerts",
-                user => &session.user.name,
-                role => &session.user.role,
-                csrf => &session.csrf,
                 analyst => session.user.role == "analyst",
                 status,
                 statuses => vec!["pending", "sent", "failed"],
                 alerts => Value::from(minijinja::value::Serde(&alerts)),
+                ..chrome(session),
             },
         )
+    }
+}
+
+/// What every signed-in page's frame shows: who is signed in, and the token of its forms.
+fn chrome(session: &SessionRow) -> Value {
+    minijinja::context! {
+        user => &session.user.name,
+        role => &session.user.role,
+        csrf => &session.csrf,
     }
 }
 

@@ -157,6 +157,25 @@ pub struct FetchSlot {
     pub global: tokio::sync::OwnedSemaphorePermit,
 }
 
+impl FetchSlot {
+    /// Waits for a place of `url`'s host, then for one of `global`, in that order: a feed
+    /// waiting for its slow host holds no global place.
+    pub async fn take(ctx: &Context, url: &str, global: &Arc<tokio::sync::Semaphore>) -> FetchSlot {
+        let host = match url::Url::parse(url) {
+            Ok(u) => Some(
+                ctx.fetcher
+                    .host_limit(&u)
+                    .acquire_owned()
+                    .await
+                    .expect("never closed"),
+            ),
+            Err(_) => None,
+        };
+        let global = global.clone().acquire_owned().await.expect("never closed");
+        FetchSlot { host, global }
+    }
+}
+
 /// A fetch to write and where its outcome goes.
 struct Pending {
     feed: FeedIngest,

@@ -255,18 +255,7 @@ async fn limited_refresh(
     permits: &Arc<Semaphore>,
     feed: &FeedRow,
 ) -> Result<RefreshReport, DaemonError> {
-    let host = match url::Url::parse(&feed.url) {
-        Ok(u) => Some(
-            ctx.fetcher
-                .host_limit(&u)
-                .acquire_owned()
-                .await
-                .expect("never closed"),
-        ),
-        Err(_) => None,
-    };
-    let global = permits.clone().acquire_owned().await.expect("never closed");
-    let slot = FetchSlot { host, global };
+    let slot = FetchSlot::take(ctx, &feed.url, permits).await;
     // A panic while refreshing one feed (a bug, or a parser beneath ours) is that feed's
     // failure: the daemon and the other feeds go on, and the feed is polled again.
     let result = std::panic::AssertUnwindSafe(refresh(ctx, feed, slot))

@@ -225,22 +225,15 @@ async fn take_pushes(
 }
 
 async fn take_one(ctx: &Context, own: &Arc<Semaphore>, p: Push) -> Result<(), DaemonError> {
-    let feeds = ctx.with_reader(|s| s.active_feeds()).await?;
-    let Some(feed) = feeds.into_iter().find(|f| f.id == p.feed_id) else {
-        return Ok(()); // no longer watched
+    let id = p.feed_id;
+    let Some(feed) = ctx.with_reader(move |s| s.feed(id)).await? else {
+        return Ok(());
     };
-    let host = match url::Url::parse(&feed.url) {
-        Ok(u) => Some(
-            ctx.fetcher
-                .host_limit(&u)
-                .acquire_owned()
-                .await
-                .expect("never closed"),
-        ),
-        Err(_) => None,
-    };
-    let global = own.clone().acquire_owned().await.expect("never closed");
-    let slot = FetchSlot { host, global };
+    // Only a feed still watched (configured, not gone) takes its hub's pushes.
+    if feed.status == "gone" || ctx.config.feed(&feed.configured_url).is_none() {
+        return Ok(());
+    }
+    let slot = FetchSlot::take(ctx, &feed.url, own).await;
     super::refresh::take_push(ctx, &feed, p.body, p.content_type, slot).await?;
     Ok(())
 }

@@ -207,7 +207,7 @@ impl Store {
         Ok(id)
     }
 
-    /// Undoes a correction: a dismissed story is an incident again; a merged story gets its
+    /// Undoes a correction, and returns the story it was made on: a dismissed story is an incident again; a merged story gets its
     /// items, keys back and the kept story its facts as they were. A merge is undone only
     /// while the story it went into was not merged on in turn (undo that one first).
     pub fn undo_correction(
@@ -215,7 +215,7 @@ impl Store {
         id: i64,
         user: &str,
         now: i64,
-    ) -> Result<(), CorrectionError> {
+    ) -> Result<i64, CorrectionError> {
         let tx = self.conn.transaction()?;
         let row = tx
             .query_row(
@@ -305,7 +305,20 @@ impl Store {
             params![id, now, user],
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(story)
+    }
+
+    /// The story a story was merged into (and not taken out again), if any.
+    pub fn merged_into(&self, story: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT merged_into FROM stories WHERE id = ?1",
+                [story],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// The corrections of a story (made on it, or merging another into it), oldest first.

@@ -196,17 +196,7 @@ fn a_websub_section_that_cannot_work_is_refused_naming_line_and_key() {
             "websub.lease",
         ),
     ];
-    for (body, line, key) in cases {
-        let env = Env::new();
-        let path = env.write_config(&format!("[websub]\n{body}"));
-        let out = env.run(&["check-config"]);
-        assert_eq!(out.status.code(), Some(2), "{body}");
-        let err = stderr(&out);
-        assert!(
-            err.contains(&format!("{}:{line}", path.display())) && err.contains(key),
-            "{body}: {err}"
-        );
-    }
+    refused_naming_line_and_key("websub", &cases);
 }
 
 /// `[console]` is checked at start: its address, its session's length, and a proxy header
@@ -227,9 +217,16 @@ fn a_console_section_that_cannot_work_is_refused_naming_line_and_key() {
             "console.trusted_proxies",
         ),
     ];
+    refused_naming_line_and_key("console", &cases);
+}
+
+/// Each `(body, line, key)` of `cases`, the body of a `[section]` table starting on line 2
+/// (after the data_dir the test environment writes), is refused at start with exit status 2,
+/// naming the file, the line and the key.
+fn refused_naming_line_and_key(section: &str, cases: &[(&str, usize, &str)]) {
     for (body, line, key) in cases {
         let env = Env::new();
-        let path = env.write_config(&format!("[console]\n{body}"));
+        let path = env.write_config(&format!("[{section}]\n{body}"));
         let out = env.run(&["check-config"]);
         assert_eq!(out.status.code(), Some(2), "{body}");
         let err = stderr(&out);
