@@ -68,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_corrections.sql",
         include_str!("../../migrations/0015_corrections.sql"),
     ),
+    (
+        "0016_item_corrections.sql",
+        include_str!("../../migrations/0016_item_corrections.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.
