@@ -1,4 +1,4 @@
-use sahel_watch::detect::analyze;
+use sahel_watch::detect::{analyst_label, analyze, Agreement, RulePack};
 use sahel_watch::store::{now, Store};
 
 use super::{query::parse_time, Exit, Globals};
@@ -85,6 +85,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         c.countries_changed,
         updates.len()
     );
+    against_analysts(&config.rules, &store, a.show)?;
     if a.apply {
         let n = store.update_analyses(&updates)?;
         println!("applied: {n} items updated (no alert sent)");
@@ -94,4 +95,47 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         );
     }
     Ok(Exit::Ok)
+}
+
+/// What the rules would do to the articles analysts corrected: how many their stored
+/// verdicts and the rules' new ones agree with the analysts on (on the labels analysts gave),
+/// and which the change fixes or breaks.
+fn against_analysts(rules: &RulePack, store: &Store, show: usize) -> anyhow::Result<()> {
+    let corrected = store.corrected_items()?;
+    if corrected.is_empty() {
+        println!("analysts' corrections: none yet (see `sahel-watch correct`)");
+        return Ok(());
+    }
+    let (mut before, mut after, mut fixed, mut broken) = (0, 0, Vec::new(), Vec::new());
+    for it in &corrected {
+        let (label, judged) = analyst_label(
+            it.item_id.to_string(),
+            (&it.title, &it.text),
+            &it.analysis,
+            &it.verdicts,
+        );
+        let new = analyze(rules, &it.title, &it.text);
+        let was = Agreement::of(&it.analysis, &label, judged).right();
+        let is = Agreement::of(&new, &label, judged).right();
+        before += usize::from(was);
+        after += usize::from(is);
+        let title: String = it.title.chars().take(70).collect();
+        match (was, is) {
+            (false, true) => fixed.push(format!("{:>7}  fixed   {title}", it.item_id)),
+            (true, false) => broken.push(format!("{:>7}  broken  {title}", it.item_id)),
+            _ => {}
+        }
+    }
+    println!(
+        "analysts' corrections: {} articles; the stored verdicts agree with the analysts on {}, these rules on {} ({} fixed, {} broken)",
+        corrected.len(),
+        before,
+        after,
+        fixed.len(),
+        broken.len()
+    );
+    for line in broken.iter().chain(&fixed).take(show) {
+        println!("{line}");
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@
 //! trusted reverse proxy's authenticated-user header.
 
 mod auth;
+pub mod corrections;
 mod pages;
 
 use std::net::SocketAddr;
@@ -23,8 +24,11 @@ use axum::Router;
 
 pub use auth::{hash_password, AuthError};
 
+use crate::config::Config;
 use crate::detect::RulePack;
-use crate::store::{CorrectionError, SessionRow, Store, StoreError};
+use crate::store::{CorrectionError, SessionRow, Store, StoreError, Verdict};
+
+pub use corrections::{Correction, Made};
 
 pub use crate::config::ConsoleConfig;
 
@@ -38,6 +42,9 @@ struct Shared {
     reader: Arc<Mutex<Store>>,
     writer: Arc<Mutex<Store>>,
     rules: Arc<RulePack>,
+    /// The daemon's configuration: the rules, the story policy and the feeds' publishers
+    /// that telling a corrected story again reads.
+    app: Arc<Config>,
     config: ConsoleConfig,
     limiter: auth::Limiter,
     pages: pages::Pages,
@@ -51,7 +58,7 @@ pub async fn serve(
     config: ConsoleConfig,
     reader: Arc<Mutex<Store>>,
     writer: Arc<Mutex<Store>>,
-    rules: Arc<RulePack>,
+    app: Arc<Config>,
 ) {
     let addr = config.listen;
     let listener = match tokio::net::TcpListener::bind(addr).await {
@@ -65,7 +72,8 @@ pub async fn serve(
     let app = router(Arc::new(Shared {
         reader,
         writer,
-        rules,
+        rules: app.rules.clone(),
+        app,
         config,
         limiter: auth::Limiter::default(),
         pages: pages::Pages::new(),
@@ -86,6 +94,8 @@ fn router(console: Console) -> Router {
         .route("/incidents/{id}", get(incident))
         .route("/incidents/{id}/dismiss", post(dismiss))
         .route("/incidents/{id}/merge", post(merge))
+        .route("/incidents/{id}/place", post(place))
+        .route("/articles/{id}/correct", post(article))
         .route("/corrections/{id}/undo", post(undo))
         .route("/search", get(search))
         .route("/feeds", get(feeds))
@@ -394,25 +404,23 @@ async fn incident(
         };
         Ok::<_, StoreError>((
             story,
-            s.story_alerts(id)?,
-            s.corrections(Some(id))?,
+            pages::Told {
+                analyses: s.story_analyses(id)?,
+                alerts: s.story_alerts(id)?,
+                corrections: s.corrections(Some(id))?,
+            },
             s.merged_into(id)?,
         ))
     })
     .await;
     match found {
         // A story merged into another is read there.
-        Ok((_, _, _, Some(into))) => see_other(&format!("/incidents/{into}")),
-        Ok((Some((story, articles)), alerts, corrections, None)) => html(
+        Ok((_, _, Some(into))) => see_other(&format!("/incidents/{into}")),
+        Ok((Some((story, articles)), told, None)) => html(
             StatusCode::OK,
-            console.pages.incident(
-                &console.rules,
-                &session,
-                &story,
-                &articles,
-                &alerts,
-                &corrections,
-            ),
+            console
+                .pages
+                .incident(&console.rules, &session, &story, &articles, &told),
         ),
         Ok((None, ..)) => (StatusCode::NOT_FOUND, "no such incident\n").into_response(),
         Err(e) => failure(e),
@@ -471,26 +479,31 @@ fn refused(e: ConsoleError) -> Response {
     }
 }
 
+#[derive(serde::Deserialize)]
+struct StoryForm {
+    csrf: String,
+    /// `not_incident` (also when absent) or `not_in_scope`.
+    #[serde(default)]
+    verdict: String,
+}
+
+/// «Not an incident» or «not in scope», of a whole story.
 async fn dismiss(
     State(console): State<Console>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
+    Path(story): Path<i64>,
+    Form(form): Form<StoryForm>,
 ) -> Response {
-    let session = match analyst(&console, peer, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(r) => return r,
+    let given = match form.verdict.as_str() {
+        "" => "not_incident",
+        v => v,
     };
-    let user = session.user.name.clone();
-    let done = on(&console.writer, move |s| s.dismiss_story(id, &user, now())).await;
-    match done {
-        Ok(_) => {
-            tracing::info!(user = %session.user.name, story = id, "marked not an incident");
-            see_other(&format!("/incidents/{id}"))
-        }
-        Err(e) => refused(e),
-    }
+    let Some(verdict) = Verdict::parse(given) else {
+        return unknown_verdict(&form.verdict);
+    };
+    let c = Correction::Story { story, verdict };
+    correct(&console, peer, &headers, &form.csrf, c).await
 }
 
 #[derive(serde::Deserialize)]
@@ -504,34 +517,82 @@ async fn merge(
     State(console): State<Console>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(story): Path<i64>,
     Form(form): Form<MergeForm>,
 ) -> Response {
-    let session = match analyst(&console, peer, &headers, &form.csrf).await {
-        Ok(s) => s,
-        Err(r) => return r,
+    let c = Correction::Merge {
+        story,
+        into: form.into,
     };
-    let into = form.into;
-    let facts = on(&console.reader, move |s| {
-        Ok::<_, StoreError>((s.story_facts(into)?, s.story_facts(id)?))
-    })
-    .await;
-    let facts = match facts {
-        Ok((kept, merged)) => crate::plan::merged_facts(&kept, &merged),
-        Err(e) => return refused(e),
-    };
-    let user = session.user.name.clone();
-    let done = on(&console.writer, move |s| {
-        s.merge_stories(id, into, &facts, &user, now())
-    })
-    .await;
-    match done {
-        Ok(_) => {
-            tracing::info!(user = %session.user.name, story = id, into, "merged by an analyst");
-            see_other(&format!("/incidents/{into}"))
-        }
-        Err(e) => refused(e),
+    correct(&console, peer, &headers, &form.csrf, c).await
+}
+
+#[derive(serde::Deserialize)]
+struct PlaceForm {
+    csrf: String,
+    /// ISO codes, as many as the form's boxes ticked (`country=ML&country=NE`) or
+    /// comma-separated.
+    #[serde(default)]
+    countries: String,
+}
+
+/// «Wrong country or place»: the story happened in the countries given.
+async fn place(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(story): Path<i64>,
+    Form(form): Form<PlaceForm>,
+) -> Response {
+    let countries: Vec<String> = form
+        .countries
+        .split([',', ' '])
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if countries.is_empty()
+        || countries
+            .iter()
+            .any(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "give the countries as ISO codes, such as ML or ML,NE\n",
+        )
+            .into_response();
     }
+    let c = Correction::Place { story, countries };
+    correct(&console, peer, &headers, &form.csrf, c).await
+}
+
+#[derive(serde::Deserialize)]
+struct ArticleForm {
+    csrf: String,
+    story: i64,
+    /// `not_incident`, `not_in_scope` or `split`.
+    action: String,
+}
+
+/// A correction of one article of a story: it is no incident or out of scope (it leaves the
+/// story), or it tells a different incident (it is split out into its own).
+async fn article(
+    State(console): State<Console>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(item): Path<i64>,
+    Form(form): Form<ArticleForm>,
+) -> Response {
+    let story = form.story;
+    let c = match (form.action.as_str(), Verdict::parse(&form.action)) {
+        ("split", _) => Correction::Split { item, story },
+        (_, Some(verdict)) => Correction::Article {
+            item,
+            story,
+            verdict,
+        },
+        (other, None) => return unknown_verdict(other),
+    };
+    correct(&console, peer, &headers, &form.csrf, c).await
 }
 
 async fn undo(
@@ -541,21 +602,60 @@ async fn undo(
     Path(id): Path<i64>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let session = match analyst(&console, peer, &headers, &form.csrf).await {
+    correct(
+        &console,
+        peer,
+        &headers,
+        &form.csrf,
+        Correction::Undo { id },
+    )
+    .await
+}
+
+fn unknown_verdict(v: &str) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!(
+            "unknown correction {:?}: not_incident, not_in_scope or split\n",
+            v.chars().take(40).collect::<String>()
+        ),
+    )
+        .into_response()
+}
+
+/// Makes an analyst's correction and shows the story it leaves to look at.
+async fn correct(
+    console: &Console,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    csrf: &str,
+    c: Correction,
+) -> Response {
+    let session = match analyst(console, peer, headers, csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     let user = session.user.name.clone();
-    let done = on(&console.writer, move |s| {
-        s.undo_correction(id, &user, now())
+    let shared = console.clone();
+    let what = format!("{c:?}");
+    let done = tokio::task::spawn_blocking(move || {
+        corrections::make(
+            &shared.reader,
+            &shared.writer,
+            &shared.app,
+            &c,
+            &user,
+            now(),
+        )
     })
     .await;
     match done {
-        Ok(story) => {
-            tracing::info!(user = %session.user.name, correction = id, "correction undone");
-            see_other(&format!("/incidents/{story}"))
+        Ok(Ok(made)) => {
+            tracing::info!(user = %session.user.name, correction = made.id, %what, "analyst's correction");
+            see_other(&format!("/incidents/{}", made.story))
         }
-        Err(e) => refused(e),
+        Ok(Err(e)) => refused(e.into()),
+        Err(e) => failure(e),
     }
 }
 

@@ -128,7 +128,7 @@ pub async fn run_forever(
             c,
             ctx.reader.clone(),
             ctx.store.clone(),
-            ctx.config.rules.clone(),
+            ctx.config.clone(),
         )));
     }
     let mut permits = Arc::new(Semaphore::new(ctx.config.limits.concurrency));

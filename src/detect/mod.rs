@@ -21,6 +21,8 @@ pub use analyze::{
 };
 pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
-pub use eval::{evaluate, EvalReport, LabelledItem, Scores};
+pub use eval::{
+    analyst_label, evaluate, Agreement, AnalystVerdict, EvalReport, Judged, LabelledItem, Scores,
+};
 pub use pack::{Entity, EntityKind, EventKind, FollowUp, PackError, RulePack, Scope, BUNDLED_PACK};
 pub(crate) use passes::{AREA, GOVERNMENT, RECALLED};

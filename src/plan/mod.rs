@@ -5,11 +5,15 @@
 //! calls them, and executes what they return. «Why did this item (not) alert?» is answered
 //! here and nowhere else, and every answer has a table test below.
 
+mod correction;
 mod story;
 mod surge;
 #[cfg(test)]
 mod tests;
 
+pub use correction::{
+    placed_facts, refolded_facts, report_facts, without_places_elsewhere, Report,
+};
 pub use story::{
     merged_facts, plan_follow_up, plan_story, AlertKind, OutboxRow, StoryPlan, StoryState,
 };

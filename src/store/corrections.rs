@@ -4,19 +4,24 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use super::item_corrections::Verdict;
 use super::{Store, StoreError};
 use crate::dedup::Facts;
 
-/// A correction as the console and the CLI list it.
+/// A correction as the console and the CLI list it. `action` is one of `not_incident`,
+/// `not_in_scope`, `wrong_place`, `merge` and `split`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CorrectionRow {
     pub id: i64,
     pub at: i64,
     pub user: String,
-    /// `not_incident` or `merge`.
     pub action: String,
     pub story_id: i64,
     pub into_story: Option<i64>,
+    /// The article corrected, when the correction is of one article.
+    pub item_id: Option<i64>,
+    /// `wrong_place`: the countries given, comma-separated.
+    pub value: Option<String>,
     pub undone_at: Option<i64>,
     pub undone_by: Option<String>,
 }
@@ -34,6 +39,12 @@ pub enum CorrectionError {
     Blocked { id: i64, why: String },
     #[error("no correction with id {0}")]
     NoSuchCorrection(i64),
+    #[error("story {0} changed while the correction was made; make it again")]
+    Changed(i64),
+    #[error("article {0} tells no incident of its own; say it is not an incident instead")]
+    NoIncident(i64),
+    #[error("article {item} is not in story {story}")]
+    NotInStory { item: i64, story: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -71,11 +82,12 @@ struct Recorded {
     action: String,
     story: i64,
     into: Option<i64>,
+    item: Option<i64>,
     detail: String,
     undone: Option<i64>,
 }
 
-fn live(tx: &Transaction<'_>, story: i64) -> Result<(), CorrectionError> {
+pub(super) fn live(tx: &Transaction<'_>, story: i64) -> Result<(), CorrectionError> {
     let merged: Option<Option<i64>> = tx
         .query_row(
             "SELECT merged_into FROM stories WHERE id = ?1",
@@ -91,19 +103,33 @@ fn live(tx: &Transaction<'_>, story: i64) -> Result<(), CorrectionError> {
 }
 
 impl Store {
-    /// Says a story is no incident: it leaves the incidents list and alerts nothing more.
+    /// Says a story is no incident, or out of scope: it leaves the incidents list and alerts
+    /// nothing more.
     pub fn dismiss_story(
         &mut self,
         story: i64,
+        verdict: Verdict,
         user: &str,
         now: i64,
     ) -> Result<i64, CorrectionError> {
         let tx = self.conn.transaction()?;
         live(&tx, story)?;
+        let already: bool = tx.query_row(
+            "SELECT dismissed FROM stories WHERE id = ?1",
+            [story],
+            |r| r.get(0),
+        )?;
         tx.execute("UPDATE stories SET dismissed = 1 WHERE id = ?1", [story])?;
+        // Undoing it restores the flag as it was (another verdict may stand).
         tx.execute(
-            "INSERT INTO corrections (at, user, action, story_id) VALUES (?1, ?2, 'not_incident', ?3)",
-            params![now, user, story],
+            "INSERT INTO corrections (at, user, action, story_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                now,
+                user,
+                verdict.as_str(),
+                story,
+                serde_json::json!({ "was_dismissed": already }).to_string()
+            ],
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
@@ -219,7 +245,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let row = tx
             .query_row(
-                "SELECT action, story_id, into_story, detail, undone_at FROM corrections
+                "SELECT action, story_id, into_story, item_id, detail, undone_at FROM corrections
                  WHERE id = ?1",
                 [id],
                 |r| {
@@ -227,8 +253,9 @@ impl Store {
                         action: r.get(0)?,
                         story: r.get(1)?,
                         into: r.get(2)?,
-                        detail: r.get(3)?,
-                        undone: r.get(4)?,
+                        item: r.get(3)?,
+                        detail: r.get(4)?,
+                        undone: r.get(5)?,
                     })
                 },
             )
@@ -237,6 +264,7 @@ impl Store {
             action,
             story,
             into,
+            item,
             detail,
             undone,
         }) = row
@@ -247,8 +275,16 @@ impl Store {
             return Err(CorrectionError::Undone(id));
         }
         match (action.as_str(), into) {
-            ("not_incident", _) => {
-                tx.execute("UPDATE stories SET dismissed = 0 WHERE id = ?1", [story])?;
+            (_, _) if item.is_some() || action == "wrong_place" => {
+                super::item_corrections::undo(&tx, id, &action, (story, into, item), &detail)?;
+            }
+            ("not_incident" | "not_in_scope", _) => {
+                let was: serde_json::Value = serde_json::from_str(&detail)?;
+                let was = was["was_dismissed"].as_bool().unwrap_or(false);
+                tx.execute(
+                    "UPDATE stories SET dismissed = ?2 WHERE id = ?1",
+                    params![story, was],
+                )?;
             }
             ("merge", Some(into)) => {
                 live(&tx, into).map_err(|_| CorrectionError::Blocked {
@@ -324,7 +360,8 @@ impl Store {
     /// The corrections of a story (made on it, or merging another into it), oldest first.
     pub fn corrections(&self, story: Option<i64>) -> Result<Vec<CorrectionRow>, StoreError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, at, user, action, story_id, into_story, undone_at, undone_by
+            "SELECT id, at, user, action, story_id, into_story, item_id, value, undone_at,
+                    undone_by
              FROM corrections
              WHERE ?1 IS NULL OR story_id = ?1 OR into_story = ?1
              ORDER BY id",
@@ -338,8 +375,10 @@ impl Store {
                     action: r.get(3)?,
                     story_id: r.get(4)?,
                     into_story: r.get(5)?,
-                    undone_at: r.get(6)?,
-                    undone_by: r.get(7)?,
+                    item_id: r.get(6)?,
+                    value: r.get(7)?,
+                    undone_at: r.get(8)?,
+                    undone_by: r.get(9)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -459,7 +498,9 @@ mod tests {
     #[test]
     fn a_dismissed_story_is_marked_until_undone() {
         let (_dir, mut s, story, _) = two_stories();
-        let id = s.dismiss_story(story, "amina", 1_000).unwrap();
+        let id = s
+            .dismiss_story(story, Verdict::NotIncident, "amina", 1_000)
+            .unwrap();
         assert!(s.story(story).unwrap().0.dismissed);
         s.undo_correction(id, "amina", 1_100).unwrap();
         assert!(!s.story(story).unwrap().0.dismissed);

@@ -6,6 +6,7 @@ use rusqlite::{params, Connection};
 
 use super::{Store, StoreError};
 use crate::dedup::{Facts, StoryPolicy};
+use crate::detect::Analysis;
 use crate::plan::StoryState;
 
 /// A story as `stories` lists it.
@@ -60,11 +61,13 @@ pub(super) fn candidates(
     }
     let mut story =
         tx.prepare_cached("SELECT facts, updates, dismissed FROM stories WHERE id = ?1")?;
-    // Who heard of it, through it or a story merged into it (an analyst's merge).
+    // Who heard of it, through it, a story merged into it or the story it was split out of
+    // (an analyst's corrections).
     let mut heard = tx.prepare_cached(
         "SELECT recipient, message_id FROM outbox WHERE id IN
             (SELECT min(id) FROM outbox
              WHERE story_id = ?1 OR story_id IN (SELECT id FROM stories WHERE merged_into = ?1)
+                OR story_id = (SELECT split_from FROM stories WHERE id = ?1)
              GROUP BY recipient)",
     )?;
     ids.into_iter()
@@ -174,6 +177,23 @@ pub(super) fn articles(
 }
 
 impl Store {
+    /// The stored analyses of a story's articles, by article: each verdict's explanation
+    /// without the matched words (its passes, rules and terms say why).
+    pub fn story_analyses(&self, story: i64) -> Result<Vec<(i64, Analysis)>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT i.id, i.analysis FROM item_stories l JOIN items i ON i.id = l.item_id
+             WHERE l.story_id = ?1",
+        )?;
+        let rows = st
+            .query_map([story], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(id, json)| Ok((id, serde_json::from_str(&json)?)))
+            .collect()
+    }
+
     /// Stories, the most recently seen first, optionally only those seen since `since`.
     pub fn stories(&self, since: Option<i64>, limit: usize) -> Result<Vec<StoryRow>, StoreError> {
         self.story_rows(since, None, limit)
