@@ -67,7 +67,9 @@ pub(super) fn candidates(
         "SELECT recipient, message_id FROM outbox WHERE id IN
             (SELECT min(id) FROM outbox
              WHERE story_id = ?1 OR story_id IN (SELECT id FROM stories WHERE merged_into = ?1)
-                OR story_id = (SELECT split_from FROM stories WHERE id = ?1)
+                OR story_id IN (SELECT s.id FROM stories s, stories here
+                    WHERE here.id = ?1 AND here.split_from IS NOT NULL
+                    AND (s.id = here.split_from OR s.merged_into = here.split_from))
              GROUP BY recipient)",
     )?;
     ids.into_iter()
