@@ -54,6 +54,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         headlines: &headline,
         generated: &generated,
         asked: &asked,
+        period: (since, if until == i64::MAX { now } else { until }),
         lang: a.lang,
     });
     std::fs::write(&a.out, page).with_context(|| format!("writing {}", a.out.display()))?;

@@ -283,11 +283,16 @@ impl Pages {
         filter: &IncidentFilter,
         stories: &[StoryRow],
     ) -> String {
-        let kept: Vec<&StoryRow> = stories
+        let matching: Vec<&StoryRow> = stories
             .iter()
             .filter(|s| filter.keeps(s, &Corroboration::of(rules, &s.facts)))
-            .take(MAX_ROWS)
             .collect();
+        // The chart counts every incident that matches, over the whole period asked (the
+        // handler read the stories since `filter.since(now)`), binned as the briefing bins it.
+        let now = crate::store::now();
+        let chart =
+            crate::report::incidents_chart(rules, matching.iter().copied(), filter.since(now), now);
+        let kept = &matching[..matching.len().min(MAX_ROWS)];
         let rows: Vec<IncidentView> = kept
             .iter()
             .enumerate()
@@ -330,6 +335,7 @@ impl Pages {
                 kinds => Value::from(minijinja::value::Serde(&kinds)),
                 periods => Value::from(minijinja::value::Serde(&periods)),
                 map => svg,
+                chart => Value::from(minijinja::value::Serde(&chart)),
                 ..chrome(session),
             },
         )

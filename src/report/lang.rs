@@ -1,6 +1,7 @@
 //! The briefing's words in English or Arabic. Headlines stay in the language they were written
 //! in; only the page's own words and the place names change.
 
+use super::chart::Bin;
 use crate::detect::EventKind;
 
 /// The language of the briefing's headings and place names.
@@ -28,11 +29,9 @@ pub struct Words {
     pub other: &'static str,
     /// Between the items of a list.
     pub comma: &'static str,
-    pub per_week_chart: &'static str,
-    pub toll_chart: &'static str,
-    pub per_week_table: &'static str,
+    /// The time charts' and table's words, by bin: [day, week, month] (see [`Words::per`]).
+    pub per: [PerBin; 3],
     pub stories: &'static str,
-    pub week: &'static str,
     pub country: &'static str,
     pub number: &'static str,
     pub first_report: &'static str,
@@ -48,6 +47,31 @@ pub struct Words {
     pub corroborated: &'static str,
     pub claimed: &'static str,
     pub disputed: &'static str,
+}
+
+/// The words that name a time bin: the charts and the table say «per day», «per week» or «per
+/// month» as the period is binned, so each is a whole phrase (Arabic needs «في كل يوم» here and
+/// «حسب اليوم» there, not one word dropped into a template).
+pub struct PerBin {
+    /// The incidents chart's caption.
+    pub chart: &'static str,
+    /// The toll chart's caption.
+    pub toll: &'static str,
+    /// The table's heading.
+    pub table: &'static str,
+    /// The table's first column.
+    pub column: &'static str,
+}
+
+impl Words {
+    /// The words for charts binned by `bin`.
+    pub fn per(&self, bin: Bin) -> &PerBin {
+        &self.per[match bin {
+            Bin::Day => 0,
+            Bin::Week => 1,
+            Bin::Month => 2,
+        }]
+    }
 }
 
 impl Lang {
@@ -93,11 +117,27 @@ static EN: Words = Words {
     approximate: "hollow: only the country is known",
     other: "other",
     comma: ", ",
-    per_week_chart: "Incidents per week, by the country where they happened",
-    toll_chart: "Toll per week",
-    per_week_table: "Per week and country (each story once, where it happened)",
+    per: [
+        PerBin {
+            chart: "Incidents per day, by the country where they happened",
+            toll: "Toll per day",
+            table: "Per day and country (each story once, where it happened)",
+            column: "Day",
+        },
+        PerBin {
+            chart: "Incidents per week, by the country where they happened",
+            toll: "Toll per week",
+            table: "Per week and country (each story once, where it happened)",
+            column: "Week",
+        },
+        PerBin {
+            chart: "Incidents per month, by the country where they happened",
+            toll: "Toll per month",
+            table: "Per month and country (each story once, where it happened)",
+            column: "Month",
+        },
+    ],
     stories: "stories",
-    week: "Week",
     country: "Country",
     number: "#",
     first_report: "First report",
@@ -128,11 +168,27 @@ static AR: Words = Words {
     approximate: "الدائرة الفارغة: البلد وحده معروف",
     other: "غير ذلك",
     comma: "، ",
-    per_week_chart: "الحوادث في كل أسبوع، حسب البلد الذي وقعت فيه",
-    toll_chart: "الحصيلة في كل أسبوع",
-    per_week_table: "حسب الأسبوع والبلد (كل قصة مرة واحدة، حيث وقعت)",
+    per: [
+        PerBin {
+            chart: "الحوادث في كل يوم، حسب البلد الذي وقعت فيه",
+            toll: "الحصيلة في كل يوم",
+            table: "حسب اليوم والبلد (كل قصة مرة واحدة، حيث وقعت)",
+            column: "اليوم",
+        },
+        PerBin {
+            chart: "الحوادث في كل أسبوع، حسب البلد الذي وقعت فيه",
+            toll: "الحصيلة في كل أسبوع",
+            table: "حسب الأسبوع والبلد (كل قصة مرة واحدة، حيث وقعت)",
+            column: "الأسبوع",
+        },
+        PerBin {
+            chart: "الحوادث في كل شهر، حسب البلد الذي وقعت فيه",
+            toll: "الحصيلة في كل شهر",
+            table: "حسب الشهر والبلد (كل قصة مرة واحدة، حيث وقعت)",
+            column: "الشهر",
+        },
+    ],
     stories: "قصص",
-    week: "الأسبوع",
     country: "البلد",
     number: "رقم",
     first_report: "أول خبر",

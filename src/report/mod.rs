@@ -17,8 +17,9 @@ mod page;
 
 pub use page::kind_colour;
 
+pub use chart::Bin;
 pub use lang::Lang;
-pub use page::{html, Briefing};
+pub use page::{html, incidents_chart, Briefing, TimeChart};
 
 /// Stories and tolls of one week, country and kind of event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -216,14 +217,20 @@ mod tests {
         assert_eq!(p.name_en, "Niger");
     }
 
+    /// A briefing of the first 60 days of 1970 (by week), where the older tests' stories lie.
     fn page(stories: &[StoryRow], lang: Lang) -> String {
+        page_of(stories, lang, (0, 60 * 86_400))
+    }
+
+    fn page_of(stories: &[StoryRow], lang: Lang, period: (i64, i64)) -> String {
         let rules = RulePack::bundled();
         html(&Briefing {
             stories,
             rules: &rules,
             headlines: &|_| Some(("<b>هجوم</b>".into(), Some("javascript:alert(1)".into()))),
             generated: "now",
-            asked: "--since 1970-01-01",
+            asked: "--since 1970-01-01 --until 1970-03-02",
+            period,
             lang,
         })
     }
@@ -289,5 +296,144 @@ mod tests {
             "country names on the map"
         );
         assert!(!page.contains("Toll per week"));
+    }
+
+    /// Days since 1970-01-01 of a date, for [`story`].
+    fn d(date: &str) -> i64 {
+        let date: NaiveDate = date.parse().unwrap();
+        (date - NaiveDate::default()).num_days()
+    }
+
+    /// Midnight (UTC) starting a date, in unix seconds.
+    fn midnight(date: &str) -> i64 {
+        d(date) * 86_400
+    }
+
+    fn in_mali_on(id: i64, date: &str) -> StoryRow {
+        story(id, d(date), &["ML"], &[EventKind::Attack], 2)
+    }
+
+    fn chart_of(stories: &[StoryRow], since: &str, until: &str) -> TimeChart {
+        let rules = RulePack::bundled();
+        incidents_chart(&rules, stories, midnight(since), midnight(until))
+    }
+
+    #[test]
+    fn a_week_is_drawn_day_by_day_one_bar_a_day() {
+        // 1 to 7 December 2026, a story each day: seven bins, seven bars.
+        let s: Vec<StoryRow> = (1..=7)
+            .map(|i| in_mali_on(i, &format!("2026-12-{i:02}")))
+            .collect();
+        let c = chart_of(&s, "2026-12-01", "2026-12-08");
+        assert_eq!(c.bin, Bin::Day);
+        assert_eq!(c.svg.matches("<g class=\"bin\"").count(), 7, "{}", c.svg);
+        assert_eq!(c.svg.matches("<rect class=\"bar\"").count(), 7);
+        assert!(c.svg.contains(">01 Dec</text>") && c.svg.contains(">07 Dec</text>"));
+        assert!(
+            c.svg.contains(">Mali</text>"),
+            "the legend is inside the chart"
+        );
+    }
+
+    #[test]
+    fn days_without_stories_keep_their_place() {
+        // The same week with stories on its first and last days only.
+        let s = vec![in_mali_on(1, "2026-12-01"), in_mali_on(2, "2026-12-07")];
+        let c = chart_of(&s, "2026-12-01", "2026-12-08");
+        assert_eq!(c.svg.matches("<g class=\"bin\"").count(), 7);
+        assert_eq!(c.svg.matches("<rect class=\"bar\"").count(), 2);
+        for empty in ["02", "03", "04", "05", "06"] {
+            assert!(
+                c.svg.contains(&format!(
+                    "<g class=\"bin\" data-start=\"2026-12-{empty}\"></g>"
+                )),
+                "{empty}: {}",
+                c.svg
+            );
+        }
+    }
+
+    #[test]
+    fn a_quarter_is_drawn_week_by_week() {
+        // 90 days, Tuesday 1 September to Sunday 29 November 2026: the weeks of Monday 31
+        // August to Monday 23 November, 13 of them; stories in the first and the last.
+        let s = vec![in_mali_on(1, "2026-09-01"), in_mali_on(2, "2026-11-29")];
+        let c = chart_of(&s, "2026-09-01", "2026-11-30");
+        assert_eq!(c.bin, Bin::Week);
+        assert_eq!(c.svg.matches("<g class=\"bin\"").count(), 13, "{}", c.svg);
+        assert_eq!(c.svg.matches("<rect class=\"bar\"").count(), 2);
+        assert!(c
+            .svg
+            .contains("<g class=\"bin\" data-start=\"2026-08-31\">"));
+        assert!(c
+            .svg
+            .contains("<g class=\"bin\" data-start=\"2026-11-23\">"));
+        assert!(c.svg.contains(">2026-08-31</text>"), "a week by its Monday");
+    }
+
+    #[test]
+    fn four_hundred_days_are_drawn_month_by_month() {
+        // 1 November 2025 to 5 December 2026 (400 days): November 2025 to December 2026, 14
+        // months, the story of 10 March 2026 in the fifth.
+        let s = vec![in_mali_on(1, "2026-03-10")];
+        let c = chart_of(&s, "2025-11-01", "2026-12-06");
+        assert_eq!(c.bin, Bin::Month);
+        assert_eq!(c.svg.matches("<g class=\"bin\"").count(), 14, "{}", c.svg);
+        assert!(c
+            .svg
+            .contains("<g class=\"bin\" data-start=\"2026-03-01\"><rect class=\"bar\""));
+        assert!(c.svg.contains(">Nov 2025</text>") && c.svg.contains(">Dec 2026</text>"));
+    }
+
+    #[test]
+    fn a_one_week_briefing_is_binned_by_its_period_not_its_stories() {
+        // Two stories on one day of a week asked: seven days in each chart, not one bar.
+        let s = vec![
+            in_mali_on(1, "2026-12-03"),
+            story(2, d("2026-12-03"), &["NE"], &[EventKind::Attack], 1),
+        ];
+        let page = page_of(
+            &s,
+            Lang::En,
+            (midnight("2026-12-01"), midnight("2026-12-08")),
+        );
+        assert_eq!(
+            page.matches("<g class=\"bin\"").count(),
+            14,
+            "two charts of 7 days"
+        );
+        assert!(page.contains("<figcaption>Incidents per day, by the country"));
+        assert!(page.contains("<figcaption>Toll per day</figcaption>"));
+        assert!(page.contains("<h2>Per day and country"));
+        assert!(page.contains("<th>Day</th>"));
+        assert!(!page.contains("per week"), "{page}");
+    }
+
+    #[test]
+    fn in_arabic_the_charts_name_their_unit_and_keep_latin_runs_whole() {
+        let s = vec![in_mali_on(1, "2026-12-03")];
+        let page = page_of(
+            &s,
+            Lang::Ar,
+            (midnight("2026-12-01"), midnight("2026-12-08")),
+        );
+        assert!(page.contains("الحوادث في كل يوم"), "{page}");
+        assert!(page.contains("الحصيلة في كل يوم"));
+        assert!(page.contains("<th>اليوم</th>"));
+        assert!(!page.contains("في كل أسبوع") && !page.contains("في كل شهر"));
+        assert!(page.contains("<td><bdi dir=\"ltr\">2026-12-03</bdi></td>"));
+        assert_eq!(
+            page.matches("direction=\"ltr\"").count(),
+            2,
+            "both charts read left to right, «03 Dec» whole"
+        );
+        let page = page_of(
+            &s,
+            Lang::Ar,
+            (midnight("2025-11-01"), midnight("2026-12-06")),
+        );
+        assert!(page.contains("الحوادث في كل شهر") && page.contains("الحصيلة في كل شهر"));
+        assert!(page.contains("<th>الشهر</th>"));
+        assert!(page.contains("<td><bdi dir=\"ltr\">2026-12</bdi></td>"));
     }
 }

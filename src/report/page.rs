@@ -1,16 +1,17 @@
-//! The briefing page: where (a map), how many (per week and country, each story once), and
-//! the stories themselves, numbered as on the map. One self-contained HTML file: inline SVG
-//! and CSS, no script, no external resource; it prints on A4.
+//! The briefing page: where (a map), how many (per day, week or month as suits the period, and
+//! per country, each story once), and the stories themselves, numbered as on the map. One
+//! self-contained HTML file: inline SVG and CSS, no script, no external resource; it prints on
+//! A4.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::chart::{chart, colour, weeks, KIDNAPPED, KILLED};
+use super::chart::{chart, colour, day_of, Bin, Chart, Span, KIDNAPPED, KILLED};
 use super::lang::{Lang, Words};
 use super::map::{self, Label, Point};
-use super::{monday, where_it_happened, StoryPlace};
+use super::{where_it_happened, StoryPlace};
 use crate::dedup::Corroboration;
 use crate::detect::{EntityKind, EventKind, RulePack};
 use crate::feed::escape_html as esc;
@@ -29,6 +30,10 @@ pub struct Briefing<'a> {
     pub generated: &'a str,
     /// The period asked for, as the user wrote it («since 2018-02-26 until 2018-03-05»).
     pub asked: &'a str,
+    /// The same period in unix seconds, `since..until` (`until` excluded, now when not asked):
+    /// the time charts cover it and bin by its length, not by the stories' spread (a one-week
+    /// briefing is drawn by day even when its stories fell on two days).
+    pub period: (i64, i64),
     pub lang: Lang,
 }
 
@@ -78,7 +83,7 @@ pub fn html(b: &Briefing<'_>) -> String {
         return out;
     }
     map_figure(&mut out, b, &listed, &places);
-    per_week(&mut out, b, w);
+    per_bin(&mut out, b, w);
     stories_table(&mut out, b, &listed, &places);
     out.push_str("</body></html>\n");
     out
@@ -206,52 +211,136 @@ fn place_name(lang: Lang, p: &StoryPlace) -> &str {
     }
 }
 
-/// Per week and country: a bar chart of stories, a chart of tolls, and the table of both.
-/// Each story counts once, in the country where it happened.
-fn per_week(out: &mut String, b: &Briefing<'_>, w: &Words) {
-    #[derive(Default)]
-    struct Cell {
-        stories: u32,
-        killed: u32,
-        kidnapped: u32,
-    }
+/// Stories, killed and kidnapped of one bin and country.
+#[derive(Default)]
+struct Cell {
+    stories: u32,
+    killed: u32,
+    kidnapped: u32,
+}
+
+/// Counts per bin and country, each story once, in the country where it happened («—» when
+/// none is known, so that the charts' totals are the number of stories).
+fn cells<'a>(
+    rules: &RulePack,
+    stories: impl IntoIterator<Item = &'a StoryRow>,
+    bin: Bin,
+) -> BTreeMap<(NaiveDate, String), Cell> {
     let mut cells: BTreeMap<(NaiveDate, String), Cell> = BTreeMap::new();
-    for s in b.stories {
-        let country = super::country_of(b.rules, s).unwrap_or_else(|| "—".to_owned());
-        let c = cells.entry((monday(s.first_seen), country)).or_default();
+    for s in stories {
+        let country = super::country_of(rules, s).unwrap_or_else(|| "—".to_owned());
+        let c = cells
+            .entry((bin.start(day_of(s.first_seen)), country))
+            .or_default();
         c.stories += 1;
         c.killed += s.facts.killed.unwrap_or(0);
         c.kidnapped += s.facts.kidnapped.unwrap_or(0);
     }
-    let weeks = weeks(cells.keys().map(|(w, _)| *w));
+    cells
+}
+
+fn countries_of(cells: &BTreeMap<(NaiveDate, String), Cell>) -> Vec<&str> {
     let mut countries: Vec<&str> = cells.keys().map(|(_, c)| c.as_str()).collect();
     countries.sort_unstable();
     countries.dedup();
+    countries
+}
+
+/// The incidents chart's bars: a bin's stories stacked by country.
+fn incidents_svg(
+    cells: &BTreeMap<(NaiveDate, String), Cell>,
+    countries: &[&str],
+    frame: &Chart<'_>,
+) -> String {
+    let per_country = |bin: NaiveDate| -> Vec<(String, &'static str, u32)> {
+        countries
+            .iter()
+            .map(|c| {
+                let n = cells.get(&(bin, (*c).to_owned())).map_or(0, |x| x.stories);
+                ((*c).to_owned(), colour(c), n)
+            })
+            .collect()
+    };
+    chart(frame, &per_country)
+}
+
+/// A time chart and what its bars count, for a page that names the bin in its own words.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TimeChart {
+    pub bin: Bin,
+    /// One `<svg>`, its legend inside.
+    pub svg: String,
+}
+
+/// The briefing's incidents chart for another page (the console's list of incidents): `stories`
+/// of the period `since..until` (unix seconds), each once per bin in the country where it
+/// happened, binned by the period's length (see [`Span::new`]). Its legend (English country
+/// names) is drawn inside the chart, as the console's policy forbids colouring HTML.
+pub fn incidents_chart<'a>(
+    rules: &RulePack,
+    stories: impl IntoIterator<Item = &'a StoryRow>,
+    since: i64,
+    until: i64,
+) -> TimeChart {
+    let stories: Vec<&StoryRow> = stories.into_iter().collect();
+    let span = Span::new(since, until, stories.iter().map(|s| s.first_seen));
+    let cells = cells(rules, stories.iter().copied(), span.bin);
+    let countries = countries_of(&cells);
+    let legend: Vec<(String, &'static str)> = countries
+        .iter()
+        .map(|c| (country_name(rules, Lang::En, c), colour(c)))
+        .collect();
+    let title = Lang::En.words().per(span.bin).chart;
+    let frame = Chart {
+        id: "incidents",
+        title,
+        span: &span,
+        legend: &legend,
+    };
+    TimeChart {
+        bin: span.bin,
+        svg: incidents_svg(&cells, &countries, &frame),
+    }
+}
+
+/// Per bin (day, week or month, as suits the period asked) and country: a bar chart of stories,
+/// a chart of tolls, and the table of both. Each story counts once, in the country where it
+/// happened.
+fn per_bin(out: &mut String, b: &Briefing<'_>, w: &Words) {
+    let span = Span::new(
+        b.period.0,
+        b.period.1,
+        b.stories.iter().map(|s| s.first_seen),
+    );
+    let per = w.per(span.bin);
+    let cells = cells(b.rules, b.stories, span.bin);
+    let countries = countries_of(&cells);
     out.push_str("<p class=\"legend\">");
     for c in &countries {
         let _ = write!(
             out,
             "<span><i style=\"background:{}\"></i>{}</span>",
             colour(c),
-            esc(&country_name(b, c))
+            esc(&country_name(b.rules, b.lang, c))
         );
     }
     out.push_str("</p>\n");
-    let per_country = |week: NaiveDate| -> Vec<(String, &'static str, u32)> {
-        countries
-            .iter()
-            .map(|c| {
-                let n = cells.get(&(week, (*c).to_owned())).map_or(0, |x| x.stories);
-                ((*c).to_owned(), colour(c), n)
-            })
-            .collect()
+    let frame = |id, title| Chart {
+        id,
+        title,
+        span: &span,
+        legend: &[],
     };
-    out.push_str(&chart("incidents", w.per_week_chart, &weeks, &per_country));
-    let toll = |week: NaiveDate| -> Vec<(String, &'static str, u32)> {
-        let of_week = cells
-            .range((week, String::new())..)
-            .take_while(|((x, _), _)| *x == week);
-        let (k, n) = of_week.fold((0, 0), |(k, n), (_, c)| (k + c.killed, n + c.kidnapped));
+    figure(
+        out,
+        per.chart,
+        &incidents_svg(&cells, &countries, &frame("incidents", per.chart)),
+    );
+    let toll = |bin: NaiveDate| -> Vec<(String, &'static str, u32)> {
+        let of_bin = cells
+            .range((bin, String::new())..)
+            .take_while(|((x, _), _)| *x == bin);
+        let (k, n) = of_bin.fold((0, 0), |(k, n), (_, c)| (k + c.killed, n + c.kidnapped));
         vec![
             (w.killed.to_owned(), KILLED, k),
             (w.kidnapped.to_owned(), KIDNAPPED, n),
@@ -262,18 +351,18 @@ fn per_week(out: &mut String, b: &Briefing<'_>, w: &Words) {
         "<p class=\"legend\"><span><i style=\"background:{KILLED}\"></i>{}</span><span><i style=\"background:{KIDNAPPED}\"></i>{}</span></p>",
         w.killed, w.kidnapped
     );
-    out.push_str(&chart("toll", w.toll_chart, &weeks, &toll));
+    figure(out, per.toll, &chart(&frame("toll", per.toll), &toll));
     let _ = writeln!(
         out,
-        "<h2>{}</h2>\n<table class=\"per-week\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        w.per_week_table, w.week, w.country, w.stories, w.killed, w.kidnapped
+        "<h2>{}</h2>\n<table class=\"per-bin\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        per.table, per.column, w.country, w.stories, w.killed, w.kidnapped
     );
-    for ((week, country), c) in &cells {
+    for ((bin, country), c) in &cells {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            ltr(&week.to_string()),
-            esc(&country_name(b, country)),
+            ltr(&span.bin.name(*bin)),
+            esc(&country_name(b.rules, b.lang, country)),
             c.stories,
             c.killed,
             c.kidnapped
@@ -282,9 +371,18 @@ fn per_week(out: &mut String, b: &Briefing<'_>, w: &Words) {
     out.push_str("</table>\n");
 }
 
-/// A country code's name in the page's language (the code itself when the pack has no name).
-fn country_name(b: &Briefing<'_>, code: &str) -> String {
-    match (b.lang, b.rules.country_entity(code)) {
+/// A chart under its caption.
+fn figure(out: &mut String, caption: &str, svg: &str) {
+    let _ = writeln!(
+        out,
+        "<figure><figcaption>{}</figcaption>{svg}</figure>",
+        esc(caption)
+    );
+}
+
+/// A country code's name in `lang` (the code itself when the pack has no name).
+fn country_name(rules: &RulePack, lang: Lang, code: &str) -> String {
+    match (lang, rules.country_entity(code)) {
         (Lang::En, Some(e)) => e.name_en.clone().unwrap_or_else(|| code.to_owned()),
         (Lang::Ar, Some(e)) => e.name.clone(),
         (_, None) => code.to_owned(),
