@@ -105,6 +105,9 @@ struct IncidentView {
 
 #[derive(Serialize)]
 struct ArticleView {
+    id: i64,
+    /// The verdict's explanation: score, events, and the passes that fired with their terms.
+    why: String,
     title: String,
     url: Option<String>,
     outlet: String,
@@ -347,20 +350,14 @@ impl Pages {
         session: &SessionRow,
         story: &StoryRow,
         articles: &[StoryArticle],
-        alerts: &[OutboxEntry],
-        corrections: &[CorrectionRow],
+        told: &Told,
     ) -> String {
-        let corrections: Vec<CorrectionLine> = corrections
+        let corrections: Vec<CorrectionLine> = told
+            .corrections
             .iter()
             .map(|c| CorrectionLine {
                 id: c.id,
-                what: match (c.action.as_str(), c.into_story) {
-                    ("merge", Some(into)) if into == story.id => {
-                        format!("incident {} merged into this one", c.story_id)
-                    }
-                    ("merge", Some(into)) => format!("merged into incident {into}"),
-                    _ => "marked not an incident".to_owned(),
-                },
+                what: correction_said(c, story.id),
                 by: sanitize_line(&c.user, 100),
                 at: time(c.at),
                 undone: c.undone_at.map(|t| {
@@ -375,6 +372,13 @@ impl Pages {
         let articles: Vec<ArticleView> = articles
             .iter()
             .map(|a| ArticleView {
+                id: a.item_id,
+                why: told
+                    .analyses
+                    .iter()
+                    .find(|(id, _)| *id == a.item_id)
+                    .map(|(_, analysis)| verdict_explained(analysis))
+                    .unwrap_or_default(),
                 title: sanitize_line(&a.title, 300),
                 url: safe_link(a.url.as_deref()),
                 outlet: sanitize_line(&a.feed_name, 120),
@@ -382,7 +386,8 @@ impl Pages {
                 reason: a.reason.as_deref().map(|r| sanitize_line(r, 300)),
             })
             .collect();
-        let alerts: Vec<AlertLine> = alerts
+        let alerts: Vec<AlertLine> = told
+            .alerts
             .iter()
             .map(|a| AlertLine {
                 kind: a.kind.clone(),
@@ -410,6 +415,75 @@ impl Pages {
             },
         )
     }
+}
+
+/// What the incident page shows besides the story and its articles.
+pub struct Told {
+    /// Each article's stored analysis, by article id.
+    pub analyses: Vec<(i64, crate::detect::Analysis)>,
+    pub alerts: Vec<OutboxEntry>,
+    pub corrections: Vec<CorrectionRow>,
+}
+
+/// A correction as the page of story `here` says it.
+fn correction_said(c: &CorrectionRow, here: i64) -> String {
+    let verdict = |a: &str| match a {
+        "not_in_scope" => "not in scope",
+        _ => "not an incident",
+    };
+    match (c.action.as_str(), c.into_story, c.item_id) {
+        ("merge", Some(into), _) if into == here => {
+            format!("incident {} merged into this one", c.story_id)
+        }
+        ("merge", Some(into), _) => format!("merged into incident {into}"),
+        ("split", Some(into), Some(item)) if into == here => {
+            format!(
+                "article {item} split out of incident {} into this one",
+                c.story_id
+            )
+        }
+        ("split", Some(into), Some(item)) => {
+            format!("article {item} split out into incident {into}")
+        }
+        ("wrong_place", ..) => format!(
+            "placed in {}",
+            sanitize_line(c.value.as_deref().unwrap_or("?"), 60)
+        ),
+        (action, _, Some(item)) => {
+            format!("article {item} marked {} (it left)", verdict(action))
+        }
+        (action, ..) => format!("marked {}", verdict(action)),
+    }
+}
+
+/// Why the rules flagged an article, in one line: its score and events, then each pass that
+/// fired with the terms it matched (a few of each).
+fn verdict_explained(a: &crate::detect::Analysis) -> String {
+    let mut passes: Vec<(&str, Vec<&str>)> = Vec::new();
+    for e in &a.explanation {
+        let pass = if e.pass.is_empty() { "rules" } else { &e.pass };
+        match passes.iter_mut().find(|(p, _)| *p == pass) {
+            Some((_, terms)) if terms.len() < 4 && !terms.contains(&e.term.as_str()) => {
+                terms.push(&e.term)
+            }
+            Some(_) => {}
+            None => passes.push((pass, vec![&e.term])),
+        }
+    }
+    let events: Vec<&str> = a.events.iter().map(|e| e.as_str()).collect();
+    let mut out = format!(
+        "score {:.1}; events: {}",
+        a.score,
+        if events.is_empty() {
+            "none".to_owned()
+        } else {
+            events.join(", ")
+        }
+    );
+    for (pass, terms) in passes {
+        out.push_str(&format!("; {pass}: {}", terms.join("، ")));
+    }
+    sanitize_line(&out, 600)
 }
 
 /// The search page's form.

@@ -486,8 +486,8 @@ fn articles_split_out_placed_and_put_out_of_scope_become_labels() {
         &format!("csrf={csrf}&countries=ne"),
     );
     assert_eq!(placed.status, 303, "{}", placed.text());
-    assert_eq!(listed(&base, &cookie, "&country=NE"), [new.clone()]);
-    assert_eq!(listed(&base, &cookie, "&country=ML"), [gao.clone()]);
+    assert_eq!(listed(&base, &cookie, "&country=NE"), [new.as_str()]);
+    assert_eq!(listed(&base, &cookie, "&country=ML"), [gao.as_str()]);
     let bad = post(
         &base,
         &format!("/incidents/{new}/place"),
@@ -504,7 +504,7 @@ fn articles_split_out_placed_and_put_out_of_scope_become_labels() {
         &format!("csrf={csrf}&story={gao}&action=not_in_scope"),
     );
     assert_eq!(out.status, 303);
-    assert_eq!(listed(&base, &cookie, ""), [new.clone()]);
+    assert_eq!(listed(&base, &cookie, ""), [new.as_str()]);
     assert!(page_of(&gao).contains("marked not in scope (it left)"));
     let unknown = post(
         &base,
