@@ -1,8 +1,9 @@
 //! The briefing's map outlines the scope's administrative regions (Gao, Tillabéri, Borno...):
 //! headless Chromium (Debian's `chromium`, installed by scripts/test.sh) renders a real briefing,
 //! in English and in Arabic, and the picture is measured where the regions' borders are known to
-//! run, away from any country border; and a briefing of a quarter with hundreds of stories stays
-//! under a megabyte.
+//! run, away from any country border; a briefing of a quarter with hundreds of stories stays
+//! under a megabyte; and the Arabic briefing's header keeps its dates whole, in reading order, at
+//! phones' widths.
 
 use std::path::Path;
 
@@ -322,5 +323,38 @@ fn a_briefing_of_hundreds_of_stories_stays_under_a_megabyte() {
             "{lang}: the briefing is {} bytes",
             page.len()
         );
+    }
+}
+
+/// The Arabic briefing's header on a phone-wide page (the issue: it read «2018-04-20 until--
+/// 2018-02-01 since--» and broke a date across two lines): each date is drawn on one line,
+/// and the first day stands to the right of the last, as a right-to-left line reads them.
+#[test]
+fn the_arabic_briefing_header_keeps_each_date_whole_and_in_reading_order() {
+    let (_server, env) = env_with(&attacks(24));
+    let (html, page) = briefing(&env, "ar", "2017-12-31");
+    assert!(page.contains("<p class=\"period\">"), "{page}");
+    let b = crate::support::browser::Browser::start(420);
+    b.go(&format!("file://{}", html.display()));
+    // Phones' widths and a little more: wherever the line wraps, no date is cut.
+    for width in (300..=560).step_by(10) {
+        b.resize(width);
+        let first = b.rect("p.period bdi:nth-of-type(1)");
+        let last = b.rect("p.period bdi:nth-of-type(2)");
+        // The body's text is 16 px: one line is under 30 px high, two over 36.
+        for (name, (_, _, w, h)) in [("first day", first), ("last day", last)] {
+            assert!(
+                h < 30.0 && w > 40.0,
+                "{width} px wide: the {name} drawn {w}×{h} px, broken across lines"
+            );
+        }
+        if (first.1 - last.1).abs() < 1.0 {
+            assert!(
+                first.0 > last.0,
+                "{width} px wide: on one line, the first day is right of the last"
+            );
+        } else {
+            assert!(first.1 < last.1, "{width} px wide: or on an earlier line");
+        }
     }
 }

@@ -215,6 +215,15 @@ impl Browser {
         (n("x"), n("y"), n("width"), n("height"))
     }
 
+    /// Makes the window `width` pixels wide (as tall as it was started).
+    pub fn resize(&self, width: u32) {
+        self.send(
+            "POST",
+            &self.at("/window/rect"),
+            Some(json!({ "width": width, "height": 900 })),
+        );
+    }
+
     /// A PNG of the window, written to `path`.
     pub fn screenshot(&self, path: &std::path::Path) {
         use base64::Engine as _;
