@@ -425,7 +425,10 @@ fn article_with(page: &str, words: &str) -> String {
         .find(|b| b.contains(words))
         .unwrap_or_else(|| panic!("no article with {words} in {page}"));
     let at = block.find("/articles/").expect("a correction form") + 10;
-    block[at..].chars().take_while(char::is_ascii_digit).collect()
+    block[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 /// Corrections of one article and of a story's place, over HTTP: each changes the incidents
@@ -468,14 +471,22 @@ fn articles_split_out_placed_and_put_out_of_scope_become_labels() {
         &format!("csrf={csrf}&story={gao}&action=split"),
     );
     assert_eq!(split.status, 303, "{}", split.text());
-    let new = split.header("location").unwrap().trim_start_matches("/incidents/").to_owned();
+    let new = split
+        .header("location")
+        .unwrap()
+        .trim_start_matches("/incidents/")
+        .to_owned();
     assert!(new != gao && new != menaka, "a story of its own: {new}");
     let mut now_listed = listed(&base, &cookie, "");
     now_listed.sort();
     let mut expected = vec![gao.clone(), new.clone()];
     expected.sort();
     assert_eq!(now_listed, expected);
-    assert!(page_of(&new).contains("split out of incident"), "{}", page_of(&new));
+    assert!(
+        page_of(&new).contains("split out of incident"),
+        "{}",
+        page_of(&new)
+    );
     assert!(!page_of(&gao).contains("ميناكا"), "it left Gao's");
 
     // The split story happened in Niger, say: it is listed there and no longer in Mali.
