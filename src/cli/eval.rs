@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use sahel_watch::config::{Config, FullText};
-use sahel_watch::detect::{analyze, candidate, evaluate, Analysis, EvalReport, LabelledItem};
+use sahel_watch::detect::{
+    analyst_label, analyze, candidate, evaluate, Analysis, EvalReport, LabelledItem,
+};
 use sahel_watch::fulltext::{decide, main_text, Expected, Need, PageLimits, SiteMemory};
 use sahel_watch::page_templates::{Other, Site, Story, Templates};
 
@@ -14,8 +16,12 @@ use super::{read_input, Exit, Globals, UsageError};
 pub struct Args {
     /// Labelled corpora: one JSON object a line with id, title, text, relevant, events,
     /// countries. Several are scored as one (the shared dev corpus and the project's own labels).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "analysts")]
     corpus: Vec<PathBuf>,
+    /// Also score the articles analysts corrected in the archive (`sahel-watch correct`), as
+    /// `correct export` writes them: the labels they gave, the stored analysis's for the rest.
+    #[arg(long)]
+    analysts: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -72,6 +78,18 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 .with_context(|| format!("{}:{}: not a labelled item", corpus.display(), n + 1))?;
             items.push(item);
         }
+    }
+    if a.analysts {
+        let store = sahel_watch::store::Store::open(&config.data_dir)?;
+        items.extend(store.corrected_items()?.iter().map(|it| {
+            analyst_label(
+                format!("item-{}", it.item_id),
+                (&it.title, &it.text),
+                &it.analysis,
+                &it.verdicts,
+            )
+            .0
+        }));
     }
     let report = evaluate(&config.rules, &items);
     if !a.as_received {

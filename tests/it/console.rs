@@ -565,6 +565,23 @@ fn articles_split_out_placed_and_put_out_of_scope_become_labels() {
     assert!(eval.status.success(), "{}", stderr(&eval));
     let report: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
     assert_eq!(report["items"], 2);
+    // Read from the archive itself, the same two; Gao's report is a false positive of the
+    // rules (out of scope), Menaka's a true one.
+    let eval = env.run(&["eval", "--analysts", "--format", "json"]);
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    let report: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    assert_eq!(
+        (
+            &report["items"],
+            &report["relevance"]["tp"],
+            &report["relevance"]["fp"]
+        ),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(1),
+            &serde_json::json!(1)
+        )
+    );
 
     // The rules as they are agree with neither correction: they put both in Mali, and Gao's
     // report in scope.
