@@ -60,6 +60,26 @@ impl IncidentFilter {
         now - i64::from(self.days.clamp(1, 36_500)) * 86_400
     }
 
+    /// What the store is asked for: at most `limit` stories of the period that `keeps` keeps,
+    /// chosen in SQL (an archive's thousands of stories are not all read to list some).
+    pub fn stories(&self, now: i64, limit: usize) -> crate::store::StoryFilter {
+        let given = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        crate::store::StoryFilter {
+            since: self.since(now),
+            country: given(&self.country),
+            kind: given(&self.kind),
+            corroborated: match self.sources.as_str() {
+                "corroborated" => Some(true),
+                "single" => Some(false),
+                _ => None,
+            },
+            dismissed: self.status == "dismissed",
+            limit,
+        }
+    }
+
+    /// Whether a story answers these choices: the same test as [`IncidentFilter::stories`]
+    /// asks of the store (`Store::stories_matching`), on the stories read.
     fn keeps(&self, s: &StoryRow, c: &Corroboration) -> bool {
         (self.country.is_empty() || s.facts.countries.contains(&self.country))
             && (self.kind.is_empty() || s.facts.kinds.iter().any(|k| k.as_str() == self.kind))

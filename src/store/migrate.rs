@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_item_corrections.sql",
         include_str!("../../migrations/0016_item_corrections.sql"),
     ),
+    (
+        "0017_incidents_list.sql",
+        include_str!("../../migrations/0017_incidents_list.sql"),
+    ),
 ];
 
 /// The migration after which the full-text index is empty and filled again from the items.

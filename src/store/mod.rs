@@ -37,7 +37,7 @@ pub use notices::{NoticeRow, UnhealthyFeed};
 pub use outbox::{AlertRow, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 pub use retention::{PruneReport, StorageReport, PRUNE_BATCH};
-pub use stories::{StoryArticle, StoryRow};
+pub use stories::{StoryArticle, StoryFilter, StoryRow};
 pub use surges::SurgeRow;
 pub use text::PackedText;
 pub use websub::WebSubStatus;

@@ -2,6 +2,8 @@
 //! an item filed under it (the steps of a story plan, which `items` executes in the item's
 //! transaction: DESIGN.md contracts 2 and 3).
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection};
 
 use super::{Store, StoreError};
@@ -40,6 +42,43 @@ pub struct StoryArticle {
 
 fn load_facts(json: &str) -> Result<Facts, StoreError> {
     Ok(serde_json::from_str(json)?)
+}
+
+/// A story row of `SELECT id, kind, facts, first_seen, last_seen, items, updates, dismissed`,
+/// with its facts still as JSON (their errors are the store's, not SQLite's).
+fn story_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoryRow, String)> {
+    Ok((
+        StoryRow {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            facts: Facts::default(),
+            first_seen: r.get(3)?,
+            last_seen: r.get(4)?,
+            items: r.get(5)?,
+            updates: r.get(6)?,
+            outlets: Vec::new(),
+            first_alerted: None,
+            dismissed: r.get(7)?,
+        },
+        r.get(2)?,
+    ))
+}
+
+/// Which stories [`Store::stories_matching`] lists: the console's incidents filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryFilter {
+    /// Last seen at or after this time (unix seconds).
+    pub since: i64,
+    /// Placed in this country (ISO code): one of the story's countries.
+    pub country: Option<String>,
+    /// Of this event kind (`attack`, `kidnapping`, `border_closure`): one of its kinds.
+    pub kind: Option<String>,
+    /// Told by two independent publishers or more (`Some(true)`) or by one (`Some(false)`),
+    /// counted as `dedup::Corroboration` counts them.
+    pub corroborated: Option<bool>,
+    /// Those an analyst said are no incident, instead of the others.
+    pub dismissed: bool,
+    pub limit: usize,
 }
 
 /// The stories an item with these facts could join: those filed under its kinds, countries
@@ -201,6 +240,41 @@ impl Store {
         self.story_rows(since, None, limit)
     }
 
+    /// The stories `filter` keeps, the most recently seen first (ties: the newest id first),
+    /// never one merged into another: the console's incidents list, chosen in SQL so that a
+    /// period of thousands of stories reads only those it lists.
+    pub fn stories_matching(&self, filter: &StoryFilter) -> Result<Vec<StoryRow>, StoreError> {
+        // The period is a range of `stories_listed` (migration 0017), read newest first: no
+        // story outside it is read and nothing is sorted. The country, kind and sources are
+        // read from the facts as `dedup::Corroboration` and the console's filter read them.
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, kind, facts, first_seen, last_seen, items, updates, dismissed
+             FROM stories
+             WHERE merged_into IS NULL AND dismissed = ?1 AND last_seen >= ?2
+                AND (?3 IS NULL OR EXISTS
+                    (SELECT 1 FROM json_each(facts, '$.countries') WHERE value = ?3))
+                AND (?4 IS NULL OR EXISTS
+                    (SELECT 1 FROM json_each(facts, '$.kinds') WHERE value = ?4))
+                AND (?5 IS NULL OR
+                    (max(coalesce(json_array_length(facts, '$.publishers'), 0), 1) >= 2) = ?5)
+             ORDER BY last_seen DESC, id DESC LIMIT ?6",
+        )?;
+        let rows = st
+            .query_map(
+                params![
+                    filter.dismissed,
+                    filter.since,
+                    filter.country,
+                    filter.kind,
+                    filter.corroborated,
+                    filter.limit.min(i64::MAX as usize) as i64
+                ],
+                story_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        self.with_outlets_and_alerts(rows)
+    }
+
     fn story_rows(
         &self,
         since: Option<i64>,
@@ -214,42 +288,60 @@ impl Store {
                 AND (?3 IS NOT NULL OR merged_into IS NULL)
              ORDER BY last_seen DESC, id DESC LIMIT ?2",
         )?;
-        // Each row with its facts still as JSON (their errors are the store's, not SQLite's).
         let rows = st
-            .query_map(params![since, limit as i64, id], |r| {
-                Ok((
-                    StoryRow {
-                        id: r.get(0)?,
-                        kind: r.get(1)?,
-                        facts: Facts::default(),
-                        first_seen: r.get(3)?,
-                        last_seen: r.get(4)?,
-                        items: r.get(5)?,
-                        updates: r.get(6)?,
-                        outlets: Vec::new(),
-                        first_alerted: None,
-                        dismissed: r.get(7)?,
-                    },
-                    r.get::<_, String>(2)?,
-                ))
-            })?
+            .query_map(
+                params![since, limit.min(i64::MAX as usize) as i64, id],
+                story_row,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut outlets = self.conn.prepare_cached(
-            "SELECT DISTINCT coalesce(f.name, f.title, f.url) FROM item_stories l
-             JOIN items i ON i.id = l.item_id JOIN feeds f ON f.id = i.feed_id
-             WHERE l.story_id = ?1",
-        )?;
-        let mut alerted = self.conn.prepare_cached(
-            "SELECT min(sent_at) FROM outbox WHERE story_id = ?1 AND kind = 'new'
-                AND status = 'sent'",
-        )?;
+        self.with_outlets_and_alerts(rows)
+    }
+
+    /// Stories read with [`story_row`], their facts loaded, with the outlets that told each
+    /// and when its first alert left. Two queries for all of them: one each per story was 4,000
+    /// queries for the console's 2,000 (benches/console.rs).
+    fn with_outlets_and_alerts(
+        &self,
+        rows: Vec<(StoryRow, String)>,
+    ) -> Result<Vec<StoryRow>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(&rows.iter().map(|(r, _)| r.id).collect::<Vec<_>>())?;
+        // Each story's outlets in the order of their first article (by id), each once.
+        let mut told: Vec<(i64, i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT l.story_id, l.item_id, coalesce(f.name, f.title, f.url)
+                 FROM item_stories l JOIN items i ON i.id = l.item_id
+                    JOIN feeds f ON f.id = i.feed_id
+                 WHERE l.story_id IN (SELECT value FROM json_each(?1))",
+            )?
+            .query_map([&ids], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        told.sort_unstable_by_key(|(story, item, _)| (*story, *item));
+        let mut outlets: HashMap<i64, Vec<String>> = HashMap::new();
+        for (story, _, outlet) in told {
+            let of = outlets.entry(story).or_default();
+            if !of.contains(&outlet) {
+                of.push(outlet);
+            }
+        }
+        let alerted: HashMap<i64, Option<i64>> = self
+            .conn
+            .prepare_cached(
+                "SELECT story_id, min(sent_at) FROM outbox
+                 WHERE story_id IN (SELECT value FROM json_each(?1)) AND kind = 'new'
+                    AND status = 'sent'
+                 GROUP BY story_id",
+            )?
+            .query_map([&ids], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(|(mut row, facts)| {
                 row.facts = load_facts(&facts)?;
-                row.outlets = outlets
-                    .query_map([row.id], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()?;
-                row.first_alerted = alerted.query_row([row.id], |r| r.get(0))?;
+                row.outlets = outlets.remove(&row.id).unwrap_or_default();
+                row.first_alerted = alerted.get(&row.id).copied().flatten();
                 Ok(row)
             })
             .collect()
@@ -262,5 +354,261 @@ impl Store {
             .pop()
             .ok_or(StoreError::NoSuchStory(id))?;
         Ok((s, articles(&self.conn, id, 1000)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::EventKind;
+
+    /// Six stories, written by hand:
+    ///
+    /// | id | kinds                | countries | publishers | last seen | state        |
+    /// |----|----------------------|-----------|------------|-----------|--------------|
+    /// | 1  | attack               | ML        | a, b       | 1000      |              |
+    /// | 2  | kidnapping           | NE        | a          | 2000      |              |
+    /// | 3  | attack               | ML, NE    | (none)     | 3000      | dismissed    |
+    /// | 4  | attack               | ML        | a, b, c    | 4000      | merged into 1|
+    /// | 5  | attack               | ML        | a          | 500       |              |
+    /// | 6  | border_closure, attack | DZ, ML  | (none)     | 2000      |              |
+    ///
+    /// Story 1 is told by items 10 (feed «Beta»), 11 («Alpha») and 12 («Beta» again), and was
+    /// first alerted at 1400 (a failed first alert and an update do not count).
+    fn six_stories() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let facts = |kinds: &[EventKind], countries: &[&str], publishers: &[&str]| {
+            serde_json::to_string(&Facts {
+                kinds: kinds.to_vec(),
+                countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+                publishers: publishers.iter().map(|p| (*p).to_owned()).collect(),
+                ..Facts::default()
+            })
+            .unwrap()
+        };
+        use EventKind::{Attack, BorderClosure, Kidnapping};
+        let stories = [
+            (1, facts(&[Attack], &["ML"], &["a", "b"]), 1000, false, None),
+            (2, facts(&[Kidnapping], &["NE"], &["a"]), 2000, false, None),
+            (3, facts(&[Attack], &["ML", "NE"], &[]), 3000, true, None),
+            (
+                4,
+                facts(&[Attack], &["ML"], &["a", "b", "c"]),
+                4000,
+                false,
+                Some(1),
+            ),
+            (5, facts(&[Attack], &["ML"], &["a"]), 500, false, None),
+            (
+                6,
+                facts(&[BorderClosure, Attack], &["DZ", "ML"], &[]),
+                2000,
+                false,
+                None,
+            ),
+        ];
+        for (id, facts, last_seen, dismissed, merged_into) in stories {
+            s.conn
+                .execute(
+                    "INSERT INTO stories (id, kind, facts, first_seen, last_seen, items,
+                        dismissed, merged_into)
+                     VALUES (?1, 'attack', ?2, ?3 - 100, ?3, 1, ?4, ?5)",
+                    params![id, facts, last_seen, dismissed, merged_into],
+                )
+                .unwrap();
+        }
+        s.conn
+            .execute_batch(
+                "INSERT INTO feeds (id, url, name) VALUES (1, 'http://a.example/rss', 'Alpha'),
+                    (2, 'http://b.example/rss', 'Beta');
+                 INSERT INTO items (id, feed_id, identity, title, text, fetched_at, updated_at,
+                        content_hash, relevant, score, analysis, story_id)
+                    VALUES (10, 2, 'g10', 'a', 'x', 900, 900, 'h10', 1, 5.0, '{}', 1),
+                           (11, 1, 'g11', 'b', 'x', 950, 950, 'h11', 1, 5.0, '{}', 1),
+                           (12, 2, 'g12', 'c', 'x', 1000, 1000, 'h12', 1, 5.0, '{}', 1);
+                 INSERT INTO item_stories (item_id, story_id, reason)
+                    VALUES (12, 1, 'same town'), (11, 1, 'same town'),
+                           (10, 1, 'opened the story');
+                 INSERT INTO outbox (item_id, recipient, kind, message_id, created_at, status,
+                        next_attempt_at, sent_at, story_id)
+                    VALUES (10, 'x@example.org', 'new', '<1>', 1000, 'sent', 1000, 1500, 1),
+                           (10, 'y@example.org', 'new', '<2>', 1000, 'sent', 1000, 1400, 1),
+                           (10, 'z@example.org', 'new', '<3>', 1000, 'failed', 1000, NULL, 1),
+                           (11, 'x@example.org', 'update', '<4>', 1000, 'sent', 1000, 1300, 1);",
+            )
+            .unwrap();
+        (dir, s)
+    }
+
+    fn ids(s: &Store, f: StoryFilter) -> Vec<i64> {
+        s.stories_matching(&f)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    #[test]
+    fn the_incidents_filters_are_answered_in_sql() {
+        let (_dir, s) = six_stories();
+        let period = StoryFilter {
+            since: 900,
+            limit: 100,
+            ..StoryFilter::default()
+        };
+        // Newest first, ties by id; no merged, dismissed or older story.
+        assert_eq!(ids(&s, period.clone()), [6, 2, 1]);
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    since: 0,
+                    ..period.clone()
+                }
+            ),
+            [6, 2, 1, 5]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    limit: 2,
+                    ..period.clone()
+                }
+            ),
+            [6, 2]
+        );
+        let country = |c: &str| Some(c.to_owned());
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    country: country("ML"),
+                    ..period.clone()
+                }
+            ),
+            [6, 1]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    country: country("NE"),
+                    ..period.clone()
+                }
+            ),
+            [2]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    country: country("M"),
+                    ..period.clone()
+                }
+            ),
+            [0; 0]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    kind: country("attack"),
+                    ..period.clone()
+                }
+            ),
+            [6, 1]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    kind: country("kidnapping"),
+                    ..period.clone()
+                }
+            ),
+            [2]
+        );
+        // A story of no publisher on record counts as one source, as the console shows it.
+        let sources = |c| StoryFilter {
+            corroborated: Some(c),
+            ..period.clone()
+        };
+        assert_eq!(ids(&s, sources(true)), [1]);
+        assert_eq!(ids(&s, sources(false)), [6, 2]);
+        let dismissed = StoryFilter {
+            dismissed: true,
+            ..period.clone()
+        };
+        assert_eq!(ids(&s, dismissed.clone()), [3]);
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    country: country("NE"),
+                    ..dismissed.clone()
+                }
+            ),
+            [3]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    kind: country("kidnapping"),
+                    ..dismissed
+                }
+            ),
+            [0; 0]
+        );
+        assert_eq!(
+            ids(
+                &s,
+                StoryFilter {
+                    since: 0,
+                    country: country("ML"),
+                    kind: country("attack"),
+                    corroborated: Some(false),
+                    ..period.clone()
+                }
+            ),
+            [6, 5]
+        );
+    }
+
+    #[test]
+    fn listed_stories_carry_their_outlets_and_first_alert() {
+        let (_dir, s) = six_stories();
+        let listed = s
+            .stories_matching(&StoryFilter {
+                since: 0,
+                limit: 100,
+                ..StoryFilter::default()
+            })
+            .unwrap();
+        let one = listed.iter().find(|r| r.id == 1).unwrap();
+        // Each outlet once, in the order of its first article.
+        assert_eq!(one.outlets, ["Beta", "Alpha"]);
+        assert_eq!(one.first_alerted, Some(1400));
+        assert_eq!(one.facts.publishers, ["a", "b"]);
+        let five = listed.iter().find(|r| r.id == 5).unwrap();
+        assert_eq!((five.outlets.len(), five.first_alerted), (0, None));
+        // The listing of every story and one story's page read them the same way.
+        let all = s.stories(None, 100).unwrap();
+        assert_eq!(
+            all.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [3, 6, 2, 1, 5]
+        );
+        let one = all.iter().find(|r| r.id == 1).unwrap();
+        assert_eq!(
+            (one.outlets.clone(), one.first_alerted),
+            (vec!["Beta".to_owned(), "Alpha".to_owned()], Some(1400))
+        );
+        let (one, _) = s.story(1).unwrap();
+        assert_eq!(
+            (one.outlets, one.first_alerted),
+            (vec!["Beta".to_owned(), "Alpha".to_owned()], Some(1400))
+        );
     }
 }
