@@ -127,7 +127,7 @@ struct IncidentView {
 struct ArticleView {
     id: i64,
     /// The verdict's explanation: score, events, and the passes that fired with their terms.
-    why: String,
+    why: VerdictView,
     title: String,
     url: Option<String>,
     outlet: String,
@@ -476,34 +476,49 @@ fn correction_said(c: &CorrectionRow, here: i64) -> String {
     }
 }
 
-/// Why the rules flagged an article, in one line: its score and events, then each pass that
-/// fired with the terms it matched (a few of each).
-fn verdict_explained(a: &crate::detect::Analysis) -> String {
-    let mut passes: Vec<(&str, Vec<&str>)> = Vec::new();
-    for e in &a.explanation {
+/// Why the rules flagged an article: its score and events, then each pass that fired with
+/// the terms it matched (a few of each).
+fn verdict_explained(a: &crate::detect::Analysis) -> VerdictView {
+    let mut passes: Vec<PassLine> = Vec::new();
+    for e in a.explanation.iter().filter(|e| !e.term.is_empty()) {
         let pass = if e.pass.is_empty() { "rules" } else { &e.pass };
-        match passes.iter_mut().find(|(p, _)| *p == pass) {
-            Some((_, terms)) if terms.len() < 4 && !terms.contains(&e.term.as_str()) => {
-                terms.push(&e.term)
-            }
+        let term = sanitize_line(&e.term, 60);
+        match passes.iter_mut().find(|p| p.pass == pass) {
+            Some(p) if p.terms.len() < 4 && !p.terms.contains(&term) => p.terms.push(term),
             Some(_) => {}
-            None => passes.push((pass, vec![&e.term])),
+            None => passes.push(PassLine {
+                pass: sanitize_line(pass, 40),
+                terms: vec![term],
+            }),
         }
     }
     let events: Vec<&str> = a.events.iter().map(|e| e.as_str()).collect();
-    let mut out = format!(
-        "score {:.1}; events: {}",
-        a.score,
-        if events.is_empty() {
-            "none".to_owned()
-        } else {
-            events.join(", ")
-        }
-    );
-    for (pass, terms) in passes {
-        out.push_str(&format!("; {pass}: {}", terms.join("، ")));
+    VerdictView {
+        summary: format!(
+            "score {:.1}, {}",
+            a.score,
+            if events.is_empty() {
+                "no event".to_owned()
+            } else {
+                events.join(", ")
+            }
+        ),
+        passes,
     }
-    sanitize_line(&out, 600)
+}
+
+/// An article's verdict as its page explains it.
+#[derive(Serialize, Default)]
+struct VerdictView {
+    summary: String,
+    passes: Vec<PassLine>,
+}
+
+/// A pass of the analysis and the (Arabic) terms it matched.
+#[derive(Serialize)]
+struct PassLine {
+    pass: String,
+    terms: Vec<String>,
 }
 
 /// The search page's form.
