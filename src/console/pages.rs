@@ -48,6 +48,9 @@ pub struct IncidentFilter {
     /// "dismissed" lists what analysts said is no incident, instead of the incidents.
     #[serde(default)]
     pub status: String,
+    /// An administrative region's ISO 3166-2 code (`ML-7`): the incidents placed in it.
+    #[serde(default)]
+    pub region: String,
 }
 
 fn default_days() -> u32 {
@@ -66,7 +69,13 @@ impl IncidentFilter {
         let given = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         crate::store::StoryFilter {
             since: self.since(now),
-            country: given(&self.country),
+            // A region is in one country, which the store can filter on; the region itself is
+            // a matter of where the place lies, which `keeps` decides.
+            country: given(&self.country).or_else(|| {
+                self.region
+                    .split_once('-')
+                    .map(|(country, _)| country.to_owned())
+            }),
             kind: given(&self.kind),
             corroborated: match self.sources.as_str() {
                 "corroborated" => Some(true),
@@ -79,9 +88,11 @@ impl IncidentFilter {
     }
 
     /// Whether a story answers these choices: the same test as [`IncidentFilter::stories`]
-    /// asks of the store (`Store::stories_matching`), on the stories read.
-    fn keeps(&self, s: &StoryRow, c: &Corroboration) -> bool {
-        (self.country.is_empty() || s.facts.countries.contains(&self.country))
+    /// asks of the store (`Store::stories_matching`), on the stories read, and the region:
+    /// the one where the story's place lies (a story placed only by its country is in none).
+    fn keeps(&self, rules: &RulePack, s: &StoryRow, c: &Corroboration) -> bool {
+        (self.region.is_empty() || region_of(rules, s) == Some(self.region.as_str()))
+            && (self.country.is_empty() || s.facts.countries.contains(&self.country))
             && (self.kind.is_empty() || s.facts.kinds.iter().any(|k| k.as_str() == self.kind))
             && match self.sources.as_str() {
                 "corroborated" => c.outlets >= 2,
@@ -92,10 +103,41 @@ impl IncidentFilter {
     }
 }
 
+/// The administrative region where a story happened, by its code.
+fn region_of(rules: &RulePack, s: &StoryRow) -> Option<&'static str> {
+    let place = where_it_happened(rules, &s.facts).filter(|p| !p.approximate)?;
+    let (lat, lon) = place.at?;
+    map::region_at(lon, lat)
+}
+
 #[derive(Serialize)]
 struct Choice {
     code: String,
     name: String,
+}
+
+/// The regions the filter offers, by country.
+#[derive(Serialize)]
+struct RegionGroup {
+    country: String,
+    regions: Vec<Choice>,
+}
+
+fn choices_of_regions(rules: &RulePack) -> Vec<RegionGroup> {
+    COUNTRIES
+        .iter()
+        .map(|c| RegionGroup {
+            country: country_name(rules, c),
+            regions: map::REGION_NAMES
+                .iter()
+                .filter(|(code, _)| code.split_once('-').is_some_and(|(k, _)| k == *c))
+                .map(|(code, name)| Choice {
+                    code: code.clone(),
+                    name: name.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -308,7 +350,7 @@ impl Pages {
     ) -> String {
         let matching: Vec<&StoryRow> = stories
             .iter()
-            .filter(|s| filter.keeps(s, &Corroboration::of(rules, &s.facts)))
+            .filter(|s| filter.keeps(rules, s, &Corroboration::of(rules, &s.facts)))
             .collect();
         // The chart counts every incident that matches, over the whole period asked (the
         // handler read the stories since `filter.since(now)`), binned as the briefing bins it.
@@ -357,6 +399,7 @@ impl Pages {
                 countries => Value::from(minijinja::value::Serde(&countries)),
                 kinds => Value::from(minijinja::value::Serde(&kinds)),
                 periods => Value::from(minijinja::value::Serde(&periods)),
+                regions => Value::from(minijinja::value::Serde(&choices_of_regions(rules))),
                 map => svg,
                 chart => Value::from(minijinja::value::Serde(&chart)),
                 ..chrome(session),

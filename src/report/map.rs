@@ -67,6 +67,69 @@ fn parse(src: &str) -> Option<Vec<Shape>> {
     Some(out)
 }
 
+/// The regions' English names, by code (`map/regions.txt`, the project's own: a line that
+/// does not parse is a build mistake, which the unit tests catch).
+pub static REGION_NAMES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    include_str!("map/regions.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once(' '))
+        .map(|(code, name)| (code.to_owned(), name.trim().to_owned()))
+        .collect()
+});
+
+/// The English name of the region with this code (the code itself when it has none).
+pub fn region_name(code: &str) -> &str {
+    REGION_NAMES
+        .iter()
+        .find(|(c, _)| c == code)
+        .map_or(code, |(_, n)| n.as_str())
+}
+
+/// The administrative region a point lies in, by its code: the smallest region ring that
+/// holds it, since the rings are outer rings only and a capital district (Niamey, Bamako,
+/// N'Djamena) lies inside its surrounding region's. Rings are simplified to about a
+/// kilometre, so a point on a border may fall either way.
+pub fn region_at(lon: f64, lat: f64) -> Option<&'static str> {
+    SHAPES
+        .iter()
+        .filter(|s| s.kind == ShapeKind::Region && ring_holds(&s.ring, lon, lat))
+        .min_by(|a, b| area(&a.ring).total_cmp(&area(&b.ring)))
+        .map(|s| s.code.as_str())
+}
+
+/// A ring's area in square degrees (the shoelace formula), to compare rings.
+fn area(ring: &[(f64, f64)]) -> f64 {
+    let twice: f64 = ring
+        .iter()
+        .zip(ring.iter().cycle().skip(1))
+        .map(|(&(x1, y1), &(x2, y2))| x1 * y2 - x2 * y1)
+        .sum();
+    twice.abs() / 2.0
+}
+
+/// Whether a closed ring holds a point: the even-odd rule, after a bounding-box test that
+/// spares most rings the walk.
+fn ring_holds(ring: &[(f64, f64)], lon: f64, lat: f64) -> bool {
+    let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for &(x, y) in ring {
+        (w, s, e, n) = (w.min(x), s.min(y), e.max(x), n.max(y));
+    }
+    if !(w..=e).contains(&lon) || !(s..=n).contains(&lat) {
+        return false;
+    }
+    let mut inside = false;
+    let mut j = ring.len() - 1;
+    for i in 0..ring.len() {
+        let ((xi, yi), (xj, yj)) = (ring[i], ring[j]);
+        if (yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
 /// An equirectangular projection of [`BOX`] at its middle latitude, `width` pixels wide: at
 /// these latitudes it bends shapes less than the eye notices, and a point is two lines of code.
 #[derive(Debug, Clone, Copy)]
@@ -492,5 +555,30 @@ mod tests {
             href: None,
         };
         assert!(!svg("m", "map", 800.0, &[p], &[]).contains("class=\"story\""));
+    }
+
+    /// Towns whose regions the world knows (Mali's regions of before 2016, as drawn).
+    #[test]
+    fn towns_lie_in_their_regions() {
+        let at = |lon, lat| region_at(lon, lat).map(region_name);
+        assert_eq!(at(-0.04, 16.27), Some("Gao"), "Gao");
+        assert_eq!(at(2.40, 15.92), Some("Gao"), "Ménaka, in Gao's region then");
+        assert_eq!(at(1.41, 18.44), Some("Kidal"), "Kidal");
+        assert_eq!(at(-3.00, 16.77), Some("Timbuktu"), "Timbuktu");
+        assert_eq!(at(2.11, 13.51), Some("Niamey"), "Niamey");
+        assert_eq!(at(1.45, 14.21), Some("Tillabéri"), "Tillabéri");
+        assert_eq!(at(13.15, 11.83), Some("Borno"), "Maiduguri");
+        assert_eq!(at(-1.63, 14.10), Some("Sahel"), "Djibo");
+        assert_eq!(at(15.05, 12.11), Some("N'Djamena"), "N'Djamena");
+        assert_eq!(at(-15.98, 18.09), Some("Nouakchott"), "Nouakchott");
+        assert_eq!(at(-10.0, 5.0), None, "the sea off Liberia");
+    }
+
+    #[test]
+    fn every_region_drawn_has_a_name() {
+        for s in SHAPES.iter().filter(|s| s.kind == ShapeKind::Region) {
+            assert_ne!(region_name(&s.code), s.code, "{} has no name", s.code);
+        }
+        assert_eq!(REGION_NAMES.len(), 97);
     }
 }
