@@ -86,16 +86,47 @@ pub fn region_name(code: &str) -> &str {
         .map_or(code, |(_, n)| n.as_str())
 }
 
+/// A region's ring with what finding a point in it needs, computed once.
+struct RegionRing {
+    code: &'static str,
+    ring: &'static [(f64, f64)],
+    /// West, south, east, north: most rings are passed over on this alone.
+    bbox: (f64, f64, f64, f64),
+    area: f64,
+}
+
+static REGION_RINGS: LazyLock<Vec<RegionRing>> = LazyLock::new(|| {
+    SHAPES
+        .iter()
+        .filter(|s| s.kind == ShapeKind::Region)
+        .map(|s| {
+            let bbox = s.ring.iter().fold(
+                (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+                |(w, so, e, n), &(x, y)| (w.min(x), so.min(y), e.max(x), n.max(y)),
+            );
+            RegionRing {
+                code: s.code.as_str(),
+                ring: &s.ring,
+                bbox,
+                area: area(&s.ring),
+            }
+        })
+        .collect()
+});
+
 /// The administrative region a point lies in, by its code: the smallest region ring that
 /// holds it, since the rings are outer rings only and a capital district (Niamey, Bamako,
 /// N'Djamena) lies inside its surrounding region's. Rings are simplified to about a
 /// kilometre, so a point on a border may fall either way.
 pub fn region_at(lon: f64, lat: f64) -> Option<&'static str> {
-    SHAPES
+    REGION_RINGS
         .iter()
-        .filter(|s| s.kind == ShapeKind::Region && ring_holds(&s.ring, lon, lat))
-        .min_by(|a, b| area(&a.ring).total_cmp(&area(&b.ring)))
-        .map(|s| s.code.as_str())
+        .filter(|r| {
+            let (w, s, e, n) = r.bbox;
+            (w..=e).contains(&lon) && (s..=n).contains(&lat) && ring_holds(r.ring, lon, lat)
+        })
+        .min_by(|a, b| a.area.total_cmp(&b.area))
+        .map(|r| r.code)
 }
 
 /// A ring's area in square degrees (the shoelace formula), to compare rings.
@@ -108,16 +139,8 @@ fn area(ring: &[(f64, f64)]) -> f64 {
     twice.abs() / 2.0
 }
 
-/// Whether a closed ring holds a point: the even-odd rule, after a bounding-box test that
-/// spares most rings the walk.
+/// Whether a closed ring holds a point (the even-odd rule).
 fn ring_holds(ring: &[(f64, f64)], lon: f64, lat: f64) -> bool {
-    let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for &(x, y) in ring {
-        (w, s, e, n) = (w.min(x), s.min(y), e.max(x), n.max(y));
-    }
-    if !(w..=e).contains(&lon) || !(s..=n).contains(&lat) {
-        return false;
-    }
     let mut inside = false;
     let mut j = ring.len() - 1;
     for i in 0..ring.len() {
