@@ -72,11 +72,12 @@ const SMALL: Shape = Shape {
 };
 
 /// The pages timed, as the console's forms ask for them.
-const PAGES: [&str; 4] = [
+const PAGES: [&str; 5] = [
     "/incidents",
     "/incidents?days=365",
     "/incidents?days=36500&country=ML&kind=attack",
     "/incidents?status=dismissed&days=365",
+    "/incidents?days=36500&region=ML-7",
 ];
 
 const WORDS: [&str; 48] = [
