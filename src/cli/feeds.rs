@@ -40,8 +40,6 @@ fn time(t: Option<i64>) -> String {
         .unwrap_or_else(|| "never".into())
 }
 
-/// The interval a feed is polled at between failures, and why: its pace (`fetch::pace`), or
-/// its configured interval (set, or until its pace is known).
 /// A WebSub subscription in one line: «WebSub active at https://hub… until 2026-12-14 08:00
 /// UTC: 12 pushes (last 2026-12-07 10:02 UTC), 0 refused».
 fn websub_line(w: &sahel_watch::store::WebSubStatus) -> String {
@@ -60,6 +58,7 @@ fn websub_line(w: &sahel_watch::store::WebSubStatus) -> String {
     line
 }
 
+/// The interval a feed is polled at between failures, and why (`fetch::polling`).
 fn polling(
     config: &sahel_watch::config::Config,
     store: &Store,
@@ -71,28 +70,15 @@ fn polling(
             "no longer in the configuration".into(),
         ));
     };
-    if !settings.adaptive {
-        return Ok((
-            settings.interval,
-            "its interval, set in the configuration".into(),
-        ));
-    }
     let now = chrono::Utc::now().timestamp();
     let since = now - sahel_watch::fetch::HISTORY.as_secs() as i64;
-    let history = store.feed_history(f.id, since, sahel_watch::daemon::PACE_HISTORY_ITEMS)?;
-    Ok(
-        match sahel_watch::fetch::pace(&history, now, config.pace_bounds()) {
-            Some(p) => (p.interval, format!("its pace, {}", p.why)),
-            None => (
-                settings.interval,
-                format!(
-                    "the default until its pace is known ({} items in the last {} days)",
-                    history.len(),
-                    sahel_watch::fetch::HISTORY.as_secs() / 86_400
-                ),
-            ),
-        },
-    )
+    let history = store.feed_history(f.id, since, sahel_watch::fetch::HISTORY_ITEMS)?;
+    Ok(sahel_watch::fetch::polling(
+        &history,
+        now,
+        config.pace_bounds(),
+        (settings.adaptive, settings.interval),
+    ))
 }
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {

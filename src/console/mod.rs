@@ -713,20 +713,40 @@ async fn feeds(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let rows = on(&console.reader, |s| {
+    let now = now();
+    let since = now - crate::fetch::HISTORY.as_secs() as i64;
+    let rows = on(&console.reader, move |s| {
         s.feed_health()?
             .into_iter()
             .map(|f| {
                 let w = s.websub_status(f.id)?;
-                Ok((f, w))
+                let history = s.feed_history(f.id, since, crate::fetch::HISTORY_ITEMS)?;
+                Ok((f, w, history))
             })
             .collect::<Result<Vec<_>, StoreError>>()
     })
     .await;
-    match rows {
-        Ok(rows) => html(StatusCode::OK, console.pages.feeds(&session, &rows)),
-        Err(e) => failure(e),
-    }
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => return failure(e),
+    };
+    // Each feed's interval and why, as `sahel-watch feeds` says it.
+    let app = &console.app;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|(f, w, history)| {
+            let pace = app.feed(&f.url).map(|settings| {
+                crate::fetch::polling(
+                    &history,
+                    now,
+                    app.pace_bounds(),
+                    (settings.adaptive, settings.interval),
+                )
+            });
+            (f, w, pace)
+        })
+        .collect();
+    html(StatusCode::OK, console.pages.feeds(&session, &rows))
 }
 
 #[derive(serde::Deserialize)]

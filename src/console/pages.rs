@@ -2,6 +2,8 @@
 //! templates (`config/templates/console/`). Feed-supplied strings reach the templates as
 //! text, cleaned of control and bidi-override characters, and links only when http(s).
 
+use std::time::Duration;
+
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
@@ -644,6 +646,8 @@ struct ItemLine {
 struct FeedLine {
     name: String,
     url: String,
+    /// How often it is polled and why (its pace, or its configured interval).
+    pace: Option<String>,
     status: String,
     failing: bool,
     failures: u32,
@@ -716,11 +720,18 @@ impl Pages {
     pub fn feeds(
         &self,
         session: &SessionRow,
-        feeds: &[(FeedHealth, Option<WebSubStatus>)],
+        feeds: &[(FeedHealth, Option<WebSubStatus>, Option<(Duration, String)>)],
     ) -> String {
         let feeds: Vec<FeedLine> = feeds
             .iter()
-            .map(|(f, w)| FeedLine {
+            .map(|(f, w, pace)| FeedLine {
+                pace: pace.as_ref().map(|(every, why)| {
+                    format!(
+                        "every {}: {}",
+                        humantime::format_duration(*every),
+                        sanitize_line(why, 300)
+                    )
+                }),
                 name: sanitize_line(
                     f.name.as_deref().or(f.title.as_deref()).unwrap_or(&f.url),
                     120,

@@ -22,7 +22,7 @@ pub use logging::init_logging;
 pub use mailer::{deliver_due, send_sample, DeliveryReport, SendError};
 pub use metrics::Metrics;
 pub use notify::notify;
-pub use refresh::{refresh, RefreshReport, PACE_HISTORY_ITEMS};
+pub use refresh::{refresh, RefreshReport};
 pub use scheduler::{run_forever, run_once, OnceReport, Reloader};
 pub use signals::shutdown_signal;
 

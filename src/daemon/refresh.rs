@@ -415,7 +415,7 @@ impl Polling {
         let history = if settings.is_some_and(|f| f.adaptive) {
             let (id, since) = (feed.id, now() - crate::fetch::HISTORY.as_secs() as i64);
             match ctx
-                .with_reader(move |s| s.feed_history(id, since, PACE_HISTORY_ITEMS))
+                .with_reader(move |s| s.feed_history(id, since, crate::fetch::HISTORY_ITEMS))
                 .await
             {
                 Ok(h) => Some(h),
@@ -444,9 +444,6 @@ impl Polling {
             .map_or(self.configured, |p| p.interval)
     }
 }
-
-/// The latest items a feed's pace is estimated from.
-pub const PACE_HISTORY_ITEMS: usize = 500;
 
 /// The entries that are new or edited, after one short read of the store: items it holds
 /// unchanged are neither fetched again, analysed nor written. The read goes to the read-only

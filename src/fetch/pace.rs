@@ -64,6 +64,34 @@ fn times(history: &[Seen], now: i64) -> (Vec<i64>, &'static str) {
     }
 }
 
+/// The latest items a feed's pace is estimated from.
+pub const HISTORY_ITEMS: usize = 500;
+
+/// The interval a feed is polled at between failures, and why, as `feeds` and the console
+/// show it: its pace when it polls at its own (`adaptive`) and its history tells one, else
+/// its configured interval.
+pub fn polling(
+    history: &[Seen],
+    now: i64,
+    bounds: PaceBounds,
+    (adaptive, configured): (bool, Duration),
+) -> (Duration, String) {
+    if !adaptive {
+        return (configured, "its interval, set in the configuration".into());
+    }
+    match pace(history, now, bounds) {
+        Some(p) => (p.interval, format!("its pace, {}", p.why)),
+        None => (
+            configured,
+            format!(
+                "the default until its pace is known ({} items in the last {} days)",
+                history.len(),
+                HISTORY.as_secs() / 86_400
+            ),
+        ),
+    }
+}
+
 /// The pace of a feed and its interval within `bounds`, or `None` when the history is too
 /// short to tell (the configured interval applies).
 pub fn pace(history: &[Seen], now: i64, bounds: PaceBounds) -> Option<Pace> {

@@ -227,7 +227,9 @@ fn an_analyst_signs_in_browses_the_incident_and_signs_out() {
     );
     let feeds = call("GET", &format!("{base}/feeds"), &cookie, b"").text();
     assert!(
-        feeds.contains("feed.xml") && feeds.contains("3 (2 relevant)"),
+        feeds.contains("feed.xml")
+            && feeds.contains("3 (2 relevant)")
+            && feeds.contains("every 1h: its interval, set in the configuration"),
         "{feeds}"
     );
     let alerts = call("GET", &format!("{base}/alerts?status=sent"), &cookie, b"").text();
