@@ -482,6 +482,10 @@ impl Pages {
     }
 }
 
+/// A feed as its page shows it: its health, its WebSub subscription, and how often it is
+/// polled and why (none when it is no longer configured).
+pub type FeedState = (FeedHealth, Option<WebSubStatus>, Option<(Duration, String)>);
+
 /// What the incident page shows besides the story and its articles.
 pub struct Told {
     /// Each article's stored analysis, by article id.
@@ -720,7 +724,7 @@ impl Pages {
     pub fn feeds(
         &self,
         session: &SessionRow,
-        feeds: &[(FeedHealth, Option<WebSubStatus>, Option<(Duration, String)>)],
+        feeds: &[FeedState],
     ) -> String {
         let feeds: Vec<FeedLine> = feeds
             .iter()
