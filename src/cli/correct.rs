@@ -84,7 +84,8 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         Command::Split { item, from } => Correction::Split { item, story: from },
         Command::Place { story, countries } => Correction::Place {
             story,
-            countries: countries_of(&countries)?,
+            countries: corrections::country_codes(&countries.join(","))
+                .map_err(|why| UsageError(format!("--countries: {why}")))?,
         },
         Command::Merge { story, into } => Correction::Merge { story, into },
         Command::Undo { id } => Correction::Undo { id },
@@ -110,24 +111,6 @@ fn of(story: i64, item: Option<i64>, verdict: Verdict) -> Correction {
         },
         None => Correction::Story { story, verdict },
     }
-}
-
-/// ISO codes as given, checked and upper-cased.
-fn countries_of(given: &[String]) -> Result<Vec<String>, UsageError> {
-    given
-        .iter()
-        .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                Ok(c)
-            } else {
-                Err(UsageError(format!(
-                    "--countries: {c:?} is no ISO 3166 code such as ML"
-                )))
-            }
-        })
-        .collect()
 }
 
 fn describe(c: &Correction) -> String {

@@ -34,6 +34,26 @@ pub enum Correction {
     Undo { id: i64 },
 }
 
+/// Country codes as an analyst gives them («ne», «ML, NE»): upper-cased ISO 3166 codes, or
+/// what is wrong with them.
+pub fn country_codes(given: &str) -> Result<Vec<String>, String> {
+    let codes: Vec<String> = given
+        .split([',', ' '])
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    match codes
+        .iter()
+        .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        Some(bad) => Err(format!("{bad:?} is no ISO 3166 country code such as ML")),
+        None if codes.is_empty() => {
+            Err("give the countries as ISO codes, such as ML or ML,NE".into())
+        }
+        None => Ok(codes),
+    }
+}
+
 /// A correction made: its id, and the story to show after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Made {
@@ -158,5 +178,21 @@ fn take_out(
             let (id, new) = w.split_article(&t, &facts, r.published, user, now)?;
             Ok(Made { id, story: new })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_codes_are_iso_codes_in_any_case_and_separator() {
+        assert_eq!(country_codes("ne"), Ok(vec!["NE".to_owned()]));
+        assert_eq!(
+            country_codes(" ML, ne bf"),
+            Ok(vec!["ML".into(), "NE".into(), "BF".into()])
+        );
+        assert!(country_codes("Niger").unwrap_err().contains("\"NIGER\""));
+        assert!(country_codes(" , ").is_err());
     }
 }

@@ -532,8 +532,7 @@ async fn merge(
 #[derive(serde::Deserialize)]
 struct PlaceForm {
     csrf: String,
-    /// ISO codes, as many as the form's boxes ticked (`country=ML&country=NE`) or
-    /// comma-separated.
+    /// ISO codes, separated by commas or spaces.
     #[serde(default)]
     countries: String,
 }
@@ -546,23 +545,10 @@ async fn place(
     Path(story): Path<i64>,
     Form(form): Form<PlaceForm>,
 ) -> Response {
-    let countries: Vec<String> = form
-        .countries
-        .split([',', ' '])
-        .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if countries.is_empty()
-        || countries
-            .iter()
-            .any(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
-    {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "give the countries as ISO codes, such as ML or ML,NE\n",
-        )
-            .into_response();
-    }
+    let countries = match corrections::country_codes(&form.countries) {
+        Ok(c) => c,
+        Err(why) => return (StatusCode::UNPROCESSABLE_ENTITY, format!("{why}\n")).into_response(),
+    };
     let c = Correction::Place { story, countries };
     correct(&console, peer, &headers, &form.csrf, c).await
 }

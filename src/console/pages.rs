@@ -721,11 +721,7 @@ impl Pages {
         )
     }
 
-    pub fn feeds(
-        &self,
-        session: &SessionRow,
-        feeds: &[FeedState],
-    ) -> String {
+    pub fn feeds(&self, session: &SessionRow, feeds: &[FeedState]) -> String {
         let feeds: Vec<FeedLine> = feeds
             .iter()
             .map(|(f, w, pace)| FeedLine {

@@ -157,8 +157,8 @@ pub fn evaluate(pack: &RulePack, items: &[LabelledItem]) -> EvalReport {
 pub struct AnalystVerdict {
     /// `not_incident`, `not_in_scope`, `wrong_place`, `merge` or `split`.
     pub action: String,
-    /// `wrong_place`: the countries given, comma-separated.
-    pub value: Option<String>,
+    /// `wrong_place`: the countries given (ISO codes).
+    pub countries: Vec<String>,
     /// Made of the article itself, not of its whole story.
     pub of_article: bool,
     pub user: String,
@@ -222,15 +222,7 @@ pub fn analyst_label(
                 (judged.relevant, judged.events) = (true, true);
             }
             "wrong_place" => {
-                l.countries = v
-                    .value
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+                l.countries = v.countries.clone();
                 judged.countries = true;
             }
             "merge" | "split" => {
@@ -286,7 +278,9 @@ mod tests {
     fn said(action: &str, value: Option<&str>, of_article: bool) -> AnalystVerdict {
         AnalystVerdict {
             action: action.into(),
-            value: value.map(str::to_owned),
+            countries: value
+                .map(|v| v.split(", ").map(str::to_owned).collect())
+                .unwrap_or_default(),
             of_article,
             user: "amina".into(),
             at: 0,

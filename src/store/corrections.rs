@@ -77,6 +77,21 @@ struct Moved {
     count: i64,
 }
 
+/// Puts a story's facts, span and count of articles back as a correction recorded them.
+pub(super) fn restore_story(
+    tx: &Transaction<'_>,
+    story: i64,
+    facts: &str,
+    (first_seen, last_seen): (i64, i64),
+    items: i64,
+) -> Result<(), rusqlite::Error> {
+    tx.execute(
+        "UPDATE stories SET facts = ?2, first_seen = ?3, last_seen = ?4, items = ?5 WHERE id = ?1",
+        params![story, facts, first_seen, last_seen, items],
+    )?;
+    Ok(())
+}
+
 /// A correction's record, as undoing it reads it.
 struct Recorded {
     action: String,
@@ -312,16 +327,12 @@ impl Store {
                 for i in &moved.headline_items {
                     headline.execute(params![i, story])?;
                 }
-                tx.execute(
-                    "UPDATE stories SET facts = ?2, first_seen = ?3, last_seen = ?4, items = ?5
-                     WHERE id = ?1",
-                    params![
-                        into,
-                        moved.facts,
-                        moved.first_seen,
-                        moved.last_seen,
-                        moved.count
-                    ],
+                restore_story(
+                    &tx,
+                    into,
+                    &moved.facts,
+                    (moved.first_seen, moved.last_seen),
+                    moved.count,
                 )?;
                 tx.execute(
                     "UPDATE stories SET merged_into = NULL WHERE id = ?1",

@@ -6,7 +6,7 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::corrections::{live, CorrectionError};
+use super::corrections::{live, restore_story, CorrectionError};
 use super::text::StoredBody;
 use super::{stories, Store, StoreError};
 use crate::dedup::Facts;
@@ -329,16 +329,12 @@ pub(super) fn undo(
     })?;
     if items == left.items - 1 {
         // Nothing joined since: the story is as it was.
-        tx.execute(
-            "UPDATE stories SET facts = ?2, items = ?3, first_seen = ?4, last_seen = ?5
-             WHERE id = ?1",
-            params![
-                story,
-                left.facts,
-                left.items,
-                left.first_seen,
-                left.last_seen
-            ],
+        restore_story(
+            tx,
+            story,
+            &left.facts,
+            (left.first_seen, left.last_seen),
+            left.items,
         )?;
     } else {
         tx.execute(

@@ -2,6 +2,7 @@
 //! `backtest` and the labelled export): a correction of one article labels it; one of a
 //! whole story labels every article the story holds. Undone corrections label nothing.
 
+use super::item_corrections::countries_of;
 use super::text::StoredBody;
 use super::{Store, StoreError};
 use crate::detect::{Analysis, AnalystVerdict};
@@ -42,7 +43,9 @@ impl Store {
                     r.get(0)?,
                     AnalystVerdict {
                         action: r.get(1)?,
-                        value: r.get(2)?,
+                        countries: countries_of(
+                            &r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                        ),
                         of_article: r.get(3)?,
                         user: r.get(4)?,
                         at: r.get(5)?,

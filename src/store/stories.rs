@@ -457,124 +457,123 @@ mod tests {
             limit: 100,
             ..StoryFilter::default()
         };
-        // Newest first, ties by id; no merged, dismissed or older story.
-        assert_eq!(ids(&s, period.clone()), [6, 2, 1]);
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    since: 0,
-                    ..period.clone()
-                }
-            ),
-            [6, 2, 1, 5]
-        );
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    limit: 2,
-                    ..period.clone()
-                }
-            ),
-            [6, 2]
-        );
-        let country = |c: &str| Some(c.to_owned());
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    country: country("ML"),
-                    ..period.clone()
-                }
-            ),
-            [6, 1]
-        );
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    country: country("NE"),
-                    ..period.clone()
-                }
-            ),
-            [2]
-        );
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    country: country("M"),
-                    ..period.clone()
-                }
-            ),
-            [0; 0]
-        );
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    kind: country("attack"),
-                    ..period.clone()
-                }
-            ),
-            [6, 1]
-        );
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    kind: country("kidnapping"),
-                    ..period.clone()
-                }
-            ),
-            [2]
-        );
-        // A story of no publisher on record counts as one source, as the console shows it.
-        let sources = |c| StoryFilter {
-            corroborated: Some(c),
-            ..period.clone()
-        };
-        assert_eq!(ids(&s, sources(true)), [1]);
-        assert_eq!(ids(&s, sources(false)), [6, 2]);
+        let some = |c: &str| Some(c.to_owned());
         let dismissed = StoryFilter {
             dismissed: true,
             ..period.clone()
         };
-        assert_eq!(ids(&s, dismissed.clone()), [3]);
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    country: country("NE"),
-                    ..dismissed.clone()
-                }
+        // (what is asked, the stories that answer it, newest first, ties by id)
+        let cases: Vec<(&str, StoryFilter, Vec<i64>)> = vec![
+            (
+                "no merged, dismissed or older story",
+                period.clone(),
+                vec![6, 2, 1],
             ),
-            [3]
-        );
-        assert_eq!(
-            ids(
-                &s,
-                StoryFilter {
-                    kind: country("kidnapping"),
-                    ..dismissed
-                }
-            ),
-            [0; 0]
-        );
-        assert_eq!(
-            ids(
-                &s,
+            (
+                "from the start",
                 StoryFilter {
                     since: 0,
-                    country: country("ML"),
-                    kind: country("attack"),
+                    ..period.clone()
+                },
+                vec![6, 2, 1, 5],
+            ),
+            (
+                "two at most",
+                StoryFilter {
+                    limit: 2,
+                    ..period.clone()
+                },
+                vec![6, 2],
+            ),
+            (
+                "Mali",
+                StoryFilter {
+                    country: some("ML"),
+                    ..period.clone()
+                },
+                vec![6, 1],
+            ),
+            (
+                "Niger",
+                StoryFilter {
+                    country: some("NE"),
+                    ..period.clone()
+                },
+                vec![2],
+            ),
+            (
+                "no country «M»",
+                StoryFilter {
+                    country: some("M"),
+                    ..period.clone()
+                },
+                vec![],
+            ),
+            (
+                "attacks",
+                StoryFilter {
+                    kind: some("attack"),
+                    ..period.clone()
+                },
+                vec![6, 1],
+            ),
+            (
+                "kidnappings",
+                StoryFilter {
+                    kind: some("kidnapping"),
+                    ..period.clone()
+                },
+                vec![2],
+            ),
+            // A story of no publisher on record counts as one source, as the console shows it.
+            (
+                "corroborated",
+                StoryFilter {
+                    corroborated: Some(true),
+                    ..period.clone()
+                },
+                vec![1],
+            ),
+            (
+                "one source",
+                StoryFilter {
                     corroborated: Some(false),
                     ..period.clone()
-                }
+                },
+                vec![6, 2],
             ),
-            [6, 5]
-        );
+            ("dismissed", dismissed.clone(), vec![3]),
+            (
+                "dismissed in Niger",
+                StoryFilter {
+                    country: some("NE"),
+                    ..dismissed.clone()
+                },
+                vec![3],
+            ),
+            (
+                "dismissed kidnappings",
+                StoryFilter {
+                    kind: some("kidnapping"),
+                    ..dismissed
+                },
+                vec![],
+            ),
+            (
+                "single-source attacks in Mali from the start",
+                StoryFilter {
+                    since: 0,
+                    country: some("ML"),
+                    kind: some("attack"),
+                    corroborated: Some(false),
+                    ..period.clone()
+                },
+                vec![6, 5],
+            ),
+        ];
+        for (what, filter, expected) in cases {
+            assert_eq!(ids(&s, filter), expected, "{what}");
+        }
     }
 
     #[test]

@@ -383,17 +383,7 @@ fn an_analyst_merges_and_dismisses_incidents_and_undoes_it_a_reader_cannot() {
     );
 
     // Undo it: two incidents again.
-    let at = kept.find("/corrections/").expect("an undo form") + 13;
-    let correction: String = kept[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let undone = post(
-        &base,
-        &format!("/corrections/{correction}/undo"),
-        &amina,
-        &format!("csrf={csrf}"),
-    );
+    let undone = undo_last(&base, &kept, &amina, &csrf);
     assert_eq!(undone.status, 303);
     let mut again = listed(&base, &cookie, "");
     again.sort();
@@ -418,6 +408,21 @@ fn an_analyst_merges_and_dismisses_incidents_and_undoes_it_a_reader_cannot() {
             && text.contains("undone by amina"),
         "{text}"
     );
+}
+
+/// Undoes the last correction an incident's page lists.
+fn undo_last(base: &str, page: &str, session: &str, csrf: &str) -> Answer {
+    let at = page.rfind("/corrections/").expect("an undo form") + 13;
+    let correction: String = page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    post(
+        base,
+        &format!("/corrections/{correction}/undo"),
+        session,
+        &format!("csrf={csrf}"),
+    )
 }
 
 /// The id of the article whose block on an incident page holds `words`.
@@ -603,18 +608,7 @@ fn articles_split_out_placed_and_put_out_of_scope_become_labels() {
     );
 
     // Undone, Gao's article is back in its incident, which is listed again.
-    let gao_page = page_of(&gao);
-    let last = gao_page.rfind("/corrections/").expect("an undo form") + 13;
-    let correction: String = gao_page[last..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let undone = post(
-        &base,
-        &format!("/corrections/{correction}/undo"),
-        &amina,
-        &format!("csrf={csrf}"),
-    );
+    let undone = undo_last(&base, &page_of(&gao), &amina, &csrf);
     assert_eq!(undone.status, 303, "{}", undone.text());
     let mut again = listed(&base, &cookie, "");
     again.sort();
