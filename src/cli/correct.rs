@@ -40,11 +40,14 @@ enum Command {
         #[arg(long)]
         from: i64,
     },
-    /// Say where a story happened: its countries become these (ISO codes, comma-separated).
+    /// Say where a story happened: its countries become these (ISO codes, comma-separated);
+    /// with --item, where one of its articles says it happened.
     Place {
         story: i64,
         #[arg(long, value_delimiter = ',', required = true)]
         countries: Vec<String>,
+        #[arg(long)]
+        item: Option<i64>,
     },
     /// Say a story tells the same incident as another: it is merged into it, with no new alert.
     Merge {
@@ -82,11 +85,22 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         Command::NotIncident { story, item } => of(story, item, Verdict::NotIncident),
         Command::NotInScope { story, item } => of(story, item, Verdict::NotInScope),
         Command::Split { item, from } => Correction::Split { item, story: from },
-        Command::Place { story, countries } => Correction::Place {
+        Command::Place {
             story,
-            countries: corrections::country_codes(&countries.join(","))
-                .map_err(|why| UsageError(format!("--countries: {why}")))?,
-        },
+            countries,
+            item,
+        } => {
+            let countries = corrections::country_codes(&countries.join(","))
+                .map_err(|why| UsageError(format!("--countries: {why}")))?;
+            match item {
+                Some(item) => Correction::PlaceArticle {
+                    item,
+                    story,
+                    countries,
+                },
+                None => Correction::Place { story, countries },
+            }
+        }
         Command::Merge { story, into } => Correction::Merge { story, into },
         Command::Undo { id } => Correction::Undo { id },
     };
@@ -128,6 +142,14 @@ fn describe(c: &Correction) -> String {
         Correction::Place { story, countries } => {
             format!("story {story} happened in {}", countries.join(", "))
         }
+        Correction::PlaceArticle {
+            item,
+            story,
+            countries,
+        } => format!(
+            "article {item} of story {story} tells of {}",
+            countries.join(", ")
+        ),
         Correction::Merge { story, into } => format!("story {story} merged into story {into}"),
         Correction::Split { item, story } => format!("article {item} split out of {story}"),
         Correction::Undo { id } => format!("correction {id} undone"),

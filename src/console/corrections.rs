@@ -28,6 +28,13 @@ pub enum Correction {
     Split { item: i64, story: i64 },
     /// The story happened in these countries (ISO codes).
     Place { story: i64, countries: Vec<String> },
+    /// One article of the story tells of events in these countries: the story is told again
+    /// with its report there.
+    PlaceArticle {
+        item: i64,
+        story: i64,
+        countries: Vec<String>,
+    },
     /// The story is the same incident as `into`.
     Merge { story: i64, into: i64 },
     /// Undo a correction.
@@ -96,16 +103,18 @@ pub fn make(
             id,
             story: lock(writer).undo_correction(id, user, now)?,
         }),
-        &Correction::Article { item, story, .. } | &Correction::Split { item, story } => {
+        &Correction::Article { item, story, .. }
+        | &Correction::Split { item, story }
+        | &Correction::PlaceArticle { item, story, .. } => {
             for _ in 1..ATTEMPTS {
                 let read = lock(reader).story_reports(story)?;
-                match take_out(writer, config, c, &read, (item, story), user, now) {
+                match of_article(writer, config, c, &read, (item, story), user, now) {
                     Err(CorrectionError::Changed(_)) => continue,
                     done => return done,
                 }
             }
             let read = lock(reader).story_reports(story)?;
-            take_out(writer, config, c, &read, (item, story), user, now)
+            of_article(writer, config, c, &read, (item, story), user, now)
         }
     }
 }
@@ -114,8 +123,9 @@ fn lock(m: &Mutex<Store>) -> MutexGuard<'_, Store> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Takes `item` out of `story` (read as `read`) for an `Article` or `Split` correction.
-fn take_out(
+/// Makes a correction of `item` in `story` (read as `read`): takes it out (`Article`,
+/// `Split`) or places it elsewhere (`PlaceArticle`), the story told again by its reports.
+fn of_article(
     writer: &Mutex<Store>,
     config: &Config,
     c: &Correction,
@@ -124,11 +134,19 @@ fn take_out(
     user: &str,
     now: i64,
 ) -> Result<Made, CorrectionError> {
+    let placing = match c {
+        Correction::PlaceArticle { countries, .. } => Some(countries),
+        _ => None,
+    };
     let reports = |keep: &dyn Fn(i64) -> bool| -> Vec<Report> {
         read.reports
             .iter()
             .filter(|r| keep(r.item_id))
             .map(|r| Report {
+                placed: match placing {
+                    Some(countries) if r.item_id == item => Some(countries.clone()),
+                    _ => r.placed.clone(),
+                },
                 analysis: r.analysis.clone(),
                 title: r.title.clone(),
                 text: r.text.clone(),
@@ -148,7 +166,7 @@ fn take_out(
             })
             .collect()
     };
-    let kept = reports(&|id| id != item);
+    let kept = reports(&|id| placing.is_some() || id != item);
     let t = TakeOut {
         item,
         story,
@@ -165,6 +183,10 @@ fn take_out(
     match c {
         &Correction::Article { verdict, .. } => Ok(Made {
             id: w.take_out_article(&t, verdict, user, now)?,
+            story,
+        }),
+        Correction::PlaceArticle { countries, .. } => Ok(Made {
+            id: w.place_article(&t, countries, user, now)?,
             story,
         }),
         _ => {

@@ -557,8 +557,11 @@ async fn place(
 struct ArticleForm {
     csrf: String,
     story: i64,
-    /// `not_incident`, `not_in_scope` or `split`.
+    /// `not_incident`, `not_in_scope`, `split` or `wrong_place`.
     action: String,
+    /// `wrong_place`: ISO codes, separated by commas or spaces.
+    #[serde(default)]
+    countries: String,
 }
 
 /// A correction of one article of a story: it is no incident or out of scope (it leaves the
@@ -573,6 +576,16 @@ async fn article(
     let story = form.story;
     let c = match (form.action.as_str(), Verdict::parse(&form.action)) {
         ("split", _) => Correction::Split { item, story },
+        ("wrong_place", _) => match corrections::country_codes(&form.countries) {
+            Ok(countries) => Correction::PlaceArticle {
+                item,
+                story,
+                countries,
+            },
+            Err(why) => {
+                return (StatusCode::UNPROCESSABLE_ENTITY, format!("{why}\n")).into_response()
+            }
+        },
         (_, Some(verdict)) => Correction::Article {
             item,
             story,
@@ -604,7 +617,7 @@ fn unknown_verdict(v: &str) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         format!(
-            "unknown correction {:?}: not_incident, not_in_scope or split\n",
+            "unknown correction {:?}: not_incident, not_in_scope, split or wrong_place\n",
             v.chars().take(40).collect::<String>()
         ),
     )

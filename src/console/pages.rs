@@ -514,6 +514,10 @@ fn correction_said(c: &CorrectionRow, here: i64) -> String {
         ("split", Some(into), Some(item)) => {
             format!("article {item} split out into incident {into}")
         }
+        ("wrong_place", _, Some(item)) => format!(
+            "article {item} placed in {}",
+            sanitize_line(c.value.as_deref().unwrap_or("?"), 60)
+        ),
         ("wrong_place", ..) => format!(
             "placed in {}",
             sanitize_line(c.value.as_deref().unwrap_or("?"), 60)

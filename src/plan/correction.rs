@@ -18,6 +18,8 @@ pub struct Report {
     pub published: i64,
     /// Its publisher (`dedup::publisher`), as the pipeline counted it.
     pub publisher: String,
+    /// The countries an analyst said it tells of, while that correction stands.
+    pub placed: Option<Vec<String>>,
 }
 
 /// The facts one article brings to a story in `countries`: of the incidents its text tells,
@@ -40,6 +42,10 @@ pub fn report_facts(
         .find(|f| !main_is_here(&main, countries) && is_here(f, countries))
         .unwrap_or(main);
     chosen.publishers = vec![r.publisher.clone()];
+    if let Some(placed) = &r.placed {
+        chosen.countries = placed.clone();
+        without_places_elsewhere(rules, &mut chosen, placed);
+    }
     Some(chosen)
 }
 
@@ -114,6 +120,7 @@ mod tests {
             text: text.into(),
             published: 1_700_000_000 + day * 86_400,
             publisher: publisher.into(),
+            placed: None,
         }
     }
 
@@ -143,6 +150,29 @@ mod tests {
         assert_eq!(facts.publishers, ["a.example"]);
         assert_eq!(facts.countries, ["ML"]);
         assert!(refolded_facts(&rules, &policy, &story, &[], None).is_none());
+    }
+
+    #[test]
+    fn an_article_an_analyst_placed_elsewhere_votes_for_that_country() {
+        let rules = rules();
+        let policy = StoryPolicy::for_tests();
+        let text = "قتل خمسة جنود في هجوم مسلح على ثكنة للجيش في منطقة ميناكا شمال مالي.";
+        let title = "مقتل 5 جنود في هجوم على ثكنة في منطقة ميناكا شمال مالي";
+        let mut r = report(&rules, title, text, "a.example", 0);
+        let read = report_facts(&rules, &policy, &[], &r).unwrap();
+        assert_eq!(read.countries, ["ML"]);
+        assert!(
+            !read.regions.is_empty(),
+            "the region of Ménaka is Malian: {read:?}"
+        );
+        r.placed = Some(vec!["NE".into()]);
+        let placed = report_facts(&rules, &policy, &[], &r).unwrap();
+        assert_eq!(placed.countries, ["NE"]);
+        assert!(
+            placed.cities.is_empty() && placed.regions.is_empty(),
+            "Ménaka is not in Niger: its mark goes"
+        );
+        assert_eq!(placed.killed, Some(5), "the rest stands");
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct StoredReport {
     pub published: i64,
     pub url: Option<String>,
     pub feed_url: String,
+    /// The countries an analyst said the article tells of, while that correction stands.
+    pub placed: Option<Vec<String>>,
 }
 
 /// A story as read for a correction of one of its articles.
@@ -117,7 +119,10 @@ impl Store {
             .optional()?;
         let mut st = self.conn.prepare_cached(
             "SELECT i.id, i.title, i.text, i.analysis, coalesce(i.published_at, i.fetched_at),
-                    i.url, f.url
+                    i.url, f.url,
+                    (SELECT value FROM corrections c WHERE c.item_id = i.id
+                        AND c.action = 'wrong_place' AND c.undone_at IS NULL
+                        ORDER BY c.id DESC LIMIT 1)
              FROM item_stories l JOIN items i ON i.id = l.item_id JOIN feeds f ON f.id = i.feed_id
              WHERE l.story_id = ?1 ORDER BY coalesce(i.published_at, i.fetched_at), i.id",
         )?;
@@ -134,6 +139,7 @@ impl Store {
                 published: r.get(4)?,
                 url: r.get(5)?,
                 feed_url: r.get(6)?,
+                placed: r.get::<_, Option<String>>(7)?.map(|v| countries_of(&v)),
             });
         }
         Ok(StoryReports {
@@ -211,6 +217,48 @@ impl Store {
         Ok((id, new))
     }
 
+    /// Says an article of a story tells of events in these countries; the story takes `t.facts`,
+    /// told again with the article placed there, and is filed under their keys.
+    pub fn place_article(
+        &mut self,
+        t: &TakeOut,
+        countries: &[String],
+        user: &str,
+        now: i64,
+    ) -> Result<i64, CorrectionError> {
+        let tx = self.conn.transaction()?;
+        live(&tx, t.story)?;
+        let (old, items): (String, i64) = tx.query_row(
+            "SELECT facts, items FROM stories WHERE id = ?1",
+            [t.story],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if items != t.seen_items {
+            return Err(CorrectionError::Changed(t.story));
+        }
+        let filed: bool = tx.query_row(
+            "SELECT count(*) FROM item_stories WHERE item_id = ?1 AND story_id = ?2",
+            params![t.item, t.story],
+            |r| r.get(0),
+        )?;
+        let Some(facts) = t.facts.as_ref().filter(|_| filed) else {
+            return Err(CorrectionError::NotInStory {
+                item: t.item,
+                story: t.story,
+            });
+        };
+        let detail = placed(&tx, t.story, old, facts)?;
+        let id = record(
+            &tx,
+            (now, user, "wrong_place"),
+            (t.story, None, Some(t.item)),
+            Some(&countries.join(",")),
+            &detail,
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
     /// Puts a story in the countries an analyst gives; `facts` are its facts placed there
     /// (`plan::placed_facts`). It is filed under their keys too, so that later reports from
     /// there find it.
@@ -228,21 +276,7 @@ impl Store {
             tx.query_row("SELECT facts FROM stories WHERE id = ?1", [story], |r| {
                 r.get(0)
             })?;
-        let mut keys = Vec::new();
-        {
-            let mut add =
-                tx.prepare("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
-            for key in facts.keys() {
-                if add.execute(params![key, story])? > 0 {
-                    keys.push(key);
-                }
-            }
-        }
-        tx.execute(
-            "UPDATE stories SET facts = ?2 WHERE id = ?1",
-            params![story, serde_json::to_string(facts)?],
-        )?;
-        let detail = serde_json::to_string(&Placed { facts: old, keys })?;
+        let detail = placed(&tx, story, old, facts)?;
         let id = record(
             &tx,
             (now, user, "wrong_place"),
@@ -253,6 +287,27 @@ impl Store {
         tx.commit()?;
         Ok(id)
     }
+}
+
+/// Gives a story its facts placed elsewhere, filed under their keys; what undoing it needs.
+fn placed(
+    tx: &Transaction<'_>,
+    story: i64,
+    old: String,
+    facts: &Facts,
+) -> Result<String, CorrectionError> {
+    let mut keys = Vec::new();
+    let mut add = tx.prepare("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
+    for key in facts.keys() {
+        if add.execute(params![key, story])? > 0 {
+            keys.push(key);
+        }
+    }
+    tx.execute(
+        "UPDATE stories SET facts = ?2 WHERE id = ?1",
+        params![story, serde_json::to_string(facts)?],
+    )?;
+    Ok(serde_json::to_string(&Placed { facts: old, keys })?)
 }
 
 /// Undoes a correction of one article (`not_incident`, `not_in_scope` or `split` with an
@@ -617,5 +672,33 @@ mod tests {
         s.undo_correction(id, "amina", 1_100).unwrap();
         assert_eq!(s.story(1).unwrap().0.facts.countries, ["ML"]);
         assert_eq!(s.story_reports(1).unwrap().placed, None);
+    }
+
+    #[test]
+    fn an_article_placed_elsewhere_gives_its_story_the_facts_told_again_until_undone() {
+        let (_dir, mut s) = story_of_two();
+        let there = Facts {
+            countries: vec!["BF".into()],
+            ..only(30)
+        };
+        let stale = TakeOut {
+            facts: Some(there.clone()),
+            ..take(20, 3, None)
+        };
+        assert!(matches!(
+            s.place_article(&stale, &["BF".into()], "amina", 1_000),
+            Err(CorrectionError::Changed(1))
+        ));
+        let id = s
+            .place_article(&take(20, 2, Some(there)), &["BF".into()], "amina", 1_000)
+            .unwrap();
+        assert_eq!(s.story(1).unwrap().0.facts.countries, ["BF"]);
+        let read = s.story_reports(1).unwrap();
+        let placed: Vec<_> = read.reports.iter().map(|r| r.placed.clone()).collect();
+        assert_eq!(placed, [None, Some(vec!["BF".to_owned()])]);
+        assert_eq!(read.placed, None, "the story itself was not placed");
+        s.undo_correction(id, "amina", 1_100).unwrap();
+        assert_eq!(s.story(1).unwrap().0.facts.countries, ["ML"]);
+        assert!(s.story_reports(1).unwrap().reports[1].placed.is_none());
     }
 }

@@ -518,6 +518,17 @@ fn articles_split_out_placed_and_put_out_of_scope_become_labels() {
         &format!("csrf={csrf}&countries=Niger"),
     );
     assert_eq!(bad.status, 422, "not an ISO code");
+    // Gao's article, say, tells of Burkina Faso: its incident is told again from there.
+    let elsewhere = post(
+        &base,
+        &format!("/articles/{gao_item}/correct"),
+        &amina,
+        &format!("csrf={csrf}&story={gao}&action=wrong_place&countries=BF"),
+    );
+    assert_eq!(elsewhere.status, 303, "{}", elsewhere.text());
+    assert_eq!(listed(&base, &cookie, "&country=BF"), [gao.as_str()]);
+    assert!(listed(&base, &cookie, "&country=ML").is_empty());
+    assert!(page_of(&gao).contains(&format!("article {gao_item} placed in BF")));
 
     // Gao's one article is out of scope: the incident has nothing left and leaves the list.
     let out = post(
