@@ -25,6 +25,10 @@ pub mod console;
 
 pub mod page_templates;
 
+// Small helpers every floor may use: text made safe to show, and time.
+pub mod text;
+pub mod time;
+
 /// The message of a caught panic (a `&str` or `String` payload), for the error that reports it.
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload

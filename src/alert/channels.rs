@@ -140,7 +140,7 @@ async fn verdict(
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|l| l.to_str().ok())
-            .map(|l| crate::alert::sanitize_line(l, MAX_ERROR_BODY))
+            .map(|l| crate::text::sanitize_line(l, MAX_ERROR_BODY))
             .unwrap_or_default();
         return Err(ChannelError::Refused {
             channel,
@@ -156,7 +156,7 @@ async fn verdict(
     let retry_after = header_retry
         .or_else(|| matrix_retry_after(&body))
         .map(|d| d.min(MAX_RETRY_AFTER));
-    let body = crate::alert::sanitize_line(&body, MAX_ERROR_BODY);
+    let body = crate::text::sanitize_line(&body, MAX_ERROR_BODY);
     if (400..500).contains(&status) && status != 408 && status != 429 {
         Err(ChannelError::Refused {
             channel,

@@ -11,18 +11,12 @@ mod templates;
 mod transport;
 mod view;
 
+pub use crate::plan::{AlertTo, Delivery};
 pub use channels::{ChannelError, Channels};
 pub use payload::{alert_payload, digest_payload, matrix_html};
-pub use route::{
-    alert_to, alert_worthy, next_digest_at, recipients_for, AlertTo, DEFAULT_RECIPIENT,
-};
+pub use route::{alert_to, alert_worthy, next_digest_at, recipients_for, DEFAULT_RECIPIENT};
 pub use sample::{sample_row, test_row};
-pub use settings::{
-    Channel, Delivery, MatrixConfig, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig,
-};
+pub use settings::{Channel, MatrixConfig, Recipient, SmtpConfig, SmtpSecurity, WebhookConfig};
 pub use templates::{Rendered, TemplateError, Templates};
 pub use transport::{Transport, TransportError};
-pub use view::{
-    alert_view, digest_view, format_time, safe_link, sanitize_line, AlertView, DigestView, Outlet,
-    Segment,
-};
+pub use view::{alert_view, digest_view, AlertView, DigestView, Outlet, Segment};

@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::view::{AlertView, DigestView, Outlet};
 use crate::dedup::Corroboration;
 use crate::detect::{EntityKind, RulePack};
-use crate::feed::escape_html as escape;
 use crate::store::{AlertRow, DigestRow};
+use crate::text::escape_html as escape;
 
 /// The version of the webhook document. A change that removes or renames a field makes a new
 /// version; new fields may be added to a version.

@@ -1,16 +1,7 @@
 use std::time::Duration;
 
-use super::{Delivery, Recipient};
+use super::{AlertTo, Delivery, Recipient};
 use crate::detect::Analysis;
-
-/// One recipient an alert-worthy item goes to, and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertTo {
-    pub recipient: String,
-    pub delivery: Delivery,
-    /// When it is first due: now for immediate delivery, the next digest otherwise.
-    pub due_at: i64,
-}
 
 /// Where alerts go when nobody is configured and there is no SMTP `from` either: the maildir
 /// run needs an address to write.

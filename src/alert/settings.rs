@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::detect::EventKind;
+use crate::plan::Delivery;
 
 /// How to talk to the SMTP server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,15 +44,6 @@ impl std::fmt::Debug for SmtpConfig {
             .field("from", &self.from.to_string())
             .finish()
     }
-}
-
-/// How a recipient's alerts leave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// One email per alert, up to `max_per_hour`.
-    Immediate,
-    /// One email every `digest_every` gathering the alerts since the last.
-    Digest,
 }
 
 /// A webhook: an HTTPS (or loopback HTTP) POST of the alert as JSON, signed with the secret.

@@ -11,6 +11,8 @@ use crate::arabic::{counted, KIDNAPPED, KILLED};
 use crate::dedup::{Corroboration, Facts};
 use crate::detect::{Entity, EntityKind, EventKind, RulePack};
 use crate::store::{AlertRow, DigestRow};
+use crate::text::{safe_link, sanitize_line, sanitize_piece};
+use crate::time::format_time;
 
 /// The longest headline shown, in characters.
 const MAX_TITLE_CHARS: usize = 300;
@@ -112,64 +114,6 @@ pub struct DigestView {
     pub alerts: Vec<AlertView>,
 }
 
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(
-            c,
-            '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{061C}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{FEFF}'
-        )
-}
-
-/// Removes control characters (CR and LF included) and bidi embeddings/overrides/isolates,
-/// collapses white space, and cuts to `max` characters.
-pub fn sanitize_line(s: &str, max: usize) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .filter(|c| !is_unsafe(*c))
-        .collect();
-    let joined = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    match joined.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &joined[..i]),
-        None => joined,
-    }
-}
-
-/// Like [`sanitize_line`] for a piece of a line: keeps a single space at either end, so that
-/// segments put back together keep their word breaks.
-fn sanitize_piece(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else if !is_unsafe(c) {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    if space {
-        out.push(' ');
-    }
-    out
-}
-
-/// The link as a link only when it is http(s); `javascript:`, `data:` and the rest are not.
-pub fn safe_link(url: Option<&str>) -> Option<String> {
-    let u = url::Url::parse(url?).ok()?;
-    matches!(u.scheme(), "http" | "https").then(|| u.to_string())
-}
-
 fn event_ar(k: EventKind) -> &'static str {
     match k {
         EventKind::Attack => "هجوم",
@@ -206,13 +150,6 @@ fn places<'a>(rules: &'a RulePack, ids: &[String]) -> Vec<&'a Entity> {
         .filter_map(|id| rules.entity(id))
         .filter(|e| matches!(e.kind, EntityKind::City | EntityKind::Region) && e.country.is_some())
         .collect()
-}
-
-/// A time as alerts and the console show it: «2026-12-01 08:00 UTC».
-pub fn format_time(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
 }
 
 /// When the report was first seen, and how long after its publication.

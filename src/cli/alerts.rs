@@ -60,7 +60,7 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     r.item_id,
                     r.attempts,
                     r.recipient,
-                    sahel_watch::alert::sanitize_line(&r.title, 60)
+                    sahel_watch::text::sanitize_line(&r.title, 60)
                 );
                 if let Some(e) = &r.last_error {
                     println!("       last error: {e}");

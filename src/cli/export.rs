@@ -251,7 +251,7 @@ pub fn acled(
             csv_field(actor),
             csv_field(&story.outlets.join("; ")),
             csv_field(first.and_then(|a| a.url.as_deref()).unwrap_or("")),
-            csv_field(&sahel_watch::alert::sanitize_line(
+            csv_field(&sahel_watch::text::sanitize_line(
                 first.map(|a| a.title.as_str()).unwrap_or(""),
                 300
             )),

@@ -120,8 +120,8 @@ fn show_story(g: &Globals, id: i64, json: bool) -> anyhow::Result<Exit> {
             "  item {:>6}  {}  {}  {}",
             a.item_id,
             a.published_at.map(time).unwrap_or_default(),
-            sahel_watch::alert::sanitize_line(&a.feed_name, 30),
-            sahel_watch::alert::sanitize_line(&a.title, 80)
+            sahel_watch::text::sanitize_line(&a.feed_name, 30),
+            sahel_watch::text::sanitize_line(&a.title, 80)
         );
         if let Some(why) = &a.reason {
             println!("                {why}");

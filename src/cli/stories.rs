@@ -79,7 +79,7 @@ pub fn print_story(rules: &RulePack, s: &StoryRow) {
         "             outlets {}",
         s.outlets
             .iter()
-            .map(|o| sahel_watch::alert::sanitize_line(o, 40))
+            .map(|o| sahel_watch::text::sanitize_line(o, 40))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -98,11 +98,11 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                     "surge {:>5}  {}  {}  (item {}; {})",
                     s.id,
                     day(s.at),
-                    sahel_watch::alert::sanitize_line(&s.line, 200),
+                    sahel_watch::text::sanitize_line(&s.line, 200),
                     s.item_id,
                     s.publishers
                         .iter()
-                        .map(|p| sahel_watch::alert::sanitize_line(p, 40))
+                        .map(|p| sahel_watch::text::sanitize_line(p, 40))
                         .collect::<Vec<_>>()
                         .join(", ")
                 );

@@ -194,7 +194,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn now() -> i64 {
-    crate::store::now()
+    crate::time::now()
 }
 
 /// The signed-in user of a request: its session cookie, or the trusted proxy's header.

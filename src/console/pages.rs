@@ -7,7 +7,6 @@ use std::time::Duration;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-use crate::alert::{format_time as time, safe_link, sanitize_line};
 use crate::dedup::Corroboration;
 use crate::detect::{EventKind, RulePack};
 use crate::report::map::{self, Point};
@@ -16,6 +15,8 @@ use crate::store::{
     CorrectionRow, FeedHealth, ItemFilter, ItemRow, OutboxEntry, SessionRow, StoryArticle,
     StoryRow, WebSubStatus,
 };
+use crate::text::{safe_link, sanitize_line};
+use crate::time::format_time as time;
 
 pub const STYLESHEET: &str = include_str!("../../config/templates/console/console.css");
 
@@ -356,7 +357,7 @@ impl Pages {
             .collect();
         // The chart counts every incident that matches, over the whole period asked (the
         // handler read the stories since `filter.since(now)`), binned as the briefing bins it.
-        let now = crate::store::now();
+        let now = crate::time::now();
         let chart =
             crate::report::incidents_chart(rules, matching.iter().copied(), filter.since(now), now);
         let kept = &matching[..matching.len().min(MAX_ROWS)];

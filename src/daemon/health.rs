@@ -10,7 +10,7 @@ fn when(ts: i64) -> String {
 /// The notice for one unhealthy feed: which feed, what happened, since when.
 fn notice(f: &UnhealthyFeed) -> (String, String) {
     let name = f.name.as_deref().unwrap_or(&f.url);
-    let clean = |s: &str| crate::alert::sanitize_line(s, 300);
+    let clean = |s: &str| crate::text::sanitize_line(s, 300);
     match f.kind {
         "feed_failing" => (
             clean(&format!("[sahel-watch] feed failing: {name}")),

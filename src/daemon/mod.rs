@@ -76,7 +76,7 @@ fn drain_queue(queue: &Mutex<IngestQueue>, store: &Mutex<Store>, policy: &Polici
         let (feeds, dones): (Vec<FeedIngest>, Vec<_>) =
             batch.into_iter().map(|p| (p.feed, p.done)).unzip();
         let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            lock(store).ingest_batch(&feeds, crate::store::now(), policy)
+            lock(store).ingest_batch(&feeds, crate::time::now(), policy)
         }));
         match written {
             Ok(Ok(results)) => {

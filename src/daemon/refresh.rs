@@ -514,7 +514,7 @@ fn prepare(
     metrics
         .analysis_seconds
         .observe(started.elapsed().as_secs_f64());
-    let now = crate::store::now();
+    let now = crate::time::now();
     let alert_to = recipients_for(&config.recipients, &analysis, now);
     let published = e.published.map(|d| d.timestamp());
     let (event_at, mut story) = if alert_worthy(&analysis) {

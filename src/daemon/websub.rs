@@ -20,7 +20,7 @@ use crate::config::WebSubConfig;
 use crate::fetch::websub::{
     plan, signed, verify, Action, SubPolicy, SubState, Subscription, Verdict, Verification,
 };
-use crate::store::now;
+use crate::time::now;
 
 /// Pushes waiting to be taken; a hub that finds the queue full is told to come back (503).
 const PUSH_QUEUE: usize = 32;

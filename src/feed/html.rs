@@ -97,23 +97,6 @@ pub(crate) fn decode_entities(s: &str) -> String {
     out
 }
 
-/// Text or an attribute value made safe inside HTML: the one escape of the crate, for alert
-/// bodies, the briefing and the evaluation's pages.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Converts an HTML fragment to plain text, keeping at most `max_chars` characters.
 pub fn html_to_text(html: &str, max_chars: usize) -> String {
     let mut text = String::with_capacity(html.len().min(max_chars * 4));

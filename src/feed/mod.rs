@@ -5,7 +5,7 @@ mod parse;
 mod read;
 mod url;
 
-pub use html::{escape_html, html_to_text};
+pub use html::html_to_text;
 pub use parse::{parse_feed, Entry, FeedError, ParsedFeed};
 pub use read::{read_feed, ReadError, ReadLimits};
 pub use url::canonical_url;

@@ -24,9 +24,27 @@ pub use surge::{
 
 use std::time::Duration;
 
-pub use crate::alert::AlertTo;
 use crate::dedup::{follow_up_days, Facts, StoryPolicy, UNDATED_SLACK};
 use crate::detect::{event_date, Analysis, RulePack};
+
+/// How a recipient's alerts leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// One email per alert, up to `max_per_hour`.
+    Immediate,
+    /// One email every `digest_every` gathering the alerts since the last.
+    Digest,
+}
+
+/// One recipient an alert-worthy item goes to, and when (planned here, stored by `store`,
+/// sent by `alert`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTo {
+    pub recipient: String,
+    pub delivery: Delivery,
+    /// When it is first due: now for immediate delivery, the next digest otherwise.
+    pub due_at: i64,
+}
 
 /// What an item brings to stories.
 #[derive(Debug, Clone, PartialEq)]

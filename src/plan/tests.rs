@@ -2,7 +2,6 @@
 //! decided, in words a reviewer can check against DESIGN.md contract 2.
 
 use super::*;
-use crate::alert::Delivery;
 use crate::dedup::{signature, Place};
 use crate::detect::{EventKind, FollowUp};
 

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::feed::escape_html as esc;
+use crate::text::escape_html as esc;
 
 /// Colours of the countries in charts, in a stable order (others share the last).
 const PALETTE: &[(&str, &str)] = &[

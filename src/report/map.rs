@@ -7,7 +7,7 @@
 use std::fmt::Write;
 use std::sync::LazyLock;
 
-use crate::feed::escape_html as esc;
+use crate::text::escape_html as esc;
 
 /// The map's box, in degrees: west, south, east, north. It must be the box
 /// `scripts/build_map.py` cut the borders to.

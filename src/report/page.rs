@@ -14,8 +14,8 @@ use super::map::{self, Label, Point};
 use super::{where_it_happened, StoryPlace};
 use crate::dedup::Corroboration;
 use crate::detect::{EntityKind, EventKind, RulePack};
-use crate::feed::escape_html as esc;
 use crate::store::StoryRow;
+use crate::text::escape_html as esc;
 
 /// At most this many stories are drawn and listed (the latest): a page stays readable and
 /// printable whatever period is asked.
@@ -426,16 +426,16 @@ fn stories_table(
         if c.disputed {
             let _ = write!(level, "; {}", w.disputed);
         }
-        let head =
-            match (b.headlines)(s.id).map(|(t, u)| (t, crate::alert::safe_link(u.as_deref()))) {
-                Some((t, Some(u))) => format!(
-                    "<a href=\"{}\">{}</a>",
-                    esc(&u),
-                    esc(&crate::alert::sanitize_line(&t, 200))
-                ),
-                Some((t, None)) => esc(&crate::alert::sanitize_line(&t, 200)),
-                None => String::new(),
-            };
+        let head = match (b.headlines)(s.id).map(|(t, u)| (t, crate::text::safe_link(u.as_deref())))
+        {
+            Some((t, Some(u))) => format!(
+                "<a href=\"{}\">{}</a>",
+                esc(&u),
+                esc(&crate::text::sanitize_line(&t, 200))
+            ),
+            Some((t, None)) => esc(&crate::text::sanitize_line(&t, 200)),
+            None => String::new(),
+        };
         let n = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
         let _ = writeln!(
             out,

@@ -206,7 +206,7 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::now;
+    use crate::time::now;
 
     #[test]
     fn a_backup_is_a_database_of_the_same_schema_and_is_not_overwritten_unasked() {

@@ -38,6 +38,8 @@ pub use outbox::{AlertRow, DigestRow, OutboxEntry, OutboxStatus, Queue};
 pub use query::{ItemDetail, ItemFilter, ItemRow, StoredText};
 pub use retention::{PruneReport, StorageReport, PRUNE_BATCH};
 pub use stories::{StoryArticle, StoryFilter, StoryRow};
+// Kept here for the benchmarks, which read the clock as `store::now`.
+pub use crate::time::now;
 pub use surges::SurgeRow;
 pub use text::PackedText;
 pub use websub::WebSubStatus;
@@ -203,14 +205,6 @@ fn set_wal(conn: &Connection) -> Result<(), StoreError> {
         || StoreError::Sql(rusqlite::Error::InvalidQuery),
         StoreError::Sql,
     ))
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

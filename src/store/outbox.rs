@@ -2,9 +2,8 @@ use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
-use crate::alert::Delivery;
 use crate::detect::Analysis;
-use crate::plan::OutboxRow;
+use crate::plan::{Delivery, OutboxRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
