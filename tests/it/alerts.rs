@@ -7,17 +7,11 @@ use std::time::Duration;
 use crate::support::http::HttpServer;
 use crate::support::mail::{self, Mail};
 use crate::support::smtp::SmtpServer;
-use crate::support::{alert_worthy, fixture, stderr, Article, Env};
+use crate::support::{incident_reports, stderr, Article, Env};
 
+/// `n` articles that each report an incident of their own, by the fixtures' human labels.
 fn worthy(n: usize) -> Vec<Article> {
-    let v: Vec<Article> = fixture("articles.jsonl")
-        .into_iter()
-        .chain(fixture("stream-sample.jsonl"))
-        .filter(alert_worthy)
-        .take(n)
-        .collect();
-    assert_eq!(v.len(), n, "the fixtures hold {n} alert-worthy articles");
-    v
+    incident_reports(n)
 }
 
 /// Sleeps until just after the next multiple of `period` seconds since the epoch: when the

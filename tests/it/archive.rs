@@ -10,6 +10,7 @@ fn article(id: &str, title: &str, text: &str) -> Article {
         title: title.into(),
         text: text.into(),
         published: "2018-02-20T10:00:00Z".into(),
+        incident: None,
     }
 }
 
@@ -246,6 +247,7 @@ fn sixty_attacks() -> Vec<Article> {
                     i + 3
                 ),
                 published: format!("{day}T10:00:00Z"),
+                incident: None,
             }
         })
         .collect()

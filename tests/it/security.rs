@@ -5,7 +5,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::support::http::HttpServer;
-use crate::support::{alert_worthy, fixture, stderr, Env};
+use crate::support::{fixture, incident_reports_of, stderr, Env};
 
 #[test]
 fn hostile_filter_values_are_bound_not_spliced() {
@@ -48,11 +48,7 @@ fn hostile_filter_values_are_bound_not_spliced() {
 
 #[test]
 fn everything_written_is_owner_only() {
-    let articles: Vec<_> = fixture("articles.jsonl")
-        .into_iter()
-        .filter(alert_worthy)
-        .take(2)
-        .collect();
+    let articles = incident_reports_of(&["articles.jsonl"], 2);
     let server = HttpServer::start();
     let url = server.feed("/a.xml", &articles);
     let env = Env::new();
@@ -80,11 +76,7 @@ fn everything_written_is_owner_only() {
 #[test]
 fn the_smtp_password_shows_nowhere() {
     const SECRET: &str = "s3cr3t-never-shown-7731";
-    let articles: Vec<_> = fixture("articles.jsonl")
-        .into_iter()
-        .filter(alert_worthy)
-        .take(1)
-        .collect();
+    let articles = incident_reports_of(&["articles.jsonl"], 1);
     let server = HttpServer::start();
     let url = server.feed("/a.xml", &articles);
     let env = Env::new();
@@ -154,11 +146,7 @@ fn templates_cannot_include_files_outside_themselves() {
 #[test]
 fn links_other_than_http_are_never_links() {
     // Through the whole pipeline: an item whose link is javascript: or data:.
-    let base = fixture("articles.jsonl")
-        .into_iter()
-        .filter(alert_worthy)
-        .take(2)
-        .collect::<Vec<_>>();
+    let base = incident_reports_of(&["articles.jsonl"], 2);
     let esc = crate::support::xml_escape;
     let feed = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>t</title>\

@@ -14,6 +14,7 @@ fn report(id: &str, start: chrono::DateTime<chrono::Utc>, minutes: i64, title: &
                اليوم، ولم تعلن السلطات في بوركينا فاسو أي حصيلة حتى الآن."
             .into(),
         published: (start + chrono::Duration::minutes(minutes)).to_rfc3339(),
+        incident: None,
     }
 }
 

@@ -105,12 +105,14 @@ fn a_prune_keeps_what_matters_and_nothing_comes_twice() {
         text: "قتل مسلحون 12 جنديا في هجوم على ثكنة للجيش المالي قرب مدينة غاو في شمال مالي أمس."
             .into(),
         published: "2018-02-20T10:00:00Z".into(),
+        incident: None,
     };
     let economy = Article {
         id: "drop-1".into(),
         title: "مؤتمر اقتصادي في نواكشوط".into(),
         text: "عقد في نواكشوط مؤتمر اقتصادي حول الاستثمار في قطاع الصيد البحري والزراعة.".into(),
         published: "2018-02-20T09:00:00Z".into(),
+        incident: None,
     };
     let server = HttpServer::start();
     let url = server.feed("/a.xml", &[attack, economy]);

@@ -74,6 +74,7 @@ fn feed(reports: &[Report], outlet: &str, day: &str, base: &str) -> String {
             title: r.title.clone(),
             text: r.summary.clone(),
             published: r.at.clone(),
+            incident: None,
         })
         .collect();
     rss(&shown, base, None)
