@@ -2,7 +2,8 @@
 //! `send-test-alert` sends, and what templates are checked against when they are loaded.
 
 use crate::detect::{analyze, RulePack};
-use crate::store::{now, AlertRow, StoryArticle};
+use crate::store::{AlertRow, StoryArticle};
+use crate::time::now;
 
 const TITLE: &str = "الجزائر تغلق حدودها البرية مع مالي وليبيا بعد هجوم باماكو";
 const TEXT: &str = "أغلقت الجزائر حدودها البرية مع مالي وليبيا بعد الهجوم على فندق راديسون بلو في باماكو الذي أسفر عن مقتل 27 شخصا.\nوقال مصدر أمني إن الحدود ستبقى مغلقة حتى إشعار آخر.";

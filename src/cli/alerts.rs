@@ -1,4 +1,5 @@
-use sahel_watch::store::{now, OutboxStatus, Store};
+use sahel_watch::store::{OutboxStatus, Store};
+use sahel_watch::time::now;
 
 use super::{Exit, Globals};
 

@@ -1,5 +1,6 @@
 use sahel_watch::detect::{analyst_label, analyze, Agreement, RulePack};
-use sahel_watch::store::{now, Store};
+use sahel_watch::store::Store;
+use sahel_watch::time::now;
 
 use super::{query::parse_time, Exit, Globals};
 

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
-use sahel_watch::store::{now, Store};
+use sahel_watch::store::Store;
+use sahel_watch::time::now;
 
 use super::{Exit, Globals};
 

@@ -4,7 +4,8 @@ use std::sync::Mutex;
 
 use sahel_watch::console::{corrections, Correction};
 use sahel_watch::detect::analyst_label;
-use sahel_watch::store::{now, Store, Verdict};
+use sahel_watch::store::{Store, Verdict};
+use sahel_watch::time::now;
 
 use super::{Exit, Globals, UsageError};
 

@@ -1,4 +1,5 @@
-use sahel_watch::store::{now, Store};
+use sahel_watch::store::Store;
+use sahel_watch::time::now;
 
 use super::{Exit, Globals};
 

@@ -2,7 +2,8 @@ use std::io::Write;
 
 use sahel_watch::arabic::parse_search;
 use sahel_watch::detect::{EntityKind, EventKind};
-use sahel_watch::store::{now, ItemFilter, ItemRow, Store};
+use sahel_watch::store::{ItemFilter, ItemRow, Store};
+use sahel_watch::time::now;
 
 use super::export::{self, rfc3339};
 use super::{Exit, Globals, UsageError};

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use sahel_watch::report::{Briefing, Lang};
-use sahel_watch::store::{now, Store};
+use sahel_watch::store::Store;
+use sahel_watch::time::now;
 
 use super::{Exit, Globals};
 

@@ -1,5 +1,6 @@
 use sahel_watch::report::weekly;
-use sahel_watch::store::{now, Store};
+use sahel_watch::store::Store;
+use sahel_watch::time::now;
 
 use super::{Exit, Globals};
 

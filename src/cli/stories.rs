@@ -1,6 +1,7 @@
 use sahel_watch::dedup::Corroboration;
 use sahel_watch::detect::RulePack;
-use sahel_watch::store::{now, Store, StoryRow};
+use sahel_watch::store::{Store, StoryRow};
+use sahel_watch::time::now;
 
 use super::{Exit, Globals};
 

@@ -1,7 +1,8 @@
 use std::io::BufRead;
 
 use sahel_watch::console::hash_password;
-use sahel_watch::store::{now, Store};
+use sahel_watch::store::Store;
+use sahel_watch::time::now;
 
 use super::{Exit, Globals, UsageError};
 

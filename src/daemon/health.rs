@@ -1,5 +1,6 @@
 use super::{Context, DaemonError};
-use crate::store::{now, UnhealthyFeed};
+use crate::store::UnhealthyFeed;
+use crate::time::now;
 
 fn when(ts: i64) -> String {
     chrono::DateTime::from_timestamp(ts, 0)

@@ -18,7 +18,8 @@ use crate::alert::{
 };
 use crate::alert::{Channels, Transport};
 use crate::config::{Channel, Config};
-use crate::store::{now, AlertRow, DigestRow, Queue};
+use crate::store::{AlertRow, DigestRow, Queue};
+use crate::time::now;
 
 /// The longest one message may take to hand over.
 const SEND_DEADLINE: Duration = Duration::from_secs(120);

@@ -2,31 +2,23 @@ use std::time::Duration;
 
 use tracing::{info, warn};
 
-use super::texts::{full_texts, lanes, Lane, PageBudget};
+use super::texts::{full_texts, lanes, Keyed, Lane, PageBudget};
 use super::{Context, DaemonError, FetchSlot, Metrics};
 use crate::alert::{alert_worthy, recipients_for};
-use crate::arabic::{normalize, Normalized};
+use crate::arabic::normalize;
 use crate::config::{Config, FullText};
-use crate::dedup::{content_hash_of, identity, Identity};
+use crate::dedup::{content_hash_of, identity};
 use crate::detect::{analysed_text, analyze_and_index_normalized};
-use crate::feed::{read_feed, Entry, ParsedFeed, ReadError};
+use crate::feed::{read_feed, ParsedFeed, ReadError};
 use crate::fetch::{
     next_after_failure, next_after_success, FetchOutcome, PollHints, Seen, Validators,
 };
 use crate::fulltext::Provenance;
 use crate::plan::{story_input, StoryInput};
 use crate::store::{
-    now, stored_analysis, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
+    stored_analysis, FeedIngest, FeedRow, FetchRecord, IngestOutcome, PackedText, PreparedItem,
 };
-
-/// An entry as read: its content hash, its identity, and the normalization of its analysed
-/// text (made once, for the hash and then for the analysis).
-pub(super) struct Keyed {
-    pub entry: Entry,
-    pub hash: String,
-    pub id: Identity,
-    pub norm: Normalized,
-}
+use crate::time::now;
 
 /// What one refresh of one feed did.
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,8 @@ use std::time::Duration;
 use tracing::info;
 
 use super::{Context, DaemonError};
-use crate::store::{now, PruneReport, PRUNE_BATCH};
+use crate::store::{PruneReport, PRUNE_BATCH};
+use crate::time::now;
 
 /// How often the daemon prunes, and how long after it starts it first does.
 pub const PRUNE_EVERY: Duration = Duration::from_secs(86_400);

@@ -13,7 +13,8 @@ use super::{
     check_feed_health, deliver_due, notify, refresh, Context, DaemonError, FetchSlot, RefreshReport,
 };
 use crate::config::{Config, ConfigError};
-use crate::store::{now, FeedRow};
+use crate::store::FeedRow;
+use crate::time::now;
 
 /// How long in-flight fetches and sends get to finish after a stop is asked for.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(3);

@@ -7,13 +7,24 @@
 
 use tracing::{debug, info};
 
-use super::refresh::Keyed;
 use super::Context;
+use crate::arabic::Normalized;
 use crate::config::{Config, FullText};
+use crate::dedup::Identity;
 use crate::detect::candidate;
+use crate::feed::Entry;
 use crate::fetch::{is_public, literal_is_private};
 use crate::fulltext::{self, Need, Provenance};
 use crate::store::FeedRow;
+
+/// An entry as read: its content hash, its identity, and the normalization of its analysed
+/// text (made once, for the hash and then for the analysis).
+pub(super) struct Keyed {
+    pub entry: Entry,
+    pub hash: String,
+    pub id: Identity,
+    pub norm: Normalized,
+}
 
 /// Entries written together, each with what it needs for its text.
 pub(super) type Lane<T> = Vec<(T, Need)>;

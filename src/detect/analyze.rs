@@ -5,44 +5,11 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::doc::Doc;
+use super::doc::{Doc, Explanation, Figures};
 use super::matcher;
 use super::pack::{EventKind, FollowUp, RulePack, Target};
 use super::passes;
 use crate::arabic::{normalize, tokens};
-
-/// The toll a text reports; `None` where it says nothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Figures {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub killed: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wounded: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kidnapped: Option<u32>,
-}
-
-impl Figures {
-    pub fn is_empty(&self) -> bool {
-        *self == Figures::default()
-    }
-}
-
-/// One rule that fired, with the span of the original text (title, a line break, then the body)
-/// it matched, so that a user can see why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Explanation {
-    /// The analysis pass that wrote the line (absent from forms stored before passes had names).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub pass: String,
-    pub rule: String,
-    pub term: String,
-    /// The original words at `start..end` (absent from the stored form, which has the text).
-    #[serde(default)]
-    pub matched: String,
-    pub start: usize,
-    pub end: usize,
-}
 
 /// What the detector concluded about a text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -3,10 +3,44 @@
 //! one layer per pass (mentions, places, events, signals, figures, countries, verdict) and the
 //! explanation, each line tagged with the pass that wrote it.
 
-use super::analyze::{Explanation, Figures};
+use serde::{Deserialize, Serialize};
+
 use super::matcher::Hit;
 use super::pack::{EntityKind, EventKind, FollowUp, RulePack, Scope, Target};
 use crate::arabic::{Normalized, Token};
+
+/// The toll a text reports; `None` where it says nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub killed: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wounded: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kidnapped: Option<u32>,
+}
+
+impl Figures {
+    pub fn is_empty(&self) -> bool {
+        *self == Figures::default()
+    }
+}
+
+/// One rule that fired, with the span of the original text (title, a line break, then the body)
+/// it matched, so that a user can see why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The analysis pass that wrote the line (absent from forms stored before passes had names).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pass: String,
+    pub rule: String,
+    pub term: String,
+    /// The original words at `start..end` (absent from the stored form, which has the text).
+    #[serde(default)]
+    pub matched: String,
+    pub start: usize,
+    pub end: usize,
+}
 
 /// Sentences (the headline counts as the first) that make up the lead.
 pub(crate) const LEAD_SENTENCES: u32 = 3;

@@ -16,11 +16,11 @@ mod tests;
 mod tolls;
 
 pub use analyze::{
-    analysed_text, analyze, analyze_and_index, analyze_and_index_normalized, Analysis, Explanation,
-    Figures,
+    analysed_text, analyze, analyze_and_index, analyze_and_index_normalized, Analysis,
 };
 pub use candidate::candidate;
 pub use dating::{event_date, EventDate};
+pub use doc::{Explanation, Figures};
 pub use eval::{
     analyst_label, evaluate, Agreement, AnalystVerdict, EvalReport, Judged, LabelledItem, Scores,
 };

@@ -246,7 +246,7 @@ fn alert_rows(
             row.story_id = story;
             row.articles = match story {
                 Some(s) => super::stories::articles(conn, s, MAX_ARTICLES)?,
-                None if row.kind == "surge" => super::surges::articles(conn, row.item_id)?,
+                None if row.kind == "surge" => super::stories::surge_articles(conn, row.item_id)?,
                 None => Vec::new(),
             };
             if row.articles.is_empty() {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{Store, StoreError};
 use crate::dedup::{Facts, StoryPolicy};
@@ -355,6 +355,45 @@ impl Store {
             .ok_or(StoreError::NoSuchStory(id))?;
         Ok((s, articles(&self.conn, id, 1000)?))
     }
+}
+
+/// The first article of each publisher that made the surge completed by `item_id` (the
+/// articles a surge notice names, as [`articles`] are a story's).
+pub(super) fn surge_articles(
+    conn: &Connection,
+    item_id: i64,
+) -> Result<Vec<super::StoryArticle>, StoreError> {
+    let items: Option<String> = conn
+        .prepare_cached("SELECT items FROM surges WHERE item_id = ?1 ORDER BY id LIMIT 1")?
+        .query_row([item_id], |r| r.get(0))
+        .optional()?;
+    let ids: Vec<i64> = match items {
+        Some(json) => serde_json::from_str(&json)?,
+        None => return Ok(Vec::new()),
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT i.id, coalesce(f.name, f.title, f.url), i.title, i.url, i.published_at
+         FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(a) = st
+            .query_row([id], |r| {
+                Ok(super::StoryArticle {
+                    item_id: r.get(0)?,
+                    feed_name: r.get(1)?,
+                    title: r.get(2)?,
+                    url: r.get(3)?,
+                    published_at: r.get(4)?,
+                    reason: None,
+                })
+            })
+            .optional()?
+        {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

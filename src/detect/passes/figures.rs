@@ -1,8 +1,8 @@
 //! `figures`: the tolls, read where the pack's toll words stand («مقتل 27 شخصا», «خمسة جرحى»);
 //! the largest figure of each kind counts, since later reports of an incident raise it.
 
-use crate::detect::analyze::Figures;
 use crate::detect::doc::Doc;
+use crate::detect::doc::Figures;
 use crate::detect::pack::Target;
 use crate::detect::tolls::{self, Counted, Side, Toll};
 
