@@ -269,12 +269,14 @@ fn unreachable_feeds_name_their_cause() {
 
 /// A feed whose candidate items link to pages built to hurt a parser: nesting 20,000 deep,
 /// 60,000 attributes on a tag, megabytes of links or of text (within the transfer limits once
-/// gzipped), beside one ordinary article page. `run --once` ends in seconds, its memory stays bounded,
+/// gzipped), beside one ordinary article page. `run --once` costs a bounded multiple of the same
+/// feed over ordinary pages, its memory stays bounded,
 /// every item is stored, each hostile page is refused with its reason and its item analysed on
 /// its summary, and the ordinary page is read.
 #[test]
 fn hostile_pages_cost_seconds_and_lose_nothing() {
     const PAGE_MEMORY_BOUND_KB: u64 = 150 * 1024;
+    const HOSTILE_OVER_PLAIN: u32 = 20;
     let server = HttpServer::start();
     let base = server.base.clone();
     let gzip = |html: String| {
@@ -352,37 +354,77 @@ fn hostile_pages_cost_seconds_and_lose_nothing() {
             format!("<rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>"),
         ),
     );
+    // The same feed with an ordinary page behind every item: what the run costs without hostility.
+    let mut plain_items = String::new();
+    for i in 0..=pages.len() {
+        server.route(
+            &format!("/plain/{i}"),
+            Route::ok(
+                "text/html; charset=utf-8",
+                format!(
+                    "<html><body><h1>هجوم في مالي رقم {i}</h1><p>{paragraph}</p><p>{paragraph}</p></body></html>"
+                ),
+            ),
+        );
+        plain_items.push_str(&format!(
+            "<item><guid>plain-{i}</guid><title>هجوم في مالي رقم {i}</title><link>{base}/plain/{i}</link><description>خبر قصير.</description></item>"
+        ));
+    }
+    let plain_feed = server.route(
+        "/plain.xml",
+        Route::ok(
+            "application/rss+xml",
+            format!("<rss version=\"2.0\"><channel><title>t</title>{plain_items}</channel></rss>"),
+        ),
+    );
+    // `run --once` on a feed: its status, stderr, how long it took and its peak RSS.
+    let run_once = |env: &Env| {
+        let started = Instant::now();
+        let mut child = env
+            .command()
+            .args(["run", "--once"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        // VmHWM only grows: the last reading before the process ends is its peak, to within
+        // the last few milliseconds of its exit.
+        let mut peak = 0;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            peak = peak.max(peak_rss_kb(pid));
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "run --once hangs"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let took = started.elapsed();
+        let mut err = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        assert!(status.success(), "{err}");
+        (took, peak)
+    };
+    let plain_env = Env::new();
+    plain_env.write_config(&format!("[[feeds]]\nurl = {plain_feed:?}\n"));
+    let (plain_took, _) = run_once(&plain_env);
+    assert_eq!(plain_env.items().len(), pages.len() + 1);
+
     let env = Env::new();
     env.write_config(&format!("[[feeds]]\nurl = {feed:?}\n"));
-    let started = Instant::now();
-    let mut child = env
-        .command()
-        .args(["run", "--once"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    // VmHWM only grows: the last reading before the process ends is its peak, to within the
-    // last few milliseconds of its exit.
-    let mut peak = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        peak = peak.max(peak_rss_kb(pid));
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "run --once hangs on hostile pages"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let took = started.elapsed();
-    let mut err = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    assert!(status.success(), "{err}");
-    eprintln!("run --once over hostile pages: {took:?}, peak RSS {peak} kB");
-    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let (took, peak) = run_once(&env);
+    eprintln!(
+        "run --once over hostile pages: {took:?} (ordinary pages: {plain_took:?}), peak RSS {peak} kB"
+    );
+    // A ratio, not a wall-clock bound (a shared machine makes any flaky): the hostile pages are
+    // refused at their limits, so they cost a bounded multiple of ordinary ones.
+    assert!(
+        took <= plain_took * HOSTILE_OVER_PLAIN,
+        "hostile pages took {took:?}, over {HOSTILE_OVER_PLAIN} times the ordinary pages' {plain_took:?}"
+    );
     assert!(
         peak > 0 && peak < PAGE_MEMORY_BOUND_KB,
         "peak RSS {peak} kB"

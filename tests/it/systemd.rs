@@ -293,7 +293,8 @@ impl OutputWith for std::process::Command {
 }
 
 /// A feed of 40 items of 100,000 characters dense with places, triggers and tolls (7 MB, within
-/// the body cap): while the daemon analyses and stores them, `/healthz` still answers at once.
+/// the body cap): while the daemon analyses and stores them, `/healthz` still answers at once
+/// (compared with the time the feeds take and with its own idle answers, not with a clock).
 #[test]
 fn health_answers_while_a_dense_feed_is_processed() {
     let unit = "هجوم مسلح في غاو شمال مالي أسفر عن مقتل 12 جنديا وخطف رهائن قرب ميناكا، ";
@@ -329,13 +330,11 @@ fn health_answers_while_a_dense_feed_is_processed() {
         || (0..3).any(|f| server.hits(&format!("/dense{f}.xml")) > 0) && get("/healthz").is_some(),
     );
     let started = Instant::now();
-    let mut slowest = Duration::ZERO;
-    let mut probes = 0;
+    let mut busy = Vec::new();
     loop {
         let t = Instant::now();
         let health = get("/healthz").expect("/healthz answers");
-        slowest = slowest.max(t.elapsed());
-        probes += 1;
+        busy.push(t.elapsed());
         assert!(health.starts_with("HTTP/1.1 200"), "{health}");
         let metrics = get("/metrics").unwrap_or_default();
         if metrics.contains("sahel_watch_items_ingested_total 120") {
@@ -347,12 +346,37 @@ fn health_answers_while_a_dense_feed_is_processed() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    let processing = started.elapsed();
+    let probes = busy.len();
     assert!(
         probes >= 3,
         "only {probes} probes while the feeds were processed"
     );
+    // No wall-clock bound (a shared machine makes any flaky): a health check that waited on the
+    // feeds' work (a lock, a queue behind the analysis) would take a large share of the time
+    // the three feeds took; answering at once, its slowest answer is a small share of it.
+    let slowest = busy.iter().max().copied().unwrap_or_default();
+    let mut idle: Vec<Duration> = (0..50)
+        .map(|_| {
+            let t = Instant::now();
+            get("/healthz").expect("/healthz answers");
+            t.elapsed()
+        })
+        .collect();
+    idle.sort();
+    busy.sort();
+    let (idle_median, busy_median) = (idle[idle.len() / 2], busy[busy.len() / 2]);
+    eprintln!("/healthz while busy: slowest {slowest:?}, median {busy_median:?} of {probes} probes over {processing:?}; idle median {idle_median:?}");
     assert!(
-        slowest <= Duration::from_millis(200),
-        "/healthz took {slowest:?} while the feeds were processed ({probes} probes)"
+        slowest * 5 <= processing,
+        "/healthz took {slowest:?} while the feeds took {processing:?} ({probes} probes)"
+    );
+    // And a health check that waited behind each item would be slow most of the time: its
+    // median while busy stays within a generous factor of its median when idle (at least 1 ms,
+    // so that a very quick idle answer does not make the bound tight).
+    let idle_floor = idle_median.max(Duration::from_millis(1));
+    assert!(
+        busy_median <= idle_floor * 50,
+        "/healthz median {busy_median:?} while busy, {idle_median:?} when idle"
     );
 }
