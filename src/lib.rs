@@ -25,7 +25,8 @@ pub mod console;
 
 pub mod page_templates;
 
-// Small helpers every floor may use: text made safe to show, and time.
+// Small helpers every floor may use: HTTP clients, text made safe to show, and time.
+pub mod http;
 pub mod text;
 pub mod time;
 

@@ -43,7 +43,7 @@ pub enum ChannelError {
         body: String,
     },
     /// The request did not get an answer: its cause, as the fetcher says it.
-    #[error("{channel}: {}", crate::fetch::cause_of(.source))]
+    #[error("{channel}: {}", crate::http::cause_of(.source))]
     Request {
         channel: &'static str,
         #[source]
@@ -187,12 +187,15 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> String {
 
 impl Channels {
     pub fn new(user_agent: &str) -> Result<Channels, ChannelError> {
-        let client = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(ChannelError::Client)?;
+        let client = crate::http::client(crate::http::ClientOptions {
+            user_agent,
+            connect_timeout: Duration::from_secs(10),
+            // Each request has the channel's own timeout.
+            timeout: None,
+            max_idle_per_host: None,
+            resolver: None,
+        })
+        .map_err(ChannelError::Client)?;
         Ok(Channels { client })
     }
 

@@ -3,9 +3,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{redirect, StatusCode};
+use reqwest::StatusCode;
 use tokio::sync::Semaphore;
 use url::Url;
+
+use crate::http::{self, cause_of, ClientOptions};
 
 /// Validators from the previous successful fetch.
 #[derive(Debug, Clone, Default)]
@@ -72,28 +74,6 @@ pub enum FetchError {
     /// refused», «invalid peer certificate: …».
     #[error("request failed: {}", cause_of(.0))]
     Http(#[source] reqwest::Error),
-}
-
-/// What went wrong under a request that failed: the messages of the error's causes, without
-/// the client's generic ones («error sending request for url», «client error (Connect)») and
-/// each said once.
-pub fn cause_of(e: &reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = std::error::Error::source(e);
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        let generic =
-            text.starts_with("client error (") || text.starts_with("error sending request");
-        if !generic && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = cause.source();
-    }
-    if parts.is_empty() {
-        // No cause beneath: the client's message is all there is.
-        return e.to_string();
-    }
-    parts.join(": ")
 }
 
 impl FetchError {
@@ -224,21 +204,19 @@ impl Fetcher {
     pub fn new(limits: &FetchLimits, user_agent: &str) -> Result<Fetcher, FetchError> {
         // Redirects are followed by hand (a permanent one moves a feed; each hop of a page is
         // checked against private addresses).
-        let builder = |timeout: Duration| {
-            reqwest::Client::builder()
-                .user_agent(user_agent)
-                .connect_timeout(limits.connect_timeout)
-                .timeout(timeout)
-                .redirect(redirect::Policy::none())
-                .pool_max_idle_per_host(limits.per_host_concurrency)
+        let options = |timeout: Duration| ClientOptions {
+            user_agent,
+            connect_timeout: limits.connect_timeout,
+            timeout: Some(timeout),
+            max_idle_per_host: Some(limits.per_host_concurrency),
+            resolver: None,
         };
-        let client = builder(limits.fetch_timeout)
-            .build()
-            .map_err(FetchError::Http)?;
-        let page_client = builder(limits.page_timeout)
-            .dns_resolver(super::address::PublicOnly)
-            .build()
-            .map_err(FetchError::Http)?;
+        let client = http::client(options(limits.fetch_timeout)).map_err(FetchError::Http)?;
+        let page_client = http::client(ClientOptions {
+            resolver: Some(Arc::new(super::address::PublicOnly)),
+            ..options(limits.page_timeout)
+        })
+        .map_err(FetchError::Http)?;
         Ok(Fetcher {
             client,
             page_client,

@@ -12,7 +12,7 @@ pub mod websub;
 
 pub use address::{is_public, literal_is_private};
 pub use charset::{charset_from_content_type, decode_feed, guess_legacy, not_really_utf8};
-pub use client::{cause_of, FetchError, FetchLimits, FetchOutcome, Fetched, Fetcher, Validators};
+pub use client::{FetchError, FetchLimits, FetchOutcome, Fetched, Fetcher, Validators};
 pub use decode::decompress;
 pub use pace::{pace, polling, Pace, PaceBounds, Seen, HISTORY, HISTORY_ITEMS};
 pub use schedule::{next_after_failure, next_after_success, PollHints};
