@@ -143,6 +143,20 @@ impl<'a> Reading<'a> {
     }
 }
 
+impl Facts {
+    /// The other incidents the item's text tells besides its headline's (a roundup's
+    /// paragraph on another country), taken out of these facts: see this module.
+    pub fn split_incidents(
+        &mut self,
+        rules: &RulePack,
+        a: &Analysis,
+        texts: (&str, &str),
+        published: i64,
+    ) -> Vec<Facts> {
+        split_incidents(rules, a, texts, published, self)
+    }
+}
+
 /// The incidents an article tells besides its headline's (see the module's documentation),
 /// in the order the text tells them; the main facts lose what belongs to them (their
 /// countries, places and tolls). `published` dates a further incident whose sentences give

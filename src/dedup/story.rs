@@ -504,18 +504,6 @@ impl Facts {
         f
     }
 
-    /// The other incidents the item's text tells besides its headline's (a roundup's
-    /// paragraph on another country), taken out of these facts: see `dedup::incidents`.
-    pub fn split_incidents(
-        &mut self,
-        rules: &RulePack,
-        a: &Analysis,
-        texts: (&str, &str),
-        published: i64,
-    ) -> Vec<Facts> {
-        super::incidents::split_incidents(rules, a, texts, published, self)
-    }
-
     /// The day span of the event: the days its reports date it on, or, when none does, the
     /// day it was reported (the end of its range).
     /// Follow-up news that dates nothing (a claim two days on) may be of any day of its range.

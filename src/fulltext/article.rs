@@ -14,7 +14,7 @@
 //!    row);
 //! 3. [`body`] picks the element that holds most of the remaining paragraphs after the
 //!    headline, and the article is the unmarked blocks from the headline to the end of it;
-//!    [`embedded_lists`] gives back lists between its paragraphs, [`duplicates`] drops
+//!    [`embedded_lists`] gives back lists between its paragraphs, [`duplicates`](super::story::duplicates) drops
 //!    paragraphs said twice and [`repeats`] blocks outside it that other pages of the site
 //!    share;
 //! 4. [`matches_item`] checks that the result is this item's article: it holds most words of
@@ -589,66 +589,6 @@ pub fn embedded_lists(r: &mut Reading<'_>) {
     }
 }
 
-/// Pass: a paragraph that says again what the article says. A block of eight words or more
-/// said twice is kept once (a page that holds its story twice, a summary printed over the same
-/// first paragraph); the first block kept of eight words or more whose runs of three words are
-/// nine tenths in the blocks kept right after it, as long or longer, is a standfirst or a
-/// pinned summary that quotes the story's first lines, dropped for the story itself (the lead
-/// passes to the first block that says it again). Runs of words, not words: paragraphs of one
-/// story share their vocabulary without repeating each other. Shorter lines may rightly repeat
-/// («الصورة: أرشيف»).
-pub fn duplicates(r: &mut Reading<'_>) {
-    let mut seen: HashSet<&str> = HashSet::new();
-    for i in 0..r.page.blocks.len() {
-        let t = r.page.blocks[i].text.as_str();
-        if r.furniture[i].is_none() && word_count(t) >= 8 && !seen.insert(t) {
-            r.mark(i, Furniture::Duplicate);
-        }
-    }
-    let kept: Vec<usize> = (0..r.page.blocks.len())
-        .filter(|&i| r.furniture[i].is_none() && Some(i) != r.headline)
-        .collect();
-    let runs: Vec<HashSet<[u64; 3]>> = kept
-        .iter()
-        .map(|&i| shingles(&r.page.blocks[i].text))
-        .collect();
-    // A standfirst stands first, and says in fewer words what the blocks it quotes say.
-    let first = kept
-        .iter()
-        .position(|&i| word_count(&r.page.blocks[i].text) >= 8);
-    if let Some(k) = first.filter(|&k| !runs[k].is_empty()) {
-        let i = kept[k];
-        let after = k + 1..kept.len().min(k + 7);
-        let holders: Vec<usize> = after
-            .clone()
-            .filter(|&j| runs[k].iter().any(|s| runs[j].contains(s)))
-            .collect();
-        let found = runs[k]
-            .iter()
-            .filter(|s| holders.iter().any(|&j| runs[j].contains(*s)))
-            .count();
-        let longer: usize = holders.iter().map(|&j| runs[j].len()).sum();
-        // A paragraph said again by two or more of those that follow is one of a list of
-        // near-identical entries, not a summary of what follows.
-        let repeated = holders
-            .iter()
-            .filter(|&&j| {
-                runs[k].iter().filter(|s| runs[j].contains(*s)).count() * 10 >= runs[k].len() * 9
-            })
-            .count()
-            >= 2;
-        if found * 10 >= runs[k].len() * 9 && longer >= runs[k].len() && !repeated {
-            r.furniture[i] = Some(Furniture::Duplicate);
-            if r.lead == Some(i) {
-                r.lead = holders.first().map(|&j| kept[j]);
-                if let Some(l) = r.lead {
-                    super::story::before_lead(r, i + 1..l);
-                }
-            }
-        }
-    }
-}
-
 /// The runs of three words of a text, its words normalized and stemmed (hashed).
 pub(super) fn shingles(text: &str) -> HashSet<[u64; 3]> {
     use std::hash::{Hash, Hasher};
@@ -950,7 +890,7 @@ mod tests {
         frame(&mut r);
         body(&mut r);
         embedded_lists(&mut r);
-        duplicates(&mut r);
+        super::super::story::duplicates(&mut r);
         r.text()
     }
 

@@ -234,7 +234,7 @@ fn read<T>(
         article::repeats(&mut r, &seen[..n], &seen[n..]);
     }
     story::cards(&mut r);
-    article::duplicates(&mut r);
+    story::duplicates(&mut r);
     story::tail(&mut r);
     if Instant::now() > deadline {
         return Err(Refused::TooSlow(limits.budget).into());

@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use super::article::{words, Furniture, Reading};
+use super::article::{shingles, words, Furniture, Reading};
 use super::blocks::{Block, Hint, ROOT};
 use crate::arabic::{is_month_name, is_weekday, normalize};
 
@@ -542,6 +542,66 @@ pub fn embeds(r: &mut Reading<'_>) {
         let e = &page.elements[holder as usize];
         for b in e.first_block..e.end_block {
             r.mark(b as usize, Furniture::Embed);
+        }
+    }
+}
+
+/// Pass: a paragraph that says again what the article says. A block of eight words or more
+/// said twice is kept once (a page that holds its story twice, a summary printed over the same
+/// first paragraph); the first block kept of eight words or more whose runs of three words are
+/// nine tenths in the blocks kept right after it, as long or longer, is a standfirst or a
+/// pinned summary that quotes the story's first lines, dropped for the story itself (the lead
+/// passes to the first block that says it again). Runs of words, not words: paragraphs of one
+/// story share their vocabulary without repeating each other. Shorter lines may rightly repeat
+/// («الصورة: أرشيف»).
+pub fn duplicates(r: &mut Reading<'_>) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for i in 0..r.page.blocks.len() {
+        let t = r.page.blocks[i].text.as_str();
+        if r.furniture[i].is_none() && word_count(t) >= 8 && !seen.insert(t) {
+            r.mark(i, Furniture::Duplicate);
+        }
+    }
+    let kept: Vec<usize> = (0..r.page.blocks.len())
+        .filter(|&i| r.furniture[i].is_none() && Some(i) != r.headline)
+        .collect();
+    let runs: Vec<HashSet<[u64; 3]>> = kept
+        .iter()
+        .map(|&i| shingles(&r.page.blocks[i].text))
+        .collect();
+    // A standfirst stands first, and says in fewer words what the blocks it quotes say.
+    let first = kept
+        .iter()
+        .position(|&i| word_count(&r.page.blocks[i].text) >= 8);
+    if let Some(k) = first.filter(|&k| !runs[k].is_empty()) {
+        let i = kept[k];
+        let after = k + 1..kept.len().min(k + 7);
+        let holders: Vec<usize> = after
+            .clone()
+            .filter(|&j| runs[k].iter().any(|s| runs[j].contains(s)))
+            .collect();
+        let found = runs[k]
+            .iter()
+            .filter(|s| holders.iter().any(|&j| runs[j].contains(*s)))
+            .count();
+        let longer: usize = holders.iter().map(|&j| runs[j].len()).sum();
+        // A paragraph said again by two or more of those that follow is one of a list of
+        // near-identical entries, not a summary of what follows.
+        let repeated = holders
+            .iter()
+            .filter(|&&j| {
+                runs[k].iter().filter(|s| runs[j].contains(*s)).count() * 10 >= runs[k].len() * 9
+            })
+            .count()
+            >= 2;
+        if found * 10 >= runs[k].len() * 9 && longer >= runs[k].len() && !repeated {
+            r.furniture[i] = Some(Furniture::Duplicate);
+            if r.lead == Some(i) {
+                r.lead = holders.first().map(|&j| kept[j]);
+                if let Some(l) = r.lead {
+                    before_lead(r, i + 1..l);
+                }
+            }
         }
     }
 }

@@ -4,9 +4,35 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::item_corrections::Verdict;
 use super::{Store, StoreError};
 use crate::dedup::Facts;
+
+/// What an analyst says of an article or a story that takes it out of the incidents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// It tells no attack, kidnapping or border closure (it may still be a Sahel security
+    /// matter).
+    NotIncident,
+    /// It is not about Sahel security at all.
+    NotInScope,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::NotIncident => "not_incident",
+            Verdict::NotInScope => "not_in_scope",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s {
+            "not_incident" => Some(Verdict::NotIncident),
+            "not_in_scope" => Some(Verdict::NotInScope),
+            _ => None,
+        }
+    }
+}
 
 /// A correction as the console and the CLI list it. `action` is one of `not_incident`,
 /// `not_in_scope`, `wrong_place`, `merge` and `split`.
@@ -63,18 +89,18 @@ impl From<serde_json::Error> for CorrectionError {
 
 /// What a merge moved and replaced, to undo it.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Moved {
+pub(super) struct Moved {
     /// The merged story's keys (those the kept story did not have already).
-    keys: Vec<String>,
+    pub(super) keys: Vec<String>,
     /// Items filed under the merged story (and not under the kept one already).
-    items: Vec<i64>,
+    pub(super) items: Vec<i64>,
     /// Items whose own story was the merged one.
-    headline_items: Vec<i64>,
+    pub(super) headline_items: Vec<i64>,
     /// The kept story as it was.
-    facts: String,
-    first_seen: i64,
-    last_seen: i64,
-    count: i64,
+    pub(super) facts: String,
+    pub(super) first_seen: i64,
+    pub(super) last_seen: i64,
+    pub(super) count: i64,
 }
 
 /// Puts a story's facts, span and count of articles back as a correction recorded them.
@@ -90,16 +116,6 @@ pub(super) fn restore_story(
         params![story, facts, first_seen, last_seen, items],
     )?;
     Ok(())
-}
-
-/// A correction's record, as undoing it reads it.
-struct Recorded {
-    action: String,
-    story: i64,
-    into: Option<i64>,
-    item: Option<i64>,
-    detail: String,
-    undone: Option<i64>,
 }
 
 pub(super) fn live(tx: &Transaction<'_>, story: i64) -> Result<(), CorrectionError> {
@@ -246,113 +262,6 @@ impl Store {
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(id)
-    }
-
-    /// Undoes a correction, and returns the story it was made on: a dismissed story is an incident again; a merged story gets its
-    /// items, keys back and the kept story its facts as they were. A merge is undone only
-    /// while the story it went into was not merged on in turn (undo that one first).
-    pub fn undo_correction(
-        &mut self,
-        id: i64,
-        user: &str,
-        now: i64,
-    ) -> Result<i64, CorrectionError> {
-        let tx = self.conn.transaction()?;
-        let row = tx
-            .query_row(
-                "SELECT action, story_id, into_story, item_id, detail, undone_at FROM corrections
-                 WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(Recorded {
-                        action: r.get(0)?,
-                        story: r.get(1)?,
-                        into: r.get(2)?,
-                        item: r.get(3)?,
-                        detail: r.get(4)?,
-                        undone: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?;
-        let Some(Recorded {
-            action,
-            story,
-            into,
-            item,
-            detail,
-            undone,
-        }) = row
-        else {
-            return Err(CorrectionError::NoSuchCorrection(id));
-        };
-        if undone.is_some() {
-            return Err(CorrectionError::Undone(id));
-        }
-        match (action.as_str(), into) {
-            (_, _) if item.is_some() || action == "wrong_place" => {
-                super::item_corrections::undo(&tx, id, &action, (story, into, item), &detail)?;
-            }
-            ("not_incident" | "not_in_scope", _) => {
-                let was: serde_json::Value = serde_json::from_str(&detail)?;
-                let was = was["was_dismissed"].as_bool().unwrap_or(false);
-                tx.execute(
-                    "UPDATE stories SET dismissed = ?2 WHERE id = ?1",
-                    params![story, was],
-                )?;
-            }
-            ("merge", Some(into)) => {
-                live(&tx, into).map_err(|_| CorrectionError::Blocked {
-                    id,
-                    why: format!("story {into} was merged on; undo that merge first"),
-                })?;
-                let moved: Moved = serde_json::from_str(&detail)?;
-                let mut key =
-                    tx.prepare("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?1, ?2)")?;
-                let mut unkey =
-                    tx.prepare("DELETE FROM story_keys WHERE key = ?1 AND story_id = ?2")?;
-                for k in &moved.keys {
-                    key.execute(params![k, story])?;
-                    unkey.execute(params![k, into])?;
-                }
-                let mut refile = tx.prepare(
-                    "UPDATE item_stories SET story_id = ?2,
-                        reason = substr(reason, length('merged by an analyst: ') + 1)
-                     WHERE item_id = ?1 AND story_id = ?3",
-                )?;
-                for i in &moved.items {
-                    refile.execute(params![i, story, into])?;
-                }
-                let mut headline = tx.prepare("UPDATE items SET story_id = ?2 WHERE id = ?1")?;
-                for i in &moved.headline_items {
-                    headline.execute(params![i, story])?;
-                }
-                restore_story(
-                    &tx,
-                    into,
-                    &moved.facts,
-                    (moved.first_seen, moved.last_seen),
-                    moved.count,
-                )?;
-                tx.execute(
-                    "UPDATE stories SET merged_into = NULL WHERE id = ?1",
-                    [story],
-                )?;
-                drop((key, unkey, refile, headline));
-            }
-            _ => {
-                return Err(CorrectionError::Blocked {
-                    id,
-                    why: format!("unknown action {action}"),
-                })
-            }
-        }
-        tx.execute(
-            "UPDATE corrections SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-            params![id, now, user],
-        )?;
-        tx.commit()?;
-        Ok(story)
     }
 
     /// The story a story was merged into (and not taken out again), if any.

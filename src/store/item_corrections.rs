@@ -6,38 +6,11 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::corrections::{live, restore_story, CorrectionError};
+use super::corrections::{live, restore_story, CorrectionError, Verdict};
 use super::text::StoredBody;
 use super::{stories, Store, StoreError};
 use crate::dedup::Facts;
 use crate::detect::Analysis;
-
-/// What an analyst says of an article or a story that takes it out of the incidents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// It tells no attack, kidnapping or border closure (it may still be a Sahel security
-    /// matter).
-    NotIncident,
-    /// It is not about Sahel security at all.
-    NotInScope,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::NotIncident => "not_incident",
-            Verdict::NotInScope => "not_in_scope",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Verdict> {
-        match s {
-            "not_incident" => Some(Verdict::NotIncident),
-            "not_in_scope" => Some(Verdict::NotInScope),
-            _ => None,
-        }
-    }
-}
 
 /// An article of a story as the store holds it, for `plan::refolded_facts`.
 #[derive(Debug, Clone)]
