@@ -164,6 +164,25 @@ enum Step {
     },
 }
 
+/// What an element's tag, microdata, names and role say it holds.
+fn hint_of<'a>(name: &str, attr: impl Fn(&str) -> &'a str) -> Option<Hint> {
+    let landmark = matches!(name, "nav" | "header" | "footer" | "aside" | "menu")
+        || attr("role") == "navigation"
+        || attr("role") == "complementary";
+    match name {
+        "html" | "body" | "main" | "article" => None,
+        "marquee" => Some(Hint::Stories),
+        _ if attr("itemprop") == "articleBody" => Some(Hint::Article),
+        _ if about_the_page(attr("itemprop")) => Some(Hint::Meta),
+        _ => match (named_hint(attr("class")), named_hint(attr("id"))) {
+            (Some(Hint::Article), _) | (_, Some(Hint::Article)) => Some(Hint::Article),
+            (Some(Hint::Stories), _) | (_, Some(Hint::Stories)) => Some(Hint::Stories),
+            _ if landmark => Some(Hint::Layout),
+            (a, b) => a.or(b),
+        },
+    }
+}
+
 impl<'t> Walk<'t> {
     fn new(tree: &'t Tree) -> Walk<'t> {
         Walk {
@@ -289,21 +308,7 @@ impl<'t> Walk<'t> {
         }
         let class = attr("class");
         let id = attr("id");
-        let landmark = matches!(name, "nav" | "header" | "footer" | "aside" | "menu")
-            || attr("role") == "navigation"
-            || attr("role") == "complementary";
-        let hint = match name {
-            "html" | "body" | "main" | "article" => None,
-            "marquee" => Some(Hint::Stories),
-            _ if attr("itemprop") == "articleBody" => Some(Hint::Article),
-            _ if about_the_page(attr("itemprop")) => Some(Hint::Meta),
-            _ => match (named_hint(class), named_hint(id)) {
-                (Some(Hint::Article), _) | (_, Some(Hint::Article)) => Some(Hint::Article),
-                (Some(Hint::Stories), _) | (_, Some(Hint::Stories)) => Some(Hint::Stories),
-                _ if landmark => Some(Hint::Layout),
-                (a, b) => a.or(b),
-            },
-        };
+        let hint = hint_of(name, attr);
         let index = self.page.elements.len() as u32;
         let first = self.page.blocks.len() as u32;
         if self.page.article_body.is_none()

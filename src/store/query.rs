@@ -194,6 +194,97 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
 
+/// The SQL and the parameters of the items matching `f`, newest first, and whether phrases
+/// are to be checked on the text after the index (then the limit is not in the SQL).
+fn item_query(f: &ItemFilter) -> (String, Vec<Value>, bool) {
+    let mut sql =
+        format!("SELECT {ROW_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    if !f.all {
+        sql.push_str(" AND i.relevant = 1");
+    }
+    if let Some(s) = f.since {
+        sql.push_str(" AND coalesce(i.published_at, i.fetched_at) >= ?");
+        args.push(s.into());
+    }
+    if let Some(u) = f.until {
+        sql.push_str(" AND coalesce(i.published_at, i.fetched_at) < ?");
+        args.push(u.into());
+    }
+    if !f.events.is_empty() {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.events) WHERE value IN (");
+        sql.push_str(&placeholders(f.events.len()));
+        sql.push_str("))");
+        args.extend(f.events.iter().cloned().map(Value::from));
+    }
+    if !f.countries.is_empty() {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.countries) WHERE value IN (");
+        sql.push_str(&placeholders(f.countries.len()));
+        sql.push_str("))");
+        args.extend(f.countries.iter().cloned().map(Value::from));
+    }
+    if let Some(feed) = &f.feed {
+        sql.push_str(
+            " AND (f.url = ? OR instr(lower(coalesce(f.name, '') || ' ' || coalesce(f.title, '') || ' ' || f.url), lower(?)) > 0)",
+        );
+        args.push(feed.clone().into());
+        args.push(feed.clone().into());
+    }
+    if !f.entities.is_empty() {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM json_each(i.analysis, '$.entities') WHERE value IN (",
+        );
+        sql.push_str(&placeholders(f.entities.len()));
+        sql.push_str("))");
+        args.extend(f.entities.iter().cloned().map(Value::from));
+    }
+    if let Some(n) = f.min_killed {
+        sql.push_str(" AND json_extract(i.analysis, '$.figures.killed') >= ?");
+        args.push(i64::from(n).into());
+    }
+    if let Some(n) = f.min_kidnapped {
+        sql.push_str(" AND json_extract(i.analysis, '$.figures.kidnapped') >= ?");
+        args.push(i64::from(n).into());
+    }
+    if let Some(story) = f.story {
+        // Every article that tells the story, also as a further incident of a roundup.
+        sql.push_str(" AND i.id IN (SELECT item_id FROM item_stories WHERE story_id = ?)");
+        args.push(story.into());
+    }
+    let mut phrases = false;
+    if let Some(search) = &f.search {
+        sql.push_str(" AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
+        args.push(fts_expression(search).into());
+        let words: Vec<Term> = search
+            .exclude
+            .iter()
+            .filter(|t| matches!(t, Term::Word(_)))
+            .cloned()
+            .collect();
+        if !words.is_empty() {
+            sql.push_str(" AND i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
+            let any: Vec<String> = words
+                .iter()
+                .map(|t| fts_terms(std::slice::from_ref(t)))
+                .collect();
+            args.push(any.join(" OR ").into());
+        }
+        phrases = search
+            .any
+            .iter()
+            .flatten()
+            .chain(&search.exclude)
+            .any(|t| matches!(t, Term::Phrase(_)));
+    }
+    sql.push_str(" ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC");
+    // Phrases are checked on the text after the index: the limit applies after that.
+    if let (false, Some(limit)) = (phrases, f.limit) {
+        sql.push_str(" LIMIT ?");
+        args.push((limit.max(1) as i64).into());
+    }
+    (sql, args, phrases)
+}
+
 impl Store {
     /// Lists items matching `f`, newest first.
     pub fn query(&self, f: &ItemFilter) -> Result<Vec<ItemRow>, StoreError> {
@@ -212,94 +303,7 @@ impl Store {
         f: &ItemFilter,
         mut each: impl FnMut(ItemRow) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut sql = format!(
-            "SELECT {ROW_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE 1 = 1"
-        );
-        let mut args: Vec<Value> = Vec::new();
-        if !f.all {
-            sql.push_str(" AND i.relevant = 1");
-        }
-        if let Some(s) = f.since {
-            sql.push_str(" AND coalesce(i.published_at, i.fetched_at) >= ?");
-            args.push(s.into());
-        }
-        if let Some(u) = f.until {
-            sql.push_str(" AND coalesce(i.published_at, i.fetched_at) < ?");
-            args.push(u.into());
-        }
-        if !f.events.is_empty() {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.events) WHERE value IN (");
-            sql.push_str(&placeholders(f.events.len()));
-            sql.push_str("))");
-            args.extend(f.events.iter().cloned().map(Value::from));
-        }
-        if !f.countries.is_empty() {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(i.countries) WHERE value IN (");
-            sql.push_str(&placeholders(f.countries.len()));
-            sql.push_str("))");
-            args.extend(f.countries.iter().cloned().map(Value::from));
-        }
-        if let Some(feed) = &f.feed {
-            sql.push_str(
-                " AND (f.url = ? OR instr(lower(coalesce(f.name, '') || ' ' || coalesce(f.title, '') || ' ' || f.url), lower(?)) > 0)",
-            );
-            args.push(feed.clone().into());
-            args.push(feed.clone().into());
-        }
-        if !f.entities.is_empty() {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM json_each(i.analysis, '$.entities') WHERE value IN (",
-            );
-            sql.push_str(&placeholders(f.entities.len()));
-            sql.push_str("))");
-            args.extend(f.entities.iter().cloned().map(Value::from));
-        }
-        if let Some(n) = f.min_killed {
-            sql.push_str(" AND json_extract(i.analysis, '$.figures.killed') >= ?");
-            args.push(i64::from(n).into());
-        }
-        if let Some(n) = f.min_kidnapped {
-            sql.push_str(" AND json_extract(i.analysis, '$.figures.kidnapped') >= ?");
-            args.push(i64::from(n).into());
-        }
-        if let Some(story) = f.story {
-            // Every article that tells the story, also as a further incident of a roundup.
-            sql.push_str(" AND i.id IN (SELECT item_id FROM item_stories WHERE story_id = ?)");
-            args.push(story.into());
-        }
-        let mut phrases = false;
-        if let Some(search) = &f.search {
-            sql.push_str(" AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)");
-            args.push(fts_expression(search).into());
-            let words: Vec<Term> = search
-                .exclude
-                .iter()
-                .filter(|t| matches!(t, Term::Word(_)))
-                .cloned()
-                .collect();
-            if !words.is_empty() {
-                sql.push_str(
-                    " AND i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
-                );
-                let any: Vec<String> = words
-                    .iter()
-                    .map(|t| fts_terms(std::slice::from_ref(t)))
-                    .collect();
-                args.push(any.join(" OR ").into());
-            }
-            phrases = search
-                .any
-                .iter()
-                .flatten()
-                .chain(&search.exclude)
-                .any(|t| matches!(t, Term::Phrase(_)));
-        }
-        sql.push_str(" ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC");
-        // Phrases are checked on the text after the index: the limit applies after that.
-        if let (false, Some(limit)) = (phrases, f.limit) {
-            sql.push_str(" LIMIT ?");
-            args.push((limit.max(1) as i64).into());
-        }
+        let (sql, args, phrases) = item_query(f);
         let limit = f.limit.map_or(usize::MAX, |l| l.max(1));
         let mut st = self.conn.prepare(&sql).map_err(StoreError::from)?;
         let mut rows = st.query(params_from_iter(args)).map_err(StoreError::from)?;
