@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use sahel_watch::config::{write_opml, OpmlFeed};
+use sahel_watch::config::{write_opml, Config, OpmlFeed};
 use sahel_watch::detect::analyze;
 use sahel_watch::feed::{read_feed, ReadError};
 use sahel_watch::fetch::{FetchOutcome, Fetcher, Validators};
@@ -84,134 +84,8 @@ fn polling(
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
     match a.command.unwrap_or(Command::List) {
-        Command::List => {
-            let store = Store::open(&config.data_dir)?;
-            let feeds = store.feed_health()?;
-            if a.json {
-                for f in &feeds {
-                    let (interval, why) = polling(&config, &store, f)?;
-                    let mut v = serde_json::to_value(f)?;
-                    v["interval_seconds"] = interval.as_secs().into();
-                    v["interval_why"] = why.into();
-                    v["websub"] = serde_json::to_value(store.websub_status(f.id)?)?;
-                    println!("{v}");
-                }
-                return Ok(Exit::Ok);
-            }
-            for f in &feeds {
-                println!(
-                    "{:>4} {:<8} items {:>5} ({} relevant)  last ok {}  failures {}{}",
-                    f.id,
-                    if f.active {
-                        f.status.as_str()
-                    } else {
-                        "inactive"
-                    },
-                    f.items,
-                    f.relevant_items,
-                    time(f.last_success_at),
-                    f.consecutive_failures,
-                    if f.status == "gone" {
-                        String::new()
-                    } else {
-                        format!("  next {}", time(Some(f.next_poll_at)))
-                    }
-                );
-                println!(
-                    "     {}",
-                    f.name
-                        .as_deref()
-                        .or(f.title.as_deref())
-                        .map(|n| format!("{n} — {}", f.url))
-                        .unwrap_or_else(|| f.url.clone())
-                );
-                let (interval, why) = polling(&config, &store, f)?;
-                println!("     every {}: {why}", humantime::format_duration(interval));
-                if let Some(w) = store.websub_status(f.id)? {
-                    println!("     {}", websub_line(&w));
-                }
-                if let Some(e) = &f.last_error {
-                    println!("     error: {e}");
-                }
-            }
-            if feeds.is_empty() {
-                eprintln!("no feeds stored yet: run `sahel-watch run --once` first");
-            }
-            Ok(Exit::Ok)
-        }
-        Command::Check { url } => {
-            let url = url::Url::parse(&url)
-                .map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            let fetcher = Fetcher::new(&config.limits.fetch(), &config.user_agent)?;
-            let outcome = rt.block_on(fetcher.fetch(&url, &Validators::default()));
-            let fetched = match outcome {
-                Ok(FetchOutcome::Fetched(f)) => f,
-                Ok(FetchOutcome::NotModified { .. }) => {
-                    println!(
-                        "{url}: 304 Not Modified without validators: the server is misbehaving"
-                    );
-                    return Ok(Exit::Failure);
-                }
-                Err(e) => {
-                    println!("{url}: fetch failed: {e}");
-                    return Ok(Exit::Failure);
-                }
-            };
-            println!(
-                "{url}: HTTP {} , {} bytes, content type {}",
-                fetched.status,
-                fetched.body.len(),
-                fetched.content_type.as_deref().unwrap_or("-")
-            );
-            if let Some(m) = &fetched.moved_to {
-                println!("  moved permanently to {m}: update the configuration");
-            }
-            // The same reading as the daemon's, with the feed's encoding override if it is
-            // configured.
-            let forced = config.feed(url.as_str()).and_then(|f| f.encoding);
-            match read_feed(
-                fetched.body,
-                fetched.content_type.as_deref(),
-                fetched.content_encoding.as_deref(),
-                forced,
-                &config.limits.read(),
-            ) {
-                Ok((p, enc)) => {
-                    println!("  charset: {}", enc.name());
-                    println!("  title: {}", p.title.as_deref().unwrap_or("-"));
-                    println!(
-                        "  entries: {}{}",
-                        p.entries.len(),
-                        if p.dropped > 0 {
-                            format!(" (+{} over the limit)", p.dropped)
-                        } else {
-                            String::new()
-                        }
-                    );
-                    let relevant = p
-                        .entries
-                        .iter()
-                        .filter(|e| analyze(&config.rules, &e.title, &e.text).relevant)
-                        .count();
-                    println!("  relevant now: {relevant}");
-                    for e in p.entries.iter().take(5) {
-                        println!("  - {}", e.title.chars().take(100).collect::<String>());
-                    }
-                    Ok(Exit::Ok)
-                }
-                Err(e @ ReadError::Body(_)) => {
-                    println!("  {e}");
-                    Ok(Exit::Failure)
-                }
-                Err(e @ ReadError::Feed(_)) => {
-                    println!("  not a feed: {e}");
-                    Ok(Exit::Failure)
-                }
-            }
-        }
+        Command::List => list(&config, a.json),
+        Command::Check { url } => check(&config, &url),
         Command::Export { out } => {
             let feeds: Vec<OpmlFeed> = config
                 .feeds
@@ -227,6 +101,135 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
                 None => print!("{xml}"),
             }
             Ok(Exit::Ok)
+        }
+    }
+}
+
+/// The stored feeds, their health and their pace.
+fn list(config: &Config, json: bool) -> anyhow::Result<Exit> {
+    let store = Store::open(&config.data_dir)?;
+    let feeds = store.feed_health()?;
+    if json {
+        for f in &feeds {
+            let (interval, why) = polling(config, &store, f)?;
+            let mut v = serde_json::to_value(f)?;
+            v["interval_seconds"] = interval.as_secs().into();
+            v["interval_why"] = why.into();
+            v["websub"] = serde_json::to_value(store.websub_status(f.id)?)?;
+            println!("{v}");
+        }
+        return Ok(Exit::Ok);
+    }
+    for f in &feeds {
+        println!(
+            "{:>4} {:<8} items {:>5} ({} relevant)  last ok {}  failures {}{}",
+            f.id,
+            if f.active {
+                f.status.as_str()
+            } else {
+                "inactive"
+            },
+            f.items,
+            f.relevant_items,
+            time(f.last_success_at),
+            f.consecutive_failures,
+            if f.status == "gone" {
+                String::new()
+            } else {
+                format!("  next {}", time(Some(f.next_poll_at)))
+            }
+        );
+        println!(
+            "     {}",
+            f.name
+                .as_deref()
+                .or(f.title.as_deref())
+                .map(|n| format!("{n} — {}", f.url))
+                .unwrap_or_else(|| f.url.clone())
+        );
+        let (interval, why) = polling(config, &store, f)?;
+        println!("     every {}: {why}", humantime::format_duration(interval));
+        if let Some(w) = store.websub_status(f.id)? {
+            println!("     {}", websub_line(&w));
+        }
+        if let Some(e) = &f.last_error {
+            println!("     error: {e}");
+        }
+    }
+    if feeds.is_empty() {
+        eprintln!("no feeds stored yet: run `sahel-watch run --once` first");
+    }
+    Ok(Exit::Ok)
+}
+
+/// Fetches and reads one URL as the daemon would, and says what it found.
+fn check(config: &Config, url: &str) -> anyhow::Result<Exit> {
+    let url = url::Url::parse(url).map_err(|e| UsageError(format!("{url:?} is not a URL: {e}")))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fetcher = Fetcher::new(&config.limits.fetch(), &config.user_agent)?;
+    let outcome = rt.block_on(fetcher.fetch(&url, &Validators::default()));
+    let fetched = match outcome {
+        Ok(FetchOutcome::Fetched(f)) => f,
+        Ok(FetchOutcome::NotModified { .. }) => {
+            println!("{url}: 304 Not Modified without validators: the server is misbehaving");
+            return Ok(Exit::Failure);
+        }
+        Err(e) => {
+            println!("{url}: fetch failed: {e}");
+            return Ok(Exit::Failure);
+        }
+    };
+    println!(
+        "{url}: HTTP {} , {} bytes, content type {}",
+        fetched.status,
+        fetched.body.len(),
+        fetched.content_type.as_deref().unwrap_or("-")
+    );
+    if let Some(m) = &fetched.moved_to {
+        println!("  moved permanently to {m}: update the configuration");
+    }
+    // The same reading as the daemon's, with the feed's encoding override if it is
+    // configured.
+    let forced = config.feed(url.as_str()).and_then(|f| f.encoding);
+    match read_feed(
+        fetched.body,
+        fetched.content_type.as_deref(),
+        fetched.content_encoding.as_deref(),
+        forced,
+        &config.limits.read(),
+    ) {
+        Ok((p, enc)) => {
+            println!("  charset: {}", enc.name());
+            println!("  title: {}", p.title.as_deref().unwrap_or("-"));
+            println!(
+                "  entries: {}{}",
+                p.entries.len(),
+                if p.dropped > 0 {
+                    format!(" (+{} over the limit)", p.dropped)
+                } else {
+                    String::new()
+                }
+            );
+            let relevant = p
+                .entries
+                .iter()
+                .filter(|e| analyze(&config.rules, &e.title, &e.text).relevant)
+                .count();
+            println!("  relevant now: {relevant}");
+            for e in p.entries.iter().take(5) {
+                println!("  - {}", e.title.chars().take(100).collect::<String>());
+            }
+            Ok(Exit::Ok)
+        }
+        Err(e @ ReadError::Body(_)) => {
+            println!("  {e}");
+            Ok(Exit::Failure)
+        }
+        Err(e @ ReadError::Feed(_)) => {
+            println!("  not a feed: {e}");
+            Ok(Exit::Failure)
         }
     }
 }

@@ -156,25 +156,7 @@ pub async fn run_forever(
             notify::notify(&format!("STATUS={status}"));
             last_status = status;
         }
-        let feeds = ctx.with_store(|s| s.active_feeds()).await?;
-        let t = now();
-        let mut next_due = i64::MAX;
-        for f in feeds.into_iter().filter(|f| f.status != "gone") {
-            if inflight.contains(&f.id) {
-                continue;
-            }
-            if f.next_poll_at > t {
-                next_due = next_due.min(f.next_poll_at);
-                continue;
-            }
-            inflight.insert(f.id);
-            let ctx = ctx.clone();
-            let permits = permits.clone();
-            tasks.spawn(async move {
-                let id = f.id;
-                (id, limited_refresh(&ctx, &permits, &f).await)
-            });
-        }
+        let next_due = spawn_due(&ctx, &permits, &mut inflight, &mut tasks).await?;
         let mut wait = Duration::from_secs((next_due.saturating_sub(now())).clamp(1, 60) as u64);
         if let Some(every) = watchdog {
             wait = wait.min(every);
@@ -234,6 +216,36 @@ pub async fn run_forever(
     let _ = tokio::time::timeout(DRAIN_DEADLINE, mailer).await;
     info!("stopped");
     Ok(())
+}
+
+/// Starts a refresh of every due feed not in flight already; returns when the next one is due
+/// (`i64::MAX` when none is waiting).
+async fn spawn_due(
+    ctx: &Arc<Context>,
+    permits: &Arc<Semaphore>,
+    inflight: &mut HashSet<i64>,
+    tasks: &mut JoinSet<(i64, Result<RefreshReport, DaemonError>)>,
+) -> Result<i64, DaemonError> {
+    let feeds = ctx.with_store(|s| s.active_feeds()).await?;
+    let t = now();
+    let mut next_due = i64::MAX;
+    for f in feeds.into_iter().filter(|f| f.status != "gone") {
+        if inflight.contains(&f.id) {
+            continue;
+        }
+        if f.next_poll_at > t {
+            next_due = next_due.min(f.next_poll_at);
+            continue;
+        }
+        inflight.insert(f.id);
+        let ctx = ctx.clone();
+        let permits = permits.clone();
+        tasks.spawn(async move {
+            let id = f.id;
+            (id, limited_refresh(&ctx, &permits, &f).await)
+        });
+    }
+    Ok(next_due)
 }
 
 /// The one-line state systemd shows: «polling 120 feeds, 3 failing, outbox 0».
