@@ -328,7 +328,6 @@ fn ago_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, 
 
 /// Every date expression among `words` (normalized), resolved against `published`.
 pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
-    let t = &*TABLES;
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -345,118 +344,7 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
             i += len;
             continue;
         }
-        let w = words[i];
-        let found: Option<(NaiveDate, usize, bool)> = (|| {
-            // 7 أغسطس [2015 | الماضي]
-            if let Some(d) = day_of_month(w) {
-                if let Some((m, used)) = month_at(words, i + 1) {
-                    // «19 فبراير/شباط»: the same month in a second family of names.
-                    let used = used + month_at(words, i + 1 + used).map_or(0, |(_, u)| u);
-                    let after = i + 1 + used;
-                    if let Some(y) = year_at(words, after) {
-                        return Some((NaiveDate::from_ymd_opt(y, m, d)?, used + 2, true));
-                    }
-                    let past = is_past(words, after);
-                    let mut y = recent_month(published, m, past);
-                    if !past && m == published.month() && d > published.day() {
-                        y -= 1;
-                    }
-                    let date = NaiveDate::from_ymd_opt(y, m, d)?;
-                    return Some((date, used + 1 + usize::from(past), true));
-                }
-            }
-            // الأول من أبريل; العاشر من مارس
-            if let Some((d, used)) = ordinal_day_at(words, i) {
-                if bare(words.get(i + used)?) == "من" || words.get(i + used) == Some(&"من") {
-                    if let Some((m, mused)) = month_at(words, i + used + 1) {
-                        let after = i + used + 1 + mused;
-                        let span = used + 1 + mused;
-                        if let Some(y) = year_at(words, after) {
-                            return Some((NaiveDate::from_ymd_opt(y, m, d)?, span + 1, true));
-                        }
-                        let past = is_past(words, after);
-                        let mut y = recent_month(published, m, past);
-                        if !past && m == published.month() && d > published.day() {
-                            y -= 1;
-                        }
-                        return Some((
-                            NaiveDate::from_ymd_opt(y, m, d)?,
-                            span + usize::from(past),
-                            true,
-                        ));
-                    }
-                }
-            }
-            // مارس 2012; مارس الماضي; شهر مارس
-            let after_month_word = bare(w) == "شهر";
-            let at = if after_month_word { i + 1 } else { i };
-            if let Some((m, used)) = month_at(words, at) {
-                let after = at + used;
-                let span = used + usize::from(after_month_word);
-                if let Some(y) = year_at(words, after) {
-                    return Some((last_day_of_month(y, m)?, span + 1, true));
-                }
-                let past = is_past(words, after);
-                if past || after_month_word {
-                    let y = recent_month(published, m, past);
-                    let end = last_day_of_month(y, m)?.min(published);
-                    return Some((end, span + usize::from(past), true));
-                }
-            }
-            // عام 2012; سنة 2012
-            if matches!(bare(w), "عام" | "العام" | "سنه" | "السنه") {
-                if let Some(y) = year_at(words, i + 1) {
-                    let end = NaiveDate::from_ymd_opt(y, 12, 31)?.min(published);
-                    return Some((end, 2, false));
-                }
-                // العام الماضي
-                if is_past(words, i + 1) {
-                    return Some((
-                        NaiveDate::from_ymd_opt(published.year() - 1, 12, 31)?,
-                        2,
-                        false,
-                    ));
-                }
-            }
-            match bare(w) {
-                "امس" => {
-                    // أول أمس: the day before yesterday.
-                    let before = i > 0 && matches!(words[i - 1], "اول");
-                    return Some((
-                        days_before(published, if before { 2 } else { 1 })?,
-                        1,
-                        false,
-                    ));
-                }
-                "البارحه" => return Some((days_before(published, 1)?, 1, false)),
-                // «في اليوم نفسه»: the day of something else, not today.
-                "اليوم" if matches!(words.get(i + 1), Some(&("نفسه" | "ذاته"))) => {}
-                "اليوم" => return Some((published, 1, false)),
-                "الشهر" if is_past(words, i + 1) => {
-                    let prev = published.checked_sub_months(Months::new(1))?;
-                    return Some((last_day_of_month(prev.year(), prev.month())?, 2, false));
-                }
-                "الاسبوع" if is_past(words, i + 1) => {
-                    return Some((days_before(published, 3)?, 2, false));
-                }
-                _ => {}
-            }
-            // [يوم] الجمعة [الماضي]: the latest such day, before the publication day when past.
-            if let Some(&day) = t.weekdays.get(bare(w)).or_else(|| t.weekdays.get(w)) {
-                let past = is_past(words, i + 1);
-                let back = (7 + published.weekday().num_days_from_monday()
-                    - day.num_days_from_monday())
-                    % 7;
-                let back = if back == 0 && past { 7 } else { back };
-                // «الأحد الماضي» names one past day as surely as a date does.
-                return Some((
-                    days_before(published, u64::from(back))?,
-                    1 + usize::from(past),
-                    past,
-                ));
-            }
-            ago_at(words, i, published)
-        })();
+        let found = date_at(words, i, published);
         match found {
             // A date after publication («elections on 29 July») is no event's date.
             Some((date, len, _)) if date > published => i += len.max(1),
@@ -474,6 +362,121 @@ pub fn dates_in(words: &[&str], published: NaiveDate) -> Vec<DateMention> {
         }
     }
     out
+}
+
+/// The date expression that starts at `words[i]`, if any, resolved against `published`: the
+/// date, the words it takes, and whether it names its day outright.
+fn date_at(words: &[&str], i: usize, published: NaiveDate) -> Option<(NaiveDate, usize, bool)> {
+    let t = &*TABLES;
+    let w = words[i];
+    // 7 أغسطس [2015 | الماضي]
+    if let Some(d) = day_of_month(w) {
+        if let Some((m, used)) = month_at(words, i + 1) {
+            // «19 فبراير/شباط»: the same month in a second family of names.
+            let used = used + month_at(words, i + 1 + used).map_or(0, |(_, u)| u);
+            let after = i + 1 + used;
+            if let Some(y) = year_at(words, after) {
+                return Some((NaiveDate::from_ymd_opt(y, m, d)?, used + 2, true));
+            }
+            let past = is_past(words, after);
+            let mut y = recent_month(published, m, past);
+            if !past && m == published.month() && d > published.day() {
+                y -= 1;
+            }
+            let date = NaiveDate::from_ymd_opt(y, m, d)?;
+            return Some((date, used + 1 + usize::from(past), true));
+        }
+    }
+    // الأول من أبريل; العاشر من مارس
+    if let Some((d, used)) = ordinal_day_at(words, i) {
+        if bare(words.get(i + used)?) == "من" || words.get(i + used) == Some(&"من") {
+            if let Some((m, mused)) = month_at(words, i + used + 1) {
+                let after = i + used + 1 + mused;
+                let span = used + 1 + mused;
+                if let Some(y) = year_at(words, after) {
+                    return Some((NaiveDate::from_ymd_opt(y, m, d)?, span + 1, true));
+                }
+                let past = is_past(words, after);
+                let mut y = recent_month(published, m, past);
+                if !past && m == published.month() && d > published.day() {
+                    y -= 1;
+                }
+                return Some((
+                    NaiveDate::from_ymd_opt(y, m, d)?,
+                    span + usize::from(past),
+                    true,
+                ));
+            }
+        }
+    }
+    // مارس 2012; مارس الماضي; شهر مارس
+    let after_month_word = bare(w) == "شهر";
+    let at = if after_month_word { i + 1 } else { i };
+    if let Some((m, used)) = month_at(words, at) {
+        let after = at + used;
+        let span = used + usize::from(after_month_word);
+        if let Some(y) = year_at(words, after) {
+            return Some((last_day_of_month(y, m)?, span + 1, true));
+        }
+        let past = is_past(words, after);
+        if past || after_month_word {
+            let y = recent_month(published, m, past);
+            let end = last_day_of_month(y, m)?.min(published);
+            return Some((end, span + usize::from(past), true));
+        }
+    }
+    // عام 2012; سنة 2012
+    if matches!(bare(w), "عام" | "العام" | "سنه" | "السنه") {
+        if let Some(y) = year_at(words, i + 1) {
+            let end = NaiveDate::from_ymd_opt(y, 12, 31)?.min(published);
+            return Some((end, 2, false));
+        }
+        // العام الماضي
+        if is_past(words, i + 1) {
+            return Some((
+                NaiveDate::from_ymd_opt(published.year() - 1, 12, 31)?,
+                2,
+                false,
+            ));
+        }
+    }
+    match bare(w) {
+        "امس" => {
+            // أول أمس: the day before yesterday.
+            let before = i > 0 && matches!(words[i - 1], "اول");
+            return Some((
+                days_before(published, if before { 2 } else { 1 })?,
+                1,
+                false,
+            ));
+        }
+        "البارحه" => return Some((days_before(published, 1)?, 1, false)),
+        // «في اليوم نفسه»: the day of something else, not today.
+        "اليوم" if matches!(words.get(i + 1), Some(&("نفسه" | "ذاته"))) => {}
+        "اليوم" => return Some((published, 1, false)),
+        "الشهر" if is_past(words, i + 1) => {
+            let prev = published.checked_sub_months(Months::new(1))?;
+            return Some((last_day_of_month(prev.year(), prev.month())?, 2, false));
+        }
+        "الاسبوع" if is_past(words, i + 1) => {
+            return Some((days_before(published, 3)?, 2, false));
+        }
+        _ => {}
+    }
+    // [يوم] الجمعة [الماضي]: the latest such day, before the publication day when past.
+    if let Some(&day) = t.weekdays.get(bare(w)).or_else(|| t.weekdays.get(w)) {
+        let past = is_past(words, i + 1);
+        let back =
+            (7 + published.weekday().num_days_from_monday() - day.num_days_from_monday()) % 7;
+        let back = if back == 0 && past { 7 } else { back };
+        // «الأحد الماضي» names one past day as surely as a date does.
+        return Some((
+            days_before(published, u64::from(back))?,
+            1 + usize::from(past),
+            past,
+        ));
+    }
+    ago_at(words, i, published)
 }
 
 /// Two days of one month («يومي 16 و17 يناير»): (the first, the second, words used).

@@ -67,30 +67,7 @@ enum Format {
 
 pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
     let config = g.config()?;
-    let mut items = Vec::new();
-    for corpus in &a.corpus {
-        let text = read_input(corpus)?;
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let item: LabelledItem = serde_json::from_str(line)
-                .with_context(|| format!("{}:{}: not a labelled item", corpus.display(), n + 1))?;
-            items.push(item);
-        }
-    }
-    if a.analysts {
-        let store = sahel_watch::store::Store::open(&config.data_dir)?;
-        items.extend(store.corrected_items()?.iter().map(|it| {
-            analyst_label(
-                format!("item-{}", it.item_id),
-                (&it.title, &it.text),
-                &it.analysis,
-                &it.verdicts,
-            )
-            .0
-        }));
-    }
+    let items = labelled_items(&config, &a)?;
     let report = evaluate(&config.rules, &items);
     if !a.as_received {
         if let Some(path) = &a.predictions {
@@ -199,6 +176,35 @@ pub fn run(g: &Globals, a: Args) -> anyhow::Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The labelled corpora read, and the analysts' corrected items with `--analysts`.
+fn labelled_items(config: &Config, a: &Args) -> anyhow::Result<Vec<LabelledItem>> {
+    let mut items = Vec::new();
+    for corpus in &a.corpus {
+        let text = read_input(corpus)?;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let item: LabelledItem = serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a labelled item", corpus.display(), n + 1))?;
+            items.push(item);
+        }
+    }
+    if a.analysts {
+        let store = sahel_watch::store::Store::open(&config.data_dir)?;
+        items.extend(store.corrected_items()?.iter().map(|it| {
+            analyst_label(
+                format!("item-{}", it.item_id),
+                (&it.title, &it.text),
+                &it.analysis,
+                &it.verdicts,
+            )
+            .0
+        }));
+    }
+    Ok(items)
 }
 
 fn write_predictions<'a>(
