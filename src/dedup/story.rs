@@ -354,37 +354,7 @@ impl Facts {
         text: &str,
         (event_first, event_last): (i64, i64),
     ) -> Facts {
-        let mut f = Facts {
-            kinds: a.events.clone(),
-            countries: a.countries.clone(),
-            killed: a.figures.killed,
-            wounded: a.figures.wounded,
-            kidnapped: a.figures.kidnapped,
-            claimed: a.claimed,
-            disputed: a.disputed,
-            event_first,
-            event_last,
-            days: if event_first == event_last {
-                vec![event_first.div_euclid(DAY)]
-            } else {
-                Vec::new()
-            },
-            follow_ups: a
-                .claimed
-                .then_some(FollowUp::Claim)
-                .into_iter()
-                .chain(a.follow_ups.iter().copied())
-                .collect(),
-            signature: signature(
-                title,
-                text,
-                &a.explanation
-                    .iter()
-                    .map(|e| (e.start, e.end))
-                    .collect::<Vec<_>>(),
-            ),
-            ..Facts::default()
-        };
+        let mut f = Facts::of_analysis(a, title, text, (event_first, event_last));
         // The places and actors of the incident are those of the headline and lead: later
         // sentences recall other incidents («as in Chibok four years ago»).
         let lead_end = lead_end(title, text);
@@ -479,6 +449,54 @@ impl Facts {
             }
         }
         f.forces = foreign_forces(rules, a.explanation.iter().filter(told));
+        f.narrow_to_headline(rules, a, title);
+        f
+    }
+
+    /// The facts the analysis gives as they are, before the lead and the headline narrow
+    /// them.
+    fn of_analysis(
+        a: &Analysis,
+        title: &str,
+        text: &str,
+        (event_first, event_last): (i64, i64),
+    ) -> Facts {
+        Facts {
+            kinds: a.events.clone(),
+            countries: a.countries.clone(),
+            killed: a.figures.killed,
+            wounded: a.figures.wounded,
+            kidnapped: a.figures.kidnapped,
+            claimed: a.claimed,
+            disputed: a.disputed,
+            event_first,
+            event_last,
+            days: if event_first == event_last {
+                vec![event_first.div_euclid(DAY)]
+            } else {
+                Vec::new()
+            },
+            follow_ups: a
+                .claimed
+                .then_some(FollowUp::Claim)
+                .into_iter()
+                .chain(a.follow_ups.iter().copied())
+                .collect(),
+            signature: signature(
+                title,
+                text,
+                &a.explanation
+                    .iter()
+                    .map(|e| (e.start, e.end))
+                    .collect::<Vec<_>>(),
+            ),
+            ..Facts::default()
+        }
+    }
+
+    /// Keeps only the countries of the towns and regions the headline names, when it names
+    /// any of the analysis's countries.
+    fn narrow_to_headline(&mut self, rules: &RulePack, a: &Analysis, title: &str) {
         // The incident's countries are those of the towns and regions its headline names,
         // where it names any: a claim «تتبنى هجمات واغادوغو» whose lead recalls a raid in
         // northern Mali does not add Mali to an attack in Ouagadougou. Only ever a narrowing:
@@ -492,16 +510,15 @@ impl Facts {
             .filter(|e| matches!(e.kind, EntityKind::City | EntityKind::Region))
             .filter_map(|e| e.country.as_deref())
             .collect();
-        let located: Vec<String> = f
+        let located: Vec<String> = self
             .countries
             .iter()
             .filter(|c| headline_countries.contains(&c.as_str()))
             .cloned()
             .collect();
         if !located.is_empty() {
-            f.countries = located;
+            self.countries = located;
         }
-        f
     }
 
     /// The day span of the event: the days its reports date it on, or, when none does, the
