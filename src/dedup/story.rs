@@ -877,12 +877,7 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     // Tongo Tongo is not news of an attack near it a day later).
     // A dated follow-up gives its incident's day, as loosely as any dated report (a night
     // attack is dated by either of two days); an undated one ends at its publication.
-    let latest = if item.days.is_empty() {
-        item.event_last.div_euclid(DAY)
-    } else {
-        item.event_days().1 + SAME_DAY_SLACK
-    };
-    if !item.follow_ups.is_empty() && !story.days.is_empty() && story.event_days().0 > latest {
+    if follows_a_later_incident(story, item) {
         return None;
     }
     let (mut score, mut why, placed) = place_evidence(story, item);
@@ -971,20 +966,8 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     }
     // Beyond the window only follow-up news of the incident joins: the same place or group,
     // and a follow-up's words or the same toll («the 110 girls of Dapchi», a week later).
-    if gap > w {
-        let common = placed || why.contains(&"same group") || inside;
-        let news =
-            follow_up || hostage_news || why.contains(&"same toll") || why.contains(&"close toll");
-        if !(common && news) {
-            return None;
-        }
-        if !why.contains(&"follow-up") && !why.contains(&"the same hostages") {
-            why.push(if hostage_news && !follow_up {
-                "the same hostages"
-            } else {
-                "follow-up"
-            });
-        }
+    if gap > w && !beyond_window(&mut why, placed || inside, follow_up, hostage_news) {
+        return None;
     }
     // Follow-up news placed round the incident's place, by its actor or its words: «الجيش
     // الأميركي يكشف هوية الإرهابي القتيل بغارة جنوب ليبيا» four days after the strike near Ubari.
@@ -1007,7 +990,13 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     if !placed && text < 2 && !joined_by_day && !followed {
         return Some((score.min(JOIN_SCORE - 1), "no common place or text".into()));
     }
-    let reason = format!(
+    Some((score, reason_of(item, gap, w, &why, sim)))
+}
+
+/// Why an item joins a story, in words: its events, how long after, the evidence, and the
+/// text's similarity.
+fn reason_of(item: &Facts, gap: i64, w: i64, why: &[&str], sim: f64) -> String {
+    format!(
         "{} {}, {}; text similarity {:.2}",
         item.kinds
             .iter()
@@ -1025,8 +1014,43 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
             why.join(", ")
         },
         sim
-    );
-    Some((score, reason))
+    )
+}
+
+/// Whether an item beyond the story's window still joins it, as follow-up news of the
+/// incident: the same place or group (`common` says the place), and a follow-up's words, the
+/// same hostages or the same toll. Says so in `why`.
+fn beyond_window(
+    why: &mut Vec<&'static str>,
+    common: bool,
+    follow_up: bool,
+    hostage_news: bool,
+) -> bool {
+    let common = common || why.contains(&"same group");
+    let news =
+        follow_up || hostage_news || why.contains(&"same toll") || why.contains(&"close toll");
+    if !(common && news) {
+        return false;
+    }
+    if !why.contains(&"follow-up") && !why.contains(&"the same hostages") {
+        why.push(if hostage_news && !follow_up {
+            "the same hostages"
+        } else {
+            "follow-up"
+        });
+    }
+    true
+}
+
+/// Whether the item is follow-up news and the story's incident happened after the latest day
+/// the item can be of.
+fn follows_a_later_incident(story: &Facts, item: &Facts) -> bool {
+    let latest = if item.days.is_empty() {
+        item.event_last.div_euclid(DAY)
+    } else {
+        item.event_days().1 + SAME_DAY_SLACK
+    };
+    !item.follow_ups.is_empty() && !story.days.is_empty() && story.event_days().0 > latest
 }
 
 /// A town this close to a region's centre is taken to be in it (Dapchi is 23 km from Yobe's,
