@@ -918,12 +918,7 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         why.push(if toll == 2 { "same toll" } else { "close toll" });
     }
     score += text;
-    // Hostages are news for as long as they are held: another kidnapping report at the place
-    // of a kidnapping, within the window or naming the same group or toll, is of the same
-    // hostages (a second abduction there is told with other words, days later).
-    let hostage_news = story.kinds.contains(&EventKind::Kidnapping)
-        && item.kinds.contains(&EventKind::Kidnapping)
-        && (gap <= w || toll > 0 || why.contains(&"same group"));
+    let hostage_news = same_hostages(story, item, gap <= w, toll, &why);
     match day_relation(story, item) {
         Day::Same if placed => {
             score = score.max(JOIN_SCORE + 2);
@@ -947,16 +942,7 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         // A story opened by an undated report («انفجار قرب مقر قيادة الأركان») spans the days
         // before its publication: a dated report of its town within that span may be the
         // same day, and the first flash of an incident is often the undated one.
-        Day::Unknown
-            if gap > 0
-                && !within_span(story, item)
-                && why.first() == Some(&"same town")
-                && why[1..]
-                    .iter()
-                    .all(|w| matches!(*w, "same region" | "same area"))
-                && text < 2
-                && !follow_up =>
-        {
+        Day::Unknown if gap > 0 && nothing_but_the_town(story, item, &why, text, follow_up) => {
             return Some((
                 score.min(JOIN_SCORE - 1),
                 "same town on another day, nothing else in common".into(),
@@ -969,14 +955,9 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
     if gap > w && !beyond_window(&mut why, placed || inside, follow_up, hostage_news) {
         return None;
     }
-    // Follow-up news placed round the incident's place, by its actor or its words: «الجيش
-    // الأميركي يكشف هوية الإرهابي القتيل بغارة جنوب ليبيا» four days after the strike near Ubari.
-    // A group is no such sign: Boko Haram's kidnapping at Dapchi is not news of its bombing
-    // in Maiduguri three days before, though both are in the north-east.
     let followed = follow_up
         && inside
-        && (shares(&story.kinds, &item.kinds) || same_force || toll > 0 || text >= 2)
-        && (same_day || same_force || toll > 0 || text > 0);
+        && follows_round_the_place(story, item, same_day, same_force, (toll, text));
     if followed {
         // Ranked among the incidents round its place by its actor, toll and words (already in
         // `score`); with none, the older incident (`best_match` breaks ties so).
@@ -991,6 +972,49 @@ pub fn affinity(story: &Facts, item: &Facts, policy: &StoryPolicy) -> Option<(i3
         return Some((score.min(JOIN_SCORE - 1), "no common place or text".into()));
     }
     Some((score, reason_of(item, gap, w, &why, sim)))
+}
+
+/// Hostages are news for as long as they are held: another kidnapping report at the place
+/// of a kidnapping, within the window or naming the same group or toll, is of the same
+/// hostages (a second abduction there is told with other words, days later).
+fn same_hostages(story: &Facts, item: &Facts, in_window: bool, toll: i32, why: &[&str]) -> bool {
+    story.kinds.contains(&EventKind::Kidnapping)
+        && item.kinds.contains(&EventKind::Kidnapping)
+        && (in_window || toll > 0 || why.contains(&"same group"))
+}
+
+/// An undated report that shares only the town (and its region or area) with a story of
+/// another day, outside the span an undated story covers, with little text in common and
+/// no follow-up news: the town is struck again and again.
+fn nothing_but_the_town(
+    story: &Facts,
+    item: &Facts,
+    why: &[&str],
+    text: i32,
+    follow_up: bool,
+) -> bool {
+    !within_span(story, item)
+        && why.first() == Some(&"same town")
+        && why[1..]
+            .iter()
+            .all(|w| matches!(*w, "same region" | "same area"))
+        && text < 2
+        && !follow_up
+}
+
+/// Follow-up news placed round the incident's place joins it by its actor or its words:
+/// «الجيش الأميركي يكشف هوية الإرهابي القتيل بغارة جنوب ليبيا» four days after the strike near
+/// Ubari. A group is no such sign: Boko Haram's kidnapping at Dapchi is not news of its
+/// bombing in Maiduguri three days before, though both are in the north-east.
+fn follows_round_the_place(
+    story: &Facts,
+    item: &Facts,
+    same_day: bool,
+    same_force: bool,
+    (toll, text): (i32, i32),
+) -> bool {
+    (shares(&story.kinds, &item.kinds) || same_force || toll > 0 || text >= 2)
+        && (same_day || same_force || toll > 0 || text > 0)
 }
 
 /// Why an item joins a story, in words: its events, how long after, the evidence, and the
