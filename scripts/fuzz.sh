@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target (fuzz/fuzz_targets) for SECONDS each with libFuzzer through cargo fuzz,
 # on seed corpora built from the repository (and ../shared/feeds when it is there), then prints
-# the executions of each and fails if any crash was found. Crashes are kept in
+# the executions of each and fails if any crash was found or any target ran no input. Crashes are kept in
 # fuzz/artifacts/<target>/ to become regression tests.
 #   scripts/fuzz.sh [SECONDS]        (default 60; CI runs it with a few seconds)
 # cargo fuzz needs nightly flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
@@ -54,10 +54,19 @@ for name, html in seeds.items():
     open(os.path.join(out, name), "w", encoding="utf-8").write("عنوان\n" + html)
 PY
 # The page templates as they are (their placeholders are text like any other), each under a
-# headline line, as the target reads its input.
-find tests/fixtures/pages -name '*.html' -size -60k | while read -r f; do
-    { echo "عنوان"; cat "$f"; } > "$corpus/page/template-$(basename "$(dirname "$f")")-$(basename "$f")"
+# headline line, as the target reads its input: the real sites' saved pages of
+# tests/fixtures/pages/real and the layouts written for the tests, cut to -max_len (a longer seed
+# would be cut by libFuzzer anyway; skipping them left out half the real pages).
+find tests/fixtures/pages -name '*.html' | while read -r f; do
+    { echo "عنوان"; head -c 65500 "$f"; } > "$corpus/page/template-$(basename "$(dirname "$f")")-$(basename "$f")"
 done
+real=$(find tests/fixtures/pages/real -name '*.html' | wc -l)
+seeded=$(find "$corpus/page" -name 'template-real-*' | wc -l)
+if [ "$real" -eq 0 ] || [ "$seeded" -ne "$real" ]; then
+    echo "fuzz: the page target is seeded with $seeded of $real real pages (tests/fixtures/pages/real)" >&2
+    exit 1
+fi
+echo "==> page seeds: $seeded real pages, $(find "$corpus/page" -type f | wc -l) in all"
 
 status=0
 for target in feed normalize rules query opml page; do
@@ -70,7 +79,13 @@ for target in feed normalize rules query opml page; do
         tail -30 "$log"
         status=1
     fi
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-    echo "   executions: ${runs:-?}"
+    # libFuzzer's final stats: a target that ran no input tested nothing, and fails the run.
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+    echo "   executions: ${runs:-none reported}"
+    if [ -z "$runs" ] || [ "$runs" -eq 0 ]; then
+        echo "   $target ran no input (no stat::number_of_executed_units above 0): see $log"
+        tail -30 "$log"
+        status=1
+    fi
 done
 exit "$status"
