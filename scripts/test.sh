@@ -75,6 +75,8 @@ echo "==> cargo fmt --check"
 cargo fmt --check
 echo "==> cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
+echo "==> the house's floors: no upward import, no file circle, no function over 120 lines"
+python3 scripts/architecture.py
 echo "==> systemd unit"
 cargo build --quiet --bin sahel-watch
 scripts/check_unit.sh target/debug/sahel-watch
