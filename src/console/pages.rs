@@ -198,6 +198,23 @@ struct AlertLine {
     error: String,
 }
 
+impl AlertLine {
+    /// An outbox row as the incident and alerts pages show it.
+    fn of(a: &OutboxEntry) -> AlertLine {
+        AlertLine {
+            kind: a.kind.clone(),
+            recipient: sanitize_line(&a.recipient, 200),
+            status: a.status.as_str().to_owned(),
+            sent: a.sent_at.map(time),
+            error: a
+                .last_error
+                .as_deref()
+                .map(|e| sanitize_line(e, 300))
+                .unwrap_or_default(),
+        }
+    }
+}
+
 fn kind_name(k: EventKind) -> &'static str {
     match k {
         EventKind::Attack => "attack",
@@ -452,21 +469,7 @@ impl Pages {
                 reason: a.reason.as_deref().map(|r| sanitize_line(r, 300)),
             })
             .collect();
-        let alerts: Vec<AlertLine> = told
-            .alerts
-            .iter()
-            .map(|a| AlertLine {
-                kind: a.kind.clone(),
-                recipient: sanitize_line(&a.recipient, 200),
-                status: a.status.as_str().to_owned(),
-                sent: a.sent_at.map(time),
-                error: a
-                    .last_error
-                    .as_deref()
-                    .map(|e| sanitize_line(e, 300))
-                    .unwrap_or_default(),
-            })
-            .collect();
+        let alerts: Vec<AlertLine> = told.alerts.iter().map(AlertLine::of).collect();
         self.render(
             "incident.html",
             minijinja::context! {
@@ -672,12 +675,9 @@ struct FeedLine {
 struct OutboxLine {
     id: i64,
     title: String,
-    kind: String,
-    recipient: String,
-    status: String,
     attempts: u32,
-    sent: Option<String>,
-    error: String,
+    #[serde(flatten)]
+    alert: AlertLine,
 }
 
 impl Pages {
@@ -785,16 +785,8 @@ impl Pages {
             .map(|a| OutboxLine {
                 id: a.id,
                 title: sanitize_line(&a.title, 200),
-                kind: a.kind.clone(),
-                recipient: sanitize_line(&a.recipient, 200),
-                status: a.status.as_str().to_owned(),
                 attempts: a.attempts,
-                sent: a.sent_at.map(time),
-                error: a
-                    .last_error
-                    .as_deref()
-                    .map(|e| sanitize_line(e, 300))
-                    .unwrap_or_default(),
+                alert: AlertLine::of(a),
             })
             .collect();
         self.render(

@@ -37,7 +37,7 @@ impl Store {
              ) x ON x.cid = c.id
              ORDER BY x.item_id, c.id",
         )?;
-        let mut verdicts: Vec<(i64, AnalystVerdict)> = st
+        let verdicts: Vec<(i64, AnalystVerdict)> = st
             .query_map([], |r| {
                 Ok((
                     r.get(0)?,
@@ -58,7 +58,7 @@ impl Store {
              FROM items WHERE id = ?1",
         )?;
         let mut out: Vec<CorrectedItem> = Vec::new();
-        for (id, v) in verdicts.drain(..) {
+        for (id, v) in verdicts {
             if let Some(last) = out.last_mut().filter(|c| c.item_id == id) {
                 last.verdicts.push(v);
                 continue;
